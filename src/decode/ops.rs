@@ -579,7 +579,10 @@ impl<'a> BrTable<'a> {
 
 impl std::fmt::Debug for BrTable<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BrTable").field("targets", &self.targets().collect::<Vec<_>>()).field("default", &self.default).finish()
+        f.debug_struct("BrTable")
+            .field("targets", &self.targets().collect::<Vec<_>>())
+            .field("default", &self.default)
+            .finish()
     }
 }
 
@@ -598,7 +601,10 @@ pub enum Operator<'a> {
     BrTable(BrTable<'a>),
     Return,
     Call(u32),
-    CallIndirect { type_index: u32, table: u32 },
+    CallIndirect {
+        type_index: u32,
+        table: u32,
+    },
     Drop,
     /// `select` without a type annotation.
     Select,
@@ -626,13 +632,25 @@ pub enum Operator<'a> {
     RefNull(RefType),
     RefIsNull,
     RefFunc(u32),
-    MemoryInit { data: u32, memory: u32 },
+    MemoryInit {
+        data: u32,
+        memory: u32,
+    },
     DataDrop(u32),
-    MemoryCopy { dst: u32, src: u32 },
+    MemoryCopy {
+        dst: u32,
+        src: u32,
+    },
     MemoryFill(u32),
-    TableInit { elem: u32, table: u32 },
+    TableInit {
+        elem: u32,
+        table: u32,
+    },
     ElemDrop(u32),
-    TableCopy { dst: u32, src: u32 },
+    TableCopy {
+        dst: u32,
+        src: u32,
+    },
     TableGrow(u32),
     TableSize(u32),
     TableFill(u32),
@@ -737,7 +755,11 @@ impl<'a> OperatorReader<'a> {
             0x10 => Operator::Call(r.read_u32()?),
             0x11 => {
                 let type_index = r.read_u32()?;
-                let table = if self.features.reference_types { r.read_u32()? } else { self.read_zero_byte()? };
+                let table = if self.features.reference_types {
+                    r.read_u32()?
+                } else {
+                    self.read_zero_byte()?
+                };
                 Operator::CallIndirect { type_index, table }
             }
             0x1A => Operator::Drop,
@@ -758,7 +780,9 @@ impl<'a> OperatorReader<'a> {
             0x22 => Operator::LocalTee(r.read_u32()?),
             0x23 => Operator::GlobalGet(r.read_u32()?),
             0x24 => Operator::GlobalSet(r.read_u32()?),
-            0x25 | 0x26 if !self.features.reference_types => return Err(self.disabled(at, "reference types")),
+            0x25 | 0x26 if !self.features.reference_types => {
+                return Err(self.disabled(at, "reference types"))
+            }
             0x25 => Operator::TableGet(r.read_u32()?),
             0x26 => Operator::TableSet(r.read_u32()?),
             0x28..=0x3E => {
@@ -771,8 +795,12 @@ impl<'a> OperatorReader<'a> {
             0x42 => Operator::I64Const(r.read_i64()?),
             0x43 => Operator::F32Const(r.read_f32_bits()?),
             0x44 => Operator::F64Const(r.read_f64_bits()?),
-            0xC0..=0xC4 if !self.features.sign_extension => return Err(self.disabled(at, "sign extension")),
-            0xD0..=0xD2 if !self.features.reference_types => return Err(self.disabled(at, "reference types")),
+            0xC0..=0xC4 if !self.features.sign_extension => {
+                return Err(self.disabled(at, "sign extension"))
+            }
+            0xD0..=0xD2 if !self.features.reference_types => {
+                return Err(self.disabled(at, "reference types"))
+            }
             0xD0 => Operator::RefNull(r.read_ref_type()?),
             0xD1 => Operator::RefIsNull,
             0xD2 => Operator::RefFunc(r.read_u32()?),
@@ -780,7 +808,12 @@ impl<'a> OperatorReader<'a> {
             0xFD => self.read_fd(at)?,
             _ => match SimpleOp::from_encoding(0, opcode as u32) {
                 Some(op) => Operator::Simple(op),
-                None => return Err(Error::malformed(at, format!("illegal opcode 0x{opcode:02x}"))),
+                None => {
+                    return Err(Error::malformed(
+                        at,
+                        format!("illegal opcode 0x{opcode:02x}"),
+                    ))
+                }
             },
         })
     }
@@ -795,30 +828,49 @@ impl<'a> OperatorReader<'a> {
             return Err(self.disabled(at, "bulk memory"));
         }
         Ok(match code {
-            0..=7 => Operator::Simple(SimpleOp::from_encoding(0xfc, code).expect("table covers 0xfc 0..=7")),
+            0..=7 => Operator::Simple(
+                SimpleOp::from_encoding(0xfc, code).expect("table covers 0xfc 0..=7"),
+            ),
             8 => {
                 let data = self.reader.read_u32()?;
-                Operator::MemoryInit { data, memory: self.read_memory_index()? }
+                Operator::MemoryInit {
+                    data,
+                    memory: self.read_memory_index()?,
+                }
             }
             9 => Operator::DataDrop(self.reader.read_u32()?),
             10 => {
                 let dst = self.read_memory_index()?;
-                Operator::MemoryCopy { dst, src: self.read_memory_index()? }
+                Operator::MemoryCopy {
+                    dst,
+                    src: self.read_memory_index()?,
+                }
             }
             11 => Operator::MemoryFill(self.read_memory_index()?),
             12 => {
                 let elem = self.reader.read_u32()?;
-                Operator::TableInit { elem, table: self.reader.read_u32()? }
+                Operator::TableInit {
+                    elem,
+                    table: self.reader.read_u32()?,
+                }
             }
             13 => Operator::ElemDrop(self.reader.read_u32()?),
             14 => {
                 let dst = self.reader.read_u32()?;
-                Operator::TableCopy { dst, src: self.reader.read_u32()? }
+                Operator::TableCopy {
+                    dst,
+                    src: self.reader.read_u32()?,
+                }
             }
             15 => Operator::TableGrow(self.reader.read_u32()?),
             16 => Operator::TableSize(self.reader.read_u32()?),
             17 => Operator::TableFill(self.reader.read_u32()?),
-            _ => return Err(Error::malformed(at, format!("illegal opcode 0xfc 0x{code:x}"))),
+            _ => {
+                return Err(Error::malformed(
+                    at,
+                    format!("illegal opcode 0xfc 0x{code:x}"),
+                ))
+            }
         })
     }
 
@@ -833,7 +885,9 @@ impl<'a> OperatorReader<'a> {
         if let Some(op) = MemOp::from_encoding(0xfd, code) {
             let memarg = self.read_memarg()?;
             return Ok(match op.kind() {
-                MemKind::LoadLane(_) | MemKind::StoreLane(_) => Operator::MemoryLane(op, memarg, self.reader.read_u8()?),
+                MemKind::LoadLane(_) | MemKind::StoreLane(_) => {
+                    Operator::MemoryLane(op, memarg, self.reader.read_u8()?)
+                }
                 _ => Operator::Memory(op, memarg),
             });
         }
@@ -843,7 +897,12 @@ impl<'a> OperatorReader<'a> {
         Ok(match code {
             0x0c => Operator::V128Const(self.reader.read_array16()?),
             0x0d => Operator::I8x16Shuffle(self.reader.read_array16()?),
-            _ => return Err(Error::malformed(at, format!("illegal opcode 0xfd 0x{code:x}"))),
+            _ => {
+                return Err(Error::malformed(
+                    at,
+                    format!("illegal opcode 0xfd 0x{code:x}"),
+                ))
+            }
         })
     }
 
@@ -867,7 +926,9 @@ impl<'a> OperatorReader<'a> {
         if !self.features.multi_value {
             return Err(self.disabled(at, "multi-value"));
         }
-        u32::try_from(index).map(BlockType::Func).map_err(|_| Error::invalid(at, "unknown type"))
+        u32::try_from(index)
+            .map(BlockType::Func)
+            .map_err(|_| Error::invalid(at, "unknown type"))
     }
 
     fn read_br_table(&mut self) -> Result<BrTable<'a>> {
@@ -881,7 +942,11 @@ impl<'a> OperatorReader<'a> {
         let len = start - r.remaining();
         let targets = Reader::new(&rest[..len], base);
         let default = r.read_u32()?;
-        Ok(BrTable { targets, count, default })
+        Ok(BrTable {
+            targets,
+            count,
+            default,
+        })
     }
 
     /// The memory index of memory.size/grow/fill/copy/init: a LEB index with multi-memory,
@@ -915,6 +980,10 @@ impl<'a> OperatorReader<'a> {
             _ => return Err(Error::malformed(at, "malformed memop flags")),
         };
         let offset = r.read_u64()?;
-        Ok(MemArg { align, offset, memory })
+        Ok(MemArg {
+            align,
+            offset,
+            memory,
+        })
     }
 }

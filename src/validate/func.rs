@@ -35,7 +35,10 @@ pub struct Frame {
 /// Why one operator failed; turned into an `Error` naming the operator and its offset.
 enum Fail {
     /// Expected a type (or any value for `None`); found one (or an empty stack for `None`).
-    Mismatch { expected: Option<ValType>, found: Option<ValType> },
+    Mismatch {
+        expected: Option<ValType>,
+        found: Option<ValType>,
+    },
     Invalid(String),
     Malformed(String),
     Limit(String),
@@ -90,7 +93,10 @@ impl<'m> FuncValidator<'m> {
         let ty = &module.raw.types[type_index as usize];
         let total = ty.params().len() as u64 + body.local_count as u64;
         if total > limits::MAX_LOCALS as u64 {
-            return Err(Error::limit(body.offset, format!("too many locals: {total} (at most {})", limits::MAX_LOCALS)));
+            return Err(Error::limit(
+                body.offset,
+                format!("too many locals: {total} (at most {})", limits::MAX_LOCALS),
+            ));
         }
         self.locals.clear();
         self.locals.extend_from_slice(ty.params());
@@ -100,7 +106,12 @@ impl<'m> FuncValidator<'m> {
         self.operands.clear();
         self.controls.clear();
         self.function_type = type_index;
-        self.controls.push(Frame { kind: FrameKind::Function, block_type: BlockType::Func(type_index), height: 0, unreachable: false });
+        self.controls.push(Frame {
+            kind: FrameKind::Function,
+            block_type: BlockType::Func(type_index),
+            height: 0,
+            unreachable: false,
+        });
         let reader = Reader::new(&module.bytes[body.ops.clone()], body.ops.start);
         Ok(OperatorReader::new(reader, module.features))
     }
@@ -110,14 +121,20 @@ impl<'m> FuncValidator<'m> {
         let mut ops = self.start(defined_index)?;
         while !self.controls.is_empty() {
             if ops.is_empty() {
-                return Err(Error::malformed(ops.offset(), "END opcode expected: function body ends inside a block"));
+                return Err(Error::malformed(
+                    ops.offset(),
+                    "END opcode expected: function body ends inside a block",
+                ));
             }
             let at = ops.offset();
             let op = ops.read()?;
             self.op(&op, at)?;
         }
         if !ops.is_empty() {
-            return Err(Error::malformed(ops.offset(), "section size mismatch: operators after the end of the function"));
+            return Err(Error::malformed(
+                ops.offset(),
+                "section size mismatch: operators after the end of the function",
+            ));
         }
         Ok(())
     }
@@ -147,7 +164,13 @@ impl<'m> FuncValidator<'m> {
             Fail::Mismatch { expected, found } => {
                 let expected = expected.map_or("a value", |t| t.name());
                 let found = found.map_or("nothing", |t| t.name());
-                Error::invalid(at, format!("type mismatch in {}: expected {expected}, found {found}", op.name()))
+                Error::invalid(
+                    at,
+                    format!(
+                        "type mismatch in {}: expected {expected}, found {found}",
+                        op.name()
+                    ),
+                )
             }
             Fail::Invalid(m) => Error::invalid(at, format!("{m} in {}", op.name())),
             Fail::Malformed(m) => Error::malformed(at, format!("{m} in {}", op.name())),
@@ -162,12 +185,18 @@ impl<'m> FuncValidator<'m> {
 
     #[inline]
     fn pop_any(&mut self) -> Check<Option<ValType>> {
-        let frame = self.controls.last().expect("a frame is open while validating");
+        let frame = self
+            .controls
+            .last()
+            .expect("a frame is open while validating");
         if self.operands.len() == frame.height {
             if frame.unreachable {
                 return Ok(None);
             }
-            return Err(Fail::Mismatch { expected: None, found: None });
+            return Err(Fail::Mismatch {
+                expected: None,
+                found: None,
+            });
         }
         Ok(self.operands.pop().expect("checked above"))
     }
@@ -176,12 +205,18 @@ impl<'m> FuncValidator<'m> {
     /// unknown, in unreachable code).
     #[inline]
     fn pop(&mut self, expected: ValType) -> Check<Option<ValType>> {
-        let frame = self.controls.last().expect("a frame is open while validating");
+        let frame = self
+            .controls
+            .last()
+            .expect("a frame is open while validating");
         if self.operands.len() > frame.height {
             let actual = self.operands.pop().expect("checked above");
             if let Some(t) = actual {
                 if t != expected {
-                    return Err(Fail::Mismatch { expected: Some(expected), found: Some(t) });
+                    return Err(Fail::Mismatch {
+                        expected: Some(expected),
+                        found: Some(t),
+                    });
                 }
             }
             return Ok(actual);
@@ -189,7 +224,10 @@ impl<'m> FuncValidator<'m> {
         if frame.unreachable {
             return Ok(None);
         }
-        Err(Fail::Mismatch { expected: Some(expected), found: None })
+        Err(Fail::Mismatch {
+            expected: Some(expected),
+            found: None,
+        })
     }
 
     fn pop_many(&mut self, types: &[ValType]) -> Check {
@@ -237,34 +275,52 @@ impl<'m> FuncValidator<'m> {
 
     fn check_block_type(&self, bt: BlockType) -> Check {
         match bt {
-            BlockType::Func(i) if i as usize >= self.module.raw.types.len() => invalid(format!("unknown type {i}")),
+            BlockType::Func(i) if i as usize >= self.module.raw.types.len() => {
+                invalid(format!("unknown type {i}"))
+            }
             _ => Ok(()),
         }
     }
 
     fn push_frame(&mut self, kind: FrameKind, block_type: BlockType) -> Check {
         if self.controls.len() >= limits::MAX_NESTING_DEPTH as usize {
-            return Err(Fail::Limit(format!("blocks nested deeper than {}", limits::MAX_NESTING_DEPTH)));
+            return Err(Fail::Limit(format!(
+                "blocks nested deeper than {}",
+                limits::MAX_NESTING_DEPTH
+            )));
         }
-        self.controls.push(Frame { kind, block_type, height: self.operands.len(), unreachable: false });
+        self.controls.push(Frame {
+            kind,
+            block_type,
+            height: self.operands.len(),
+            unreachable: false,
+        });
         self.push_many(self.block_params(block_type));
         Ok(())
     }
 
     /// Pops the innermost frame after checking its results are exactly on the stack.
     fn pop_frame(&mut self) -> Check<Frame> {
-        let frame = *self.controls.last().expect("a frame is open while validating");
+        let frame = *self
+            .controls
+            .last()
+            .expect("a frame is open while validating");
         self.pop_many(self.block_results(frame.block_type))?;
         if self.operands.len() != frame.height {
             let extra = self.operands.len() - frame.height;
-            return invalid(format!("type mismatch: {extra} value(s) left on the stack at the end of the block"));
+            return invalid(format!(
+                "type mismatch: {extra} value(s) left on the stack at the end of the block"
+            ));
         }
         self.controls.pop();
         Ok(frame)
     }
 
     fn set_unreachable(&mut self) {
-        let frame = self.controls.last_mut().expect("a frame is open while validating");
+        let frame = self
+            .controls
+            .last_mut()
+            .expect("a frame is open while validating");
         self.operands.truncate(frame.height);
         frame.unreachable = true;
     }
@@ -362,7 +418,9 @@ impl<'m> FuncValidator<'m> {
                         self.pop(t)?;
                         self.pop(address)?;
                     }
-                    MemKind::LoadLane(_) | MemKind::StoreLane(_) => unreachable!("lane forms decode as MemoryLane"),
+                    MemKind::LoadLane(_) | MemKind::StoreLane(_) => {
+                        unreachable!("lane forms decode as MemoryLane")
+                    }
                 }
             }
             Operator::MemoryLane(m, memarg, lane) => {
@@ -379,13 +437,19 @@ impl<'m> FuncValidator<'m> {
                         self.pop(V128)?;
                         self.pop(address)?;
                     }
-                    MemKind::Load(_) | MemKind::Store(_) => unreachable!("plain forms decode as Memory"),
+                    MemKind::Load(_) | MemKind::Store(_) => {
+                        unreachable!("plain forms decode as Memory")
+                    }
                 }
             }
             Operator::Block(bt) | Operator::Loop(bt) => {
                 self.check_block_type(bt)?;
                 self.pop_many(self.block_params(bt))?;
-                let kind = if matches!(op, Operator::Loop(_)) { FrameKind::Loop } else { FrameKind::Block };
+                let kind = if matches!(op, Operator::Loop(_)) {
+                    FrameKind::Loop
+                } else {
+                    FrameKind::Block
+                };
                 self.push_frame(kind, bt)?;
             }
             Operator::If(bt) => {
@@ -395,7 +459,10 @@ impl<'m> FuncValidator<'m> {
                 self.push_frame(FrameKind::If, bt)?;
             }
             Operator::Else => {
-                let frame = *self.controls.last().expect("a frame is open while validating");
+                let frame = *self
+                    .controls
+                    .last()
+                    .expect("a frame is open while validating");
                 if frame.kind != FrameKind::If {
                     return invalid("else without a matching if");
                 }
@@ -406,9 +473,14 @@ impl<'m> FuncValidator<'m> {
                 let frame = self.pop_frame()?;
                 if frame.kind == FrameKind::If {
                     // An if without else passes its parameters through the missing branch.
-                    let (params, results) = (self.block_params(frame.block_type), self.block_results(frame.block_type));
+                    let (params, results) = (
+                        self.block_params(frame.block_type),
+                        self.block_results(frame.block_type),
+                    );
                     if params != results {
-                        return invalid("type mismatch: if without else must produce its parameters");
+                        return invalid(
+                            "type mismatch: if without else must produce its parameters",
+                        );
                     }
                 }
                 if frame.kind != FrameKind::Function {
@@ -477,10 +549,17 @@ impl<'m> FuncValidator<'m> {
                 let t2 = self.pop_any()?;
                 let plain = |t: Option<ValType>| t.is_none_or(|t| !t.is_ref());
                 if !plain(t1) || !plain(t2) {
-                    return invalid("type mismatch: select without a type needs numeric or vector operands");
+                    return invalid(
+                        "type mismatch: select without a type needs numeric or vector operands",
+                    );
                 }
                 match (t1, t2) {
-                    (Some(a), Some(b)) if a != b => return Err(Fail::Mismatch { expected: Some(a), found: Some(b) }),
+                    (Some(a), Some(b)) if a != b => {
+                        return Err(Fail::Mismatch {
+                            expected: Some(a),
+                            found: Some(b),
+                        })
+                    }
                     _ => self.operands.push(t1.or(t2)),
                 }
             }
@@ -531,7 +610,9 @@ impl<'m> FuncValidator<'m> {
             Operator::RefIsNull => {
                 if let Some(t) = self.pop_any()? {
                     if !t.is_ref() {
-                        return invalid(format!("type mismatch: ref.is_null expects a reference, found {t}"));
+                        return invalid(format!(
+                            "type mismatch: ref.is_null expects a reference, found {t}"
+                        ));
                     }
                 }
                 self.push(I32);
@@ -556,7 +637,11 @@ impl<'m> FuncValidator<'m> {
             Operator::MemoryCopy { dst, src } => {
                 let dst_address = self.memory(dst)?;
                 let src_address = self.memory(src)?;
-                let len = if dst_address == I64 && src_address == I64 { I64 } else { I32 };
+                let len = if dst_address == I64 && src_address == I64 {
+                    I64
+                } else {
+                    I32
+                };
                 self.pop(len)?;
                 self.pop(src_address)?;
                 self.pop(dst_address)?;
@@ -582,7 +667,9 @@ impl<'m> FuncValidator<'m> {
                 let dst_type = self.table(dst)?;
                 let src_type = self.table(src)?;
                 if dst_type != src_type {
-                    return invalid(format!("type mismatch: copy from a table of {src_type} to a table of {dst_type}"));
+                    return invalid(format!(
+                        "type mismatch: copy from a table of {src_type} to a table of {dst_type}"
+                    ));
                 }
                 self.pop_many(&[I32, I32, I32])?;
             }

@@ -20,8 +20,9 @@ pub enum Value {
     ExternRef(Option<u32>),
 }
 
-/// Why a call or instantiation did not complete.
+/// Why a call or instantiation did not complete. Constructed by the execution tiers.
 #[derive(Debug)]
+#[allow(dead_code)]
 pub enum Failure {
     /// A trap, with its message.
     Trap(String),
@@ -39,7 +40,12 @@ pub trait Executor {
     fn instantiate(&mut self, module: Arc<Module>) -> Result<InstanceId, Failure>;
     /// Makes an instance's exports importable under `name`.
     fn register(&mut self, name: &str, instance: InstanceId);
-    fn invoke(&mut self, instance: InstanceId, export: &str, args: &[Value]) -> Result<Vec<Value>, Failure>;
+    fn invoke(
+        &mut self,
+        instance: InstanceId,
+        export: &str,
+        args: &[Value],
+    ) -> Result<Vec<Value>, Failure>;
     fn get(&mut self, instance: InstanceId, export: &str) -> Result<Value, Failure>;
 }
 

