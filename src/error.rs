@@ -23,27 +23,15 @@ pub struct Error {
 
 impl Error {
     pub fn malformed(offset: usize, message: impl Into<String>) -> Error {
-        Error {
-            kind: ErrorKind::Malformed,
-            offset,
-            message: message.into(),
-        }
+        Error { kind: ErrorKind::Malformed, offset, message: message.into() }
     }
 
     pub fn invalid(offset: usize, message: impl Into<String>) -> Error {
-        Error {
-            kind: ErrorKind::Invalid,
-            offset,
-            message: message.into(),
-        }
+        Error { kind: ErrorKind::Invalid, offset, message: message.into() }
     }
 
     pub fn limit(offset: usize, message: impl Into<String>) -> Error {
-        Error {
-            kind: ErrorKind::Limit,
-            offset,
-            message: message.into(),
-        }
+        Error { kind: ErrorKind::Limit, offset, message: message.into() }
     }
 }
 

@@ -15,8 +15,10 @@
 pub mod decode;
 pub mod error;
 pub mod features;
+pub mod interp;
 pub mod limits;
 pub mod module;
+pub mod runtime;
 pub mod types;
 pub mod validate;
 

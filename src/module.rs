@@ -68,9 +68,7 @@ impl Module {
         module.funcs.extend_from_slice(&module.raw.functions);
         module.tables.extend_from_slice(&module.raw.tables);
         module.memories.extend_from_slice(&module.raw.memories);
-        module
-            .globals
-            .extend(module.raw.globals.iter().map(|g| g.ty));
+        module.globals.extend(module.raw.globals.iter().map(|g| g.ty));
         module
     }
 
@@ -80,9 +78,7 @@ impl Module {
     }
 
     pub fn is_declared_ref(&self, func: u32) -> bool {
-        self.declared_refs
-            .get(func as usize / 64)
-            .is_some_and(|w| w & (1 << (func % 64)) != 0)
+        self.declared_refs.get(func as usize / 64).is_some_and(|w| w & (1 << (func % 64)) != 0)
     }
 
     pub(crate) fn declare_ref(&mut self, func: u32) {

@@ -90,10 +90,7 @@ pub struct FuncType {
 impl FuncType {
     pub fn new(params: &[ValType], results: &[ValType]) -> FuncType {
         let types = params.iter().chain(results).copied().collect();
-        FuncType {
-            types,
-            params: params.len(),
-        }
+        FuncType { types, params: params.len() }
     }
 
     pub fn params(&self) -> &[ValType] {

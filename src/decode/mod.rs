@@ -11,9 +11,7 @@ use std::ops::Range;
 use crate::error::{Error, Result};
 use crate::features::Features;
 use crate::limits;
-use crate::types::{
-    ExternKind, FuncType, GlobalType, ImportType, Limits, MemoryType, RefType, TableType, ValType,
-};
+use crate::types::{ExternKind, FuncType, GlobalType, ImportType, Limits, MemoryType, RefType, TableType, ValType};
 use names::Names;
 use ops::{Operator, OperatorReader};
 use reader::Reader;
@@ -185,31 +183,20 @@ pub fn decode(bytes: &[u8], features: &Features) -> Result<RawModule> {
     if bytes.len() > limits::MAX_MODULE_SIZE {
         return Err(Error::limit(
             limits::MAX_MODULE_SIZE,
-            format!(
-                "module of {} bytes is larger than {} bytes",
-                bytes.len(),
-                limits::MAX_MODULE_SIZE
-            ),
+            format!("module of {} bytes is larger than {} bytes", bytes.len(), limits::MAX_MODULE_SIZE),
         ));
     }
     let mut r = Reader::new(bytes, 0);
-    let magic = r
-        .read_bytes(4)
-        .map_err(|_| Error::malformed(0, "unexpected end: magic header not detected"))?;
+    let magic = r.read_bytes(4).map_err(|_| Error::malformed(0, "unexpected end: magic header not detected"))?;
     if magic != b"\0asm" {
         return Err(Error::malformed(0, "magic header not detected"));
     }
-    let version = r
-        .read_bytes(4)
-        .map_err(|_| Error::malformed(4, "unexpected end: unknown binary version"))?;
+    let version = r.read_bytes(4).map_err(|_| Error::malformed(4, "unexpected end: unknown binary version"))?;
     if version != [1, 0, 0, 0] {
         return Err(Error::malformed(4, "unknown binary version"));
     }
 
-    let mut d = Decoder {
-        m: RawModule::default(),
-        features: *features,
-    };
+    let mut d = Decoder { m: RawModule::default(), features: *features };
     let mut last_rank = 0;
     while !r.is_empty() {
         let id_at = r.offset();
@@ -217,23 +204,16 @@ pub fn decode(bytes: &[u8], features: &Features) -> Result<RawModule> {
         let size_at = r.offset();
         let size = r.read_u32()? as usize;
         if size > r.remaining() {
-            return Err(Error::malformed(
-                size_at,
-                "length out of bounds: section size exceeds the module",
-            ));
+            return Err(Error::malformed(size_at, "length out of bounds: section size exceeds the module"));
         }
         let mut s = r.sub_reader(size)?;
         if id == 0 {
             d.custom_section(&mut s, bytes)?;
             continue;
         }
-        let rank = section_rank(id)
-            .ok_or_else(|| Error::malformed(id_at, format!("malformed section id {id}")))?;
+        let rank = section_rank(id).ok_or_else(|| Error::malformed(id_at, format!("malformed section id {id}")))?;
         if rank <= last_rank {
-            return Err(Error::malformed(
-                id_at,
-                format!("unexpected content: section {id} out of order or repeated"),
-            ));
+            return Err(Error::malformed(id_at, format!("unexpected content: section {id} out of order or repeated")));
         }
         last_rank = rank;
         match id {
@@ -259,20 +239,13 @@ pub fn decode(bytes: &[u8], features: &Features) -> Result<RawModule> {
     let m = &d.m;
     if m.functions.len() != m.code.len() {
         return Err(Error::malformed(
-            if m.section_offsets.code != 0 {
-                m.section_offsets.code
-            } else {
-                bytes.len()
-            },
+            if m.section_offsets.code != 0 { m.section_offsets.code } else { bytes.len() },
             "function and code section have inconsistent lengths",
         ));
     }
     if let Some(count) = m.data_count {
         if count as usize != m.data.len() {
-            return Err(Error::malformed(
-                bytes.len(),
-                "data count and data section have inconsistent lengths",
-            ));
+            return Err(Error::malformed(bytes.len(), "data count and data section have inconsistent lengths"));
         }
     }
     Ok(d.m)
@@ -291,8 +264,7 @@ impl Decoder {
         if name == "name" {
             // Errors inside the name section do not make the module malformed (the
             // specification's appendix); a broken one is dropped.
-            self.m.names =
-                Names::decode(Reader::new(&bytes[data.clone()], base)).unwrap_or_default();
+            self.m.names = Names::decode(Reader::new(&bytes[data.clone()], base)).unwrap_or_default();
         }
         self.m.customs.push(CustomSection { name, data });
         s.skip_to_end();
@@ -308,19 +280,13 @@ impl Decoder {
             let at = s.offset();
             let form = s.read_u8()?;
             if form != 0x60 {
-                return Err(Error::malformed(
-                    at,
-                    format!("malformed function type form 0x{form:02x}"),
-                ));
+                return Err(Error::malformed(at, format!("malformed function type form 0x{form:02x}")));
             }
             read_val_types(s, &mut params, limits::MAX_PARAMS, "parameters")?;
             let results_at = s.offset();
             read_val_types(s, &mut results, limits::MAX_RESULTS, "results")?;
             if results.len() > 1 && !self.features.multi_value {
-                return Err(Error::invalid(
-                    results_at,
-                    "invalid result arity: multi-value support is not enabled",
-                ));
+                return Err(Error::invalid(results_at, "invalid result arity: multi-value support is not enabled"));
             }
             self.m.types.push(FuncType::new(&params, &results));
         }
@@ -330,6 +296,7 @@ impl Decoder {
     fn import_section(&mut self, s: &mut Reader<'_>) -> Result<()> {
         let count = s.read_len_limited(limits::MAX_IMPORTS, "imports")?;
         self.m.imports.reserve(count as usize);
+        let mut imported = [0u32; 4];
         for _ in 0..count {
             let offset = s.offset();
             let module = s.read_name()?.to_string();
@@ -342,26 +309,51 @@ impl Decoder {
                 0x03 => ImportType::Global(self.global_type(s)?),
                 _ => return Err(Error::malformed(kind_at, "malformed import kind")),
             };
-            self.m.imports.push(Import {
-                module,
-                name,
-                ty,
-                offset,
-            });
+            self.m.imports.push(Import { module, name, ty, offset });
+            let kind = import_kind(&ty);
+            let (limit, what) = index_space_limit(kind);
+            imported[kind as usize] += 1;
+            if imported[kind as usize] > limit {
+                return Err(Error::limit(
+                    offset,
+                    format!("too many {what}: {} imported (at most {limit})", imported[kind as usize]),
+                ));
+            }
         }
         Ok(())
     }
 
+    /// Imports of one kind so far.
+    fn imported(&self, kind: ExternKind) -> u32 {
+        self.m.imports.iter().filter(|i| import_kind(&i.ty) == kind).count() as u32
+    }
+
+    /// The count of a section defining functions, tables, memories or globals, whose limits
+    /// cover imported and defined ones together.
+    fn read_defined_count(&self, s: &mut Reader<'_>, kind: ExternKind) -> Result<u32> {
+        let (limit, what) = index_space_limit(kind);
+        let at = s.offset();
+        let count = s.read_len_limited(limit, what)?;
+        let imported = self.imported(kind);
+        if imported as u64 + count as u64 > limit as u64 {
+            return Err(Error::limit(
+                at,
+                format!("too many {what}: {imported} imported and {count} defined (at most {limit})"),
+            ));
+        }
+        Ok(count)
+    }
+
     fn function_section(&mut self, s: &mut Reader<'_>) -> Result<()> {
         self.m.section_offsets.function = s.offset();
-        let count = s.read_len_limited(limits::MAX_FUNCTIONS, "functions")?;
+        let count = self.read_defined_count(s, ExternKind::Func)?;
         self.m.functions = (0..count).map(|_| s.read_u32()).collect::<Result<_>>()?;
         Ok(())
     }
 
     fn table_section(&mut self, s: &mut Reader<'_>) -> Result<()> {
         self.m.section_offsets.table = s.offset();
-        let count = s.read_len_limited(limits::MAX_TABLES, "tables")?;
+        let count = self.read_defined_count(s, ExternKind::Table)?;
         for _ in 0..count {
             let t = self.table_type(s)?;
             self.m.tables.push(t);
@@ -371,7 +363,7 @@ impl Decoder {
 
     fn memory_section(&mut self, s: &mut Reader<'_>) -> Result<()> {
         self.m.section_offsets.memory = s.offset();
-        let count = s.read_len_limited(limits::MAX_MEMORIES, "memories")?;
+        let count = self.read_defined_count(s, ExternKind::Memory)?;
         for _ in 0..count {
             let t = self.memory_type(s)?;
             self.m.memories.push(t);
@@ -380,7 +372,7 @@ impl Decoder {
     }
 
     fn global_section(&mut self, s: &mut Reader<'_>) -> Result<()> {
-        let count = s.read_len_limited(limits::MAX_GLOBALS, "globals")?;
+        let count = self.read_defined_count(s, ExternKind::Global)?;
         self.m.globals.reserve(count as usize);
         for _ in 0..count {
             let ty = self.global_type(s)?;
@@ -405,22 +397,14 @@ impl Decoder {
                 _ => return Err(Error::malformed(kind_at, "malformed export kind")),
             };
             let index = s.read_u32()?;
-            self.m.exports.push(Export {
-                name,
-                kind,
-                index,
-                offset,
-            });
+            self.m.exports.push(Export { name, kind, index, offset });
         }
         Ok(())
     }
 
     fn start_section(&mut self, s: &mut Reader<'_>) -> Result<()> {
         let offset = s.offset();
-        self.m.start = Some(Start {
-            function: s.read_u32()?,
-            offset,
-        });
+        self.m.start = Some(Start { function: s.read_u32()?, offset });
         Ok(())
     }
 
@@ -430,25 +414,16 @@ impl Decoder {
             let offset = s.offset();
             let flags = s.read_u32()?;
             if flags > 7 {
-                return Err(Error::malformed(
-                    offset,
-                    format!("malformed elements segment kind {flags}"),
-                ));
+                return Err(Error::malformed(offset, format!("malformed elements segment kind {flags}")));
             }
             if flags != 0 && !self.features.bulk_memory && !self.features.reference_types {
-                return Err(Error::malformed(
-                    offset,
-                    "bulk memory support is not enabled",
-                ));
+                return Err(Error::malformed(offset, "bulk memory support is not enabled"));
             }
             // Bit 0: passive or declarative (else active); bit 1: with bit 0, declarative,
             // without, an explicit table index; bit 2: items are expressions.
             let mode = if flags & 1 == 0 {
                 let table = if flags & 2 != 0 { s.read_u32()? } else { 0 };
-                ElementMode::Active {
-                    table,
-                    offset: self.const_expr(s)?,
-                }
+                ElementMode::Active { table, offset: self.const_expr(s)? }
             } else if flags & 2 != 0 {
                 ElementMode::Declarative
             } else {
@@ -469,18 +444,11 @@ impl Decoder {
             };
             let n = s.read_len_limited(limits::MAX_ELEMENT_ITEMS, "element segment items")?;
             let items = if expressions {
-                ElementItems::Expressions(
-                    (0..n).map(|_| self.const_expr(s)).collect::<Result<_>>()?,
-                )
+                ElementItems::Expressions((0..n).map(|_| self.const_expr(s)).collect::<Result<_>>()?)
             } else {
                 ElementItems::Functions((0..n).map(|_| s.read_u32()).collect::<Result<_>>()?)
             };
-            self.m.elements.push(ElementSegment {
-                ty,
-                mode,
-                items,
-                offset,
-            });
+            self.m.elements.push(ElementSegment { ty, mode, items, offset });
         }
         Ok(())
     }
@@ -490,10 +458,7 @@ impl Decoder {
         let at = s.offset();
         let count = s.read_len()?;
         if count as usize != self.m.functions.len() {
-            return Err(Error::malformed(
-                at,
-                "function and code section have inconsistent lengths",
-            ));
+            return Err(Error::malformed(at, "function and code section have inconsistent lengths"));
         }
         self.m.code.reserve(count as usize);
         for _ in 0..count {
@@ -502,10 +467,7 @@ impl Decoder {
             if size > limits::MAX_FUNCTION_SIZE {
                 return Err(Error::limit(
                     offset,
-                    format!(
-                        "function body of {size} bytes is larger than {}",
-                        limits::MAX_FUNCTION_SIZE
-                    ),
+                    format!("function body of {size} bytes is larger than {}", limits::MAX_FUNCTION_SIZE),
                 ));
             }
             let mut body = s.sub_reader(size as usize)?;
@@ -523,10 +485,7 @@ impl Decoder {
             if local_count > limits::MAX_LOCALS as u64 {
                 return Err(Error::limit(
                     offset,
-                    format!(
-                        "too many locals: {local_count} (at most {})",
-                        limits::MAX_LOCALS
-                    ),
+                    format!("too many locals: {local_count} (at most {})", limits::MAX_LOCALS),
                 ));
             }
             let (rest, base) = body.rest();
@@ -546,33 +505,18 @@ impl Decoder {
             let offset = s.offset();
             let flags = s.read_u32()?;
             let mode = match flags {
-                0 => DataMode::Active {
-                    memory: 0,
-                    offset: self.const_expr(s)?,
-                },
+                0 => DataMode::Active { memory: 0, offset: self.const_expr(s)? },
                 1 if self.features.bulk_memory => DataMode::Passive,
                 2 if self.features.bulk_memory || self.features.multi_memory => {
                     let memory = s.read_u32()?;
-                    DataMode::Active {
-                        memory,
-                        offset: self.const_expr(s)?,
-                    }
+                    DataMode::Active { memory, offset: self.const_expr(s)? }
                 }
-                _ => {
-                    return Err(Error::malformed(
-                        offset,
-                        format!("malformed data segment kind {flags}"),
-                    ))
-                }
+                _ => return Err(Error::malformed(offset, format!("malformed data segment kind {flags}"))),
             };
             let len = s.read_u32()? as usize;
             let (_, start) = s.rest();
             s.read_bytes(len)?;
-            self.m.data.push(DataSegment {
-                mode,
-                bytes: start..start + len,
-                offset,
-            });
+            self.m.data.push(DataSegment { mode, bytes: start..start + len, offset });
         }
         Ok(())
     }
@@ -595,31 +539,18 @@ impl Decoder {
         let at = s.offset();
         let flags = s.read_u8()?;
         if flags > 1 {
-            return Err(Error::malformed(
-                at,
-                "integer too large: malformed table limits flags",
-            ));
+            return Err(Error::malformed(at, "integer too large: malformed table limits flags"));
         }
-        Ok(TableType {
-            element,
-            limits: self.limits(s, flags & 1 != 0, false)?,
-        })
+        Ok(TableType { element, limits: self.limits(s, flags & 1 != 0, false)? })
     }
 
     fn memory_type(&self, s: &mut Reader<'_>) -> Result<MemoryType> {
         let at = s.offset();
         let flags = s.read_u8()?;
         if flags > 1 {
-            return Err(Error::malformed(
-                at,
-                "integer too large: malformed memory limits flags",
-            ));
+            return Err(Error::malformed(at, "integer too large: malformed memory limits flags"));
         }
-        Ok(MemoryType {
-            limits: self.limits(s, flags & 1 != 0, false)?,
-            shared: false,
-            memory64: false,
-        })
+        Ok(MemoryType { limits: self.limits(s, flags & 1 != 0, false)?, shared: false, memory64: false })
     }
 
     fn global_type(&self, s: &mut Reader<'_>) -> Result<GlobalType> {
@@ -660,37 +591,40 @@ impl Decoder {
                     ops::SimpleOp::I64Add => ConstOp::I64Add,
                     ops::SimpleOp::I64Sub => ConstOp::I64Sub,
                     ops::SimpleOp::I64Mul => ConstOp::I64Mul,
-                    _ => {
-                        return Err(Error::invalid(
-                            at,
-                            format!("constant expression required, found {}", op.name()),
-                        ))
-                    }
+                    _ => return Err(Error::invalid(at, format!("constant expression required, found {}", op.name()))),
                 },
                 other => {
-                    return Err(Error::invalid(
-                        at,
-                        format!("constant expression required, found {}", other.name()),
-                    ))
+                    return Err(Error::invalid(at, format!("constant expression required, found {}", other.name())))
                 }
             };
             ops.push(op);
         }
         let used = ops_reader.offset() - base;
         s.read_bytes(used)?;
-        Ok(ConstExpr {
-            ops: ops.into_boxed_slice(),
-            offset,
-        })
+        Ok(ConstExpr { ops: ops.into_boxed_slice(), offset })
     }
 }
 
-fn read_val_types(
-    s: &mut Reader<'_>,
-    out: &mut Vec<ValType>,
-    limit: u32,
-    what: &str,
-) -> Result<()> {
+fn import_kind(ty: &ImportType) -> ExternKind {
+    match ty {
+        ImportType::Func(_) => ExternKind::Func,
+        ImportType::Table(_) => ExternKind::Table,
+        ImportType::Memory(_) => ExternKind::Memory,
+        ImportType::Global(_) => ExternKind::Global,
+    }
+}
+
+/// The limit and name of an index space; its limit counts imports and definitions together.
+fn index_space_limit(kind: ExternKind) -> (u32, &'static str) {
+    match kind {
+        ExternKind::Func => (limits::MAX_FUNCTIONS, "functions"),
+        ExternKind::Table => (limits::MAX_TABLES, "tables"),
+        ExternKind::Memory => (limits::MAX_MEMORIES, "memories"),
+        ExternKind::Global => (limits::MAX_GLOBALS, "globals"),
+    }
+}
+
+fn read_val_types(s: &mut Reader<'_>, out: &mut Vec<ValType>, limit: u32, what: &str) -> Result<()> {
     out.clear();
     let n = s.read_len_limited(limit, what)?;
     for _ in 0..n {

@@ -755,11 +755,7 @@ impl<'a> OperatorReader<'a> {
             0x10 => Operator::Call(r.read_u32()?),
             0x11 => {
                 let type_index = r.read_u32()?;
-                let table = if self.features.reference_types {
-                    r.read_u32()?
-                } else {
-                    self.read_zero_byte()?
-                };
+                let table = if self.features.reference_types { r.read_u32()? } else { self.read_zero_byte()? };
                 Operator::CallIndirect { type_index, table }
             }
             0x1A => Operator::Drop,
@@ -780,9 +776,7 @@ impl<'a> OperatorReader<'a> {
             0x22 => Operator::LocalTee(r.read_u32()?),
             0x23 => Operator::GlobalGet(r.read_u32()?),
             0x24 => Operator::GlobalSet(r.read_u32()?),
-            0x25 | 0x26 if !self.features.reference_types => {
-                return Err(self.disabled(at, "reference types"))
-            }
+            0x25 | 0x26 if !self.features.reference_types => return Err(self.disabled(at, "reference types")),
             0x25 => Operator::TableGet(r.read_u32()?),
             0x26 => Operator::TableSet(r.read_u32()?),
             0x28..=0x3E => {
@@ -795,12 +789,8 @@ impl<'a> OperatorReader<'a> {
             0x42 => Operator::I64Const(r.read_i64()?),
             0x43 => Operator::F32Const(r.read_f32_bits()?),
             0x44 => Operator::F64Const(r.read_f64_bits()?),
-            0xC0..=0xC4 if !self.features.sign_extension => {
-                return Err(self.disabled(at, "sign extension"))
-            }
-            0xD0..=0xD2 if !self.features.reference_types => {
-                return Err(self.disabled(at, "reference types"))
-            }
+            0xC0..=0xC4 if !self.features.sign_extension => return Err(self.disabled(at, "sign extension")),
+            0xD0..=0xD2 if !self.features.reference_types => return Err(self.disabled(at, "reference types")),
             0xD0 => Operator::RefNull(r.read_ref_type()?),
             0xD1 => Operator::RefIsNull,
             0xD2 => Operator::RefFunc(r.read_u32()?),
@@ -808,12 +798,7 @@ impl<'a> OperatorReader<'a> {
             0xFD => self.read_fd(at)?,
             _ => match SimpleOp::from_encoding(0, opcode as u32) {
                 Some(op) => Operator::Simple(op),
-                None => {
-                    return Err(Error::malformed(
-                        at,
-                        format!("illegal opcode 0x{opcode:02x}"),
-                    ))
-                }
+                None => return Err(Error::malformed(at, format!("illegal opcode 0x{opcode:02x}"))),
             },
         })
     }
@@ -828,49 +813,30 @@ impl<'a> OperatorReader<'a> {
             return Err(self.disabled(at, "bulk memory"));
         }
         Ok(match code {
-            0..=7 => Operator::Simple(
-                SimpleOp::from_encoding(0xfc, code).expect("table covers 0xfc 0..=7"),
-            ),
+            0..=7 => Operator::Simple(SimpleOp::from_encoding(0xfc, code).expect("table covers 0xfc 0..=7")),
             8 => {
                 let data = self.reader.read_u32()?;
-                Operator::MemoryInit {
-                    data,
-                    memory: self.read_memory_index()?,
-                }
+                Operator::MemoryInit { data, memory: self.read_memory_index()? }
             }
             9 => Operator::DataDrop(self.reader.read_u32()?),
             10 => {
                 let dst = self.read_memory_index()?;
-                Operator::MemoryCopy {
-                    dst,
-                    src: self.read_memory_index()?,
-                }
+                Operator::MemoryCopy { dst, src: self.read_memory_index()? }
             }
             11 => Operator::MemoryFill(self.read_memory_index()?),
             12 => {
                 let elem = self.reader.read_u32()?;
-                Operator::TableInit {
-                    elem,
-                    table: self.reader.read_u32()?,
-                }
+                Operator::TableInit { elem, table: self.reader.read_u32()? }
             }
             13 => Operator::ElemDrop(self.reader.read_u32()?),
             14 => {
                 let dst = self.reader.read_u32()?;
-                Operator::TableCopy {
-                    dst,
-                    src: self.reader.read_u32()?,
-                }
+                Operator::TableCopy { dst, src: self.reader.read_u32()? }
             }
             15 => Operator::TableGrow(self.reader.read_u32()?),
             16 => Operator::TableSize(self.reader.read_u32()?),
             17 => Operator::TableFill(self.reader.read_u32()?),
-            _ => {
-                return Err(Error::malformed(
-                    at,
-                    format!("illegal opcode 0xfc 0x{code:x}"),
-                ))
-            }
+            _ => return Err(Error::malformed(at, format!("illegal opcode 0xfc 0x{code:x}"))),
         })
     }
 
@@ -897,12 +863,7 @@ impl<'a> OperatorReader<'a> {
         Ok(match code {
             0x0c => Operator::V128Const(self.reader.read_array16()?),
             0x0d => Operator::I8x16Shuffle(self.reader.read_array16()?),
-            _ => {
-                return Err(Error::malformed(
-                    at,
-                    format!("illegal opcode 0xfd 0x{code:x}"),
-                ))
-            }
+            _ => return Err(Error::malformed(at, format!("illegal opcode 0xfd 0x{code:x}"))),
         })
     }
 
@@ -926,9 +887,7 @@ impl<'a> OperatorReader<'a> {
         if !self.features.multi_value {
             return Err(self.disabled(at, "multi-value"));
         }
-        u32::try_from(index)
-            .map(BlockType::Func)
-            .map_err(|_| Error::invalid(at, "unknown type"))
+        u32::try_from(index).map(BlockType::Func).map_err(|_| Error::invalid(at, "unknown type"))
     }
 
     fn read_br_table(&mut self) -> Result<BrTable<'a>> {
@@ -942,11 +901,7 @@ impl<'a> OperatorReader<'a> {
         let len = start - r.remaining();
         let targets = Reader::new(&rest[..len], base);
         let default = r.read_u32()?;
-        Ok(BrTable {
-            targets,
-            count,
-            default,
-        })
+        Ok(BrTable { targets, count, default })
     }
 
     /// The memory index of memory.size/grow/fill/copy/init: a LEB index with multi-memory,
@@ -980,10 +935,6 @@ impl<'a> OperatorReader<'a> {
             _ => return Err(Error::malformed(at, "malformed memop flags")),
         };
         let offset = r.read_u64()?;
-        Ok(MemArg {
-            align,
-            offset,
-            memory,
-        })
+        Ok(MemArg { align, offset, memory })
     }
 }

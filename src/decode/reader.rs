@@ -206,10 +206,7 @@ impl<'a> Reader<'a> {
         let at = self.offset();
         let len = self.read_len()?;
         if len > limit {
-            return Err(Error::limit(
-                at,
-                format!("too many {what}: {len} (at most {limit})"),
-            ));
+            return Err(Error::limit(at, format!("too many {what}: {len} (at most {limit})")));
         }
         Ok(len)
     }
@@ -228,8 +225,7 @@ impl<'a> Reader<'a> {
     pub fn read_val_type(&mut self) -> Result<ValType> {
         let at = self.offset();
         let byte = self.read_u8()?;
-        ValType::from_byte(byte)
-            .ok_or_else(|| Error::malformed(at, format!("malformed value type 0x{byte:02x}")))
+        ValType::from_byte(byte).ok_or_else(|| Error::malformed(at, format!("malformed value type 0x{byte:02x}")))
     }
 
     pub fn read_ref_type(&mut self) -> Result<RefType> {

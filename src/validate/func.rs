@@ -28,8 +28,21 @@ pub struct Frame {
     pub block_type: BlockType,
     /// Operand stack height when the frame was entered (its parameters excluded).
     pub height: usize,
+    /// Operand stack height in 64-bit slots at entry (see `FuncValidator::height_slots`).
+    pub slot_height: u32,
     /// Set after an unconditional branch: the rest of the frame is stack-polymorphic.
     pub unreachable: bool,
+}
+
+/// 64-bit slots a value takes on a lowering's operand stack: two for v128, one otherwise
+/// (also for unknown types, which occur only in unreachable code).
+#[inline]
+pub fn slots_of(t: Option<ValType>) -> u32 {
+    if t == Some(ValType::V128) {
+        2
+    } else {
+        1
+    }
 }
 
 /// Why one operator failed; turned into an `Error` naming the operator and its offset.
@@ -70,6 +83,9 @@ pub struct FuncValidator<'m> {
     controls: Vec<Frame>,
     function_type: u32,
     scratch: Vec<Option<ValType>>,
+    /// Operand stack height in 64-bit slots.
+    slot_height: u32,
+    max_slot_height: u32,
 }
 
 impl<'m> FuncValidator<'m> {
@@ -81,6 +97,8 @@ impl<'m> FuncValidator<'m> {
             controls: Vec::new(),
             function_type: 0,
             scratch: Vec::new(),
+            slot_height: 0,
+            max_slot_height: 0,
         }
     }
 
@@ -106,10 +124,13 @@ impl<'m> FuncValidator<'m> {
         self.operands.clear();
         self.controls.clear();
         self.function_type = type_index;
+        self.slot_height = 0;
+        self.max_slot_height = 0;
         self.controls.push(Frame {
             kind: FrameKind::Function,
             block_type: BlockType::Func(type_index),
             height: 0,
+            slot_height: 0,
             unreachable: false,
         });
         let reader = Reader::new(&module.bytes[body.ops.clone()], body.ops.start);
@@ -121,10 +142,7 @@ impl<'m> FuncValidator<'m> {
         let mut ops = self.start(defined_index)?;
         while !self.controls.is_empty() {
             if ops.is_empty() {
-                return Err(Error::malformed(
-                    ops.offset(),
-                    "END opcode expected: function body ends inside a block",
-                ));
+                return Err(Error::malformed(ops.offset(), "END opcode expected: function body ends inside a block"));
             }
             let at = ops.offset();
             let op = ops.read()?;
@@ -153,6 +171,16 @@ impl<'m> FuncValidator<'m> {
         &self.controls
     }
 
+    /// Operand stack height in 64-bit slots (v128 counts two). Exact in reachable code.
+    pub fn height_slots(&self) -> u32 {
+        self.slot_height
+    }
+
+    /// The largest `height_slots` seen so far in the function.
+    pub fn max_height_slots(&self) -> u32 {
+        self.max_slot_height
+    }
+
     /// Whether the function's final `end` has been validated.
     pub fn is_finished(&self) -> bool {
         self.controls.is_empty()
@@ -164,13 +192,7 @@ impl<'m> FuncValidator<'m> {
             Fail::Mismatch { expected, found } => {
                 let expected = expected.map_or("a value", |t| t.name());
                 let found = found.map_or("nothing", |t| t.name());
-                Error::invalid(
-                    at,
-                    format!(
-                        "type mismatch in {}: expected {expected}, found {found}",
-                        op.name()
-                    ),
-                )
+                Error::invalid(at, format!("type mismatch in {}: expected {expected}, found {found}", op.name()))
             }
             Fail::Invalid(m) => Error::invalid(at, format!("{m} in {}", op.name())),
             Fail::Malformed(m) => Error::malformed(at, format!("{m} in {}", op.name())),
@@ -180,43 +202,45 @@ impl<'m> FuncValidator<'m> {
 
     #[inline]
     fn push(&mut self, t: ValType) {
-        self.operands.push(Some(t));
+        self.push_operand(Some(t));
+    }
+
+    #[inline]
+    fn push_operand(&mut self, t: Option<ValType>) {
+        self.operands.push(t);
+        self.slot_height += slots_of(t);
+        self.max_slot_height = self.max_slot_height.max(self.slot_height);
+    }
+
+    #[inline]
+    fn pop_operand(&mut self) -> Option<ValType> {
+        let t = self.operands.pop().expect("callers check the frame height");
+        self.slot_height -= slots_of(t);
+        t
     }
 
     #[inline]
     fn pop_any(&mut self) -> Check<Option<ValType>> {
-        let frame = self
-            .controls
-            .last()
-            .expect("a frame is open while validating");
+        let frame = self.controls.last().expect("a frame is open while validating");
         if self.operands.len() == frame.height {
             if frame.unreachable {
                 return Ok(None);
             }
-            return Err(Fail::Mismatch {
-                expected: None,
-                found: None,
-            });
+            return Err(Fail::Mismatch { expected: None, found: None });
         }
-        Ok(self.operands.pop().expect("checked above"))
+        Ok(self.pop_operand())
     }
 
     /// Pops a value that must have type `expected`; returns its actual type (`None` when
     /// unknown, in unreachable code).
     #[inline]
     fn pop(&mut self, expected: ValType) -> Check<Option<ValType>> {
-        let frame = self
-            .controls
-            .last()
-            .expect("a frame is open while validating");
+        let frame = self.controls.last().expect("a frame is open while validating");
         if self.operands.len() > frame.height {
-            let actual = self.operands.pop().expect("checked above");
+            let actual = self.pop_operand();
             if let Some(t) = actual {
                 if t != expected {
-                    return Err(Fail::Mismatch {
-                        expected: Some(expected),
-                        found: Some(t),
-                    });
+                    return Err(Fail::Mismatch { expected: Some(expected), found: Some(t) });
                 }
             }
             return Ok(actual);
@@ -224,10 +248,7 @@ impl<'m> FuncValidator<'m> {
         if frame.unreachable {
             return Ok(None);
         }
-        Err(Fail::Mismatch {
-            expected: Some(expected),
-            found: None,
-        })
+        Err(Fail::Mismatch { expected: Some(expected), found: None })
     }
 
     fn pop_many(&mut self, types: &[ValType]) -> Check {
@@ -238,7 +259,9 @@ impl<'m> FuncValidator<'m> {
     }
 
     fn push_many(&mut self, types: &[ValType]) {
-        self.operands.extend(types.iter().map(|&t| Some(t)));
+        for &t in types {
+            self.push(t);
+        }
     }
 
     fn block_params(&self, bt: BlockType) -> &'m [ValType] {
@@ -275,24 +298,20 @@ impl<'m> FuncValidator<'m> {
 
     fn check_block_type(&self, bt: BlockType) -> Check {
         match bt {
-            BlockType::Func(i) if i as usize >= self.module.raw.types.len() => {
-                invalid(format!("unknown type {i}"))
-            }
+            BlockType::Func(i) if i as usize >= self.module.raw.types.len() => invalid(format!("unknown type {i}")),
             _ => Ok(()),
         }
     }
 
     fn push_frame(&mut self, kind: FrameKind, block_type: BlockType) -> Check {
         if self.controls.len() >= limits::MAX_NESTING_DEPTH as usize {
-            return Err(Fail::Limit(format!(
-                "blocks nested deeper than {}",
-                limits::MAX_NESTING_DEPTH
-            )));
+            return Err(Fail::Limit(format!("blocks nested deeper than {}", limits::MAX_NESTING_DEPTH)));
         }
         self.controls.push(Frame {
             kind,
             block_type,
             height: self.operands.len(),
+            slot_height: self.slot_height,
             unreachable: false,
         });
         self.push_many(self.block_params(block_type));
@@ -301,27 +320,20 @@ impl<'m> FuncValidator<'m> {
 
     /// Pops the innermost frame after checking its results are exactly on the stack.
     fn pop_frame(&mut self) -> Check<Frame> {
-        let frame = *self
-            .controls
-            .last()
-            .expect("a frame is open while validating");
+        let frame = *self.controls.last().expect("a frame is open while validating");
         self.pop_many(self.block_results(frame.block_type))?;
         if self.operands.len() != frame.height {
             let extra = self.operands.len() - frame.height;
-            return invalid(format!(
-                "type mismatch: {extra} value(s) left on the stack at the end of the block"
-            ));
+            return invalid(format!("type mismatch: {extra} value(s) left on the stack at the end of the block"));
         }
         self.controls.pop();
         Ok(frame)
     }
 
     fn set_unreachable(&mut self) {
-        let frame = self
-            .controls
-            .last_mut()
-            .expect("a frame is open while validating");
+        let frame = self.controls.last_mut().expect("a frame is open while validating");
         self.operands.truncate(frame.height);
+        self.slot_height = frame.slot_height;
         frame.unreachable = true;
     }
 
@@ -445,11 +457,7 @@ impl<'m> FuncValidator<'m> {
             Operator::Block(bt) | Operator::Loop(bt) => {
                 self.check_block_type(bt)?;
                 self.pop_many(self.block_params(bt))?;
-                let kind = if matches!(op, Operator::Loop(_)) {
-                    FrameKind::Loop
-                } else {
-                    FrameKind::Block
-                };
+                let kind = if matches!(op, Operator::Loop(_)) { FrameKind::Loop } else { FrameKind::Block };
                 self.push_frame(kind, bt)?;
             }
             Operator::If(bt) => {
@@ -459,10 +467,7 @@ impl<'m> FuncValidator<'m> {
                 self.push_frame(FrameKind::If, bt)?;
             }
             Operator::Else => {
-                let frame = *self
-                    .controls
-                    .last()
-                    .expect("a frame is open while validating");
+                let frame = *self.controls.last().expect("a frame is open while validating");
                 if frame.kind != FrameKind::If {
                     return invalid("else without a matching if");
                 }
@@ -473,14 +478,9 @@ impl<'m> FuncValidator<'m> {
                 let frame = self.pop_frame()?;
                 if frame.kind == FrameKind::If {
                     // An if without else passes its parameters through the missing branch.
-                    let (params, results) = (
-                        self.block_params(frame.block_type),
-                        self.block_results(frame.block_type),
-                    );
+                    let (params, results) = (self.block_params(frame.block_type), self.block_results(frame.block_type));
                     if params != results {
-                        return invalid(
-                            "type mismatch: if without else must produce its parameters",
-                        );
+                        return invalid("type mismatch: if without else must produce its parameters");
                     }
                 }
                 if frame.kind != FrameKind::Function {
@@ -549,18 +549,11 @@ impl<'m> FuncValidator<'m> {
                 let t2 = self.pop_any()?;
                 let plain = |t: Option<ValType>| t.is_none_or(|t| !t.is_ref());
                 if !plain(t1) || !plain(t2) {
-                    return invalid(
-                        "type mismatch: select without a type needs numeric or vector operands",
-                    );
+                    return invalid("type mismatch: select without a type needs numeric or vector operands");
                 }
                 match (t1, t2) {
-                    (Some(a), Some(b)) if a != b => {
-                        return Err(Fail::Mismatch {
-                            expected: Some(a),
-                            found: Some(b),
-                        })
-                    }
-                    _ => self.operands.push(t1.or(t2)),
+                    (Some(a), Some(b)) if a != b => return Err(Fail::Mismatch { expected: Some(a), found: Some(b) }),
+                    _ => self.push_operand(t1.or(t2)),
                 }
             }
             Operator::SelectTyped(t) => {
@@ -610,9 +603,7 @@ impl<'m> FuncValidator<'m> {
             Operator::RefIsNull => {
                 if let Some(t) = self.pop_any()? {
                     if !t.is_ref() {
-                        return invalid(format!(
-                            "type mismatch: ref.is_null expects a reference, found {t}"
-                        ));
+                        return invalid(format!("type mismatch: ref.is_null expects a reference, found {t}"));
                     }
                 }
                 self.push(I32);
@@ -637,11 +628,7 @@ impl<'m> FuncValidator<'m> {
             Operator::MemoryCopy { dst, src } => {
                 let dst_address = self.memory(dst)?;
                 let src_address = self.memory(src)?;
-                let len = if dst_address == I64 && src_address == I64 {
-                    I64
-                } else {
-                    I32
-                };
+                let len = if dst_address == I64 && src_address == I64 { I64 } else { I32 };
                 self.pop(len)?;
                 self.pop(src_address)?;
                 self.pop(dst_address)?;
@@ -656,7 +643,9 @@ impl<'m> FuncValidator<'m> {
                 let table_type = self.table(table)?;
                 let elem_type = self.element_segment(elem)?;
                 if table_type != elem_type {
-                    return invalid(format!("type mismatch: element segment of {elem_type} into a table of {table_type}"));
+                    return invalid(format!(
+                        "type mismatch: element segment of {elem_type} into a table of {table_type}"
+                    ));
                 }
                 self.pop_many(&[I32, I32, I32])?;
             }
@@ -667,9 +656,7 @@ impl<'m> FuncValidator<'m> {
                 let dst_type = self.table(dst)?;
                 let src_type = self.table(src)?;
                 if dst_type != src_type {
-                    return invalid(format!(
-                        "type mismatch: copy from a table of {src_type} to a table of {dst_type}"
-                    ));
+                    return invalid(format!("type mismatch: copy from a table of {src_type} to a table of {dst_type}"));
                 }
                 self.pop_many(&[I32, I32, I32])?;
             }
@@ -721,7 +708,7 @@ impl<'m> FuncValidator<'m> {
             self.scratch.push(v);
         }
         while let Some(v) = self.scratch.pop() {
-            self.operands.push(v);
+            self.push_operand(v);
         }
         Ok(())
     }

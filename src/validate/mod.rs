@@ -32,10 +32,7 @@ pub(crate) fn validate_module(module: &mut Module) -> Result<()> {
             ImportType::Memory(mem) => check_memory_type(&mem, import.offset)?,
             ImportType::Global(g) => {
                 if g.mutable && !module.features.mutable_global {
-                    return Err(Error::invalid(
-                        import.offset,
-                        "mutable global imports are not enabled",
-                    ));
+                    return Err(Error::invalid(import.offset, "mutable global imports are not enabled"));
                 }
             }
         }
@@ -50,10 +47,7 @@ pub(crate) fn validate_module(module: &mut Module) -> Result<()> {
         check_memory_type(mem, m.section_offsets.memory)?;
     }
     if module.memories.len() > 1 && !module.features.multi_memory {
-        return Err(Error::invalid(
-            m.section_offsets.memory,
-            "multiple memories",
-        ));
+        return Err(Error::invalid(m.section_offsets.memory, "multiple memories"));
     }
 
     // C.refs: every function referenced outside function bodies.
@@ -64,9 +58,7 @@ pub(crate) fn validate_module(module: &mut Module) -> Result<()> {
     for e in &m.elements {
         match &e.items {
             ElementItems::Functions(f) => refs.extend_from_slice(f),
-            ElementItems::Expressions(exprs) => {
-                exprs.iter().for_each(|x| collect_refs(x, &mut refs))
-            }
+            ElementItems::Expressions(exprs) => exprs.iter().for_each(|x| collect_refs(x, &mut refs)),
         }
     }
     for ex in &m.exports {
@@ -103,32 +95,20 @@ pub(crate) fn validate_module(module: &mut Module) -> Result<()> {
                 ExternKind::Memory => "memory",
                 ExternKind::Global => "global",
             };
-            return Err(Error::invalid(
-                ex.offset,
-                format!("unknown {what} {}", ex.index),
-            ));
+            return Err(Error::invalid(ex.offset, format!("unknown {what} {}", ex.index)));
         }
         if !names.insert(ex.name.as_str()) {
-            return Err(Error::invalid(
-                ex.offset,
-                format!("duplicate export name \"{}\"", ex.name),
-            ));
+            return Err(Error::invalid(ex.offset, format!("duplicate export name \"{}\"", ex.name)));
         }
     }
 
     if let Some(start) = m.start {
         if start.function as usize >= module.funcs.len() {
-            return Err(Error::invalid(
-                start.offset,
-                format!("unknown function {}", start.function),
-            ));
+            return Err(Error::invalid(start.offset, format!("unknown function {}", start.function)));
         }
         let ty = module.func_type(start.function);
         if !ty.params().is_empty() || !ty.results().is_empty() {
-            return Err(Error::invalid(
-                start.offset,
-                format!("start function must have type [] -> [], not {ty}"),
-            ));
+            return Err(Error::invalid(start.offset, format!("start function must have type [] -> [], not {ty}")));
         }
     }
 
@@ -139,10 +119,7 @@ pub(crate) fn validate_module(module: &mut Module) -> Result<()> {
                 return Err(Error::invalid(e.offset, format!("unknown table {table}")));
             };
             if t.element != e.ty {
-                return Err(Error::invalid(
-                    e.offset,
-                    "type mismatch: element segment type differs from the table's",
-                ));
+                return Err(Error::invalid(e.offset, "type mismatch: element segment type differs from the table's"));
             }
             check_const_expr(module, offset, ValType::I32, all_globals)?;
         }
@@ -165,11 +142,7 @@ pub(crate) fn validate_module(module: &mut Module) -> Result<()> {
             let Some(mem) = module.memories.get(*memory as usize) else {
                 return Err(Error::invalid(d.offset, format!("unknown memory {memory}")));
             };
-            let address = if mem.memory64 {
-                ValType::I64
-            } else {
-                ValType::I32
-            };
+            let address = if mem.memory64 { ValType::I64 } else { ValType::I32 };
             check_const_expr(module, offset, address, all_globals)?;
         }
     }
@@ -186,30 +159,17 @@ fn check_limits(limits: &Limits, bound: u64, at: usize, bound_message: &str) -> 
         return Err(Error::invalid(at, bound_message));
     }
     if limits.max.is_some_and(|max| max < limits.min) {
-        return Err(Error::invalid(
-            at,
-            "size minimum must not be greater than maximum",
-        ));
+        return Err(Error::invalid(at, "size minimum must not be greater than maximum"));
     }
     Ok(())
 }
 
 fn check_table_type(t: &TableType, at: usize) -> Result<()> {
-    check_limits(
-        &t.limits,
-        u32::MAX as u64,
-        at,
-        "table size must be at most 2^32-1",
-    )
+    check_limits(&t.limits, u32::MAX as u64, at, "table size must be at most 2^32-1")
 }
 
 fn check_memory_type(m: &MemoryType, at: usize) -> Result<()> {
-    check_limits(
-        &m.limits,
-        MAX_PAGES32,
-        at,
-        "memory size must be at most 65536 pages (4GiB)",
-    )
+    check_limits(&m.limits, MAX_PAGES32, at, "memory size must be at most 65536 pages (4GiB)")
 }
 
 fn collect_refs(expr: &ConstExpr, refs: &mut Vec<u32>) {
@@ -221,20 +181,12 @@ fn collect_refs(expr: &ConstExpr, refs: &mut Vec<u32>) {
 
 /// Types a constant expression; `visible_globals` is how many globals (from index 0) it may
 /// read.
-fn check_const_expr(
-    module: &Module,
-    expr: &ConstExpr,
-    expected: ValType,
-    visible_globals: u32,
-) -> Result<()> {
+fn check_const_expr(module: &Module, expr: &ConstExpr, expected: ValType, visible_globals: u32) -> Result<()> {
     use ValType::*;
     let at = expr.offset;
     let mut stack: Vec<ValType> = Vec::with_capacity(2);
     let mismatch = |found: &str| {
-        Error::invalid(
-            at,
-            format!("type mismatch in constant expression: expected {expected}, found {found}"),
-        )
+        Error::invalid(at, format!("type mismatch in constant expression: expected {expected}, found {found}"))
     };
     for op in expr.ops.iter() {
         let t = match *op {
@@ -256,10 +208,7 @@ fn check_const_expr(
                 }
                 let global = module.globals[g as usize];
                 if global.mutable {
-                    return Err(Error::invalid(
-                        at,
-                        format!("constant expression required: global {g} is mutable"),
-                    ));
+                    return Err(Error::invalid(at, format!("constant expression required: global {g} is mutable")));
                 }
                 global.content
             }
@@ -269,11 +218,7 @@ fn check_const_expr(
             | ConstOp::I64Add
             | ConstOp::I64Sub
             | ConstOp::I64Mul => {
-                let t = if matches!(op, ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul) {
-                    I32
-                } else {
-                    I64
-                };
+                let t = if matches!(op, ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul) { I32 } else { I64 };
                 for _ in 0..2 {
                     match stack.pop() {
                         Some(x) if x == t => {}

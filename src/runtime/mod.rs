@@ -1,0 +1,21 @@
+//! The runtime: engine and configuration, stores and the objects they own (functions,
+//! tables, memories, globals, instances), values, traps, and instantiation.
+
+pub mod engine;
+pub mod instance;
+pub mod memory;
+pub mod module;
+pub mod store;
+pub mod sys;
+pub mod table;
+pub mod trap;
+pub mod value;
+
+pub use engine::{Config, Engine, Tier};
+pub use instance::InstantiationError;
+pub use module::CompiledModule;
+pub use store::{
+    Caller, Extern, ExternRef, Func, Global, HostFunc, Instance, InterruptHandle, Memory, Store, StoreLimits, Table,
+};
+pub use trap::{Trap, TrapCode};
+pub use value::Val;

@@ -1,0 +1,344 @@
+//! The store: owns every runtime object (functions, tables, memories, globals, instances,
+//! extern references) and the execution state (value stack, fuel, interruption). Handles are
+//! indices tagged with their store's id, so using a handle with another store is detected.
+
+use std::any::Any;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
+use super::engine::Engine;
+use super::memory::Memory as MemoryEntity;
+use super::module::CompiledModule;
+use super::table::Table as TableEntity;
+use super::trap::Trap;
+use super::value::Val;
+use crate::types::{FuncType, GlobalType};
+
+/// Identifies a store.
+pub type StoreId = u64;
+
+macro_rules! handle {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub struct $name {
+            pub(crate) store: StoreId,
+            pub(crate) index: u32,
+        }
+
+        impl $name {
+            /// The store-wide index of the object.
+            pub fn index(&self) -> u32 {
+                self.index
+            }
+
+            pub fn store_id(&self) -> StoreId {
+                self.store
+            }
+        }
+    )*};
+}
+
+handle! {
+    /// A function (wasm or host) in a store.
+    Func;
+    Table;
+    Memory;
+    Global;
+    Instance;
+    /// A host value passed to wasm as `externref`.
+    ExternRef;
+}
+
+/// Any importable or exportable object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Extern {
+    Func(Func),
+    Table(Table),
+    Memory(Memory),
+    Global(Global),
+}
+
+/// What a host function sees: the store (re-entrant calls, memory access) and the instance
+/// that called it, if a wasm function did.
+pub struct Caller<'a> {
+    pub store: &'a mut Store,
+    pub instance: Option<Instance>,
+}
+
+/// A host function: reads its arguments, writes its results, or traps.
+pub type HostFunc = Arc<dyn Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync>;
+
+pub(crate) enum FuncEntity {
+    Wasm { instance: u32, module: Arc<CompiledModule>, defined_index: u32 },
+    Host { ty: Arc<FuncType>, callback: HostFunc },
+}
+
+impl FuncEntity {
+    pub(crate) fn ty(&self) -> &FuncType {
+        match self {
+            FuncEntity::Wasm { module, defined_index, .. } => {
+                module.module.func_type(module.module.imported_funcs + defined_index)
+            }
+            FuncEntity::Host { ty, .. } => ty,
+        }
+    }
+}
+
+pub(crate) struct GlobalEntity {
+    pub ty: GlobalType,
+    pub value: u128,
+}
+
+pub(crate) struct InstanceEntity {
+    pub module: Arc<CompiledModule>,
+    /// Store indices of the instance's index spaces.
+    pub funcs: Vec<u32>,
+    pub tables: Vec<u32>,
+    pub memories: Vec<u32>,
+    pub globals: Vec<u32>,
+    /// Element segments' items in raw encoding; emptied by elem.drop.
+    pub elements: Vec<Box<[u64]>>,
+    /// Whether each data segment was dropped.
+    pub data_dropped: Vec<bool>,
+    pub exports: Vec<(String, Extern)>,
+}
+
+/// Limits a store puts on what it creates.
+#[derive(Clone, Copy, Debug)]
+pub struct StoreLimits {
+    pub memory_pages: u64,
+    pub table_elements: u64,
+    pub instances: u32,
+    pub tables: u32,
+    pub memories: u32,
+}
+
+impl Default for StoreLimits {
+    fn default() -> Self {
+        StoreLimits {
+            memory_pages: super::memory::MAX_PAGES,
+            table_elements: 10_000_000,
+            instances: 10_000,
+            tables: 10_000,
+            memories: 10_000,
+        }
+    }
+}
+
+pub struct Store {
+    pub(crate) id: StoreId,
+    pub(crate) engine: Engine,
+    pub(crate) funcs: Vec<FuncEntity>,
+    pub(crate) tables: Vec<TableEntity>,
+    pub(crate) memories: Vec<MemoryEntity>,
+    pub(crate) globals: Vec<GlobalEntity>,
+    pub(crate) instances: Vec<InstanceEntity>,
+    pub(crate) externs: Vec<Box<dyn Any + Send>>,
+    pub(crate) limits: StoreLimits,
+    /// Remaining fuel, when the engine counts it.
+    pub(crate) fuel: u64,
+    pub(crate) interrupt: Arc<AtomicBool>,
+    /// The interpreter's value stack, shared by nested (re-entrant) calls.
+    pub(crate) stack: Vec<u64>,
+    /// Where the next (re-entrant) call starts on `stack`.
+    pub(crate) stack_top: usize,
+    /// Wasm and host frames currently active, across re-entrant calls.
+    pub(crate) depth: u32,
+}
+
+/// Lets another thread interrupt a store's running code.
+#[derive(Clone, Debug)]
+pub struct InterruptHandle {
+    flag: Arc<AtomicBool>,
+}
+
+impl InterruptHandle {
+    /// Requests that running code trap with `Interrupted` at its next loop iteration or call.
+    pub fn interrupt(&self) {
+        self.flag.store(true, Ordering::Relaxed);
+    }
+}
+
+impl Store {
+    pub fn new(engine: &Engine) -> Store {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Store {
+            id: NEXT.fetch_add(1, Ordering::Relaxed),
+            engine: engine.clone(),
+            funcs: Vec::new(),
+            tables: Vec::new(),
+            memories: Vec::new(),
+            globals: Vec::new(),
+            instances: Vec::new(),
+            externs: Vec::new(),
+            limits: StoreLimits::default(),
+            fuel: 0,
+            interrupt: Arc::new(AtomicBool::new(false)),
+            stack: Vec::new(),
+            stack_top: 0,
+            depth: 0,
+        }
+    }
+
+    pub fn id(&self) -> StoreId {
+        self.id
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub fn set_limits(&mut self, limits: StoreLimits) {
+        self.limits = limits;
+    }
+
+    /// Adds fuel (only counted if the engine's configuration enables fuel).
+    pub fn add_fuel(&mut self, fuel: u64) {
+        self.fuel = self.fuel.saturating_add(fuel);
+    }
+
+    pub fn fuel(&self) -> u64 {
+        self.fuel
+    }
+
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle { flag: self.interrupt.clone() }
+    }
+
+    pub(crate) fn owns(&self, store: StoreId) -> bool {
+        store == self.id
+    }
+
+    /// Creates a host function.
+    pub fn new_host_func(&mut self, ty: FuncType, callback: HostFunc) -> Func {
+        self.funcs.push(FuncEntity::Host { ty: Arc::new(ty), callback });
+        Func { store: self.id, index: self.funcs.len() as u32 - 1 }
+    }
+
+    /// Wraps a host value as an extern reference.
+    pub fn new_extern_ref(&mut self, value: Box<dyn Any + Send>) -> ExternRef {
+        self.externs.push(value);
+        ExternRef { store: self.id, index: self.externs.len() as u32 - 1 }
+    }
+
+    pub fn extern_ref_data(&self, r: ExternRef) -> Option<&(dyn Any + Send)> {
+        if !self.owns(r.store) {
+            return None;
+        }
+        self.externs.get(r.index as usize).map(|b| &**b)
+    }
+
+    pub fn func_type(&self, f: Func) -> Option<&FuncType> {
+        self.owns(f.store).then(|| self.funcs[f.index as usize].ty())
+    }
+
+    pub fn new_global(&mut self, ty: GlobalType, value: Val) -> Option<Global> {
+        if value.ty() != ty.content || !self.val_belongs(&value) {
+            return None;
+        }
+        self.globals.push(GlobalEntity { ty, value: value.to_raw() });
+        Some(Global { store: self.id, index: self.globals.len() as u32 - 1 })
+    }
+
+    pub fn global_type(&self, g: Global) -> Option<GlobalType> {
+        self.owns(g.store).then(|| self.globals[g.index as usize].ty)
+    }
+
+    pub fn global_get(&self, g: Global) -> Option<Val> {
+        let e = self.owns(g.store).then(|| &self.globals[g.index as usize])?;
+        Some(Val::from_raw(self.id, e.ty.content, e.value))
+    }
+
+    /// Sets a mutable global; false if immutable, of another type, or from another store.
+    pub fn global_set(&mut self, g: Global, value: Val) -> bool {
+        if !self.owns(g.store) || !self.val_belongs(&value) {
+            return false;
+        }
+        let e = &mut self.globals[g.index as usize];
+        if !e.ty.mutable || e.ty.content != value.ty() {
+            return false;
+        }
+        e.value = value.to_raw();
+        true
+    }
+
+    pub fn new_table(&mut self, ty: crate::types::TableType, init: Val) -> Option<Table> {
+        if init.ty() != ValType::from(ty.element)
+            || !self.val_belongs(&init)
+            || self.tables.len() as u32 >= self.limits.tables
+        {
+            return None;
+        }
+        let t = super::table::Table::new(ty, init.to_raw() as u64, self.limits.table_elements)?;
+        self.tables.push(t);
+        Some(Table { store: self.id, index: self.tables.len() as u32 - 1 })
+    }
+
+    pub fn table(&self, t: Table) -> Option<&super::table::Table> {
+        self.owns(t.store).then(|| &self.tables[t.index as usize])
+    }
+
+    pub fn table_get(&self, t: Table, index: u32) -> Option<Val> {
+        let table = self.table(t)?;
+        let raw = table.get(index).ok()?;
+        Some(Val::from_raw(self.id, table.ty.element.into(), raw as u128))
+    }
+
+    pub fn table_set(&mut self, t: Table, index: u32, value: Val) -> bool {
+        if !self.owns(t.store) || !self.val_belongs(&value) {
+            return false;
+        }
+        let table = &mut self.tables[t.index as usize];
+        value.ty() == ValType::from(table.ty.element) && table.set(index, value.to_raw() as u64).is_ok()
+    }
+
+    /// Grows a table; returns the old size, or `None` past its maximum.
+    pub fn table_grow(&mut self, t: Table, delta: u32, init: Val) -> Option<u32> {
+        if !self.owns(t.store) || !self.val_belongs(&init) {
+            return None;
+        }
+        let table = &mut self.tables[t.index as usize];
+        if init.ty() != ValType::from(table.ty.element) {
+            return None;
+        }
+        table.grow(delta as u64, init.to_raw() as u64)
+    }
+
+    pub fn new_memory(&mut self, ty: crate::types::MemoryType) -> Option<Memory> {
+        if self.memories.len() as u32 >= self.limits.memories {
+            return None;
+        }
+        let m = super::memory::Memory::new(ty, self.limits.memory_pages)?;
+        self.memories.push(m);
+        Some(Memory { store: self.id, index: self.memories.len() as u32 - 1 })
+    }
+
+    pub fn memory(&self, m: Memory) -> Option<&super::memory::Memory> {
+        self.owns(m.store).then(|| &self.memories[m.index as usize])
+    }
+
+    pub fn memory_mut(&mut self, m: Memory) -> Option<&mut super::memory::Memory> {
+        self.owns(m.store).then(|| &mut self.memories[m.index as usize])
+    }
+
+    /// The exports of an instance, in the module's order.
+    pub fn instance_exports(&self, i: Instance) -> Option<&[(String, Extern)]> {
+        self.owns(i.store).then(|| self.instances[i.index as usize].exports.as_slice())
+    }
+
+    pub fn instance_export(&self, i: Instance, name: &str) -> Option<Extern> {
+        self.instance_exports(i)?.iter().find(|(n, _)| n == name).map(|(_, e)| *e)
+    }
+
+    /// Whether a value's references (if any) belong to this store.
+    pub(crate) fn val_belongs(&self, v: &Val) -> bool {
+        match v {
+            Val::FuncRef(Some(f)) => self.owns(f.store),
+            Val::ExternRef(Some(e)) => self.owns(e.store),
+            _ => true,
+        }
+    }
+}
+
+use crate::types::ValType;

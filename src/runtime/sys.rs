@@ -1,0 +1,27 @@
+//! Operating-system facts the runtime needs: the current thread's native stack bounds, so
+//! re-entrant calls (host -> wasm -> host -> wasm) stop with a trap before the native stack
+//! overflows.
+
+/// Lowest usable address of the current thread's stack, if the system can tell.
+pub fn stack_low_bound() -> Option<usize> {
+    // SAFETY: pthread_getattr_np fills `attr` for the calling thread; the attribute object is
+    // destroyed after use and the out-pointers point to live locals.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
+            return None;
+        }
+        let mut addr: *mut libc::c_void = std::ptr::null_mut();
+        let mut size: libc::size_t = 0;
+        let r = libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
+        libc::pthread_attr_destroy(&mut attr);
+        (r == 0).then_some(addr as usize)
+    }
+}
+
+/// An address in the current native stack frame.
+#[inline(always)]
+pub fn current_stack_address() -> usize {
+    let marker = 0u8;
+    std::ptr::addr_of!(marker) as usize
+}

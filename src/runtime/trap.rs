@@ -1,0 +1,101 @@
+//! Traps: the code saying why execution stopped, a message, and a backtrace of wasm frames.
+
+use std::fmt;
+
+/// Why execution trapped. Codes are stable: the C API exposes them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum TrapCode {
+    Unreachable = 0,
+    MemoryOutOfBounds = 1,
+    IntegerDivideByZero = 2,
+    IntegerOverflow = 3,
+    InvalidConversionToInteger = 4,
+    IndirectCallTypeMismatch = 5,
+    /// call_indirect through an index outside the table.
+    UndefinedElement = 6,
+    /// call_indirect through a null entry.
+    UninitializedElement = 7,
+    TableOutOfBounds = 8,
+    CallStackExhausted = 9,
+    OutOfFuel = 10,
+    Interrupted = 11,
+    /// Raised by a host function (or a host-side panic converted to a trap).
+    Host = 12,
+}
+
+impl TrapCode {
+    /// The message the specification's test suite uses for this trap.
+    pub fn message(self) -> &'static str {
+        match self {
+            TrapCode::Unreachable => "unreachable",
+            TrapCode::MemoryOutOfBounds => "out of bounds memory access",
+            TrapCode::IntegerDivideByZero => "integer divide by zero",
+            TrapCode::IntegerOverflow => "integer overflow",
+            TrapCode::InvalidConversionToInteger => "invalid conversion to integer",
+            TrapCode::IndirectCallTypeMismatch => "indirect call type mismatch",
+            TrapCode::UndefinedElement => "undefined element",
+            TrapCode::UninitializedElement => "uninitialized element",
+            TrapCode::TableOutOfBounds => "out of bounds table access",
+            TrapCode::CallStackExhausted => "call stack exhausted",
+            TrapCode::OutOfFuel => "all fuel consumed",
+            TrapCode::Interrupted => "interrupted",
+            TrapCode::Host => "host trap",
+        }
+    }
+}
+
+/// One wasm frame of a trap's backtrace, innermost first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frame {
+    /// Index of the function in its module's function index space.
+    pub func_index: u32,
+    /// Name from the module's name section, if any.
+    pub func_name: Option<String>,
+    /// Module name from the name section, if any.
+    pub module_name: Option<String>,
+    /// Byte offset of the instruction from the start of the module.
+    pub module_offset: usize,
+    /// Byte offset of the instruction from the start of the function body.
+    pub func_offset: usize,
+    /// Index of the store's instance the frame runs in.
+    pub instance: u32,
+}
+
+/// A trap: why, a message, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trap {
+    pub code: TrapCode,
+    pub message: String,
+    pub frames: Vec<Frame>,
+}
+
+impl Trap {
+    pub fn new(code: TrapCode) -> Trap {
+        Trap { code, message: code.message().to_string(), frames: Vec::new() }
+    }
+
+    /// A trap raised by the host with its own message.
+    pub fn host(message: impl Into<String>) -> Trap {
+        Trap { code: TrapCode::Host, message: message.into(), frames: Vec::new() }
+    }
+}
+
+impl From<TrapCode> for Trap {
+    fn from(code: TrapCode) -> Trap {
+        Trap::new(code)
+    }
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        for (i, frame) in self.frames.iter().enumerate() {
+            let name = frame.func_name.as_deref().unwrap_or("<unnamed>");
+            write!(f, "\n  {i}: func[{}] {name} at offset 0x{:x}", frame.func_index, frame.module_offset)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Trap {}
