@@ -15,8 +15,11 @@ use crate::runtime::trap::{Frame, Trap, TrapCode};
 use crate::runtime::value::Val;
 use crate::types::FuncType;
 
-/// Native stack kept free below the deepest re-entrant call, for host code and the executor.
-const NATIVE_STACK_RESERVE: usize = 128 * 1024;
+/// Native stack kept free below the deepest re-entrant call, for host code and the executor:
+/// a quarter of the thread's stack, between 16 and 128 KiB.
+fn native_stack_reserve(stack_size: usize) -> usize {
+    (stack_size / 4).clamp(16 * 1024, 128 * 1024)
+}
 
 thread_local! {
     static STACK_LIMIT: Cell<usize> = const { Cell::new(0) };
@@ -25,7 +28,7 @@ thread_local! {
 fn native_stack_exhausted() -> bool {
     let limit = STACK_LIMIT.with(|l| {
         if l.get() == 0 {
-            l.set(sys::stack_low_bound().map_or(1, |low| low + NATIVE_STACK_RESERVE));
+            l.set(sys::stack_bounds().map_or(1, |(low, size)| low + native_stack_reserve(size)));
         }
         l.get()
     });
@@ -481,11 +484,25 @@ impl<'a> Executor<'a> {
             return Err(TrapCode::CallStackExhausted);
         }
         self.stack[fp + f.param_slots as usize..locals_end].fill(0);
+        self.check_interrupt_and_fuel()?;
+        Ok(locals_end)
+    }
+
+    /// Function entries and loop headers: honours an interruption request and, when the
+    /// engine counts fuel, consumes one unit.
+    #[inline(always)]
+    fn check_interrupt_and_fuel(&mut self) -> Result<(), TrapCode> {
         if self.store.interrupt.load(Ordering::Relaxed) {
             self.store.interrupt.store(false, Ordering::Relaxed);
             return Err(TrapCode::Interrupted);
         }
-        Ok(locals_end)
+        if self.store.engine.config().fuel {
+            if self.store.fuel == 0 {
+                return Err(TrapCode::OutOfFuel);
+            }
+            self.store.fuel -= 1;
+        }
+        Ok(())
     }
 }
 
@@ -606,18 +623,7 @@ impl Executor<'_> {
                     let index = (pop!() as u32).min(len - 1);
                     branch!(f.br_targets[(start + index) as usize]);
                 }
-                Instr::LoopHeader => {
-                    if self.store.interrupt.load(Ordering::Relaxed) {
-                        self.store.interrupt.store(false, Ordering::Relaxed);
-                        trap!(TrapCode::Interrupted);
-                    }
-                    if self.store.engine.config().fuel {
-                        if self.store.fuel == 0 {
-                            trap!(TrapCode::OutOfFuel);
-                        }
-                        self.store.fuel -= 1;
-                    }
-                }
+                Instr::LoopHeader => check!(self.check_interrupt_and_fuel()),
                 Instr::Load(op, offset) => {
                     let size = access_size(op);
                     let addr = pop!();

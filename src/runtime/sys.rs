@@ -2,8 +2,8 @@
 //! re-entrant calls (host -> wasm -> host -> wasm) stop with a trap before the native stack
 //! overflows.
 
-/// Lowest usable address of the current thread's stack, if the system can tell.
-pub fn stack_low_bound() -> Option<usize> {
+/// Lowest address and size of the current thread's stack, if the system can tell.
+pub fn stack_bounds() -> Option<(usize, usize)> {
     // SAFETY: pthread_getattr_np fills `attr` for the calling thread; the attribute object is
     // destroyed after use and the out-pointers point to live locals.
     unsafe {
@@ -15,7 +15,7 @@ pub fn stack_low_bound() -> Option<usize> {
         let mut size: libc::size_t = 0;
         let r = libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
         libc::pthread_attr_destroy(&mut attr);
-        (r == 0).then_some(addr as usize)
+        (r == 0).then_some((addr as usize, size))
     }
 }
 

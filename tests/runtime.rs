@@ -1,0 +1,226 @@
+//! Runtime behaviour through the Rust API: traps and their backtraces, call-stack exhaustion
+//! (also across host functions, on a thread with a small native stack), the store staying
+//! usable after a trap, fuel, interruption from another thread, and store limits.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use wasmrt::runtime::{CompiledModule, Config, Engine, Extern, Func, Instance, Store, StoreLimits, TrapCode, Val};
+use wasmrt::types::FuncType;
+
+fn compile(engine: &Engine, wat: &str) -> Arc<CompiledModule> {
+    let bytes = wat::parse_str(wat).expect("test module parses");
+    CompiledModule::new(engine, &bytes).expect("test module compiles")
+}
+
+fn export_func(store: &Store, instance: Instance, name: &str) -> Func {
+    match store.instance_export(instance, name) {
+        Some(Extern::Func(f)) => f,
+        other => panic!("no function export {name}: {other:?}"),
+    }
+}
+
+fn instantiate(engine: &Engine, store: &mut Store, wat: &str) -> Instance {
+    let module = compile(engine, wat);
+    store.instantiate(&module, &[]).expect("instantiates")
+}
+
+#[test]
+fn trap_has_code_message_and_named_frames() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine);
+    let instance = instantiate(
+        &engine,
+        &mut store,
+        r#"(module $demo
+             (func $inner (param i32) (result i32) local.get 0 i32.const 0 i32.div_u)
+             (func $middle (result i32) i32.const 7 call $inner)
+             (func (export "outer") (result i32) call $middle))"#,
+    );
+    let outer = export_func(&store, instance, "outer");
+    let trap = store.call(outer, &[]).expect_err("divides by zero");
+    assert_eq!(trap.code, TrapCode::IntegerDivideByZero);
+    assert_eq!(trap.message, "integer divide by zero");
+    let names: Vec<_> = trap.frames.iter().map(|f| f.func_name.as_deref()).collect();
+    assert_eq!(names, [Some("inner"), Some("middle"), None]);
+    assert_eq!(trap.frames.iter().map(|f| f.func_index).collect::<Vec<_>>(), [0, 1, 2]);
+    assert!(trap.frames.iter().all(|f| f.module_name.as_deref() == Some("demo")));
+    // The innermost frame points at the i32.div_u instruction: the body of $inner is
+    // `local.get 0` (2 bytes), `i32.const 0` (2 bytes), then i32.div_u.
+    let inner = &trap.frames[0];
+    assert_eq!(inner.func_offset, 1 + 1 + 2 + 2, "size byte, local count, two instructions");
+    assert!(inner.module_offset > inner.func_offset);
+}
+
+#[test]
+fn unreachable_says_unreachable() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine);
+    let instance = instantiate(&engine, &mut store, r#"(module (func (export "f") unreachable))"#);
+    let f = export_func(&store, instance, "f");
+    let trap = store.call(f, &[]).expect_err("traps");
+    assert_eq!(trap.code, TrapCode::Unreachable);
+    assert_eq!(trap.message, "unreachable");
+}
+
+const RECURSE: &str = r#"(module
+    (func $r (export "recurse") (param i32) (result i32)
+      local.get 0 i32.const 1 i32.add call $r)
+    (func (export "ok") (result i32) i32.const 42))"#;
+
+#[test]
+fn infinite_recursion_exhausts_the_call_stack_and_the_store_stays_usable() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine);
+    let instance = instantiate(&engine, &mut store, RECURSE);
+    let recurse = export_func(&store, instance, "recurse");
+    let ok = export_func(&store, instance, "ok");
+    for _ in 0..3 {
+        let trap = store.call(recurse, &[Val::I32(0)]).expect_err("recursion never ends");
+        assert_eq!(trap.code, TrapCode::CallStackExhausted);
+        assert_eq!(store.call(ok, &[]).expect("the store still works"), [Val::I32(42)]);
+    }
+}
+
+/// wasm -> host -> wasm -> host ... forever: must end in a trap, not a native overflow, even
+/// on a thread with a 256 KiB stack.
+#[test]
+fn host_reentry_exhausts_the_call_stack_on_a_small_native_stack() {
+    let handle = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| {
+            let engine = Engine::default();
+            let mut store = Store::new(&engine);
+            let module = compile(
+                &engine,
+                r#"(module
+                     (import "host" "reenter" (func $reenter (param i32) (result i32)))
+                     (func (export "start") (param i32) (result i32)
+                       local.get 0 i32.const 1 i32.add call $reenter))"#,
+            );
+            let ty = FuncType::new(&[wasmrt::types::ValType::I32], &[wasmrt::types::ValType::I32]);
+            let reenter = store.new_host_func(
+                ty,
+                Arc::new(|caller, args, results| {
+                    let instance = caller.instance.expect("called from wasm");
+                    let start = export_func(caller.store, instance, "start");
+                    results[0] = caller.store.call(start, args)?[0];
+                    Ok(())
+                }),
+            );
+            let instance = store.instantiate(&module, &[Extern::Func(reenter)]).expect("instantiates");
+            let start = export_func(&store, instance, "start");
+            let trap = store.call(start, &[Val::I32(0)]).expect_err("never ends");
+            assert_eq!(trap.code, TrapCode::CallStackExhausted);
+            // Still usable afterwards.
+            let trap = store.call(start, &[Val::I32(0)]).expect_err("never ends");
+            assert_eq!(trap.code, TrapCode::CallStackExhausted);
+        })
+        .expect("thread starts");
+    handle.join().expect("no native stack overflow");
+}
+
+#[test]
+fn deep_wasm_recursion_runs_on_a_small_native_stack() {
+    let handle = std::thread::Builder::new()
+        .stack_size(128 * 1024)
+        .spawn(|| {
+            let engine = Engine::default();
+            let mut store = Store::new(&engine);
+            let instance = instantiate(
+                &engine,
+                &mut store,
+                r#"(module (func $d (export "depth") (param i32) (result i32)
+                     local.get 0 i32.eqz if (result i32) i32.const 0 else
+                     local.get 0 i32.const 1 i32.sub call $d i32.const 1 i32.add end))"#,
+            );
+            let depth = export_func(&store, instance, "depth");
+            // 5,000 nested wasm frames need no native stack of their own.
+            assert_eq!(store.call(depth, &[Val::I32(5000)]).expect("fits"), [Val::I32(5000)]);
+        })
+        .expect("thread starts");
+    handle.join().expect("no native stack overflow");
+}
+
+const SPIN: &str = r#"(module (func (export "spin") (loop br 0)))"#;
+
+#[test]
+fn fuel_runs_out_in_an_infinite_loop() {
+    let engine = Engine::new(Config { fuel: true, ..Config::default() });
+    let mut store = Store::new(&engine);
+    let instance = instantiate(&engine, &mut store, SPIN);
+    let spin = export_func(&store, instance, "spin");
+    store.add_fuel(10_000);
+    let trap = store.call(spin, &[]).expect_err("fuel runs out");
+    assert_eq!(trap.code, TrapCode::OutOfFuel);
+    assert_eq!(store.fuel(), 0);
+    // Without fuel nothing runs; with more, it runs out again.
+    assert_eq!(store.call(spin, &[]).expect_err("no fuel").code, TrapCode::OutOfFuel);
+}
+
+#[test]
+fn another_thread_interrupts_an_infinite_loop() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine);
+    let instance = instantiate(&engine, &mut store, SPIN);
+    let spin = export_func(&store, instance, "spin");
+    let handle = store.interrupt_handle();
+    let requested = Arc::new(std::sync::Mutex::new(None::<Instant>));
+    let requested2 = requested.clone();
+    let interrupter = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(50));
+        *requested2.lock().unwrap() = Some(Instant::now());
+        handle.interrupt();
+    });
+    let trap = store.call(spin, &[]).expect_err("interrupted");
+    let latency = requested.lock().unwrap().expect("requested before the trap").elapsed();
+    interrupter.join().unwrap();
+    assert_eq!(trap.code, TrapCode::Interrupted);
+    println!("interrupt latency: {latency:?}");
+    // Usable afterwards: the request was consumed.
+    let instance2 = instantiate(&engine, &mut store, r#"(module (func (export "f") (result i32) i32.const 1))"#);
+    let f = export_func(&store, instance2, "f");
+    assert_eq!(store.call(f, &[]).expect("runs"), [Val::I32(1)]);
+}
+
+#[test]
+fn store_limits_bound_memory_growth_and_instances() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine);
+    store.set_limits(StoreLimits { memory_pages: 4, instances: 2, ..StoreLimits::default() });
+    let module = compile(
+        &engine,
+        r#"(module (memory 1) (func (export "grow") (param i32) (result i32) local.get 0 memory.grow))"#,
+    );
+    let instance = store.instantiate(&module, &[]).expect("first instance");
+    let grow = export_func(&store, instance, "grow");
+    assert_eq!(store.call(grow, &[Val::I32(3)]).unwrap(), [Val::I32(1)], "up to the limit");
+    assert_eq!(store.call(grow, &[Val::I32(1)]).unwrap(), [Val::I32(-1)], "one page above");
+    store.instantiate(&module, &[]).expect("second instance");
+    assert!(store.instantiate(&module, &[]).is_err(), "third instance is over the limit");
+    // A memory whose minimum exceeds the limit cannot be created.
+    let big = compile(&engine, r#"(module (memory 5))"#);
+    let mut store2 = Store::new(&engine);
+    store2.set_limits(StoreLimits { memory_pages: 4, ..StoreLimits::default() });
+    assert!(store2.instantiate(&big, &[]).is_err());
+}
+
+#[test]
+fn handles_from_another_store_are_rejected() {
+    let engine = Engine::default();
+    let mut a = Store::new(&engine);
+    let mut b = Store::new(&engine);
+    let instance = instantiate(&engine, &mut a, r#"(module (func (export "f")))"#);
+    let f = export_func(&a, instance, "f");
+    assert!(b.call(f, &[]).is_err());
+    assert!(b.func_type(f).is_none());
+}
+
+#[test]
+fn a_module_from_another_engine_does_not_instantiate() {
+    let e1 = Engine::default();
+    let e2 = Engine::default();
+    let module = compile(&e1, r#"(module)"#);
+    let mut store = Store::new(&e2);
+    assert!(store.instantiate(&module, &[]).is_err());
+}
