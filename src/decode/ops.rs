@@ -736,6 +736,8 @@ impl<'a> OperatorReader<'a> {
         Error::malformed(at, format!("{what} support is not enabled"))
     }
 
+    // Inlined into the validation loop so that the operator is built in place, not copied.
+    #[inline(always)]
     pub fn read(&mut self) -> Result<Operator<'a>> {
         let at = self.reader.offset();
         let r = &mut self.reader;
@@ -934,6 +936,8 @@ impl<'a> OperatorReader<'a> {
             64..=95 => return Err(self.disabled(at, "multi-memory")),
             _ => return Err(Error::malformed(at, "malformed memop flags")),
         };
+        // Read as a u64, as the current specification's binary format does; validation then
+        // rejects an offset beyond the memory's address type ("offset out of range").
         let offset = r.read_u64()?;
         Ok(MemArg { align, offset, memory })
     }

@@ -135,7 +135,15 @@ impl<'a> Reader<'a> {
         self.read_signed(32).map(|v| v as i32)
     }
 
+    #[inline]
     pub fn read_i64(&mut self) -> Result<i64> {
+        // Fast path: one byte, as in `read_i32`.
+        if let Some(&b) = self.data.get(self.pos) {
+            if b < 0x80 {
+                self.pos += 1;
+                return Ok(((b << 1) as i8 >> 1) as i64);
+            }
+        }
         self.read_signed(64)
     }
 

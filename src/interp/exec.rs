@@ -6,7 +6,7 @@
 use std::cell::Cell;
 use std::sync::atomic::Ordering;
 
-use super::code::{BranchTarget, Function, Instr};
+use super::code::{Function, Instr, Slot};
 use super::{num, simd};
 use crate::decode::ops::{MemKind, MemOp, SimpleOp};
 use crate::runtime::store::{Caller, FuncEntity, Instance, Store};
@@ -14,6 +14,7 @@ use crate::runtime::sys;
 use crate::runtime::trap::{Frame, Trap, TrapCode};
 use crate::runtime::value::Val;
 use crate::types::FuncType;
+use crate::types::ValType;
 
 /// Native stack kept free below the deepest re-entrant call, for host code and the executor:
 /// a quarter of the thread's stack, between 16 and 128 KiB.
@@ -112,14 +113,14 @@ struct Executor<'a> {
 }
 
 /// Slot conversions for the scalar operators.
-trait Slot: Sized {
+trait Raw: Sized {
     fn from_slot(s: u64) -> Self;
     fn to_slot(self) -> u64;
 }
 
 macro_rules! slot_int {
     ($($t:ty),*) => {$(
-        impl Slot for $t {
+        impl Raw for $t {
             #[inline(always)]
             fn from_slot(s: u64) -> Self { s as $t }
             #[inline(always)]
@@ -129,7 +130,7 @@ macro_rules! slot_int {
 }
 slot_int!(i32, u32, i64, u64);
 
-impl Slot for bool {
+impl Raw for bool {
     #[inline(always)]
     fn from_slot(s: u64) -> Self {
         s != 0
@@ -140,7 +141,7 @@ impl Slot for bool {
     }
 }
 
-impl Slot for f32 {
+impl Raw for f32 {
     #[inline(always)]
     fn from_slot(s: u64) -> Self {
         f32::from_bits(s as u32)
@@ -151,7 +152,7 @@ impl Slot for f32 {
     }
 }
 
-impl Slot for f64 {
+impl Raw for f64 {
     #[inline(always)]
     fn from_slot(s: u64) -> Self {
         f64::from_bits(s)
@@ -184,25 +185,24 @@ macro_rules! nonzero {
     }};
 }
 
-/// Executes a scalar operator on the top of the stack.
+/// A scalar operator on the values of its operand slots (`y` is ignored by unary ones).
 #[inline(always)]
-fn simple(op: SimpleOp, s: &mut [u64], sp: &mut usize) -> Result<(), TrapCode> {
+fn simple(op: SimpleOp, x: u64, y: u64) -> Result<u64, TrapCode> {
     use SimpleOp::*;
     macro_rules! un {
         ($t:ty, |$a:ident| $e:expr) => {{
-            let $a = <$t>::from_slot(s[*sp - 1]);
-            s[*sp - 1] = Slot::to_slot($e);
+            let $a = <$t>::from_slot(x);
+            Raw::to_slot($e)
         }};
     }
     macro_rules! bin {
         ($t:ty, |$a:ident, $b:ident| $e:expr) => {{
-            let $b = <$t>::from_slot(s[*sp - 1]);
-            let $a = <$t>::from_slot(s[*sp - 2]);
-            *sp -= 1;
-            s[*sp - 1] = Slot::to_slot($e);
+            let $a = <$t>::from_slot(x);
+            let $b = <$t>::from_slot(y);
+            Raw::to_slot($e)
         }};
     }
-    match op {
+    Ok(match op {
         I32Eqz => un!(u32, |a| a == 0),
         I32Eq => bin!(u32, |a, b| a == b),
         I32Ne => bin!(u32, |a, b| a != b),
@@ -324,7 +324,7 @@ fn simple(op: SimpleOp, s: &mut [u64], sp: &mut usize) -> Result<(), TrapCode> {
         F64PromoteF32 => un!(f32, |a| a as f64),
         // Slots hold raw bits, so reinterpretation only clears what the narrower type ignores.
         I32ReinterpretF32 | F32ReinterpretI32 => un!(u32, |a| a),
-        I64ReinterpretF64 | F64ReinterpretI64 => {}
+        I64ReinterpretF64 | F64ReinterpretI64 => x,
         I32Extend8S => un!(i32, |a| a as i8 as i32),
         I32Extend16S => un!(i32, |a| a as i16 as i32),
         I64Extend8S => un!(i64, |a| a as i8 as i64),
@@ -339,8 +339,7 @@ fn simple(op: SimpleOp, s: &mut [u64], sp: &mut usize) -> Result<(), TrapCode> {
         I64TruncSatF64S => un!(f64, |a| a as i64),
         I64TruncSatF64U => un!(f64, |a| a as u64),
         _ => unreachable!("SIMD operators are lowered to Simd* instructions"),
-    }
-    Ok(())
+    })
 }
 
 /// Bytes moved by a scalar load or store.
@@ -367,6 +366,35 @@ fn extend_loaded(op: MemOp, raw: u64) -> u64 {
         I64Load32S => raw as i32 as i64 as u64,
         _ => raw,
     }
+}
+
+/// Reads a frame slot.
+///
+/// SAFETY (for callers): `regs` points at the running frame and `slot` is below the
+/// function's `frame_slots`; `Executor::enter` checked that the frame fits the stack, and the
+/// stack is not resized while code runs.
+#[inline(always)]
+unsafe fn get(regs: *mut u64, slot: Slot) -> u64 {
+    *regs.add(slot as usize)
+}
+
+/// Writes a frame slot. SAFETY: as for `get`.
+#[inline(always)]
+unsafe fn set(regs: *mut u64, slot: Slot, value: u64) {
+    *regs.add(slot as usize) = value;
+}
+
+/// Reads a v128 from two frame slots. SAFETY: as for `get`, for both slots.
+#[inline(always)]
+unsafe fn get128(regs: *mut u64, slot: Slot) -> u128 {
+    get(regs, slot) as u128 | (get(regs, slot + 1) as u128) << 64
+}
+
+/// Writes a v128 to two frame slots. SAFETY: as for `get`, for both slots.
+#[inline(always)]
+unsafe fn set128(regs: *mut u64, slot: Slot, value: u128) {
+    set(regs, slot, value as u64);
+    set(regs, slot + 1, (value >> 64) as u64);
 }
 
 impl<'a> Executor<'a> {
@@ -461,10 +489,10 @@ impl<'a> Executor<'a> {
         let mut act = Activation { func: f, store_func: func, instance: *instance, pc: 0, fp: base };
         // SAFETY: see Activation::func.
         let callee = unsafe { &*f };
-        let sp = self.enter(callee, base).map_err(|c| self.trap(c, &act))?;
+        self.enter(callee, base).map_err(|c| self.trap(c, &act))?;
         self.refresh_memory(act.instance);
         let depth = self.store.depth;
-        let outcome = self.execute(&mut act, sp);
+        let outcome = self.execute(&mut act);
         self.store.depth = depth;
         match outcome {
             Ok(()) => Ok(()),
@@ -476,16 +504,14 @@ impl<'a> Executor<'a> {
         }
     }
 
-    /// Sets up a frame at `fp` (parameters already there): zeroes locals and checks the stack
-    /// has room. Returns the operand stack pointer.
-    fn enter(&mut self, f: &Function, fp: usize) -> Result<usize, TrapCode> {
-        let locals_end = fp + (f.param_slots + f.local_slots) as usize;
-        if locals_end + f.max_height as usize + 2 > self.stack.len() {
+    /// Sets up a frame at `fp` (parameters already there): checks the frame fits the stack
+    /// and zeroes the declared locals.
+    fn enter(&mut self, f: &Function, fp: usize) -> Result<(), TrapCode> {
+        if fp + f.frame_slots as usize > self.stack.len() {
             return Err(TrapCode::CallStackExhausted);
         }
-        self.stack[fp + f.param_slots as usize..locals_end].fill(0);
-        self.check_interrupt_and_fuel()?;
-        Ok(locals_end)
+        self.stack[fp + f.param_slots as usize..fp + f.local_slots as usize].fill(0);
+        self.check_interrupt_and_fuel()
     }
 
     /// Function entries and loop headers: honours an interruption request and, when the
@@ -521,42 +547,82 @@ impl From<TrapCode> for Unwind {
 impl Executor<'_> {
     /// The interpreter loop. `act` is the running activation; on return it is the activation
     /// that trapped (for the backtrace).
-    fn execute(&mut self, act: &mut Activation, mut sp: usize) -> Result<(), Unwind> {
+    fn execute(&mut self, act: &mut Activation) -> Result<(), Unwind> {
         // SAFETY: see Activation::func.
         let mut f: &Function = unsafe { &*act.func };
         let mut pc = act.pc;
-        let mut fp = act.fp;
-        macro_rules! pop {
-            () => {{
-                sp -= 1;
-                self.stack[sp]
-            }};
+        // The running function's code, kept in a local so that frame writes (through a raw
+        // pointer the optimizer cannot see past) do not force it to be reloaded.
+        let mut code: *const Instr = f.code.as_ptr();
+        // SAFETY: enter() checked act.fp + frame_slots <= stack.len().
+        let mut regs: *mut u64 = unsafe { self.stack.as_mut_ptr().add(act.fp) };
+        // Every slot an instruction names is below its function's frame_slots (the compiler
+        // derives them from validated stack heights), which is what get/set require.
+        macro_rules! get {
+            ($s:expr) => {
+                unsafe { get(regs, $s) }
+            };
         }
-        macro_rules! push {
-            ($v:expr) => {{
+        macro_rules! set {
+            ($s:expr, $v:expr) => {{
                 let v = $v;
-                self.stack[sp] = v;
-                sp += 1;
+                unsafe { set(regs, $s, v) }
             }};
         }
-        macro_rules! pop128 {
-            () => {{
-                sp -= 2;
-                self.stack[sp] as u128 | (self.stack[sp + 1] as u128) << 64
+        macro_rules! get128 {
+            ($s:expr) => {
+                unsafe { get128(regs, $s) }
+            };
+        }
+        macro_rules! set128 {
+            ($s:expr, $v:expr) => {{
+                let v = $v;
+                unsafe { set128(regs, $s, v) }
             }};
         }
-        macro_rules! push128 {
-            ($v:expr) => {{
-                let v: u128 = $v;
-                self.stack[sp] = v as u64;
-                self.stack[sp + 1] = (v >> 64) as u64;
-                sp += 2;
+        macro_rules! i32_op {
+            ($dst:expr, $x:expr, $y:expr, |$a:ident, $b:ident| $e:expr) => {{
+                let $a = $x as u32;
+                let $b = $y as u32;
+                set!($dst, ($e) as u64)
+            }};
+        }
+        macro_rules! i64_op {
+            ($dst:expr, $x:expr, $y:expr, |$a:ident, $b:ident| $e:expr) => {{
+                let $a: u64 = $x;
+                let $b: u64 = $y;
+                set!($dst, ($e) as u64)
+            }};
+        }
+        macro_rules! br_cmp {
+            ($target:expr, $x:expr, $y:expr, |$a:ident, $b:ident| $e:expr) => {{
+                let $a: u32 = $x;
+                let $b: u32 = $y;
+                if ($e) != 0 {
+                    pc = $target as usize;
+                }
+            }};
+        }
+        // A little-endian load of a `$t` from memory 0, or a trap.
+        macro_rules! load {
+            ($addr:expr, $offset:expr, $t:ty) => {{
+                let ea = check!(Self::effective(self.mem_len, get!($addr), $offset, std::mem::size_of::<$t>()));
+                // SAFETY: `effective` checked the access against the memory's length; the
+                // memory's bytes are mapped, owned by the store, and do not move.
+                <$t>::from_le(unsafe { std::ptr::read_unaligned(self.mem_base.add(ea) as *const $t) })
+            }};
+        }
+        macro_rules! store {
+            ($addr:expr, $offset:expr, $v:expr) => {{
+                let v = $v;
+                let ea = check!(Self::effective(self.mem_len, get!($addr), $offset, std::mem::size_of_val(&v)));
+                // SAFETY: as in load!.
+                unsafe { std::ptr::write_unaligned(self.mem_base.add(ea) as *mut _, v.to_le()) };
             }};
         }
         macro_rules! trap {
             ($e:expr) => {{
                 act.pc = pc;
-                act.fp = fp;
                 return Err(Unwind::Trap($e));
             }};
         }
@@ -568,122 +634,287 @@ impl Executor<'_> {
                 }
             };
         }
+        macro_rules! copy_branch {
+            ($index:expr) => {{
+                let c = f.branch_copies[$index as usize];
+                if c.count > 0 {
+                    // SAFETY: from/to + count are below frame_slots (compiler invariant); copy
+                    // allows the ranges to overlap.
+                    unsafe { std::ptr::copy(regs.add(c.from as usize), regs.add(c.to as usize), c.count as usize) };
+                }
+                pc = c.pc as usize;
+            }};
+        }
         macro_rules! load_result {
-            ($op:expr, $raw:expr) => {
+            ($op:expr, $dst:expr, $raw:expr) => {
                 match $op.kind() {
-                    MemKind::Load(crate::types::ValType::V128) => match $op {
-                        MemOp::V128Load => push128!($raw),
-                        _ => push128!(simd::load($op, $raw as u64)),
+                    MemKind::Load(ValType::V128) => match $op {
+                        MemOp::V128Load => set128!($dst, $raw),
+                        _ => set128!($dst, simd::load($op, $raw as u64)),
                     },
-                    _ => push!(extend_loaded($op, $raw as u64)),
+                    _ => set!($dst, extend_loaded($op, $raw as u64)),
                 }
             };
         }
-        macro_rules! branch {
-            ($t:expr) => {{
-                let t: BranchTarget = $t;
-                if t.drop > 0 {
-                    let keep = t.keep as usize;
-                    let from = sp - keep;
-                    let to = from - t.drop as usize;
-                    self.stack.copy_within(from..sp, to);
-                    sp = to + keep;
-                }
-                pc = t.pc as usize;
+        // Resumes the activation in `act` after a call or return.
+        macro_rules! resume {
+            () => {{
+                // SAFETY: see Activation::func.
+                f = unsafe { &*act.func };
+                code = f.code.as_ptr();
+                pc = act.pc;
+                // SAFETY: enter() checked this frame fits; the stack buffer is the same one.
+                regs = unsafe { self.stack.as_mut_ptr().add(act.fp) };
             }};
         }
         loop {
-            let instr = f.code[pc];
+            // SAFETY: pc stays inside the code: every function ends with Return, and branch
+            // targets are code indices the compiler took from this function's code.
+            let instr = unsafe { *code.add(pc) };
             pc += 1;
             match instr {
-                Instr::Simple(op) => {
-                    if let Err(code) = simple(op, self.stack, &mut sp) {
-                        trap!(code);
-                    }
+                Instr::Simple { op, dst, a, b } => match simple(op, get!(a), get!(b)) {
+                    Ok(v) => set!(dst, v),
+                    Err(code) => trap!(code),
+                },
+                Instr::I32Add { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| a.wrapping_add(b)),
+                Instr::I32AddImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| a.wrapping_add(b)),
+                Instr::I32Sub { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| a.wrapping_sub(b)),
+                Instr::I32SubImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| a.wrapping_sub(b)),
+                Instr::I32Mul { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| a.wrapping_mul(b)),
+                Instr::I32MulImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| a.wrapping_mul(b)),
+                Instr::I32And { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| a & b),
+                Instr::I32AndImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| a & b),
+                Instr::I32Or { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| a | b),
+                Instr::I32OrImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| a | b),
+                Instr::I32Xor { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| a ^ b),
+                Instr::I32XorImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| a ^ b),
+                Instr::I32Shl { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| a.wrapping_shl(b as u32)),
+                Instr::I32ShlImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| a.wrapping_shl(b as u32)),
+                Instr::I32ShrS { dst, a, b } => {
+                    i32_op!(dst, get!(a), get!(b), |a, b| (a as i32).wrapping_shr(b as u32) as u32)
                 }
-                Instr::LocalGet(slot) => push!(self.stack[fp + slot as usize]),
-                Instr::LocalSet(slot) => {
-                    let v = pop!();
-                    self.stack[fp + slot as usize] = v;
+                Instr::I32ShrSImm { dst, a, imm } => {
+                    i32_op!(dst, get!(a), imm as u64, |a, b| (a as i32).wrapping_shr(b as u32) as u32)
                 }
-                Instr::LocalTee(slot) => self.stack[fp + slot as usize] = self.stack[sp - 1],
-                Instr::Const(v) => push!(v),
-                Instr::Br(t) => branch!(t),
-                Instr::BrIf(t) => {
-                    if pop!() as u32 != 0 {
-                        branch!(t);
-                    }
+                Instr::I32ShrU { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| a.wrapping_shr(b as u32)),
+                Instr::I32ShrUImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| a.wrapping_shr(b as u32)),
+                Instr::I32Eq { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| (a == b) as u32),
+                Instr::I32EqImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| (a == b) as u32),
+                Instr::I32Ne { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| (a != b) as u32),
+                Instr::I32NeImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| (a != b) as u32),
+                Instr::I32LtS { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| ((a as i32) < (b as i32)) as u32),
+                Instr::I32LtSImm { dst, a, imm } => {
+                    i32_op!(dst, get!(a), imm as u64, |a, b| ((a as i32) < (b as i32)) as u32)
                 }
-                Instr::BrUnless { pc: target } => {
-                    if pop!() as u32 == 0 {
+                Instr::I32LtU { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| (a < b) as u32),
+                Instr::I32LtUImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| (a < b) as u32),
+                Instr::I32GtS { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| ((a as i32) > (b as i32)) as u32),
+                Instr::I32GtSImm { dst, a, imm } => {
+                    i32_op!(dst, get!(a), imm as u64, |a, b| ((a as i32) > (b as i32)) as u32)
+                }
+                Instr::I32GtU { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| (a > b) as u32),
+                Instr::I32GtUImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| (a > b) as u32),
+                Instr::I32LeS { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| ((a as i32) <= (b as i32)) as u32),
+                Instr::I32LeSImm { dst, a, imm } => {
+                    i32_op!(dst, get!(a), imm as u64, |a, b| ((a as i32) <= (b as i32)) as u32)
+                }
+                Instr::I32LeU { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| (a <= b) as u32),
+                Instr::I32LeUImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| (a <= b) as u32),
+                Instr::I32GeS { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| ((a as i32) >= (b as i32)) as u32),
+                Instr::I32GeSImm { dst, a, imm } => {
+                    i32_op!(dst, get!(a), imm as u64, |a, b| ((a as i32) >= (b as i32)) as u32)
+                }
+                Instr::I32GeU { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| (a >= b) as u32),
+                Instr::I32GeUImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| (a >= b) as u32),
+                Instr::I64Add { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| a.wrapping_add(b)),
+                Instr::I64AddImm { dst, a, imm } => {
+                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| a.wrapping_add(b))
+                }
+                Instr::I64Sub { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| a.wrapping_sub(b)),
+                Instr::I64SubImm { dst, a, imm } => {
+                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| a.wrapping_sub(b))
+                }
+                Instr::I64Mul { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| a.wrapping_mul(b)),
+                Instr::I64MulImm { dst, a, imm } => {
+                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| a.wrapping_mul(b))
+                }
+                Instr::I64And { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| a & b),
+                Instr::I64AndImm { dst, a, imm } => i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| a & b),
+                Instr::I64Or { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| a | b),
+                Instr::I64OrImm { dst, a, imm } => i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| a | b),
+                Instr::I64Xor { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| a ^ b),
+                Instr::I64XorImm { dst, a, imm } => i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| a ^ b),
+                Instr::I64Shl { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| a.wrapping_shl(b as u32)),
+                Instr::I64ShlImm { dst, a, imm } => {
+                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| a.wrapping_shl(b as u32))
+                }
+                Instr::I64ShrS { dst, a, b } => {
+                    i64_op!(dst, get!(a), get!(b), |a, b| (a as i64).wrapping_shr(b as u32) as u64)
+                }
+                Instr::I64ShrSImm { dst, a, imm } => {
+                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| (a as i64).wrapping_shr(b as u32) as u64)
+                }
+                Instr::I64ShrU { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| a.wrapping_shr(b as u32)),
+                Instr::I64ShrUImm { dst, a, imm } => {
+                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| a.wrapping_shr(b as u32))
+                }
+                Instr::I64Eq { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| (a == b) as u64),
+                Instr::I64EqImm { dst, a, imm } => {
+                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| (a == b) as u64)
+                }
+                Instr::I64Ne { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| (a != b) as u64),
+                Instr::I64NeImm { dst, a, imm } => {
+                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| (a != b) as u64)
+                }
+                Instr::I64LtS { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| ((a as i64) < (b as i64)) as u64),
+                Instr::I64LtSImm { dst, a, imm } => {
+                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| ((a as i64) < (b as i64)) as u64)
+                }
+                Instr::I64LtU { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| (a < b) as u64),
+                Instr::I64LtUImm { dst, a, imm } => {
+                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| (a < b) as u64)
+                }
+                Instr::I64GtS { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| ((a as i64) > (b as i64)) as u64),
+                Instr::I64GtSImm { dst, a, imm } => {
+                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| ((a as i64) > (b as i64)) as u64)
+                }
+                Instr::I64GtU { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| (a > b) as u64),
+                Instr::I64GtUImm { dst, a, imm } => {
+                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| (a > b) as u64)
+                }
+                Instr::I64LeS { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| ((a as i64) <= (b as i64)) as u64),
+                Instr::I64LeSImm { dst, a, imm } => {
+                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| ((a as i64) <= (b as i64)) as u64)
+                }
+                Instr::I64LeU { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| (a <= b) as u64),
+                Instr::I64LeUImm { dst, a, imm } => {
+                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| (a <= b) as u64)
+                }
+                Instr::I64GeS { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| ((a as i64) >= (b as i64)) as u64),
+                Instr::I64GeSImm { dst, a, imm } => {
+                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| ((a as i64) >= (b as i64)) as u64)
+                }
+                Instr::I64GeU { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| (a >= b) as u64),
+                Instr::I64GeUImm { dst, a, imm } => {
+                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| (a >= b) as u64)
+                }
+                Instr::BrIfI32Eq { a, b, pc: target } => {
+                    br_cmp!(target, get!(a) as u32, get!(b) as u32, |a, b| (a == b) as u32)
+                }
+                Instr::BrIfI32EqImm { a, imm, pc: target } => {
+                    br_cmp!(target, get!(a) as u32, imm, |a, b| (a == b) as u32)
+                }
+                Instr::BrIfI32Ne { a, b, pc: target } => {
+                    br_cmp!(target, get!(a) as u32, get!(b) as u32, |a, b| (a != b) as u32)
+                }
+                Instr::BrIfI32NeImm { a, imm, pc: target } => {
+                    br_cmp!(target, get!(a) as u32, imm, |a, b| (a != b) as u32)
+                }
+                Instr::BrIfI32LtS { a, b, pc: target } => {
+                    br_cmp!(target, get!(a) as u32, get!(b) as u32, |a, b| ((a as i32) < (b as i32)) as u32)
+                }
+                Instr::BrIfI32LtSImm { a, imm, pc: target } => {
+                    br_cmp!(target, get!(a) as u32, imm, |a, b| ((a as i32) < (b as i32)) as u32)
+                }
+                Instr::BrIfI32LtU { a, b, pc: target } => {
+                    br_cmp!(target, get!(a) as u32, get!(b) as u32, |a, b| (a < b) as u32)
+                }
+                Instr::BrIfI32LtUImm { a, imm, pc: target } => {
+                    br_cmp!(target, get!(a) as u32, imm, |a, b| (a < b) as u32)
+                }
+                Instr::BrIfI32GtS { a, b, pc: target } => {
+                    br_cmp!(target, get!(a) as u32, get!(b) as u32, |a, b| ((a as i32) > (b as i32)) as u32)
+                }
+                Instr::BrIfI32GtSImm { a, imm, pc: target } => {
+                    br_cmp!(target, get!(a) as u32, imm, |a, b| ((a as i32) > (b as i32)) as u32)
+                }
+                Instr::BrIfI32GtU { a, b, pc: target } => {
+                    br_cmp!(target, get!(a) as u32, get!(b) as u32, |a, b| (a > b) as u32)
+                }
+                Instr::BrIfI32GtUImm { a, imm, pc: target } => {
+                    br_cmp!(target, get!(a) as u32, imm, |a, b| (a > b) as u32)
+                }
+                Instr::BrIfI32LeS { a, b, pc: target } => {
+                    br_cmp!(target, get!(a) as u32, get!(b) as u32, |a, b| ((a as i32) <= (b as i32)) as u32)
+                }
+                Instr::BrIfI32LeSImm { a, imm, pc: target } => {
+                    br_cmp!(target, get!(a) as u32, imm, |a, b| ((a as i32) <= (b as i32)) as u32)
+                }
+                Instr::BrIfI32LeU { a, b, pc: target } => {
+                    br_cmp!(target, get!(a) as u32, get!(b) as u32, |a, b| (a <= b) as u32)
+                }
+                Instr::BrIfI32LeUImm { a, imm, pc: target } => {
+                    br_cmp!(target, get!(a) as u32, imm, |a, b| (a <= b) as u32)
+                }
+                Instr::BrIfI32GeS { a, b, pc: target } => {
+                    br_cmp!(target, get!(a) as u32, get!(b) as u32, |a, b| ((a as i32) >= (b as i32)) as u32)
+                }
+                Instr::BrIfI32GeSImm { a, imm, pc: target } => {
+                    br_cmp!(target, get!(a) as u32, imm, |a, b| ((a as i32) >= (b as i32)) as u32)
+                }
+                Instr::BrIfI32GeU { a, b, pc: target } => {
+                    br_cmp!(target, get!(a) as u32, get!(b) as u32, |a, b| (a >= b) as u32)
+                }
+                Instr::BrIfI32GeUImm { a, imm, pc: target } => {
+                    br_cmp!(target, get!(a) as u32, imm, |a, b| (a >= b) as u32)
+                }
+                Instr::I32Load { dst, addr, offset } => set!(dst, load!(addr, offset, u32) as u64),
+                Instr::I64Load { dst, addr, offset } => set!(dst, load!(addr, offset, u64)),
+                Instr::I32Load8S { dst, addr, offset } => set!(dst, load!(addr, offset, i8) as i32 as u32 as u64),
+                Instr::I32Load8U { dst, addr, offset } => set!(dst, load!(addr, offset, u8) as u64),
+                Instr::I32Load16S { dst, addr, offset } => set!(dst, load!(addr, offset, i16) as i32 as u32 as u64),
+                Instr::I32Load16U { dst, addr, offset } => set!(dst, load!(addr, offset, u16) as u64),
+                Instr::I32Store { addr, value, offset } => store!(addr, offset, get!(value) as u32),
+                Instr::I64Store { addr, value, offset } => store!(addr, offset, get!(value)),
+                Instr::I32Store8 { addr, value, offset } => store!(addr, offset, get!(value) as u8),
+                Instr::I32Store16 { addr, value, offset } => store!(addr, offset, get!(value) as u16),
+                Instr::Copy { dst, src } => set!(dst, get!(src)),
+                Instr::Const32 { dst, value } => set!(dst, value as u64),
+                Instr::Br { pc: target } => pc = target as usize,
+                Instr::BrIf { cond, pc: target } => {
+                    if get!(cond) as u32 != 0 {
                         pc = target as usize;
                     }
                 }
-                Instr::BrTable { start, len } => {
-                    let index = (pop!() as u32).min(len - 1);
-                    branch!(f.br_targets[(start + index) as usize]);
+                Instr::BrUnless { cond, pc: target } => {
+                    if get!(cond) as u32 == 0 {
+                        pc = target as usize;
+                    }
+                }
+                Instr::Load { op, dst, addr, offset } => {
+                    let size = access_size(op);
+                    let ea = check!(Self::effective(self.mem_len, get!(addr), offset, size));
+                    let raw = Self::read(self.mem_base, ea, size);
+                    load_result!(op, dst, raw);
+                }
+                Instr::Store { op, addr, value, offset } => {
+                    let size = access_size(op);
+                    let v = if op == MemOp::V128Store { get128!(value) } else { get!(value) as u128 };
+                    let ea = check!(Self::effective(self.mem_len, get!(addr), offset, size));
+                    Self::write(self.mem_base, ea, size, v);
                 }
                 Instr::LoopHeader => check!(self.check_interrupt_and_fuel()),
-                Instr::Load(op, offset) => {
-                    let size = access_size(op);
-                    let addr = pop!();
-                    let ea = check!(Self::effective(self.mem_len, addr, offset, size));
-                    let raw = Self::read(self.mem_base, ea, size);
-                    load_result!(op, raw);
+                Instr::BrCopy { index } => copy_branch!(index),
+                Instr::BrIfCopy { cond, index } => {
+                    if get!(cond) as u32 != 0 {
+                        copy_branch!(index);
+                    }
                 }
-                Instr::Store(op, offset) => {
-                    let size = access_size(op);
-                    let value = if op == MemOp::V128Store { pop128!() } else { pop!() as u128 };
-                    let addr = pop!();
-                    let ea = check!(Self::effective(self.mem_len, addr, offset, size));
-                    Self::write(self.mem_base, ea, size, value);
+                Instr::BrTable { index, start, len } => {
+                    let i = (get!(index) as u32).min(len - 1);
+                    copy_branch!(start + i);
                 }
-                Instr::LoadN(op, memory, offset) => {
-                    let (base, len) = self.memory(act.instance, memory as u32);
-                    let size = access_size(op);
-                    let addr = pop!();
-                    let ea = check!(Self::effective(len, addr, offset, size));
-                    let raw = Self::read(base, ea, size);
-                    load_result!(op, raw);
-                }
-                Instr::StoreN(op, memory, offset) => {
-                    let (base, len) = self.memory(act.instance, memory as u32);
-                    let size = access_size(op);
-                    let value = if op == MemOp::V128Store { pop128!() } else { pop!() as u128 };
-                    let addr = pop!();
-                    let ea = check!(Self::effective(len, addr, offset, size));
-                    Self::write(base, ea, size, value);
-                }
-                Instr::LoadLane(op, memory, offset, lane) => {
-                    let (base, len) = self.memory(act.instance, memory as u32);
-                    let bytes = simd::lane_bytes(op);
-                    let v = pop128!();
-                    let addr = pop!();
-                    let ea = check!(Self::effective(len, addr, offset, bytes));
-                    let raw = Self::read(base, ea, bytes) as u64;
-                    push128!(simd::set_lane_bits(v, lane, bytes, raw));
-                }
-                Instr::StoreLane(op, memory, offset, lane) => {
-                    let (base, len) = self.memory(act.instance, memory as u32);
-                    let bytes = simd::lane_bytes(op);
-                    let v = pop128!();
-                    let addr = pop!();
-                    let ea = check!(Self::effective(len, addr, offset, bytes));
-                    Self::write(base, ea, bytes, simd::get_lane_bits(v, lane, bytes) as u128);
-                }
-                Instr::Call(index) => {
-                    let callee = self.store.instances[act.instance as usize].funcs[index as usize];
+                Instr::Call { func, base } => {
+                    let callee = self.store.instances[act.instance as usize].funcs[func as usize];
                     act.pc = pc;
-                    act.fp = fp;
-                    sp = self.call(act, callee, sp)?;
-                    // SAFETY: see Activation::func.
-                    f = unsafe { &*act.func };
-                    pc = act.pc;
-                    fp = act.fp;
+                    self.call(act, callee, base)?;
+                    resume!();
                 }
-                Instr::CallIndirect { type_index, table } => {
-                    let index = pop!() as u32;
+                Instr::CallIndirect { type_index, table, base } => {
                     let instance = &self.store.instances[act.instance as usize];
+                    let expected: &FuncType = &instance.module.module.raw.types[type_index as usize];
+                    let index = get!(base + types_slots(expected.params())) as u32;
                     let table = &self.store.tables[instance.tables[table as usize] as usize];
                     let Some(&raw) = table.elements.get(index as usize) else {
                         trap!(TrapCode::UndefinedElement);
@@ -692,117 +923,102 @@ impl Executor<'_> {
                         trap!(TrapCode::UninitializedElement);
                     }
                     let callee = (raw - 1) as u32;
-                    let expected: &FuncType = &instance.module.module.raw.types[type_index as usize];
                     if self.store.funcs[callee as usize].ty() != expected {
                         trap!(TrapCode::IndirectCallTypeMismatch);
                     }
                     act.pc = pc;
-                    act.fp = fp;
-                    sp = self.call(act, callee, sp)?;
-                    // SAFETY: see Activation::func.
-                    f = unsafe { &*act.func };
-                    pc = act.pc;
-                    fp = act.fp;
+                    self.call(act, callee, base)?;
+                    resume!();
                 }
-                Instr::Return => {
+                Instr::Return { src } => {
                     let n = f.result_slots as usize;
-                    self.stack.copy_within(sp - n..sp, fp);
-                    sp = fp + n;
+                    if src != 0 && n > 0 {
+                        // SAFETY: src + n <= frame_slots (compiler invariant); copy allows overlap.
+                        unsafe { std::ptr::copy(regs.add(src as usize), regs, n) };
+                    }
                     let Some(caller) = self.frames.pop() else {
                         return Ok(());
                     };
                     self.store.depth -= 1;
                     *act = caller;
-                    // SAFETY: see Activation::func.
-                    f = unsafe { &*act.func };
-                    pc = act.pc;
-                    fp = act.fp;
+                    resume!();
                     // The callee may have grown the memory, or run in another instance.
                     self.refresh_memory(act.instance);
                 }
                 Instr::Unreachable => trap!(TrapCode::Unreachable),
-                Instr::Drop(n) => sp -= n as usize,
-                Instr::Select => {
-                    let c = pop!() as u32;
-                    let b = pop!();
-                    if c == 0 {
-                        self.stack[sp - 1] = b;
+                Instr::Copy2 { dst, src } => set128!(dst, get128!(src)),
+                Instr::Const64 { dst, index } => set!(dst, f.consts[index as usize] as u64),
+                Instr::Const128 { dst, index } => set128!(dst, f.consts[index as usize]),
+                Instr::GlobalGet { dst, global } => {
+                    let g = self.store.instances[act.instance as usize].globals[global as usize];
+                    set!(dst, self.store.globals[g as usize].value as u64);
+                }
+                Instr::GlobalSet { src, global } => {
+                    let g = self.store.instances[act.instance as usize].globals[global as usize];
+                    self.store.globals[g as usize].value = get!(src) as u128;
+                }
+                Instr::GlobalGet2 { dst, global } => {
+                    let g = self.store.instances[act.instance as usize].globals[global as usize];
+                    set128!(dst, self.store.globals[g as usize].value);
+                }
+                Instr::GlobalSet2 { src, global } => {
+                    let g = self.store.instances[act.instance as usize].globals[global as usize];
+                    self.store.globals[g as usize].value = get128!(src);
+                }
+                Instr::LoadN { op, memory, dst, addr, offset } => {
+                    let (base, len) = self.memory(act.instance, memory as u32);
+                    let size = access_size(op);
+                    let ea = check!(Self::effective(len, get!(addr), offset, size));
+                    let raw = Self::read(base, ea, size);
+                    load_result!(op, dst, raw);
+                }
+                Instr::StoreN { op, memory, addr, value, offset } => {
+                    let (base, len) = self.memory(act.instance, memory as u32);
+                    let size = access_size(op);
+                    let v = if op == MemOp::V128Store { get128!(value) } else { get!(value) as u128 };
+                    let ea = check!(Self::effective(len, get!(addr), offset, size));
+                    Self::write(base, ea, size, v);
+                }
+                Instr::RefFunc { dst, func } => {
+                    let func = self.store.instances[act.instance as usize].funcs[func as usize];
+                    set!(dst, func as u64 + 1);
+                }
+                Instr::Select { base } => {
+                    if get!(base + 2) as u32 == 0 {
+                        set!(base, get!(base + 1));
                     }
                 }
-                Instr::Select2 => {
-                    let c = pop!() as u32;
-                    let b = pop128!();
-                    if c == 0 {
-                        sp -= 2;
-                        push128!(b);
+                Instr::Select2 { base } => {
+                    if get!(base + 4) as u32 == 0 {
+                        set128!(base, get128!(base + 2));
                     }
                 }
-                Instr::LocalGet2(slot) => {
-                    let s = fp + slot as usize;
-                    push!(self.stack[s]);
-                    push!(self.stack[s + 1]);
+                Instr::TableGet { table, base } => {
+                    let t = self.table_index(act.instance, table);
+                    set!(base, check!(self.store.tables[t].get(get!(base) as u32)));
                 }
-                Instr::LocalSet2(slot) => {
-                    let s = fp + slot as usize;
-                    self.stack[s + 1] = pop!();
-                    self.stack[s] = pop!();
+                Instr::TableSet { table, base } => {
+                    let t = self.table_index(act.instance, table);
+                    check!(self.store.tables[t].set(get!(base) as u32, get!(base + 1)));
                 }
-                Instr::LocalTee2(slot) => {
-                    let s = fp + slot as usize;
-                    self.stack[s] = self.stack[sp - 2];
-                    self.stack[s + 1] = self.stack[sp - 1];
+                Instr::TableSize { table, base } => {
+                    let t = self.table_index(act.instance, table);
+                    set!(base, self.store.tables[t].size() as u64);
                 }
-                Instr::GlobalGet(g) => {
-                    let g = self.store.instances[act.instance as usize].globals[g as usize];
-                    push!(self.store.globals[g as usize].value as u64);
-                }
-                Instr::GlobalSet(g) => {
-                    let g = self.store.instances[act.instance as usize].globals[g as usize];
-                    let v = pop!();
-                    self.store.globals[g as usize].value = v as u128;
-                }
-                Instr::GlobalGet2(g) => {
-                    let g = self.store.instances[act.instance as usize].globals[g as usize];
-                    push128!(self.store.globals[g as usize].value);
-                }
-                Instr::GlobalSet2(g) => {
-                    let g = self.store.instances[act.instance as usize].globals[g as usize];
-                    let v = pop128!();
-                    self.store.globals[g as usize].value = v;
-                }
-                Instr::TableGet(t) => {
-                    let index = pop!() as u32;
-                    let t = self.table_index(act.instance, t);
-                    push!(check!(self.store.tables[t].get(index)));
-                }
-                Instr::TableSet(t) => {
-                    let value = pop!();
-                    let index = pop!() as u32;
-                    let t = self.table_index(act.instance, t);
-                    check!(self.store.tables[t].set(index, value));
-                }
-                Instr::TableSize(t) => {
-                    let t = self.table_index(act.instance, t);
-                    push!(self.store.tables[t].size() as u64);
-                }
-                Instr::TableGrow(t) => {
-                    let delta = pop!() as u32;
-                    let init = pop!();
-                    let t = self.table_index(act.instance, t);
+                Instr::TableGrow { table, base } => {
+                    let (init, delta) = (get!(base), get!(base + 1) as u32);
+                    let t = self.table_index(act.instance, table);
                     let old = self.store.tables[t].grow(delta as u64, init);
-                    push!(old.map_or(u32::MAX, |o| o) as u64);
+                    set!(base, old.unwrap_or(u32::MAX) as u64);
                 }
-                Instr::TableFill(t) => {
-                    let len = pop!() as u32;
-                    let value = pop!();
-                    let start = pop!() as u32;
-                    let t = self.table_index(act.instance, t);
+                Instr::TableFill { table, base } => {
+                    let (start, value, len) = (get!(base) as u32, get!(base + 1), get!(base + 2) as u32);
+                    let t = self.table_index(act.instance, table);
                     check!(self.store.tables[t].fill(start, value, len));
                 }
-                Instr::TableCopy { dst, src } => {
-                    let len = pop!() as u32 as usize;
-                    let s = pop!() as u32 as usize;
-                    let d = pop!() as u32 as usize;
+                Instr::TableCopy { dst, src, base } => {
+                    let (d, s, len) =
+                        (get!(base) as u32 as usize, get!(base + 1) as u32 as usize, get!(base + 2) as u32 as usize);
                     let dst = self.table_index(act.instance, dst);
                     let src = self.table_index(act.instance, src);
                     if s + len > self.store.tables[src].elements.len()
@@ -817,13 +1033,11 @@ impl Executor<'_> {
                         self.store.tables[dst].elements[d..d + len].copy_from_slice(&items);
                     }
                 }
-                Instr::TableInit { elem, table } => {
-                    let len = pop!() as u32 as usize;
-                    let s = pop!() as u32 as usize;
-                    let d = pop!() as u32 as usize;
+                Instr::TableInit { elem, table, base } => {
+                    let (d, s, len) =
+                        (get!(base) as u32 as usize, get!(base + 1) as u32 as usize, get!(base + 2) as u32 as usize);
                     let t = self.table_index(act.instance, table);
-                    let instance = &self.store.instances[act.instance as usize];
-                    let items = &instance.elements[elem as usize];
+                    let items = &self.store.instances[act.instance as usize].elements[elem as usize];
                     if s + len > items.len() || d + len > self.store.tables[t].elements.len() {
                         trap!(TrapCode::TableOutOfBounds);
                     }
@@ -831,22 +1045,21 @@ impl Executor<'_> {
                     self.store.tables[t].elements[d..d + len].copy_from_slice(&items);
                 }
                 Instr::ElemDrop(e) => self.store.instances[act.instance as usize].elements[e as usize] = Box::new([]),
-                Instr::MemorySize(m) => {
-                    let (_, len) = self.memory(act.instance, m);
-                    push!(len as u64 / crate::runtime::memory::PAGE_SIZE);
+                Instr::MemorySize { memory, base } => {
+                    let (_, len) = self.memory(act.instance, memory);
+                    set!(base, len as u64 / crate::runtime::memory::PAGE_SIZE);
                 }
-                Instr::MemoryGrow(m) => {
-                    let delta = pop!() as u32;
-                    let m = self.store.instances[act.instance as usize].memories[m as usize];
+                Instr::MemoryGrow { memory, base } => {
+                    let delta = get!(base) as u32;
+                    let m = self.store.instances[act.instance as usize].memories[memory as usize];
                     let old = self.store.memories[m as usize].grow(delta as u64);
-                    push!(old.map_or(u32::MAX as u64, |o| o));
+                    set!(base, old.unwrap_or(u32::MAX as u64));
                     self.refresh_memory(act.instance);
                 }
-                Instr::MemoryInit { data, memory } => {
-                    let len = pop!() as u32 as usize;
-                    let s = pop!() as u32 as usize;
-                    let d = pop!() as u32 as usize;
-                    let (base, mem_len) = self.memory(act.instance, memory);
+                Instr::MemoryInit { data, memory, base } => {
+                    let (d, s, len) =
+                        (get!(base) as u32 as usize, get!(base + 1) as u32 as usize, get!(base + 2) as u32 as usize);
+                    let (mem_base, mem_len) = self.memory(act.instance, memory);
                     let instance = &self.store.instances[act.instance as usize];
                     let module = &instance.module.module;
                     let range = if instance.data_dropped[data as usize] {
@@ -860,13 +1073,12 @@ impl Executor<'_> {
                     let bytes = &module.bytes[range.start + s..range.start + s + len];
                     // SAFETY: d + len <= mem_len was checked; the source is the module's own
                     // bytes, which cannot overlap linear memory.
-                    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), base.add(d), len) };
+                    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), mem_base.add(d), len) };
                 }
                 Instr::DataDrop(data) => self.store.instances[act.instance as usize].data_dropped[data as usize] = true,
-                Instr::MemoryCopy { dst, src } => {
-                    let len = pop!() as u32 as usize;
-                    let s = pop!() as u32 as usize;
-                    let d = pop!() as u32 as usize;
+                Instr::MemoryCopy { dst, src, base } => {
+                    let (d, s, len) =
+                        (get!(base) as u32 as usize, get!(base + 1) as u32 as usize, get!(base + 2) as u32 as usize);
                     let (src_base, src_len) = self.memory(act.instance, src);
                     let (dst_base, dst_len) = self.memory(act.instance, dst);
                     if s + len > src_len || d + len > dst_len {
@@ -876,74 +1088,51 @@ impl Executor<'_> {
                     // allows overlap (the same memory).
                     unsafe { std::ptr::copy(src_base.add(s), dst_base.add(d), len) };
                 }
-                Instr::MemoryFill(m) => {
-                    let len = pop!() as u32 as usize;
-                    let value = pop!() as u8;
-                    let d = pop!() as u32 as usize;
-                    let (base, mem_len) = self.memory(act.instance, m);
+                Instr::MemoryFill { memory, base } => {
+                    let (d, value, len) =
+                        (get!(base) as u32 as usize, get!(base + 1) as u8, get!(base + 2) as u32 as usize);
+                    let (mem_base, mem_len) = self.memory(act.instance, memory);
                     if d + len > mem_len {
                         trap!(TrapCode::MemoryOutOfBounds);
                     }
                     // SAFETY: the range was checked against the memory's length.
-                    unsafe { std::ptr::write_bytes(base.add(d), value, len) };
+                    unsafe { std::ptr::write_bytes(mem_base.add(d), value, len) };
                 }
-                Instr::Const128(i) => push128!(f.consts[i as usize]),
-                Instr::RefFunc(index) => {
-                    let func = self.store.instances[act.instance as usize].funcs[index as usize];
-                    push!(func as u64 + 1);
+                Instr::LoadLane { op, memory, lane, base, offset } => {
+                    let (mem_base, mem_len) = self.memory(act.instance, memory as u32);
+                    let bytes = simd::lane_bytes(op);
+                    let v = get128!(base + 1);
+                    let ea = check!(Self::effective(mem_len, get!(base), offset, bytes));
+                    let raw = Self::read(mem_base, ea, bytes) as u64;
+                    set128!(base, simd::set_lane_bits(v, lane, bytes, raw));
                 }
-                Instr::SimdUnary(op) => {
-                    let a = pop128!();
-                    push128!(op(a));
+                Instr::StoreLane { op, memory, lane, base, offset } => {
+                    let (mem_base, mem_len) = self.memory(act.instance, memory as u32);
+                    let bytes = simd::lane_bytes(op);
+                    let v = get128!(base + 1);
+                    let ea = check!(Self::effective(mem_len, get!(base), offset, bytes));
+                    Self::write(mem_base, ea, bytes, simd::get_lane_bits(v, lane, bytes) as u128);
                 }
-                Instr::SimdBinary(op) => {
-                    let b = pop128!();
-                    let a = pop128!();
-                    push128!(op(a, b));
+                Instr::SimdUnary { f: op, base } => set128!(base, op(get128!(base))),
+                Instr::SimdBinary { f: op, base } => set128!(base, op(get128!(base), get128!(base + 2))),
+                Instr::SimdTernary { f: op, base } => {
+                    set128!(base, op(get128!(base), get128!(base + 2), get128!(base + 4)))
                 }
-                Instr::SimdTernary(op) => {
-                    let c = pop128!();
-                    let b = pop128!();
-                    let a = pop128!();
-                    push128!(op(a, b, c));
+                Instr::SimdShift { f: op, base } => set128!(base, op(get128!(base), get!(base + 2) as u32)),
+                Instr::SimdTest { f: op, base } => set!(base, op(get128!(base)) as u64),
+                Instr::SimdSplat32 { f: op, base } => set128!(base, op(get!(base) as u32)),
+                Instr::SimdSplat64 { f: op, base } => set128!(base, op(get!(base))),
+                Instr::Shuffle { index, base } => {
+                    let lanes = f.consts[index as usize].to_le_bytes();
+                    set128!(base, simd::shuffle(get128!(base), get128!(base + 2), &lanes));
                 }
-                Instr::SimdShift(op) => {
-                    let n = pop!() as u32;
-                    let a = pop128!();
-                    push128!(op(a, n));
-                }
-                Instr::SimdTest(op) => {
-                    let a = pop128!();
-                    push!(op(a) as u64);
-                }
-                Instr::SimdSplat32(op) => {
-                    let a = pop!() as u32;
-                    push128!(op(a));
-                }
-                Instr::SimdSplat64(op) => {
-                    let a = pop!();
-                    push128!(op(a));
-                }
-                Instr::Shuffle(i) => {
-                    let lanes = f.consts[i as usize].to_le_bytes();
-                    let b = pop128!();
-                    let a = pop128!();
-                    push128!(simd::shuffle(a, b, &lanes));
-                }
-                Instr::ExtractLane(op, lane) => {
-                    let v = pop128!();
-                    push!(simd::extract_lane(op, v, lane));
-                }
-                Instr::ReplaceLane(op, lane) => {
-                    let x = if op.lane_type() == crate::types::ValType::I64
-                        || op.lane_type() == crate::types::ValType::F64
-                    {
-                        pop!()
-                    } else {
-                        pop!() as u32 as u64
+                Instr::ExtractLane { op, lane, base } => set!(base, simd::extract_lane(op, get128!(base), lane)),
+                Instr::ReplaceLane { op, lane, base } => {
+                    let x = match op.lane_type() {
+                        ValType::I64 | ValType::F64 => get!(base + 2),
+                        _ => get!(base + 2) as u32 as u64,
                     };
-                    let v = pop128!();
-                    push128!(simd::replace_lane(op, v, lane, x));
+                    set128!(base, simd::replace_lane(op, get128!(base), lane, x));
                 }
             }
         }
@@ -953,21 +1142,20 @@ impl Executor<'_> {
         self.store.instances[instance as usize].tables[t as usize] as usize
     }
 
-    /// Calls store function `callee` whose arguments are the top slots below `sp`. For a wasm
-    /// callee, pushes the caller's activation and makes `act` the callee's; for a host
-    /// function, runs it and leaves `act` as it was. Returns the new stack pointer.
-    fn call(&mut self, act: &mut Activation, callee: u32, sp: usize) -> Result<usize, Unwind> {
+    /// Calls store function `callee` whose arguments are at slot `base` of the running frame.
+    /// A wasm callee gets a frame there and becomes the running activation in `act` (the
+    /// caller is pushed); a host function runs to completion, writing its results at `base`.
+    fn call(&mut self, act: &mut Activation, callee: u32, base: Slot) -> Result<(), Unwind> {
         if self.store.depth + 1 >= self.store.engine.config().max_call_depth {
             return Err(Unwind::Trap(TrapCode::CallStackExhausted));
         }
+        let fp = act.fp + base as usize;
         match &self.store.funcs[callee as usize] {
             FuncEntity::Wasm { module, defined_index, instance } => {
                 let f: *const Function = &module.code[*defined_index as usize];
-                // SAFETY: see Activation::func.
-                let code = unsafe { &*f };
-                let fp = sp - code.param_slots as usize;
                 let instance = *instance;
-                let new_sp = self.enter(code, fp)?;
+                // SAFETY: see Activation::func.
+                self.enter(unsafe { &*f }, fp)?;
                 self.store.depth += 1;
                 self.frames.push(*act);
                 let changed = instance != act.instance;
@@ -975,25 +1163,26 @@ impl Executor<'_> {
                 if changed {
                     self.refresh_memory(instance);
                 }
-                Ok(new_sp)
+                Ok(())
             }
             FuncEntity::Host { ty, callback } => {
                 let (ty, callback) = (ty.clone(), callback.clone());
-                let mut sp = sp;
-                let mut args = vec![Val::I32(0); ty.params().len()];
-                for (arg, &t) in args.iter_mut().zip(ty.params()).rev() {
-                    let raw = if t == crate::types::ValType::V128 {
-                        sp -= 2;
-                        self.stack[sp] as u128 | (self.stack[sp + 1] as u128) << 64
-                    } else {
-                        sp -= 1;
-                        self.stack[sp] as u128
-                    };
-                    *arg = Val::from_raw(self.store.id, t, raw);
+                let mut slot = fp;
+                let mut args = Vec::with_capacity(ty.params().len());
+                for &t in ty.params() {
+                    let mut raw = self.stack[slot] as u128;
+                    if t == ValType::V128 {
+                        raw |= (self.stack[slot + 1] as u128) << 64;
+                    }
+                    slot += slots_of_type(t);
+                    args.push(Val::from_raw(self.store.id, t, raw));
                 }
                 let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_of(t)).collect();
+                // Nested calls from the host start above the caller's whole frame.
+                // SAFETY: see Activation::func.
+                let caller_frame = unsafe { &*act.func }.frame_slots as usize;
                 let saved_top = self.store.stack_top;
-                self.store.stack_top = sp;
+                self.store.stack_top = act.fp + caller_frame;
                 self.store.stack = std::mem::take(self.stack);
                 let caller_instance = Instance { store: self.store.id, index: act.instance };
                 let outcome = if native_stack_exhausted() {
@@ -1012,20 +1201,32 @@ impl Executor<'_> {
                 self.store.stack_top = saved_top;
                 self.refresh_memory(act.instance);
                 outcome.map_err(Unwind::Host)?;
+                let mut slot = fp;
                 for (r, &t) in results.iter().zip(ty.results()) {
                     if r.ty() != t || !self.store.val_belongs(r) {
                         return Err(Unwind::Host(Trap::host("host function returned a value of the wrong type")));
                     }
                     let raw = r.to_raw();
-                    self.stack[sp] = raw as u64;
-                    sp += 1;
-                    if t == crate::types::ValType::V128 {
-                        self.stack[sp] = (raw >> 64) as u64;
-                        sp += 1;
+                    self.stack[slot] = raw as u64;
+                    if t == ValType::V128 {
+                        self.stack[slot + 1] = (raw >> 64) as u64;
                     }
+                    slot += slots_of_type(t);
                 }
-                Ok(sp)
+                Ok(())
             }
         }
     }
+}
+
+fn slots_of_type(t: ValType) -> usize {
+    if t == ValType::V128 {
+        2
+    } else {
+        1
+    }
+}
+
+fn types_slots(types: &[ValType]) -> u32 {
+    types.iter().map(|&t| slots_of_type(t) as u32).sum()
 }

@@ -145,8 +145,11 @@ impl<'m> FuncValidator<'m> {
                 return Err(Error::malformed(ops.offset(), "END opcode expected: function body ends inside a block"));
             }
             let at = ops.offset();
-            let op = ops.read()?;
-            self.op(&op, at)?;
+            // `ref`: validate the operator where `read` built it, without moving it.
+            match ops.read() {
+                Ok(ref op) => self.op(op, at)?,
+                Err(e) => return Err(e),
+            }
         }
         if !ops.is_empty() {
             return Err(Error::malformed(
@@ -187,8 +190,21 @@ impl<'m> FuncValidator<'m> {
     }
 
     /// Validates one operator read at byte offset `at`.
+    ///
+    /// Inlined, with `check`, into the caller's decode loop: one dispatch per operator and no
+    /// call overhead; errors are built out of line.
+    #[inline(always)]
     pub fn op(&mut self, op: &Operator<'_>, at: usize) -> Result<()> {
-        self.check(op).map_err(|fail| match fail {
+        match self.check(op) {
+            Ok(()) => Ok(()),
+            Err(fail) => Err(Self::error(op, at, fail)),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn error(op: &Operator<'_>, at: usize, fail: Fail) -> Error {
+        match fail {
             Fail::Mismatch { expected, found } => {
                 let expected = expected.map_or("a value", |t| t.name());
                 let found = found.map_or("nothing", |t| t.name());
@@ -197,7 +213,7 @@ impl<'m> FuncValidator<'m> {
             Fail::Invalid(m) => Error::invalid(at, format!("{m} in {}", op.name())),
             Fail::Malformed(m) => Error::malformed(at, format!("{m} in {}", op.name())),
             Fail::Limit(m) => Error::limit(at, format!("{m} in {}", op.name())),
-        })
+        }
     }
 
     #[inline]
@@ -394,6 +410,7 @@ impl<'m> FuncValidator<'m> {
         Ok(())
     }
 
+    #[inline(always)]
     fn check(&mut self, op: &Operator<'_>) -> Check {
         use ValType::*;
         match *op {
