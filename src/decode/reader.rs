@@ -94,7 +94,15 @@ impl<'a> Reader<'a> {
         self.read_unsigned(32).map(|v| v as u32)
     }
 
+    #[inline]
     pub fn read_u64(&mut self) -> Result<u64> {
+        // Fast path: one byte (most memarg offsets).
+        if let Some(&b) = self.data.get(self.pos) {
+            if b < 0x80 {
+                self.pos += 1;
+                return Ok(b as u64);
+            }
+        }
         self.read_unsigned(64)
     }
 

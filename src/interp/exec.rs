@@ -110,6 +110,12 @@ struct Executor<'a> {
     /// Memory 0 of the running instance: base and length in bytes (0 when it has none).
     mem_base: *mut u8,
     mem_len: usize,
+    /// Store index of that memory (`u32::MAX` when there is none).
+    mem_index: u32,
+    /// Configuration read on every call or loop iteration.
+    max_call_depth: u32,
+    fuel: bool,
+    interrupt: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Slot conversions for the scalar operators.
@@ -399,13 +405,32 @@ unsafe fn set128(regs: *mut u64, slot: Slot, value: u128) {
 
 impl<'a> Executor<'a> {
     fn new(store: &'a mut Store, stack: &'a mut Vec<u64>) -> Executor<'a> {
-        Executor { store, stack, frames: Vec::new(), mem_base: std::ptr::null_mut(), mem_len: 0 }
+        let config = store.engine.config();
+        let (max_call_depth, fuel, interrupt) = (config.max_call_depth, config.fuel, store.interrupt.clone());
+        Executor {
+            store,
+            stack,
+            frames: Vec::new(),
+            mem_base: std::ptr::null_mut(),
+            mem_len: 0,
+            mem_index: u32::MAX,
+            max_call_depth,
+            fuel,
+            interrupt,
+        }
     }
 
     fn refresh_memory(&mut self, instance: u32) {
-        match self.store.instances[instance as usize].memories.first() {
-            Some(&m) => {
-                let m = &self.store.memories[m as usize];
+        self.mem_index = self.store.instances[instance as usize].memories.first().copied().unwrap_or(u32::MAX);
+        self.refresh_memory_len();
+    }
+
+    /// Re-reads the size of the running instance's memory 0, which calls may have grown (the
+    /// base never moves).
+    #[inline(always)]
+    fn refresh_memory_len(&mut self) {
+        match self.store.memories.get(self.mem_index as usize) {
+            Some(m) => {
                 self.mem_base = m.base();
                 self.mem_len = m.len();
             }
@@ -510,7 +535,9 @@ impl<'a> Executor<'a> {
         if fp + f.frame_slots as usize > self.stack.len() {
             return Err(TrapCode::CallStackExhausted);
         }
-        self.stack[fp + f.param_slots as usize..fp + f.local_slots as usize].fill(0);
+        for slot in &mut self.stack[fp + f.param_slots as usize..fp + f.local_slots as usize] {
+            *slot = 0;
+        }
         self.check_interrupt_and_fuel()
     }
 
@@ -518,11 +545,11 @@ impl<'a> Executor<'a> {
     /// engine counts fuel, consumes one unit.
     #[inline(always)]
     fn check_interrupt_and_fuel(&mut self) -> Result<(), TrapCode> {
-        if self.store.interrupt.load(Ordering::Relaxed) {
-            self.store.interrupt.store(false, Ordering::Relaxed);
+        if self.interrupt.load(Ordering::Relaxed) {
+            self.interrupt.store(false, Ordering::Relaxed);
             return Err(TrapCode::Interrupted);
         }
-        if self.store.engine.config().fuel {
+        if self.fuel {
             if self.store.fuel == 0 {
                 return Err(TrapCode::OutOfFuel);
             }
@@ -934,16 +961,25 @@ impl Executor<'_> {
                     let n = f.result_slots as usize;
                     if src != 0 && n > 0 {
                         // SAFETY: src + n <= frame_slots (compiler invariant); copy allows overlap.
-                        unsafe { std::ptr::copy(regs.add(src as usize), regs, n) };
+                        unsafe {
+                            for k in 0..n {
+                                *regs.add(k) = *regs.add(src as usize + k);
+                            }
+                        }
                     }
                     let Some(caller) = self.frames.pop() else {
                         return Ok(());
                     };
                     self.store.depth -= 1;
+                    let same_instance = caller.instance == act.instance;
                     *act = caller;
                     resume!();
                     // The callee may have grown the memory, or run in another instance.
-                    self.refresh_memory(act.instance);
+                    if same_instance {
+                        self.refresh_memory_len();
+                    } else {
+                        self.refresh_memory(act.instance);
+                    }
                 }
                 Instr::Unreachable => trap!(TrapCode::Unreachable),
                 Instr::Copy2 { dst, src } => set128!(dst, get128!(src)),
@@ -1145,8 +1181,9 @@ impl Executor<'_> {
     /// Calls store function `callee` whose arguments are at slot `base` of the running frame.
     /// A wasm callee gets a frame there and becomes the running activation in `act` (the
     /// caller is pushed); a host function runs to completion, writing its results at `base`.
+    #[inline(always)]
     fn call(&mut self, act: &mut Activation, callee: u32, base: Slot) -> Result<(), Unwind> {
-        if self.store.depth + 1 >= self.store.engine.config().max_call_depth {
+        if self.store.depth + 1 >= self.max_call_depth {
             return Err(Unwind::Trap(TrapCode::CallStackExhausted));
         }
         let fp = act.fp + base as usize;
@@ -1165,6 +1202,15 @@ impl Executor<'_> {
                 }
                 Ok(())
             }
+            FuncEntity::Host { .. } => self.call_host(act, callee, fp),
+        }
+    }
+
+    /// Runs a host function whose arguments are at stack index `fp`; writes its results there.
+    #[inline(never)]
+    fn call_host(&mut self, act: &mut Activation, callee: u32, fp: usize) -> Result<(), Unwind> {
+        match &self.store.funcs[callee as usize] {
+            FuncEntity::Wasm { .. } => unreachable!("call handles wasm functions"),
             FuncEntity::Host { ty, callback } => {
                 let (ty, callback) = (ty.clone(), callback.clone());
                 let mut slot = fp;
