@@ -12,6 +12,7 @@
 //! | [`limits`] | implementation limits, with their reasons |
 //! | [`error`] | rejections: kind, byte offset, message |
 
+pub mod capi;
 pub mod decode;
 pub mod error;
 pub mod features;

@@ -11,38 +11,17 @@ use wasmrt::{Features, Module};
 
 /// Modules that are not WebAssembly 2.0 core modules, with what they need.
 const OUTSIDE_WASM2: &[(&str, &str)] = &[
-    (
-        "sightglass/benchmarks/cm-online-stats/cm-online-stats.wasm",
-        "component model",
-    ),
-    (
-        "sightglass/benchmarks/kotlin-richards/kotlin-richards.wasm",
-        "component model",
-    ),
+    ("sightglass/benchmarks/cm-online-stats/cm-online-stats.wasm", "component model"),
+    ("sightglass/benchmarks/kotlin-richards/kotlin-richards.wasm", "component model"),
     ("sightglass/benchmarks/splay/splay.wasm", "GC"),
     ("wazero/experimental/testdata/fac.wasm", "tail calls"),
     ("wazero/experimental/testdata/memory.wasm", "threads"),
     ("wazero/experimental/testdata/pthread.wasm", "threads"),
-    (
-        "wazero/internal/integration_test/engine/testdata/threads/add.wasm",
-        "threads",
-    ),
-    (
-        "wazero/internal/integration_test/engine/testdata/threads/mutex.wasm",
-        "threads",
-    ),
-    (
-        "wazero/internal/integration_test/engine/testdata/threads/sub.wasm",
-        "threads",
-    ),
-    (
-        "wazero/internal/integration_test/engine/testdata/threads/xor.wasm",
-        "threads",
-    ),
-    (
-        "wazero/internal/integration_test/fuzzcases/testdata/2131.wasm",
-        "threads",
-    ),
+    ("wazero/internal/integration_test/engine/testdata/threads/add.wasm", "threads"),
+    ("wazero/internal/integration_test/engine/testdata/threads/mutex.wasm", "threads"),
+    ("wazero/internal/integration_test/engine/testdata/threads/sub.wasm", "threads"),
+    ("wazero/internal/integration_test/engine/testdata/threads/xor.wasm", "threads"),
+    ("wazero/internal/integration_test/fuzzcases/testdata/2131.wasm", "threads"),
 ];
 
 fn corpus_dir() -> Option<PathBuf> {
@@ -50,15 +29,8 @@ fn corpus_dir() -> Option<PathBuf> {
     if dir.is_dir() {
         return Some(dir);
     }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI must run with the corpus at {}",
-        dir.display()
-    );
-    eprintln!(
-        "SKIPPED: corpus tests need the corpus at {}; it is not there",
-        dir.display()
-    );
+    assert!(std::env::var_os("CI").is_none(), "CI must run with the corpus at {}", dir.display());
+    eprintln!("SKIPPED: corpus tests need the corpus at {}; it is not there", dir.display());
     None
 }
 
@@ -79,19 +51,11 @@ fn corpus_modules_validate() {
     let mut files = Vec::new();
     wasm_files(&dir, &mut files);
     files.sort();
-    assert!(
-        files.len() >= 262,
-        "expected the whole corpus, found {} modules",
-        files.len()
-    );
+    assert!(files.len() >= 262, "expected the whole corpus, found {} modules", files.len());
     let mut valid = 0;
     let mut wrong = Vec::new();
     for path in &files {
-        let rel = path
-            .strip_prefix(&dir)
-            .expect("under the corpus")
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = path.strip_prefix(&dir).expect("under the corpus").to_string_lossy().replace('\\', "/");
         let bytes = std::fs::read(path).expect("module is readable");
         let outside = OUTSIDE_WASM2.iter().find(|(p, _)| *p == rel);
         match (Module::new(&bytes, &Features::wasm2()), outside) {
@@ -99,16 +63,11 @@ fn corpus_modules_validate() {
             (Err(e), Some(_)) => {
                 assert!(e.offset <= bytes.len(), "{rel}: offset out of range in {e}")
             }
-            (Ok(_), Some((_, needs))) => {
-                wrong.push(format!("{rel}: accepted, but it needs {needs}"))
-            }
+            (Ok(_), Some((_, needs))) => wrong.push(format!("{rel}: accepted, but it needs {needs}")),
             (Err(e), None) => wrong.push(format!("{rel}: {e}")),
         }
     }
-    println!(
-        "corpus: {valid} WebAssembly 2.0 modules valid, {} outside 2.0 rejected",
-        OUTSIDE_WASM2.len()
-    );
+    println!("corpus: {valid} WebAssembly 2.0 modules valid, {} outside 2.0 rejected", OUTSIDE_WASM2.len());
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     assert_eq!(valid + OUTSIDE_WASM2.len(), files.len());
 }

@@ -1,0 +1,264 @@
+//! Function instances (`wasm_func_t`): host functions from C callbacks (with or without an
+//! environment), their types, and calls.
+
+use std::os::raw::c_void;
+use std::ptr;
+use std::rc::{Rc, Weak};
+use std::sync::Arc;
+
+use super::object::{ref_type, wasm_ref_t, RefKind};
+use super::store::{wasm_store_t, StoreData};
+use super::trap::wasm_trap_t;
+use super::types::{wasm_externtype_t, wasm_functype_t};
+use super::val::wasm_val_t;
+use super::vec::{wasm_val_vec_t, Element};
+use super::{from_c, guard, into_c};
+use crate::runtime::{Caller, Func, Trap, Val};
+use crate::types::FuncType;
+
+ref_type!(
+    wasm_func_t,
+    RefKind::Func(_),
+    wasm_func_delete,
+    wasm_func_copy,
+    wasm_func_same,
+    wasm_func_get_host_info,
+    wasm_func_set_host_info,
+    wasm_func_set_host_info_with_finalizer,
+    wasm_func_as_ref,
+    wasm_ref_as_func,
+    wasm_func_as_ref_const,
+    wasm_ref_as_func_const
+);
+
+pub type wasm_func_callback_t =
+    Option<unsafe extern "C" fn(args: *const wasm_val_vec_t, results: *mut wasm_val_vec_t) -> *mut wasm_trap_t>;
+pub type wasm_func_callback_with_env_t = Option<
+    unsafe extern "C" fn(
+        env: *mut c_void,
+        args: *const wasm_val_vec_t,
+        results: *mut wasm_val_vec_t,
+    ) -> *mut wasm_trap_t,
+>;
+
+impl wasm_func_t {
+    pub(crate) fn new(store: &Rc<StoreData>, f: Func) -> wasm_func_t {
+        wasm_func_t { r: wasm_ref_t::new(store, RefKind::Func(f)) }
+    }
+
+    pub(crate) fn func(&self) -> Func {
+        match self.r.kind {
+            RefKind::Func(f) => f,
+            _ => unreachable!("a wasm_func_t holds a function"),
+        }
+    }
+
+    pub(crate) fn store(&self) -> &Rc<StoreData> {
+        self.r.store.as_ref().expect("functions belong to a store")
+    }
+}
+
+/// A C callback and its environment; the environment's finalizer runs when the function goes
+/// away with its store.
+struct Callback {
+    plain: wasm_func_callback_t,
+    with_env: wasm_func_callback_with_env_t,
+    env: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+    store: Weak<StoreData>,
+    ty: FuncType,
+}
+
+// SAFETY: a store and its functions are used by one thread at a time (the wasm-c-api model);
+// the callback and environment are only touched by calls made through that store.
+unsafe impl Send for Callback {}
+unsafe impl Sync for Callback {}
+
+impl Drop for Callback {
+    fn drop(&mut self) {
+        if let Some(f) = self.finalizer {
+            // SAFETY: the host registered this finalizer for this environment.
+            unsafe { f(self.env) };
+        }
+    }
+}
+
+impl Callback {
+    /// Runs the C callback for a call from wasm (or from `wasm_func_call`).
+    fn call(&self, caller: &mut Caller<'_>, args: &[Val], results: &mut [Val]) -> Result<(), Trap> {
+        let Some(data) = self.store.upgrade() else {
+            return Err(Trap::host("the function's store was deleted"));
+        };
+        let c_args: Vec<wasm_val_t> = args.iter().map(|&v| wasm_val_t::from_val(v, &data, caller.store)).collect();
+        let mut c_args = wasm_val_vec_t::from_vec(c_args);
+        let mut c_results = wasm_val_vec_t::from_vec((0..results.len()).map(|_| wasm_val_t::blank()).collect());
+        let previous = data.enter(caller.store);
+        // SAFETY: the host gave us a callback of this signature; the vectors are valid.
+        let trap = unsafe {
+            match (self.plain, self.with_env) {
+                (Some(f), _) => f(&c_args, &mut c_results),
+                (None, Some(f)) => f(self.env, &c_args, &mut c_results),
+                (None, None) => ptr::null_mut(),
+            }
+        };
+        data.restore(previous);
+        // SAFETY: the vectors were made above; the callback owns nothing in `c_args`.
+        let outcome = unsafe {
+            let outcome = match from_c(trap) {
+                Some(t) => Err(t.trap().clone()),
+                None => {
+                    let mut outcome = Ok(());
+                    for (slot, (v, &t)) in results.iter_mut().zip(c_results.as_slice().iter().zip(self.ty.results())) {
+                        match v.runtime_val(caller.store) {
+                            Some(val) if val.ty() == t => *slot = val,
+                            _ => outcome = Err(Trap::host("host function returned a value of the wrong type")),
+                        }
+                    }
+                    if c_results.size != results.len() {
+                        outcome = Err(Trap::host("host function changed the size of its results vector"));
+                    }
+                    outcome
+                }
+            };
+            super::vec::wasm_val_vec_delete(&mut c_args);
+            super::vec::wasm_val_vec_delete(&mut c_results);
+            outcome
+        };
+        outcome
+    }
+}
+
+unsafe fn new_func(
+    store: *mut wasm_store_t,
+    ty: *const wasm_functype_t,
+    plain: wasm_func_callback_t,
+    with_env: wasm_func_callback_with_env_t,
+    env: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) -> *mut wasm_func_t {
+    let (Some(store), Some(ty)) = (store.as_ref(), ty.as_ref().and_then(|t| t.ext.to_func_type())) else {
+        if let Some(f) = finalizer {
+            f(env);
+        }
+        return ptr::null_mut();
+    };
+    let callback =
+        Arc::new(Callback { plain, with_env, env, finalizer, store: Rc::downgrade(&store.data), ty: ty.clone() });
+    let f = store
+        .data
+        .with(|s| s.new_host_func(ty, Arc::new(move |caller, args, results| callback.call(caller, args, results))));
+    into_c(wasm_func_t::new(&store.data, f))
+}
+
+/// A host function calling `callback`; NULL for NULL arguments.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_new(
+    store: *mut wasm_store_t,
+    ty: *const wasm_functype_t,
+    callback: wasm_func_callback_t,
+) -> *mut wasm_func_t {
+    guard(ptr::null_mut(), || {
+        if callback.is_none() {
+            ptr::null_mut()
+        } else {
+            new_func(store, ty, callback, None, ptr::null_mut(), None)
+        }
+    })
+}
+
+/// A host function calling `callback(env, ...)`; `finalizer(env)` runs when the function goes
+/// away with its store (or at once if this returns NULL).
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_new_with_env(
+    store: *mut wasm_store_t,
+    ty: *const wasm_functype_t,
+    callback: wasm_func_callback_with_env_t,
+    env: *mut c_void,
+    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
+) -> *mut wasm_func_t {
+    guard(ptr::null_mut(), || {
+        if callback.is_none() {
+            if let Some(f) = finalizer {
+                f(env);
+            }
+            return ptr::null_mut();
+        }
+        new_func(store, ty, None, callback, env, finalizer)
+    })
+}
+
+fn func_type(f: &wasm_func_t) -> FuncType {
+    f.store().with(|s| s.func_type(f.func()).cloned()).expect("a handle's function is in its store")
+}
+
+/// The function's type (a new object); NULL for NULL.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_type(f: *const wasm_func_t) -> *mut wasm_functype_t {
+    guard(ptr::null_mut(), || match f.as_ref() {
+        Some(f) => into_c(wasm_functype_t { ext: wasm_externtype_t::func(&func_type(f)) }),
+        None => ptr::null_mut(),
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_param_arity(f: *const wasm_func_t) -> usize {
+    guard(0, || f.as_ref().map_or(0, |f| func_type(f).params().len()))
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_result_arity(f: *const wasm_func_t) -> usize {
+    guard(0, || f.as_ref().map_or(0, |f| func_type(f).results().len()))
+}
+
+/// Calls the function. `args` must hold values of the parameter types and `results` must have
+/// room for the results (its size is the result arity); results overwrite its elements.
+/// Returns NULL on success, or a trap (also for mismatched arguments and NULL arguments).
+#[no_mangle]
+pub unsafe extern "C" fn wasm_func_call(
+    f: *const wasm_func_t,
+    args: *const wasm_val_vec_t,
+    results: *mut wasm_val_vec_t,
+) -> *mut wasm_trap_t {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call(f, args, results)));
+    match outcome {
+        Ok(trap) => trap,
+        Err(_) => match f.as_ref() {
+            Some(f) => into_c(wasm_trap_t::new(f.store(), Trap::host("the call panicked"))),
+            None => ptr::null_mut(),
+        },
+    }
+}
+
+unsafe fn call(f: *const wasm_func_t, args: *const wasm_val_vec_t, results: *mut wasm_val_vec_t) -> *mut wasm_trap_t {
+    let Some(f) = f.as_ref() else { return ptr::null_mut() };
+    let data = f.store().clone();
+    let fail = |m: &str| into_c(wasm_trap_t::new(&data, Trap::host(m)));
+    let args = args.as_ref().map_or(&[][..], |a| a.as_slice());
+    let outcome = data.with(|store| {
+        let vals: Option<Vec<Val>> = args.iter().map(|a| a.runtime_val(store)).collect();
+        let vals = vals.ok_or_else(|| Trap::host("an argument is malformed or belongs to another store"))?;
+        store
+            .call(f.func(), &vals)
+            .map(|r| r.into_iter().map(|v| wasm_val_t::from_val(v, &data, store)).collect::<Vec<_>>())
+    });
+    match outcome {
+        Ok(values) => {
+            let Some(results) = results.as_mut() else {
+                if values.is_empty() {
+                    return ptr::null_mut();
+                }
+                values.into_iter().for_each(|v| v.delete());
+                return fail("results vector is NULL");
+            };
+            if results.size < values.len() || (results.data.is_null() && !values.is_empty()) {
+                values.into_iter().for_each(|v| v.delete());
+                return fail("results vector is too small for the function's results");
+            }
+            for (i, v) in values.into_iter().enumerate() {
+                results.data.add(i).write(v);
+            }
+            ptr::null_mut()
+        }
+        Err(trap) => into_c(wasm_trap_t::new(&data, trap)),
+    }
+}

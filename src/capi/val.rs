@@ -1,0 +1,145 @@
+//! `wasm_val_t`: a kind byte and an 8-byte union; references are owned `wasm_ref_t*` (NULL is
+//! the null reference). Conversions to and from the runtime's values.
+
+use std::ptr;
+use std::rc::Rc;
+
+use super::guard;
+use super::into_c;
+use super::object::{wasm_ref_t, ExternPayload, RefKind, SendRef};
+use super::store::StoreData;
+use super::types::{kind_of, WASM_EXTERNREF, WASM_F32, WASM_F64, WASM_FUNCREF, WASM_I32, WASM_I64};
+use super::vec::Element;
+use crate::runtime::{Store, Val};
+use crate::types::ValType;
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub union wasm_val_union {
+    pub i32: i32,
+    pub i64: i64,
+    pub f32: f32,
+    pub f64: f64,
+    pub ref_: *mut wasm_ref_t,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct wasm_val_t {
+    pub kind: u8,
+    pub of: wasm_val_union,
+}
+
+impl wasm_val_t {
+    fn is_ref(&self) -> bool {
+        self.kind == WASM_EXTERNREF || self.kind == WASM_FUNCREF
+    }
+
+    /// The runtime value, or None if the value does not belong to `store` or is malformed.
+    ///
+    /// SAFETY (for callers): a reference value holds NULL or a valid `wasm_ref_t`.
+    pub(crate) unsafe fn runtime_val(self, store: &mut Store) -> Option<Val> {
+        Some(match self.kind {
+            WASM_I32 => Val::I32(self.of.i32),
+            WASM_I64 => Val::I64(self.of.i64),
+            WASM_F32 => Val::F32(self.of.f32.to_bits()),
+            WASM_F64 => Val::F64(self.of.f64.to_bits()),
+            WASM_FUNCREF => match self.of.ref_.as_ref() {
+                None => Val::FuncRef(None),
+                Some(r) => match r.kind {
+                    RefKind::Func(f) if store.id() == f.store_id() => Val::FuncRef(Some(f)),
+                    _ => return None,
+                },
+            },
+            WASM_EXTERNREF => match self.of.ref_.as_ref() {
+                None => Val::ExternRef(None),
+                Some(r) => match &r.kind {
+                    RefKind::Foreign(e) if store.id() == e.store_id() => Val::ExternRef(Some(*e)),
+                    RefKind::Module(_) => Val::ExternRef(Some(
+                        store.new_extern_ref(Box::new(ExternPayload::Ref(SendRef(r.kind.clone())))),
+                    )),
+                    kind => {
+                        if r.store.as_ref().is_none_or(|s| s.id() != store.id()) {
+                            return None;
+                        }
+                        Val::ExternRef(Some(store.new_extern_ref(Box::new(ExternPayload::Ref(SendRef(kind.clone()))))))
+                    }
+                },
+            },
+            _ => return None,
+        })
+    }
+
+    /// The C value of a runtime value; references become new handles.
+    pub(crate) fn from_val(v: Val, data: &Rc<StoreData>, store: &Store) -> wasm_val_t {
+        let (kind, of) = match v {
+            Val::I32(x) => (WASM_I32, wasm_val_union { i32: x }),
+            Val::I64(x) => (WASM_I64, wasm_val_union { i64: x }),
+            Val::F32(x) => (WASM_F32, wasm_val_union { f32: f32::from_bits(x) }),
+            Val::F64(x) => (WASM_F64, wasm_val_union { f64: f64::from_bits(x) }),
+            Val::V128(_) => (kind_of(ValType::V128), wasm_val_union { i64: 0 }),
+            Val::FuncRef(f) => {
+                let r = f.map_or(ptr::null_mut(), |f| into_c(wasm_ref_t::new(data, RefKind::Func(f))));
+                (WASM_FUNCREF, wasm_val_union { ref_: r })
+            }
+            Val::ExternRef(e) => {
+                let r = match e {
+                    None => ptr::null_mut(),
+                    Some(e) => {
+                        let kind = match store.extern_ref_data(e).and_then(|d| d.downcast_ref::<ExternPayload>()) {
+                            Some(ExternPayload::Ref(SendRef(kind))) => kind.clone(),
+                            _ => RefKind::Foreign(e),
+                        };
+                        into_c(wasm_ref_t::new(data, kind))
+                    }
+                };
+                (WASM_EXTERNREF, wasm_val_union { ref_: r })
+            }
+        };
+        wasm_val_t { kind, of }
+    }
+}
+
+impl Element for wasm_val_t {
+    fn blank() -> Self {
+        wasm_val_t { kind: WASM_I32, of: wasm_val_union { i64: 0 } }
+    }
+
+    unsafe fn copy(&self) -> Self {
+        let mut v = *self;
+        if self.is_ref() {
+            v.of.ref_ = match self.of.ref_.as_ref() {
+                Some(r) => into_c(r.clone_handle()),
+                None => ptr::null_mut(),
+            };
+        }
+        v
+    }
+
+    unsafe fn delete(self) {
+        if self.is_ref() {
+            super::object::wasm_ref_delete(self.of.ref_);
+        }
+    }
+}
+
+/// Deletes the reference a value owns, if any. NULL does nothing.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_val_delete(v: *mut wasm_val_t) {
+    guard((), || {
+        if let Some(v) = v.as_mut() {
+            v.delete();
+            v.of.ref_ = ptr::null_mut();
+        }
+    })
+}
+
+/// Copies a value into `out` (a reference gets a new handle). NULL does nothing.
+#[no_mangle]
+pub unsafe extern "C" fn wasm_val_copy(out: *mut wasm_val_t, v: *const wasm_val_t) {
+    guard((), || {
+        if let (false, Some(v)) = (out.is_null(), v.as_ref()) {
+            out.write(v.copy());
+        }
+    })
+}
