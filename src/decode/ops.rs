@@ -937,8 +937,14 @@ impl<'a> OperatorReader<'a> {
             _ => return Err(Error::malformed(at, "malformed memop flags")),
         };
         // Read as a u64, as the current specification's binary format does; validation then
-        // rejects an offset beyond the memory's address type ("offset out of range").
+        // rejects an offset beyond the memory's address type ("offset out of range"). But
+        // WebAssembly 2.0 encodes a u32, so no more than a u32's five bytes (memory64, which
+        // we do not decode, would allow ten).
+        let offset_at = r.offset();
         let offset = r.read_u64()?;
+        if r.offset() - offset_at > 5 {
+            return Err(Error::malformed(offset_at, "integer representation too long"));
+        }
         Ok(MemArg { align, offset, memory })
     }
 }
