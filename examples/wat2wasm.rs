@@ -9,7 +9,10 @@ fn main() -> ExitCode {
         eprintln!("usage: wat2wasm IN.wat OUT.wasm");
         return ExitCode::from(2);
     };
-    match wat::parse_file(input).map_err(|e| e.to_string()).and_then(|b| std::fs::write(output, b).map_err(|e| e.to_string())) {
+    match wat::parse_file(input)
+        .map_err(|e| e.to_string())
+        .and_then(|b| std::fs::write(output, b).map_err(|e| e.to_string()))
+    {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{input}: {e}");
