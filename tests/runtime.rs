@@ -224,3 +224,27 @@ fn a_module_from_another_engine_does_not_instantiate() {
     let mut store = Store::new(&e2);
     assert!(store.instantiate(&module, &[]).is_err());
 }
+
+/// A panicking host function becomes a trap, and the store stays usable.
+#[test]
+fn a_panicking_host_function_becomes_a_trap() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine);
+    let module = compile(
+        &engine,
+        r#"(module (import "host" "boom" (func $boom)) (func (export "run") call $boom)
+                   (func (export "ok") (result i32) i32.const 7))"#,
+    );
+    let boom = store.new_host_func(FuncType::new(&[], &[]), Arc::new(|_, _, _| panic!("boom")));
+    let instance = store.instantiate(&module, &[Extern::Func(boom)]).expect("instantiates");
+    let run = export_func(&store, instance, "run");
+    for _ in 0..3 {
+        let trap = store.call(run, &[]).expect_err("the host function panics");
+        assert_eq!(trap.code, TrapCode::Host);
+        assert!(trap.message.contains("boom"), "{}", trap.message);
+        assert_eq!(trap.frames.len(), 1, "the wasm frame that called the host");
+    }
+    let ok = export_func(&store, instance, "ok");
+    assert_eq!(store.call(ok, &[]).expect("still usable"), [Val::I32(7)]);
+    assert_eq!(store.call(boom, &[]).expect_err("direct call traps too").code, TrapCode::Host);
+}

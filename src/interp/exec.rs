@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 use super::code::{Function, Instr, Slot};
 use super::{num, simd};
 use crate::decode::ops::{MemKind, MemOp, SimpleOp};
-use crate::runtime::store::{Caller, FuncEntity, Instance, Store};
+use crate::runtime::store::{Caller, FuncEntity, HostFunc, Instance, Store};
 use crate::runtime::sys;
 use crate::runtime::trap::{Frame, Trap, TrapCode};
 use crate::runtime::value::Val;
@@ -48,10 +48,26 @@ pub(crate) fn call(store: &mut Store, func: u32, args: &[Val], results: &mut [Va
     r
 }
 
+/// Runs a host function; a panic in it becomes a trap, so it never unwinds through the
+/// executor (whose bookkeeping it would skip) or across the C API.
+fn run_host(callback: &HostFunc, caller: &mut Caller<'_>, args: &[Val], results: &mut [Val]) -> Result<(), Trap> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| callback(caller, args, results))) {
+        Ok(r) => r,
+        Err(payload) => {
+            let why = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(Trap::host(format!("host function panicked: {why}")))
+        }
+    }
+}
+
 fn call_inner(store: &mut Store, func: u32, args: &[Val], results: &mut [Val]) -> Result<(), Trap> {
     if let FuncEntity::Host { callback, .. } = &store.funcs[func as usize] {
         let callback = callback.clone();
-        return callback(&mut Caller { store, instance: None }, args, results);
+        return run_host(&callback, &mut Caller { store, instance: None }, args, results);
     }
     let capacity = store.engine.config().max_stack_slots as usize;
     let mut stack = std::mem::take(&mut store.stack);
@@ -1235,7 +1251,8 @@ impl Executor<'_> {
                     Err(Trap::new(TrapCode::CallStackExhausted))
                 } else {
                     self.store.depth += 1;
-                    let r = callback(
+                    let r = run_host(
+                        &callback,
                         &mut Caller { store: self.store, instance: Some(caller_instance) },
                         &args,
                         &mut results,
