@@ -22,6 +22,7 @@ pub mod module;
 pub mod runtime;
 pub mod types;
 pub mod validate;
+pub mod wasi;
 
 pub use error::{Error, ErrorKind};
 pub use features::Features;

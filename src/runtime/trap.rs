@@ -68,16 +68,29 @@ pub struct Trap {
     pub code: TrapCode,
     pub message: String,
     pub frames: Vec<Frame>,
+    /// Set when the program asked to exit (WASI `proc_exit`): its exit status. Such a trap
+    /// ends the run cleanly rather than reporting an error.
+    pub exit_code: Option<i32>,
 }
 
 impl Trap {
     pub fn new(code: TrapCode) -> Trap {
-        Trap { code, message: code.message().to_string(), frames: Vec::new() }
+        Trap { code, message: code.message().to_string(), frames: Vec::new(), exit_code: None }
     }
 
     /// A trap raised by the host with its own message.
     pub fn host(message: impl Into<String>) -> Trap {
-        Trap { code: TrapCode::Host, message: message.into(), frames: Vec::new() }
+        Trap { code: TrapCode::Host, message: message.into(), frames: Vec::new(), exit_code: None }
+    }
+
+    /// The trap a program raises to exit with `status` (code `Host`, `exit_code` set).
+    pub fn exit(status: i32) -> Trap {
+        Trap {
+            code: TrapCode::Host,
+            message: format!("exited with status {status}"),
+            frames: Vec::new(),
+            exit_code: Some(status),
+        }
     }
 }
 
