@@ -7,7 +7,7 @@ use std::rc::{Rc, Weak};
 use std::sync::Arc;
 
 use super::object::{ref_type, wasm_ref_t, RefKind};
-use super::store::{wasm_store_t, StoreData};
+use super::store::{wasm_store_t, HostInfo, StoreData};
 use super::trap::wasm_trap_t;
 use super::types::{wasm_externtype_t, wasm_functype_t};
 use super::val::wasm_val_t;
@@ -58,13 +58,12 @@ impl wasm_func_t {
     }
 }
 
-/// A C callback and its environment; the environment's finalizer runs when the function goes
-/// away with its store.
+/// A C callback and its environment; the store holds the environment's finalizer, which runs
+/// when the host deletes the store.
 struct Callback {
     plain: wasm_func_callback_t,
     with_env: wasm_func_callback_with_env_t,
     env: *mut c_void,
-    finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
     store: Weak<StoreData>,
     ty: FuncType,
 }
@@ -74,19 +73,11 @@ struct Callback {
 unsafe impl Send for Callback {}
 unsafe impl Sync for Callback {}
 
-impl Drop for Callback {
-    fn drop(&mut self) {
-        if let Some(f) = self.finalizer {
-            // SAFETY: the host registered this finalizer for this environment.
-            unsafe { f(self.env) };
-        }
-    }
-}
-
 impl Callback {
     /// Runs the C callback for a call from wasm (or from `wasm_func_call`).
     fn call(&self, caller: &mut Caller<'_>, args: &[Val], results: &mut [Val]) -> Result<(), Trap> {
-        let Some(data) = self.store.upgrade() else {
+        let Some(data) = self.store.upgrade().filter(|d| self.with_env.is_none() || !d.deleted.get()) else {
+            // The environment was finalized with the store.
             return Err(Trap::host("the function's store was deleted"));
         };
         let c_args: Vec<wasm_val_t> = args.iter().map(|&v| wasm_val_t::from_val(v, &data, caller.store)).collect();
@@ -142,8 +133,10 @@ unsafe fn new_func(
         }
         return ptr::null_mut();
     };
-    let callback =
-        Arc::new(Callback { plain, with_env, env, finalizer, store: Rc::downgrade(&store.data), ty: ty.clone() });
+    if with_env.is_some() {
+        store.data.envs.borrow_mut().push(HostInfo { info: env, finalizer });
+    }
+    let callback = Arc::new(Callback { plain, with_env, env, store: Rc::downgrade(&store.data), ty: ty.clone() });
     let f = store
         .data
         .with(|s| s.new_host_func(ty, Arc::new(move |caller, args, results| callback.call(caller, args, results))));
@@ -166,8 +159,8 @@ pub unsafe extern "C" fn wasm_func_new(
     })
 }
 
-/// A host function calling `callback(env, ...)`; `finalizer(env)` runs when the function goes
-/// away with its store (or at once if this returns NULL).
+/// A host function calling `callback(env, ...)`; `finalizer(env)` runs when the store is
+/// deleted (or at once if this returns NULL); the function traps if called after that.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_new_with_env(
     store: *mut wasm_store_t,
@@ -230,7 +223,7 @@ pub unsafe extern "C" fn wasm_func_call(
 }
 
 unsafe fn call(f: *const wasm_func_t, args: *const wasm_val_vec_t, results: *mut wasm_val_vec_t) -> *mut wasm_trap_t {
-    let Some(f) = f.as_ref() else { return ptr::null_mut() };
+    let Some(f) = f.as_ref() else { return into_c(wasm_trap_t::without_store(Trap::host("the function is NULL"))) };
     let data = f.store().clone();
     let fail = |m: &str| into_c(wasm_trap_t::new(&data, Trap::host(m)));
     let args = args.as_ref().map_or(&[][..], |a| a.as_slice());

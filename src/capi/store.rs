@@ -1,6 +1,7 @@
 //! `wasm_config_t`, `wasm_engine_t` and `wasm_store_t`. A store is shared by the handles
 //! made from it (each holds a counted reference), so it lives until the host deleted the store
-//! and every handle; host-info finalizers run then, before the runtime objects are freed.
+//! and every handle. The finalizers of host info and of host functions' environments run when
+//! the host deletes the store (so an environment may hold handles of its own store).
 
 use std::cell::{Cell, RefCell, UnsafeCell};
 use std::collections::HashMap;
@@ -62,6 +63,10 @@ pub(crate) struct StoreData {
     /// re-borrow the runtime passed to it.
     current: Cell<*mut Store>,
     pub(crate) host_info: RefCell<HashMap<ObjectKey, HostInfo>>,
+    /// Environments of host functions (`wasm_func_new_with_env`) and their finalizers.
+    pub(crate) envs: RefCell<Vec<HostInfo>>,
+    /// Whether the host deleted the store (the environments are finalized: calls trap).
+    pub(crate) deleted: Cell<bool>,
 }
 
 impl StoreData {
@@ -92,6 +97,7 @@ impl Drop for StoreData {
     fn drop(&mut self) {
         // Finalizers first, while the objects they describe still exist.
         self.host_info.get_mut().clear();
+        self.envs.get_mut().clear();
     }
 }
 
@@ -137,21 +143,26 @@ pub unsafe extern "C" fn wasm_store_new(engine: *mut wasm_engine_t) -> *mut wasm
             store: UnsafeCell::new(Store::new(&engine.engine)),
             current: Cell::new(ptr::null_mut()),
             host_info: RefCell::new(HashMap::new()),
+            envs: RefCell::new(Vec::new()),
+            deleted: Cell::new(false),
         });
         data.current.set(data.store.get());
         into_c(wasm_store_t { data })
     })
 }
 
-/// Deletes a store: the host-info finalizers of its objects run now; the objects themselves
-/// (and the finalizers of function environments) go away once no handle to them remains.
-/// NULL does nothing.
+/// Deletes a store: the finalizers of its objects' host info and of its host functions'
+/// environments run now; the objects themselves go away once no handle to them remains (a
+/// host function with an environment then traps when called). NULL does nothing.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_store_delete(s: *mut wasm_store_t) {
     guard((), || {
         if let Some(s) = from_c(s) {
+            s.data.deleted.set(true);
             let infos = std::mem::take(&mut *s.data.host_info.borrow_mut());
             drop(infos);
+            let envs = std::mem::take(&mut *s.data.envs.borrow_mut());
+            drop(envs);
         }
     })
 }

@@ -31,6 +31,12 @@ impl wasm_trap_t {
         wasm_trap_t { r: wasm_ref_t::new(store, RefKind::Trap(data)) }
     }
 
+    /// A trap of no store, for failures without one (a call of a NULL function).
+    pub(crate) fn without_store(trap: Trap) -> wasm_trap_t {
+        let data = Rc::new(TrapData { trap, host_info: Default::default() });
+        wasm_trap_t { r: wasm_ref_t { store: None, kind: RefKind::Trap(data) } }
+    }
+
     pub(crate) fn trap(&self) -> &Trap {
         match &self.r.kind {
             RefKind::Trap(t) => &t.trap,

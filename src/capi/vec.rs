@@ -121,12 +121,17 @@ macro_rules! declare_vec {
             })
         }
 
-        /// Makes `out` a vector of `size` blank elements (zero bytes, NULL pointers, i32 zeros).
+        /// Makes `out` a vector of `size` blank elements (zero bytes, NULL pointers, i32 zeros);
+        /// an empty vector if that much memory cannot be allocated.
         #[no_mangle]
         pub unsafe extern "C" fn $new_uninitialized(out: *mut $vec, size: usize) {
             guard((), || {
                 if !out.is_null() {
-                    out.write($vec::from_vec((0..size).map(|_| <$elem as Element>::blank()).collect()));
+                    let mut v = Vec::new();
+                    if v.try_reserve_exact(size).is_ok() {
+                        v.extend((0..size).map(|_| <$elem as Element>::blank()));
+                    }
+                    out.write($vec::from_vec(v));
                 }
             })
         }

@@ -158,6 +158,9 @@ pub struct FunctionBody {
     pub ops: Range<usize>,
     /// Offset of the body's size field.
     pub offset: usize,
+    /// Offset of the body's contents (its local declarations), just after the size field:
+    /// frame offsets within a function count from here.
+    pub start: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -471,6 +474,7 @@ impl Decoder {
                 ));
             }
             let mut body = s.sub_reader(size as usize)?;
+            let start = body.offset();
             let groups = body.read_len()?;
             let mut locals = Vec::with_capacity(groups as usize);
             let mut local_count: u64 = 0;
@@ -494,6 +498,7 @@ impl Decoder {
                 local_count: local_count as u32,
                 ops: base..base + rest.len(),
                 offset,
+                start,
             });
         }
         Ok(())

@@ -508,7 +508,7 @@ impl<'a> Executor<'a> {
             let index = m.imported_funcs + defined_index;
             let pc = act.pc.saturating_sub(1).min(f.offsets.len().saturating_sub(1));
             let module_offset = f.offsets.get(pc).copied().unwrap_or(0) as usize;
-            let body_start = m.raw.code[*defined_index as usize].offset;
+            let body_start = m.raw.code[*defined_index as usize].start;
             trap.frames.push(Frame {
                 func_index: index,
                 func_name: m.raw.names.functions.get(&index).cloned(),

@@ -56,7 +56,8 @@ pub struct Frame {
     pub module_name: Option<String>,
     /// Byte offset of the instruction from the start of the module.
     pub module_offset: usize,
-    /// Byte offset of the instruction from the start of the function body.
+    /// Byte offset of the instruction from the start of the function body's contents (its
+    /// local declarations, just after the body's size).
     pub func_offset: usize,
     /// Index of the store's instance the frame runs in.
     pub instance: u32,

@@ -1,0 +1,16 @@
+;; reflection: imports and exports of every kind, with varied types.
+(module
+  (import "m" "f" (func $f (param i32 i64) (result f32)))
+  (import "m" "g" (global $g (mut f64)))
+  (import "m" "t" (table $t 1 10 funcref))
+  (import "m" "mem" (memory $mem 1 2))
+  (import "other" "h" (func $h))
+  (func (export "func") (param f64 externref) (result i32 i64)
+    (i32.const 1) (i64.const 2))
+  (global (export "gconst") i32 (i32.const 7))
+  (global (export "gvar") (mut i64) (i64.const 8))
+  (table (export "tab") 2 externref)
+  (export "mem2" (memory $mem))
+  (export "f_again" (func $f))
+  (export "g_again" (global $g))
+  (export "t_again" (table $t)))

@@ -1,0 +1,4 @@
+;; start_trap: a start function that reaches `unreachable`.
+(module
+  (func $start unreachable)
+  (start $start))
