@@ -2,10 +2,11 @@
 # WASMRT_BUILD_TESTS is on; not installed).
 #
 # wasmrt_add_test(NAME <name> SOURCES <files>... [DEFINITIONS <defs>...] [LIBRARIES <libs>...]
-#                 [LABELS <labels>...] [TIMEOUT <seconds>] [PLAIN_ONLY])
+#                 [LABELS <labels>...] [TIMEOUT <seconds>] [WASMRT <target>] [PLAIN_ONLY])
 #
 # Builds the program <name> from SOURCES (C or C++; warnings are errors) linked against
-# wasmrt::wasmrt (plus LIBRARIES) and adds up to three CTest tests, each passing when the
+# wasmrt::wasmrt, or the WASMRT target given (e.g. wasmrt::wasmrt_prefixed_static), plus
+# LIBRARIES, and adds up to three CTest tests, each passing when the
 # program exits with 0:
 #   <name>            the program                                              label "plain"
 #   <name>-asan       the program rebuilt with -fsanitize=address,undefined    label "asan"
@@ -56,11 +57,11 @@ if(EXISTS "${PROJECT_SOURCE_DIR}/c-tests/valgrind.supp")
   list(APPEND WASMRT_VALGRIND_COMMAND "--suppressions=${PROJECT_SOURCE_DIR}/c-tests/valgrind.supp")
 endif()
 
-function(_wasmrt_test_target target sources definitions libraries)
+function(_wasmrt_test_target target sources definitions libraries wasmrt)
   add_executable(${target} ${sources})
   target_compile_options(${target} PRIVATE ${WASMRT_TEST_WARNINGS})
   target_compile_definitions(${target} PRIVATE ${definitions})
-  target_link_libraries(${target} PRIVATE wasmrt::wasmrt Threads::Threads ${libraries})
+  target_link_libraries(${target} PRIVATE ${wasmrt} Threads::Threads ${libraries})
   if(UNIX)
     target_link_libraries(${target} PRIVATE m)
   endif()
@@ -68,15 +69,18 @@ function(_wasmrt_test_target target sources definitions libraries)
 endfunction()
 
 function(wasmrt_add_test)
-  cmake_parse_arguments(T "PLAIN_ONLY" "NAME;TIMEOUT" "SOURCES;DEFINITIONS;LIBRARIES;LABELS" ${ARGN})
+  cmake_parse_arguments(T "PLAIN_ONLY" "NAME;TIMEOUT;WASMRT" "SOURCES;DEFINITIONS;LIBRARIES;LABELS" ${ARGN})
   if(NOT T_NAME OR NOT T_SOURCES)
     message(FATAL_ERROR "wasmrt_add_test: NAME and SOURCES are required")
   endif()
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 120)
   endif()
+  if(NOT T_WASMRT)
+    set(T_WASMRT wasmrt::wasmrt)
+  endif()
 
-  _wasmrt_test_target(${T_NAME} "${T_SOURCES}" "${T_DEFINITIONS}" "${T_LIBRARIES}")
+  _wasmrt_test_target(${T_NAME} "${T_SOURCES}" "${T_DEFINITIONS}" "${T_LIBRARIES}" ${T_WASMRT})
   add_test(NAME ${T_NAME} COMMAND ${T_NAME})
   set_tests_properties(${T_NAME} PROPERTIES LABELS "plain;${T_LABELS}" TIMEOUT ${T_TIMEOUT})
   if(T_PLAIN_ONLY)
@@ -84,7 +88,7 @@ function(wasmrt_add_test)
   endif()
 
   if(WASMRT_TEST_SANITIZERS)
-    _wasmrt_test_target(${T_NAME}-asan "${T_SOURCES}" "${T_DEFINITIONS}" "${T_LIBRARIES}")
+    _wasmrt_test_target(${T_NAME}-asan "${T_SOURCES}" "${T_DEFINITIONS}" "${T_LIBRARIES}" ${T_WASMRT})
     target_compile_options(${T_NAME}-asan PRIVATE ${WASMRT_SANITIZE_FLAGS} -g)
     target_link_options(${T_NAME}-asan PRIVATE ${WASMRT_SANITIZE_FLAGS})
     add_test(NAME ${T_NAME}-asan COMMAND ${T_NAME}-asan)

@@ -41,6 +41,13 @@ typedef struct wasmrt_store_limits_t {
   uint32_t memories;
 } wasmrt_store_limits_t;
 
+/* Execution tiers (wasmrt_config_set_tier). */
+typedef uint32_t wasmrt_tier_t;
+enum wasmrt_tier_enum {
+  WASMRT_TIER_INTERPRETER = 0,
+  WASMRT_TIER_JIT = 1, /* not available yet: wasmrt_config_set_tier returns false */
+};
+
 /* Interrupts a store's running code from any thread. */
 typedef struct wasmrt_interrupt_handle_t wasmrt_interrupt_handle_t;
 
@@ -49,6 +56,8 @@ WASM_API_EXTERN void wasmrt_last_error_message(wasm_name_t *out);
 WASM_API_EXTERN int32_t wasmrt_trap_code(const wasm_trap_t *trap);
 WASM_API_EXTERN void wasmrt_frame_func_name(const wasm_frame_t *frame, wasm_name_t *out);
 WASM_API_EXTERN void wasmrt_frame_module_name(const wasm_frame_t *frame, wasm_name_t *out);
+WASM_API_EXTERN bool wasmrt_trap_exit_status(const wasm_trap_t *trap, int *status);
+WASM_API_EXTERN bool wasmrt_config_set_tier(wasm_config_t *config, wasmrt_tier_t tier);
 WASM_API_EXTERN void wasmrt_config_consume_fuel(wasm_config_t *config, bool enable);
 WASM_API_EXTERN void wasmrt_config_max_call_depth(wasm_config_t *config, uint32_t depth);
 WASM_API_EXTERN void wasmrt_store_add_fuel(wasm_store_t *store, uint64_t fuel);

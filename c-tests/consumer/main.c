@@ -1,9 +1,13 @@
 /* An installed-package consumer (see CMakeLists.txt beside it): compiles an embedded module,
- * instantiates it, calls its export and checks the result. */
-#include <stdio.h>
-
+ * instantiates it, calls its export and checks the result. With WASMRT_CONSUMER_PREFIXED defined,
+ * the same code goes through wasmrt-prefixed.h (the prefixed library). */
+#ifdef WASMRT_CONSUMER_PREFIXED
+#include <wasmrt-prefixed.h>
+#else
 #include <wasm.h>
 #include <wasmrt.h>
+#endif
+#include <stdio.h>
 
 /* (module (func (export "answer") (result i32) i32.const 42)) */
 static const unsigned char module_bytes[] = {

@@ -38,6 +38,13 @@ typedef struct wasmrt_store_limits_t {
   uint32_t memories;
 } wasmrt_store_limits_t;
 
+/* Execution tiers (wasmrt_config_set_tier). */
+typedef uint32_t wasmrt_tier_t;
+enum wasmrt_tier_enum {
+  WASMRT_TIER_INTERPRETER = 0,
+  WASMRT_TIER_JIT = 1, /* not available yet: wasmrt_config_set_tier returns false */
+};
+
 /* Interrupts a store's running code from any thread. */
 typedef struct wasmrt_interrupt_handle_t wasmrt_interrupt_handle_t;
 

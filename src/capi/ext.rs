@@ -1,6 +1,8 @@
 //! wasmrt's extensions to the C API (`include/wasmrt.h`, functions prefixed `wasmrt_`): why a
-//! module was rejected, trap codes, frame names, fuel, interruption and store limits.
+//! module was rejected, trap codes, WASI exit statuses, frame names, the execution tier, fuel,
+//! interruption and store limits.
 
+use std::os::raw::c_int;
 use std::ptr;
 use std::sync::Arc;
 
@@ -52,6 +54,39 @@ pub unsafe extern "C" fn wasmrt_frame_module_name(frame: *const wasm_frame_t, ou
                 f.frame.module_name.as_deref().map_or_else(|| wasm_name_t::from_vec(Vec::new()), wasm_name_t::message),
             );
         }
+    })
+}
+
+/// If the trap is a WASI program's exit (`proc_exit`, e.g. from a start function during
+/// `wasm_instance_new`), writes its exit status to `status` (if not NULL) and returns true;
+/// false for any other trap and for NULL.
+#[no_mangle]
+pub unsafe extern "C" fn wasmrt_trap_exit_status(trap: *const wasm_trap_t, status: *mut c_int) -> bool {
+    guard(false, || match trap.as_ref().and_then(|t| t.trap().exit_code) {
+        Some(code) => {
+            if !status.is_null() {
+                status.write(code);
+            }
+            true
+        }
+        None => false,
+    })
+}
+
+/// An execution tier (see `wasmrt_tier_t` in wasmrt.h).
+pub type wasmrt_tier_t = u32;
+
+/// Chooses how engines built from this configuration run code: `WASMRT_TIER_INTERPRETER` (the
+/// default) or `WASMRT_TIER_JIT`. False, with the configuration unchanged, for a tier this
+/// build does not have (the JIT is not available yet) or an unknown one, or for NULL.
+#[no_mangle]
+pub unsafe extern "C" fn wasmrt_config_set_tier(config: *mut wasm_config_t, tier: wasmrt_tier_t) -> bool {
+    guard(false, || match (config.as_mut(), tier) {
+        (Some(c), 0) => {
+            c.config.tier = crate::runtime::Tier::Interpreter;
+            true
+        }
+        _ => false,
     })
 }
 

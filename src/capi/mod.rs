@@ -30,6 +30,7 @@ pub mod trap;
 pub mod types;
 pub mod val;
 pub mod vec;
+pub mod wasi;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

@@ -294,6 +294,22 @@ pub fn run_start(store: &mut Store, instance: Instance) -> Result<i32, WasiError
     }
 }
 
+/// Runs an instantiated WASI program once: a command's `_start` (see [`run_start`]), or, for a
+/// reactor (a module exporting `_initialize` and no `_start`), its `_initialize`, with status 0
+/// when it returns (the reactor's exports are then ready to call). `NoStart` if the module
+/// exports neither.
+pub fn run(store: &mut Store, instance: Instance) -> Result<i32, WasiError> {
+    if export_func(store, instance, "_start").is_none() {
+        if let Some(init) = export_func(store, instance, "_initialize") {
+            return match store.call(init, &[]) {
+                Ok(_) => Ok(0),
+                Err(t) => t.exit_code.ok_or(WasiError::Trap(t)),
+            };
+        }
+    }
+    run_start(store, instance)
+}
+
 /// Instantiates a command with WASI and runs it; returns its exit status. A `proc_exit`
 /// during instantiation (from a start function) ends the run with its status too.
 pub fn run_command(

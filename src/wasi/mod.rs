@@ -51,7 +51,7 @@ mod unstable;
 
 pub use ctx::{Capture, DirPerms, Output, OutputCallback, Stdin, WasiCtx, WasiCtxBuilder};
 pub use link::{
-    function_names, host_func, imports, instantiate, is_wasi_module, run_command, run_start, Resolver, WasiError,
+    function_names, host_func, imports, instantiate, is_wasi_module, run, run_command, run_start, Resolver, WasiError,
     PREVIEW1, UNSTABLE,
 };
 pub use types::Errno;
