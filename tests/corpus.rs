@@ -5,7 +5,7 @@
 //! The corpus sits beside the repository. Without it the test says so loudly and skips, except
 //! under CI, where it fails.
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use wasmrt::{Features, Module};
 
@@ -24,32 +24,11 @@ const OUTSIDE_WASM2: &[(&str, &str)] = &[
     ("wazero/internal/integration_test/fuzzcases/testdata/2131.wasm", "threads"),
 ];
 
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(std::env::var_os("CI").is_none(), "CI must run with the corpus at {}", dir.display());
-    eprintln!("SKIPPED: corpus tests need the corpus at {}; it is not there", dir.display());
-    None
-}
-
-fn wasm_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("corpus directory is readable") {
-        let path = entry.expect("corpus entry is readable").path();
-        if path.is_dir() {
-            wasm_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "wasm") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn corpus_modules_validate() {
-    let Some(dir) = corpus_dir() else { return };
+    let Some(dir) = common::corpus_dir("", "corpus tests") else { return };
     let mut files = Vec::new();
-    wasm_files(&dir, &mut files);
+    common::wasm_files(&dir, &mut files);
     files.sort();
     assert!(files.len() >= 262, "expected the whole corpus, found {} modules", files.len());
     let mut valid = 0;

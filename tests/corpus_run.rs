@@ -13,8 +13,10 @@
 //! The corpus sits beside the repository. Without it the test says so loudly and skips, except
 //! under CI, where it fails.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -43,31 +45,10 @@ const OUTSIDE_WASM2: &[&str] = &[
 /// small enough that an endless loop ends quickly.
 const FUEL: u64 = 2_000_000;
 
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(std::env::var_os("CI").is_none(), "CI must run with the corpus at {}", dir.display());
-    eprintln!("SKIPPED: corpus run tests need the corpus at {}; it is not there", dir.display());
-    None
-}
-
-fn wasm_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("corpus directory is readable") {
-        let path = entry.expect("corpus entry is readable").path();
-        if path.is_dir() {
-            wasm_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "wasm") {
-            out.push(path);
-        }
-    }
-}
-
 /// The corpus modules under `group`, as paths relative to the corpus, sorted.
 fn modules(dir: &Path, group: &str) -> Vec<String> {
     let mut files = Vec::new();
-    wasm_files(&dir.join(group), &mut files);
+    common::wasm_files(&dir.join(group), &mut files);
     let mut rel: Vec<String> = files
         .iter()
         .map(|p| p.strip_prefix(dir).expect("under the corpus").to_string_lossy().replace('\\', "/"))
@@ -291,7 +272,7 @@ fn imports_wasi(module: &CompiledModule) -> bool {
 
 #[test]
 fn wazero_modules_compile_instantiate_and_run() {
-    let Some(dir) = corpus_dir() else { return };
+    let Some(dir) = common::corpus_dir("", "corpus run tests") else { return };
     let engine = fuel_engine();
     let files = modules(&dir, "wazero");
     assert!(files.len() >= 133, "expected the whole wazero group, found {} modules", files.len());
@@ -328,7 +309,7 @@ fn wazero_modules_compile_instantiate_and_run() {
 
 #[test]
 fn sightglass_modules_instantiate() {
-    let Some(dir) = corpus_dir() else { return };
+    let Some(dir) = common::corpus_dir("", "corpus run tests") else { return };
     let engine = fuel_engine();
     let files = modules(&dir, "sightglass");
     assert!(files.len() >= 57, "expected the whole sightglass group, found {} modules", files.len());
@@ -370,7 +351,7 @@ const ENGINE: &str = "wazero/internal/integration_test/engine/testdata";
 
 #[test]
 fn wazero_engine_edge_cases() {
-    let Some(dir) = corpus_dir() else { return };
+    let Some(dir) = common::corpus_dir("", "corpus run tests") else { return };
     let engine = fuel_engine();
     let at = |name: &str| format!("{ENGINE}/{name}.wasm");
 
@@ -499,7 +480,7 @@ fn wazero_engine_edge_cases() {
 
 #[test]
 fn wazero_examples() {
-    let Some(dir) = corpus_dir() else { return };
+    let Some(dir) = common::corpus_dir("", "corpus run tests") else { return };
     let engine = fuel_engine();
 
     let results = "wazero/examples/multiple-results/testdata";
@@ -700,7 +681,7 @@ const FUZZ: &str = "wazero/internal/integration_test/fuzzcases/testdata";
 
 #[test]
 fn wazero_fuzzcases_known_results() {
-    let Some(dir) = corpus_dir() else { return };
+    let Some(dir) = common::corpus_dir("", "corpus run tests") else { return };
     let mut wrong = Vec::new();
     // With and without fuel (which adds checks to loops and calls).
     for (engine, (case, export, want)) in

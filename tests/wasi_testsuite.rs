@@ -8,6 +8,8 @@
 //!
 //! Without the corpus the test says so loudly and passes, except under CI, where it fails.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -18,16 +20,6 @@ use wasmrt::wasi::{self, Capture, DirPerms, Output, Stdin, WasiCtx};
 
 /// Tests known to fail, with the reason. The harness fails if one of them starts passing.
 const EXPECTED_FAILURES: &[(&str, &str)] = &[];
-
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/wasi-testsuite");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(std::env::var_os("CI").is_none(), "CI must run with the corpus at {}", dir.display());
-    eprintln!("\n\n*** SKIPPED: the WASI testsuite needs the corpus at {}; it is not there ***\n", dir.display());
-    None
-}
 
 // A minimal JSON reader for the tests' expectation files.
 #[derive(Clone, Debug, PartialEq)]
@@ -296,7 +288,7 @@ fn collect_cases(dir: &Path) -> Vec<Case> {
 
 #[test]
 fn wasi_testsuite() {
-    let Some(dir) = corpus_dir() else { return };
+    let Some(dir) = common::corpus_dir("wasi-testsuite", "the WASI testsuite tests") else { return };
     let cases = collect_cases(&dir);
     assert_eq!(cases.len(), 72, "the corpus holds 72 preview1 programs");
     let only = std::env::var("WASI_TEST").ok();

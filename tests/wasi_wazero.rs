@@ -8,6 +8,8 @@
 //!
 //! Without the corpus the tests say so loudly and pass, except under CI, where they fail.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -17,16 +19,6 @@ use std::time::{Duration, Instant};
 use wasmrt::runtime::{CompiledModule, Engine, Extern, Store, Val};
 use wasmrt::types::{FuncType, ValType};
 use wasmrt::wasi::{self, DirPerms, Output, Stdin, WasiCtx, WasiCtxBuilder};
-
-fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/wazero");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(std::env::var_os("CI").is_none(), "CI must run with the corpus at {}", dir.display());
-    eprintln!("\n\n*** SKIPPED: wazero WASI programs need the corpus at {}; it is not there ***\n", dir.display());
-    None
-}
 
 /// A fresh temporary directory, removed on drop.
 struct TempDir(PathBuf);
@@ -85,7 +77,7 @@ fn wasi_data(corpus: &Path) -> PathBuf {
 
 #[test]
 fn cat_by_every_toolchain() {
-    let Some(c) = corpus() else { return };
+    let Some(c) = common::corpus_dir("wazero", "wazero WASI programs") else { return };
     let example = c.join("imports/wasi_snapshot_preview1/example/testdata");
     let mut programs: Vec<PathBuf> =
         ["cargo-wasi", "tinygo", "zig", "zig-cc"].iter().map(|t| example.join(t).join("cat.wasm")).collect();
@@ -111,7 +103,7 @@ fn ls_fixture() -> TempDir {
 
 #[test]
 fn ls_lists_directories_in_order() {
-    let Some(c) = corpus() else { return };
+    let Some(c) = common::corpus_dir("wazero", "wazero WASI programs") else { return };
     let fixture = ls_fixture();
     for tool in ["cargo-wasi", "zig-cc", "zig"] {
         let p = wasi_data(&c).join(tool).join("wasi.wasm");
@@ -135,7 +127,7 @@ fn ls_lists_directories_in_order() {
 
 #[test]
 fn ls_a_directory_with_thousands_of_entries() {
-    let Some(c) = corpus() else { return };
+    let Some(c) = common::corpus_dir("wazero", "wazero WASI programs") else { return };
     let dir = TempDir::new("tons");
     for i in 0..8096 {
         std::fs::write(dir.0.join(i.to_string()), b"").unwrap();
@@ -151,7 +143,7 @@ fn ls_a_directory_with_thousands_of_entries() {
 
 #[test]
 fn stat_reports_no_terminals() {
-    let Some(c) = corpus() else { return };
+    let Some(c) = common::corpus_dir("wazero", "wazero WASI programs") else { return };
     let dir = TempDir::new("stat");
     for tool in ["cargo-wasi", "zig-cc", "zig", "tinygo"] {
         let p = wasi_data(&c).join(tool).join("wasi.wasm");
@@ -166,7 +158,7 @@ fn stat_reports_no_terminals() {
 
 #[test]
 fn zig_lists_preopens() {
-    let Some(c) = corpus() else { return };
+    let Some(c) = common::corpus_dir("wazero", "wazero WASI programs") else { return };
     let (root, tmp) = (TempDir::new("root"), TempDir::new("tmp"));
     let p = wasi_data(&c).join("zig/wasi.wasm");
     let r = run(&p, &["wasi", "preopen"], |b| {
@@ -177,7 +169,7 @@ fn zig_lists_preopens() {
 
 #[test]
 fn zig_cc_polls_stdin() {
-    let Some(c) = corpus() else { return };
+    let Some(c) = common::corpus_dir("wazero", "wazero WASI programs") else { return };
     let p = wasi_data(&c).join("zig-cc/wasi.wasm");
     let r = run(&p, &["wasi", "poll"], |b| b.stdin(Stdin::Bytes(b"test".to_vec())));
     assert_eq!((r.status, r.console.as_str()), (0, "STDIN\n"));
@@ -198,7 +190,7 @@ fn zig_cc_polls_stdin() {
 
 #[test]
 fn zig_cc_sleeps() {
-    let Some(c) = corpus() else { return };
+    let Some(c) = common::corpus_dir("wazero", "wazero WASI programs") else { return };
     let p = wasi_data(&c).join("zig-cc/wasi.wasm");
     let start = Instant::now();
     let r = run(&p, &["wasi", "sleepmillis", "100"], |b| b);
@@ -208,7 +200,7 @@ fn zig_cc_sleeps() {
 
 #[test]
 fn zig_cc_open_read_only_and_write_only_enforced() {
-    let Some(c) = corpus() else { return };
+    let Some(c) = common::corpus_dir("wazero", "wazero WASI programs") else { return };
     let p = wasi_data(&c).join("zig-cc/wasi.wasm");
     for cmd in ["open-rdonly", "open-wronly"] {
         let dir = TempDir::new(cmd);
@@ -219,7 +211,7 @@ fn zig_cc_open_read_only_and_write_only_enforced() {
 
 #[test]
 fn zig_cc_accepts_on_a_preopened_socket() {
-    let Some(c) = corpus() else { return };
+    let Some(c) = common::corpus_dir("wazero", "wazero WASI programs") else { return };
     let p = wasi_data(&c).join("zig-cc/wasi.wasm");
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
@@ -237,7 +229,7 @@ fn zig_cc_accepts_on_a_preopened_socket() {
 
 #[test]
 fn hand_written_programs() {
-    let Some(c) = corpus() else { return };
+    let Some(c) = common::corpus_dir("wazero", "wazero WASI programs") else { return };
     let cmd = c.join("cmd/wazero/testdata");
     let r = run(&cmd.join("wasi_arg.wasm"), &["prog", "a", "b"], |b| b);
     assert_eq!((r.status, r.stdout.as_str()), (0, "prog\0a\0b\0"));
@@ -266,7 +258,7 @@ fn hand_written_programs() {
 
 #[test]
 fn tinygo_cli_with_flags() {
-    let Some(c) = corpus() else { return };
+    let Some(c) = common::corpus_dir("wazero", "wazero WASI programs") else { return };
     let p = c.join("examples/cli/testdata/cli.wasm");
     let r = run(&p, &["cli", "3", "1"], |b| b);
     assert_eq!((r.status, r.stdout.trim()), (0, "result: 4"));
@@ -278,7 +270,7 @@ fn tinygo_cli_with_flags() {
 
 #[test]
 fn tinygo_reactors_initialize_and_take_host_imports() {
-    let Some(c) = corpus() else { return };
+    let Some(c) = common::corpus_dir("wazero", "wazero WASI programs") else { return };
     let engine = Engine::default();
     let mut store = Store::new(&engine);
 

@@ -243,9 +243,9 @@ impl Drop for wasm_externtype_t {
     }
 }
 
-/// delete and copy for every type object.
+/// `delete` for every type object.
 macro_rules! type_object {
-    ($($t:ident: $delete:ident, $copy:ident;)*) => {$(
+    ($($t:ident: $delete:ident;)*) => {$(
         /// Frees the type. NULL does nothing.
         #[no_mangle]
         pub unsafe extern "C" fn $delete(t: *mut $t) {
@@ -255,14 +255,14 @@ macro_rules! type_object {
 }
 
 type_object! {
-    wasm_valtype_t: wasm_valtype_delete, wasm_valtype_copy;
-    wasm_functype_t: wasm_functype_delete, wasm_functype_copy;
-    wasm_globaltype_t: wasm_globaltype_delete, wasm_globaltype_copy;
-    wasm_tabletype_t: wasm_tabletype_delete, wasm_tabletype_copy;
-    wasm_memorytype_t: wasm_memorytype_delete, wasm_memorytype_copy;
-    wasm_externtype_t: wasm_externtype_delete, wasm_externtype_copy;
-    wasm_importtype_t: wasm_importtype_delete, wasm_importtype_copy;
-    wasm_exporttype_t: wasm_exporttype_delete, wasm_exporttype_copy;
+    wasm_valtype_t: wasm_valtype_delete;
+    wasm_functype_t: wasm_functype_delete;
+    wasm_globaltype_t: wasm_globaltype_delete;
+    wasm_tabletype_t: wasm_tabletype_delete;
+    wasm_memorytype_t: wasm_memorytype_delete;
+    wasm_externtype_t: wasm_externtype_delete;
+    wasm_importtype_t: wasm_importtype_delete;
+    wasm_exporttype_t: wasm_exporttype_delete;
 }
 
 /// A copy of the type; NULL for NULL.

@@ -14,7 +14,7 @@ use crate::decode::ops::{MemKind, MemOp, Operator, SimpleOp};
 use crate::error::{Error, Result};
 use crate::module::Module;
 use crate::types::{BlockType, ValType};
-use crate::validate::func::{slots_of, FrameKind, FuncValidator};
+use crate::validate::func::{single, slots_of, types_slots, FrameKind, FuncValidator};
 
 /// Where a value on the virtual stack is.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -88,22 +88,6 @@ struct Compiler<'m> {
 pub fn compile_module(module: &Module) -> Result<Vec<Function>> {
     let mut v = FuncValidator::new(module);
     (0..module.raw.code.len()).map(|i| compile_function(module, &mut v, i)).collect()
-}
-
-fn types_slots(types: &[ValType]) -> u32 {
-    types.iter().map(|&t| slots_of(Some(t))).sum()
-}
-
-fn single(t: ValType) -> &'static [ValType] {
-    match t {
-        ValType::I32 => &[ValType::I32],
-        ValType::I64 => &[ValType::I64],
-        ValType::F32 => &[ValType::F32],
-        ValType::F64 => &[ValType::F64],
-        ValType::V128 => &[ValType::V128],
-        ValType::FuncRef => &[ValType::FuncRef],
-        ValType::ExternRef => &[ValType::ExternRef],
-    }
 }
 
 fn compile_function(module: &Module, v: &mut FuncValidator<'_>, defined: usize) -> Result<Function> {
@@ -187,13 +171,14 @@ impl Compiler<'_> {
         self.code.len() as u32
     }
 
-    fn params_results(module: &Module, bt: BlockType) -> (Vec<ValType>, Vec<ValType>) {
+    /// A block type's parameter and result types.
+    fn params_results(module: &Module, bt: BlockType) -> (&[ValType], &[ValType]) {
         match bt {
-            BlockType::Empty => (Vec::new(), Vec::new()),
-            BlockType::Value(t) => (Vec::new(), single(t).to_vec()),
+            BlockType::Empty => (&[], &[]),
+            BlockType::Value(t) => (&[], single(t)),
             BlockType::Func(i) => {
                 let ft = &module.raw.types[i as usize];
-                (ft.params().to_vec(), ft.results().to_vec())
+                (ft.params(), ft.results())
             }
         }
     }
@@ -426,14 +411,14 @@ impl Compiler<'_> {
                 if kind == FrameKind::Loop && !dead {
                     self.emit(Instr::LoopHeader);
                 }
-                let param_slots = types_slots(&params);
+                let param_slots = types_slots(params);
                 self.ctrls.push(Ctrl {
                     kind,
                     block_type: bt,
                     base: self.height.saturating_sub(param_slots),
                     entry_len: self.stack.len().saturating_sub(params.len()),
                     param_slots,
-                    result_slots: types_slots(&results),
+                    result_slots: types_slots(results),
                     loop_pc,
                     fixups: Vec::new(),
                     else_fixup,
@@ -455,7 +440,7 @@ impl Compiler<'_> {
                     self.patch(Fixup::Instr(f), pc);
                 }
                 let (params, _) = Self::params_results(self.module, bt);
-                self.reset_to(entry_len, base, &params);
+                self.reset_to(entry_len, base, params);
                 return Ok(());
             }
             Operator::End => {
@@ -474,7 +459,7 @@ impl Compiler<'_> {
                     self.emit(Instr::Return { src: self.locals_end });
                 } else {
                     let (_, results) = Self::params_results(self.module, ctrl.block_type);
-                    self.reset_to(ctrl.entry_len, ctrl.base, &results);
+                    self.reset_to(ctrl.entry_len, ctrl.base, results);
                 }
                 return Ok(());
             }

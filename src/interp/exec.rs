@@ -15,6 +15,7 @@ use crate::runtime::trap::{Frame, Trap, TrapCode};
 use crate::runtime::value::Val;
 use crate::types::FuncType;
 use crate::types::ValType;
+use crate::validate::func::{slots_of, types_slots};
 
 /// Native stack kept free below the deepest re-entrant call, for host code and the executor:
 /// a quarter of the thread's stack, between 16 and 128 KiB.
@@ -1236,7 +1237,7 @@ impl Executor<'_> {
                     if t == ValType::V128 {
                         raw |= (self.stack[slot + 1] as u128) << 64;
                     }
-                    slot += slots_of_type(t);
+                    slot += slots_of(Some(t)) as usize;
                     args.push(Val::from_raw(self.store.id, t, raw));
                 }
                 let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_of(t)).collect();
@@ -1274,22 +1275,10 @@ impl Executor<'_> {
                     if t == ValType::V128 {
                         self.stack[slot + 1] = (raw >> 64) as u64;
                     }
-                    slot += slots_of_type(t);
+                    slot += slots_of(Some(t)) as usize;
                 }
                 Ok(())
             }
         }
     }
-}
-
-fn slots_of_type(t: ValType) -> usize {
-    if t == ValType::V128 {
-        2
-    } else {
-        1
-    }
-}
-
-fn types_slots(types: &[ValType]) -> u32 {
-    types.iter().map(|&t| slots_of_type(t) as u32).sum()
 }

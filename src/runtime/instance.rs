@@ -10,7 +10,7 @@ use super::store::{Extern, Func, FuncEntity, GlobalEntity, Instance, InstanceEnt
 use super::trap::{Trap, TrapCode};
 use super::value::Val;
 use crate::decode::{ConstExpr, ConstOp, DataMode, ElementItems, ElementMode};
-use crate::types::{ExternKind, ImportType, Limits, ValType};
+use crate::types::{ExternKind, ImportType, Limits};
 
 /// Why instantiation failed.
 #[derive(Debug)]
@@ -238,9 +238,4 @@ impl Store {
         crate::interp::exec::call(self, func.index, args, &mut results)?;
         Ok(results)
     }
-}
-
-/// The types a value of `t` may hold, for hosts checking their results.
-pub fn is_ref(t: ValType) -> bool {
-    t.is_ref()
 }

@@ -46,7 +46,7 @@ impl Val {
         }
     }
 
-    /// The raw encoding of this value inside store `store`.
+    /// The raw encoding of this value inside its store.
     pub(crate) fn to_raw(self) -> u128 {
         match self {
             Val::I32(v) => v as u32 as u128,
@@ -69,14 +69,5 @@ impl Val {
             ValType::FuncRef => Val::FuncRef((raw != 0).then(|| Func { store, index: raw as u32 - 1 })),
             ValType::ExternRef => Val::ExternRef((raw != 0).then(|| ExternRef { store, index: raw as u32 - 1 })),
         }
-    }
-}
-
-/// Operand-stack slots a value of type `t` takes (v128 takes two 64-bit slots).
-pub fn slots(t: ValType) -> u32 {
-    if t == ValType::V128 {
-        2
-    } else {
-        1
     }
 }

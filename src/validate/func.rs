@@ -63,7 +63,13 @@ fn invalid<T>(message: impl Into<String>) -> Check<T> {
     Err(Fail::Invalid(message.into()))
 }
 
-fn single(t: ValType) -> &'static [ValType] {
+/// 64-bit slots of a sequence of values (see `slots_of`).
+pub fn types_slots(types: &[ValType]) -> u32 {
+    types.iter().map(|&t| slots_of(Some(t))).sum()
+}
+
+/// A one-element type list with a static lifetime (the results of a block of one value type).
+pub fn single(t: ValType) -> &'static [ValType] {
     match t {
         ValType::I32 => &[ValType::I32],
         ValType::I64 => &[ValType::I64],
