@@ -142,6 +142,69 @@ fn deep_wasm_recursion_runs_on_a_small_native_stack() {
     handle.join().expect("no native stack overflow");
 }
 
+/// Every instruction passes control to the next without growing the native stack: a long run
+/// through most kinds of instruction, on a thread whose stack a frame per instruction would
+/// overflow many times over.
+#[test]
+fn long_runs_keep_the_native_stack_flat() {
+    let handle = std::thread::Builder::new()
+        .stack_size(128 * 1024)
+        .spawn(|| {
+            let engine = Engine::default();
+            let mut store = Store::new(&engine);
+            let instance = instantiate(
+                &engine,
+                &mut store,
+                r#"(module
+                     (memory 1) (global $g (mut i64) (i64.const 0))
+                     (type $t (func (param i32) (result i32)))
+                     (table funcref (elem $twice $inc))
+                     (func $twice (type $t) local.get 0 i32.const 1 i32.shl)
+                     (func $inc (type $t) local.get 0 i32.const 1 i32.add)
+                     (func (export "run") (param $n i32) (result i64)
+                       (local $i i32) (local $f f64) (local $v v128)
+                       (loop $top
+                         (i32.store (i32.and (i32.mul (local.get $i) (i32.const 4)) (i32.const 0xfff)) (local.get $i))
+                         (global.set $g (i64.add (global.get $g)
+                           (i64.extend_i32_u (i32.load (i32.and (i32.mul (local.get $i) (i32.const 4)) (i32.const 0xfff))))))
+                         (local.set $f (f64.add (local.get $f) (f64.convert_i32_s (call $twice (local.get $i)))))
+                         (drop (call_indirect (type $t) (local.get $i) (i32.and (local.get $i) (i32.const 1))))
+                         (block $a (block $b (br_table $a $b $a (i32.rem_u (local.get $i) (i32.const 3))))
+                           (global.set $g (i64.xor (global.get $g) (i64.const 0x123456789))))
+                         (local.set $v (i32x4.add (local.get $v) (i32x4.splat (local.get $i))))
+                         (local.set $v (i8x16.shuffle 1 0 3 2 5 4 7 6 9 8 11 10 13 12 15 14 (local.get $v) (local.get $v)))
+                         (memory.fill (i32.const 0x2000) (local.get $i) (i32.const 16))
+                         (drop (select (memory.size) (i32.const 1) (local.get $i)))
+                         (br_if $top (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+                       (i64.add (global.get $g)
+                         (i64.add (i64.trunc_f64_s (local.get $f)) (i64.extend_i32_u (i32x4.extract_lane 0 (local.get $v)))))))"#,
+            );
+            let run = export_func(&store, instance, "run");
+            let n: i64 = 200_000;
+            let results = store.call(run, &[Val::I32(n as i32)]).expect("runs");
+            // The same computation in Rust.
+            let (mut g, mut f, mut v) = (0i64, 0f64, [0u8; 16]);
+            for i in 0..n {
+                g = g.wrapping_add(i);
+                if i % 3 == 1 {
+                    g ^= 0x123456789;
+                }
+                f += (2 * i) as f64;
+                for lane in v.chunks_mut(4) {
+                    let x = u32::from_le_bytes([lane[0], lane[1], lane[2], lane[3]]).wrapping_add(i as u32);
+                    lane.copy_from_slice(&x.to_le_bytes());
+                }
+                for pair in v.chunks_mut(2) {
+                    pair.swap(0, 1);
+                }
+            }
+            let lane0 = u32::from_le_bytes([v[0], v[1], v[2], v[3]]) as i64;
+            assert_eq!(results, [Val::I64(g.wrapping_add(f as i64).wrapping_add(lane0))]);
+        })
+        .expect("thread starts");
+    handle.join().expect("no native stack overflow");
+}
+
 const SPIN: &str = r#"(module (func (export "spin") (loop br 0)))"#;
 
 #[test]

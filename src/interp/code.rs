@@ -8,9 +8,11 @@
 //! `base`, and their results are written from `base`.
 
 use crate::decode::ops::{LaneOp, MemOp, SimpleOp};
+use crate::interp::handlers::{handler_for, Handler};
 use crate::interp::simd::V128;
 
-/// A branch that must move the values it carries: `count` slots from `from` to `to`.
+/// A branch that must move the values it carries: `count` slots from `from` to `to`; `pc` is
+/// the target (relative to the branch once linked).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BranchCopy {
     pub pc: u32,
@@ -624,8 +626,13 @@ pub enum Instr {
     Return {
         src: Slot,
     },
-    /// Calls function `func` of the instance; arguments and results are at `base`.
+    /// Calls function `func` of the instance (an import); arguments and results are at `base`.
     Call {
+        func: u32,
+        base: Slot,
+    },
+    /// Calls defined function `func` of the running function's module (same instance).
+    CallInternal {
         func: u32,
         base: Slot,
     },
@@ -803,11 +810,61 @@ pub enum Instr {
     },
 }
 
+impl Instr {
+    /// The target of a branch that moves no values: an absolute instruction index while
+    /// compiling, relative to the branch itself in a finished `Function`.
+    pub fn branch_target_mut(&mut self) -> Option<&mut u32> {
+        match self {
+            Instr::Br { pc }
+            | Instr::BrIf { pc, .. }
+            | Instr::BrUnless { pc, .. }
+            | Instr::BrIfI32Eq { pc, .. }
+            | Instr::BrIfI32EqImm { pc, .. }
+            | Instr::BrIfI32Ne { pc, .. }
+            | Instr::BrIfI32NeImm { pc, .. }
+            | Instr::BrIfI32LtS { pc, .. }
+            | Instr::BrIfI32LtSImm { pc, .. }
+            | Instr::BrIfI32LtU { pc, .. }
+            | Instr::BrIfI32LtUImm { pc, .. }
+            | Instr::BrIfI32GtS { pc, .. }
+            | Instr::BrIfI32GtSImm { pc, .. }
+            | Instr::BrIfI32GtU { pc, .. }
+            | Instr::BrIfI32GtUImm { pc, .. }
+            | Instr::BrIfI32LeS { pc, .. }
+            | Instr::BrIfI32LeSImm { pc, .. }
+            | Instr::BrIfI32LeU { pc, .. }
+            | Instr::BrIfI32LeUImm { pc, .. }
+            | Instr::BrIfI32GeS { pc, .. }
+            | Instr::BrIfI32GeSImm { pc, .. }
+            | Instr::BrIfI32GeU { pc, .. }
+            | Instr::BrIfI32GeUImm { pc, .. } => Some(pc),
+            _ => None,
+        }
+    }
+}
+
+/// An instruction with the executor's handler for it, so that dispatching to the next
+/// instruction is one indirect jump with no table in between.
+#[derive(Clone, Copy)]
+pub struct Op {
+    pub(crate) handler: Handler,
+    pub instr: Instr,
+}
+
+impl std::fmt::Debug for Op {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.instr.fmt(f)
+    }
+}
+
 /// A function lowered for the interpreter.
 #[derive(Debug)]
 pub struct Function {
-    pub code: Box<[Instr]>,
-    /// Module byte offset of the wasm instruction each `Instr` came from (for backtraces).
+    /// Index of the function in its module's function index space.
+    pub index: u32,
+    /// The code; branch targets (also in `branch_copies`) are relative to the branch.
+    pub code: Box<[Op]>,
+    /// Module byte offset of the wasm instruction each `Op` came from (for backtraces).
     pub offsets: Box<[u32]>,
     pub branch_copies: Box<[BranchCopy]>,
     /// 64-bit and v128 constants, and shuffle selectors.
@@ -818,6 +875,28 @@ pub struct Function {
     pub result_slots: u32,
     /// Slots of the whole frame: locals and the highest operand stack.
     pub frame_slots: u32,
+}
+
+/// Makes branch targets relative to their branch and attaches each instruction's handler.
+pub fn link(code: Vec<Instr>, copies: &mut [BranchCopy]) -> Box<[Op]> {
+    let relative = |target: u32, at: usize| (target as i64 - at as i64) as i32 as u32;
+    code.into_iter()
+        .enumerate()
+        .map(|(at, mut instr)| {
+            if let Some(target) = instr.branch_target_mut() {
+                *target = relative(*target, at);
+            }
+            let owned = match instr {
+                Instr::BrCopy { index } | Instr::BrIfCopy { index, .. } => index..index + 1,
+                Instr::BrTable { start, len, .. } => start..start + len,
+                _ => 0..0,
+            };
+            for c in &mut copies[owned.start as usize..owned.end as usize] {
+                c.pc = relative(c.pc, at);
+            }
+            Op { handler: handler_for(&instr), instr }
+        })
+        .collect()
 }
 
 const _: () = assert!(std::mem::size_of::<Instr>() <= 16);

@@ -8,7 +8,7 @@
 //! flow, before a local they read is overwritten, and where an operator needs the stack form.
 //! Code that validation proves unreachable is not emitted.
 
-use super::code::{BranchCopy, Function, Instr, Slot};
+use super::code::{link, BranchCopy, Function, Instr, Slot};
 use super::simd::{self, SimdFn};
 use crate::decode::ops::{MemKind, MemOp, Operator, SimpleOp};
 use crate::error::{Error, Result};
@@ -141,8 +141,10 @@ fn compile_function(module: &Module, v: &mut FuncValidator<'_>, defined: usize) 
     if !ops.is_empty() {
         return Err(Error::malformed(ops.offset(), "section size mismatch: operators after the end of the function"));
     }
+    let code = link(c.code, &mut c.copies);
     Ok(Function {
-        code: c.code.into_boxed_slice(),
+        index: module.imported_funcs + defined as u32,
+        code,
         offsets: c.offsets.into_boxed_slice(),
         branch_copies: c.copies.into_boxed_slice(),
         consts: c.consts.into_boxed_slice(),
@@ -338,31 +340,9 @@ impl Compiler<'_> {
     fn patch(&mut self, fixup: Fixup, pc: u32) {
         match fixup {
             Fixup::Copy(i) => self.copies[i].pc = pc,
-            Fixup::Instr(i) => match &mut self.code[i] {
-                Instr::Br { pc: p }
-                | Instr::BrIf { pc: p, .. }
-                | Instr::BrUnless { pc: p, .. }
-                | Instr::BrIfI32Eq { pc: p, .. }
-                | Instr::BrIfI32EqImm { pc: p, .. }
-                | Instr::BrIfI32Ne { pc: p, .. }
-                | Instr::BrIfI32NeImm { pc: p, .. }
-                | Instr::BrIfI32LtS { pc: p, .. }
-                | Instr::BrIfI32LtSImm { pc: p, .. }
-                | Instr::BrIfI32LtU { pc: p, .. }
-                | Instr::BrIfI32LtUImm { pc: p, .. }
-                | Instr::BrIfI32GtS { pc: p, .. }
-                | Instr::BrIfI32GtSImm { pc: p, .. }
-                | Instr::BrIfI32GtU { pc: p, .. }
-                | Instr::BrIfI32GtUImm { pc: p, .. }
-                | Instr::BrIfI32LeS { pc: p, .. }
-                | Instr::BrIfI32LeSImm { pc: p, .. }
-                | Instr::BrIfI32LeU { pc: p, .. }
-                | Instr::BrIfI32LeUImm { pc: p, .. }
-                | Instr::BrIfI32GeS { pc: p, .. }
-                | Instr::BrIfI32GeSImm { pc: p, .. }
-                | Instr::BrIfI32GeU { pc: p, .. }
-                | Instr::BrIfI32GeUImm { pc: p, .. } => *p = pc,
-                other => unreachable!("fixup on {other:?}"),
+            Fixup::Instr(i) => match self.code[i].branch_target_mut() {
+                Some(p) => *p = pc,
+                None => unreachable!("fixup on {:?}", self.code[i]),
             },
         }
     }
@@ -525,7 +505,10 @@ impl Compiler<'_> {
             Operator::Call(f) => {
                 let ty = self.module.func_type(f);
                 let base = self.stack_form(ty.params().len());
-                self.emit(Instr::Call { func: f, base });
+                self.emit(match f.checked_sub(self.module.imported_funcs) {
+                    Some(defined) => Instr::CallInternal { func: defined, base },
+                    None => Instr::Call { func: f, base },
+                });
                 self.push_types(ty.results());
             }
             Operator::CallIndirect { type_index, table } => {

@@ -6,16 +6,18 @@
 use std::cell::Cell;
 use std::sync::atomic::Ordering;
 
-use super::code::{Function, Instr, Slot};
+use super::code::{Function, Instr, Op, Slot};
+#[cfg(not(wasmrt_tail_dispatch))]
+use super::handlers::Resume;
+use super::handlers::{self, Control, Ip};
 use super::{num, simd};
-use crate::decode::ops::{MemKind, MemOp, SimpleOp};
+use crate::decode::ops::{MemOp, SimpleOp};
 use crate::runtime::store::{Caller, FuncEntity, HostFunc, Instance, Store};
 use crate::runtime::sys;
 use crate::runtime::trap::{Frame, Trap, TrapCode};
 use crate::runtime::value::Val;
-use crate::types::FuncType;
 use crate::types::ValType;
-use crate::validate::func::{slots_of, types_slots};
+use crate::validate::func::slots_of;
 
 /// Native stack kept free below the deepest re-entrant call, for host code and the executor:
 /// a quarter of the thread's stack, between 16 and 128 KiB.
@@ -110,29 +112,46 @@ fn call_inner(store: &mut Store, func: u32, args: &[Val], results: &mut [Val]) -
 
 /// One wasm function activation.
 #[derive(Clone, Copy)]
-struct Activation {
+pub(crate) struct Activation {
     /// The running function's code. Points into a `CompiledModule` kept alive by the store's
     /// function entities, which are never removed while the store lives.
-    func: *const Function,
-    store_func: u32,
-    instance: u32,
-    pc: usize,
-    fp: usize,
+    pub(crate) func: *const Function,
+    pub(crate) instance: u32,
+    /// Where the activation resumes (for callers: the instruction after the call); for the
+    /// running activation, set only when it traps (one past the trapping instruction).
+    pub(crate) ip: Ip,
+    /// Stack index of the frame's slot 0.
+    pub(crate) fp: usize,
 }
 
-struct Executor<'a> {
-    store: &'a mut Store,
+/// The executor's state between handlers: everything but what the handlers keep in
+/// registers (the instruction, frame and memory 0 pointers, see `handlers`).
+pub(crate) struct Executor<'a> {
+    pub(crate) store: &'a mut Store,
     stack: &'a mut Vec<u64>,
+    /// `stack`'s buffer (it is never reallocated while code runs).
+    pub(crate) stack_base: *mut u64,
+    stack_len: usize,
+    /// Callers of the running activation.
     frames: Vec<Activation>,
+    pub(crate) act: Activation,
+    /// The defined functions of the running instance's module.
+    pub(crate) funcs: *const Function,
     /// Memory 0 of the running instance: base and length in bytes (0 when it has none).
-    mem_base: *mut u8,
-    mem_len: usize,
+    pub(crate) mem_base: *mut u8,
+    pub(crate) mem_len: usize,
     /// Store index of that memory (`u32::MAX` when there is none).
     mem_index: u32,
-    /// Configuration read on every call or loop iteration.
-    max_call_depth: u32,
+    /// How many callers `frames` may hold: the configured call depth less the depth of the
+    /// calls that led here.
+    frame_limit: usize,
     fuel: bool,
     interrupt: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// Why a handler returned `Control::Unwind`.
+    pub(crate) unwind: Option<Unwind>,
+    /// Where the dispatch loop resumes, when handlers return to it rather than jump.
+    #[cfg(not(wasmrt_tail_dispatch))]
+    pub(crate) resume: Resume,
 }
 
 /// Slot conversions for the scalar operators.
@@ -210,7 +229,7 @@ macro_rules! nonzero {
 
 /// A scalar operator on the values of its operand slots (`y` is ignored by unary ones).
 #[inline(always)]
-fn simple(op: SimpleOp, x: u64, y: u64) -> Result<u64, TrapCode> {
+pub(crate) fn simple(op: SimpleOp, x: u64, y: u64) -> Result<u64, TrapCode> {
     use SimpleOp::*;
     macro_rules! un {
         ($t:ty, |$a:ident| $e:expr) => {{
@@ -366,7 +385,7 @@ fn simple(op: SimpleOp, x: u64, y: u64) -> Result<u64, TrapCode> {
 }
 
 /// Bytes moved by a scalar load or store.
-fn access_size(op: MemOp) -> usize {
+pub(crate) fn access_size(op: MemOp) -> usize {
     use MemOp::*;
     match op {
         I32Load8S | I32Load8U | I64Load8S | I64Load8U | I32Store8 | I64Store8 => 1,
@@ -379,7 +398,7 @@ fn access_size(op: MemOp) -> usize {
 }
 
 /// Widens a loaded little-endian value of `access_size(op)` bytes to its slot.
-fn extend_loaded(op: MemOp, raw: u64) -> u64 {
+pub(crate) fn extend_loaded(op: MemOp, raw: u64) -> u64 {
     use MemOp::*;
     match op {
         I32Load8S => raw as i8 as i32 as u32 as u64,
@@ -397,25 +416,25 @@ fn extend_loaded(op: MemOp, raw: u64) -> u64 {
 /// function's `frame_slots`; `Executor::enter` checked that the frame fits the stack, and the
 /// stack is not resized while code runs.
 #[inline(always)]
-unsafe fn get(regs: *mut u64, slot: Slot) -> u64 {
+pub(crate) unsafe fn get(regs: *mut u64, slot: Slot) -> u64 {
     *regs.add(slot as usize)
 }
 
 /// Writes a frame slot. SAFETY: as for `get`.
 #[inline(always)]
-unsafe fn set(regs: *mut u64, slot: Slot, value: u64) {
+pub(crate) unsafe fn set(regs: *mut u64, slot: Slot, value: u64) {
     *regs.add(slot as usize) = value;
 }
 
 /// Reads a v128 from two frame slots. SAFETY: as for `get`, for both slots.
 #[inline(always)]
-unsafe fn get128(regs: *mut u64, slot: Slot) -> u128 {
+pub(crate) unsafe fn get128(regs: *mut u64, slot: Slot) -> u128 {
     get(regs, slot) as u128 | (get(regs, slot + 1) as u128) << 64
 }
 
 /// Writes a v128 to two frame slots. SAFETY: as for `get`, for both slots.
 #[inline(always)]
-unsafe fn set128(regs: *mut u64, slot: Slot, value: u128) {
+pub(crate) unsafe fn set128(regs: *mut u64, slot: Slot, value: u128) {
     set(regs, slot, value as u64);
     set(regs, slot + 1, (value >> 64) as u64);
 }
@@ -423,29 +442,41 @@ unsafe fn set128(regs: *mut u64, slot: Slot, value: u128) {
 impl<'a> Executor<'a> {
     fn new(store: &'a mut Store, stack: &'a mut Vec<u64>) -> Executor<'a> {
         let config = store.engine.config();
-        let (max_call_depth, fuel, interrupt) = (config.max_call_depth, config.fuel, store.interrupt.clone());
+        let (fuel, interrupt) = (config.fuel, store.interrupt.clone());
+        let frame_limit = (config.max_call_depth as usize).saturating_sub(store.depth as usize + 1);
+        let stack_base = stack.as_mut_ptr();
+        let stack_len = stack.len();
         Executor {
             store,
             stack,
+            stack_base,
+            stack_len,
             frames: Vec::new(),
+            act: Activation { func: std::ptr::null(), instance: 0, ip: std::ptr::null(), fp: 0 },
+            funcs: std::ptr::null(),
             mem_base: std::ptr::null_mut(),
             mem_len: 0,
             mem_index: u32::MAX,
-            max_call_depth,
+            frame_limit,
             fuel,
             interrupt,
+            unwind: None,
+            #[cfg(not(wasmrt_tail_dispatch))]
+            resume: Resume::default(),
         }
     }
 
-    fn refresh_memory(&mut self, instance: u32) {
-        self.mem_index = self.store.instances[instance as usize].memories.first().copied().unwrap_or(u32::MAX);
-        self.refresh_memory_len();
+    /// Makes `instance` the running instance: its module's functions and its memory 0.
+    pub(crate) fn switch_instance(&mut self, instance: u32) {
+        let entity = &self.store.instances[instance as usize];
+        self.funcs = entity.module.code.as_ptr();
+        self.mem_index = entity.memories.first().copied().unwrap_or(u32::MAX);
+        self.refresh_memory();
     }
 
-    /// Re-reads the size of the running instance's memory 0, which calls may have grown (the
-    /// base never moves).
-    #[inline(always)]
-    fn refresh_memory_len(&mut self) {
+    /// Re-reads the base and size of the running instance's memory 0, which calls may have
+    /// grown (the base never moves).
+    pub(crate) fn refresh_memory(&mut self) {
         match self.store.memories.get(self.mem_index as usize) {
             Some(m) => {
                 self.mem_base = m.base();
@@ -458,16 +489,22 @@ impl<'a> Executor<'a> {
         }
     }
 
-    /// Base and length in bytes of memory `index` of an instance.
-    fn memory(&self, instance: u32, index: u32) -> (*mut u8, usize) {
-        let m = &self.store.memories[self.store.instances[instance as usize].memories[index as usize] as usize];
+    /// Base and length in bytes of memory `index` of the running instance.
+    pub(crate) fn memory(&self, index: u32) -> (*mut u8, usize) {
+        let m =
+            &self.store.memories[self.store.instances[self.act.instance as usize].memories[index as usize] as usize];
         (m.base(), m.len())
+    }
+
+    /// Store index of table `t` of the running instance.
+    pub(crate) fn table_index(&self, t: u32) -> usize {
+        self.store.instances[self.act.instance as usize].tables[t as usize] as usize
     }
 
     /// The bounds-checked address of an access of `size` bytes at `addr + offset` in a memory
     /// of `len` bytes.
     #[inline(always)]
-    fn effective(len: usize, addr: u64, offset: u32, size: usize) -> Result<usize, TrapCode> {
+    pub(crate) fn effective(len: usize, addr: u64, offset: u32, size: usize) -> Result<usize, TrapCode> {
         let ea = (addr as u32 as u64) + offset as u64;
         if ea + size as u64 > len as u64 {
             return Err(TrapCode::MemoryOutOfBounds);
@@ -477,7 +514,7 @@ impl<'a> Executor<'a> {
 
     /// Reads `size` bytes at `ea` of a memory at `base`.
     #[inline(always)]
-    fn read(base: *mut u8, ea: usize, size: usize) -> u128 {
+    pub(crate) fn read(base: *mut u8, ea: usize, size: usize) -> u128 {
         let mut bytes = [0u8; 16];
         // SAFETY: callers checked ea + size against the memory's length with `effective`; the
         // memory's bytes are mapped and owned by the store, and never move while it lives.
@@ -486,30 +523,22 @@ impl<'a> Executor<'a> {
     }
 
     #[inline(always)]
-    fn write(base: *mut u8, ea: usize, size: usize, value: u128) {
+    pub(crate) fn write(base: *mut u8, ea: usize, size: usize, value: u128) {
         let bytes = value.to_le_bytes();
         // SAFETY: as in `read`.
         unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), base.add(ea), size) };
     }
 
-    fn trap(&self, code: TrapCode, current: &Activation) -> Trap {
-        let mut trap = Trap::new(code);
-        self.add_frames(&mut trap, current);
-        trap
-    }
-
-    fn add_frames(&self, trap: &mut Trap, current: &Activation) {
-        for act in std::iter::once(current).chain(self.frames.iter().rev()) {
-            let FuncEntity::Wasm { module, defined_index, .. } = &self.store.funcs[act.store_func as usize] else {
-                continue;
-            };
-            let m = &module.module;
+    fn add_frames(&self, trap: &mut Trap) {
+        for act in std::iter::once(&self.act).chain(self.frames.iter().rev()) {
             // SAFETY: see Activation::func.
             let f = unsafe { &*act.func };
-            let index = m.imported_funcs + defined_index;
-            let pc = act.pc.saturating_sub(1).min(f.offsets.len().saturating_sub(1));
+            let m = &self.store.instances[act.instance as usize].module.module;
+            let index = f.index;
+            let pc = (act.ip as usize).wrapping_sub(f.code.as_ptr() as usize) / std::mem::size_of::<Op>();
+            let pc = pc.saturating_sub(1).min(f.offsets.len().saturating_sub(1));
             let module_offset = f.offsets.get(pc).copied().unwrap_or(0) as usize;
-            let body_start = m.raw.code[*defined_index as usize].start;
+            let body_start = m.raw.code[(index - m.imported_funcs) as usize].start;
             trap.frames.push(Frame {
                 func_index: index,
                 func_name: m.raw.names.functions.get(&index).cloned(),
@@ -528,28 +557,44 @@ impl<'a> Executor<'a> {
             unreachable!("call_inner handles host functions");
         };
         let f: *const Function = &module.code[*defined_index as usize];
-        let mut act = Activation { func: f, store_func: func, instance: *instance, pc: 0, fp: base };
+        let instance = *instance;
         // SAFETY: see Activation::func.
-        let callee = unsafe { &*f };
-        self.enter(callee, base).map_err(|c| self.trap(c, &act))?;
-        self.refresh_memory(act.instance);
+        let entry = Activation { func: f, instance, ip: unsafe { &*f }.code.as_ptr(), fp: base };
+        self.act = entry;
+        // SAFETY: see Activation::func.
+        if let Err(code) = self.enter(unsafe { &*f }, base) {
+            self.act.ip = self.act.ip.wrapping_add(1);
+            let mut trap = Trap::new(code);
+            self.add_frames(&mut trap);
+            return Err(trap);
+        }
+        self.switch_instance(instance);
         let depth = self.store.depth;
-        let outcome = self.execute(&mut act);
+        // SAFETY: enter() checked that the frame fits the stack.
+        let regs = unsafe { self.stack_base.add(base) };
+        let control = handlers::execute(self, entry.ip, regs);
         self.store.depth = depth;
-        match outcome {
-            Ok(()) => Ok(()),
-            Err(Unwind::Trap(code)) => Err(self.trap(code, &act)),
-            Err(Unwind::Host(mut trap)) => {
-                self.add_frames(&mut trap, &act);
-                Err(trap)
-            }
+        match control {
+            Control::Done => Ok(()),
+            _ => match self.unwind.take().expect("a handler that unwinds says why") {
+                Unwind::Trap(code) => {
+                    let mut trap = Trap::new(code);
+                    self.add_frames(&mut trap);
+                    Err(trap)
+                }
+                Unwind::Host(mut trap) => {
+                    self.add_frames(&mut trap);
+                    Err(trap)
+                }
+            },
         }
     }
 
     /// Sets up a frame at `fp` (parameters already there): checks the frame fits the stack
     /// and zeroes the declared locals.
+    #[inline(always)]
     fn enter(&mut self, f: &Function, fp: usize) -> Result<(), TrapCode> {
-        if fp + f.frame_slots as usize > self.stack.len() {
+        if fp + f.frame_slots as usize > self.stack_len {
             return Err(TrapCode::CallStackExhausted);
         }
         for slot in &mut self.stack[fp + f.param_slots as usize..fp + f.local_slots as usize] {
@@ -561,7 +606,7 @@ impl<'a> Executor<'a> {
     /// Function entries and loop headers: honours an interruption request and, when the
     /// engine counts fuel, consumes one unit.
     #[inline(always)]
-    fn check_interrupt_and_fuel(&mut self) -> Result<(), TrapCode> {
+    pub(crate) fn check_interrupt_and_fuel(&mut self) -> Result<(), TrapCode> {
         if self.interrupt.load(Ordering::Relaxed) {
             self.interrupt.store(false, Ordering::Relaxed);
             return Err(TrapCode::Interrupted);
@@ -574,34 +619,70 @@ impl<'a> Executor<'a> {
         }
         Ok(())
     }
-}
 
-/// Why execution unwinds.
-enum Unwind {
-    Trap(TrapCode),
-    Host(Trap),
-}
-
-impl From<TrapCode> for Unwind {
-    fn from(c: TrapCode) -> Unwind {
-        Unwind::Trap(c)
+    /// Calls wasm function `f` of `instance` whose arguments are at slot `base` of the
+    /// running frame; `ret` is where the caller resumes. The callee becomes the running
+    /// activation; on an error nothing changed.
+    #[inline(always)]
+    pub(crate) fn push_frame(&mut self, f: &Function, instance: u32, base: Slot, ret: Ip) -> Result<(), TrapCode> {
+        if self.frames.len() >= self.frame_limit {
+            return Err(TrapCode::CallStackExhausted);
+        }
+        let fp = self.act.fp + base as usize;
+        self.enter(f, fp)?;
+        let caller = Activation { ip: ret, ..self.act };
+        self.frames.push(caller);
+        self.act = Activation { func: f, instance, ip: f.code.as_ptr(), fp };
+        if instance != caller.instance {
+            self.switch_instance(instance);
+        }
+        Ok(())
     }
-}
 
-impl Executor<'_> {
-    /// The interpreter loop. `act` is the running activation; on return it is the activation
-    /// that trapped (for the backtrace).
-    fn execute(&mut self, act: &mut Activation) -> Result<(), Unwind> {
-        // SAFETY: see Activation::func.
-        let mut f: &Function = unsafe { &*act.func };
-        let mut pc = act.pc;
-        // The running function's code, kept in a local so that frame writes (through a raw
-        // pointer the optimizer cannot see past) do not force it to be reloaded.
-        let mut code: *const Instr = f.code.as_ptr();
-        // SAFETY: enter() checked act.fp + frame_slots <= stack.len().
-        let mut regs: *mut u64 = unsafe { self.stack.as_mut_ptr().add(act.fp) };
-        // Every slot an instruction names is below its function's frame_slots (the compiler
-        // derives them from validated stack heights), which is what get/set require.
+    /// Returns from the running activation to its caller, if it has one.
+    #[inline(always)]
+    pub(crate) fn pop_frame(&mut self) -> Option<Activation> {
+        let caller = self.frames.pop()?;
+        let callee_instance = self.act.instance;
+        self.act = caller;
+        if caller.instance != callee_instance {
+            self.switch_instance(caller.instance);
+        }
+        Some(caller)
+    }
+
+    /// Calls store function `callee` with its arguments at slot `base` of the running frame:
+    /// a wasm function becomes the running activation (true); a host function runs to
+    /// completion, its results written at `base` (false). On an error, `unwind` says why.
+    #[inline(never)]
+    pub(crate) fn call(&mut self, callee: u32, base: Slot, ret: Ip) -> Result<bool, ()> {
+        let outcome = match &self.store.funcs[callee as usize] {
+            FuncEntity::Wasm { module, defined_index, instance } => {
+                let f: *const Function = &module.code[*defined_index as usize];
+                let instance = *instance;
+                // SAFETY: see Activation::func.
+                self.push_frame(unsafe { &*f }, instance, base, ret).map(|()| true).map_err(Unwind::Trap)
+            }
+            FuncEntity::Host { .. } if self.frames.len() >= self.frame_limit => {
+                Err(Unwind::Trap(TrapCode::CallStackExhausted))
+            }
+            FuncEntity::Host { .. } => self.call_host(callee, self.act.fp + base as usize).map(|()| false),
+        };
+        outcome.map_err(|why| self.unwind = Some(why))
+    }
+
+    /// The stack-form instructions on tables, segments and memories other than loads and
+    /// stores of memory 0, at `ip`. On a trap, `unwind` says why.
+    #[inline(never)]
+    pub(crate) fn bulk(&mut self, ip: Ip, regs: *mut u64) -> Result<(), ()> {
+        // SAFETY: `ip` points at an instruction of the running function (the handler was
+        // called for it).
+        let instr = unsafe { (*ip).instr };
+        self.bulk_instr(instr, regs).map_err(|code| self.unwind = Some(Unwind::Trap(code)))
+    }
+
+    fn bulk_instr(&mut self, instr: Instr, regs: *mut u64) -> Result<(), TrapCode> {
+        // Every slot an instruction names is inside the running frame (see `get`).
         macro_rules! get {
             ($s:expr) => {
                 unsafe { get(regs, $s) }
@@ -613,672 +694,191 @@ impl Executor<'_> {
                 unsafe { set(regs, $s, v) }
             }};
         }
-        macro_rules! get128 {
-            ($s:expr) => {
-                unsafe { get128(regs, $s) }
-            };
-        }
-        macro_rules! set128 {
-            ($s:expr, $v:expr) => {{
-                let v = $v;
-                unsafe { set128(regs, $s, v) }
-            }};
-        }
-        macro_rules! i32_op {
-            ($dst:expr, $x:expr, $y:expr, |$a:ident, $b:ident| $e:expr) => {{
-                let $a = $x as u32;
-                let $b = $y as u32;
-                set!($dst, ($e) as u64)
-            }};
-        }
-        macro_rules! i64_op {
-            ($dst:expr, $x:expr, $y:expr, |$a:ident, $b:ident| $e:expr) => {{
-                let $a: u64 = $x;
-                let $b: u64 = $y;
-                set!($dst, ($e) as u64)
-            }};
-        }
-        macro_rules! br_cmp {
-            ($target:expr, $x:expr, $y:expr, |$a:ident, $b:ident| $e:expr) => {{
-                let $a: u32 = $x;
-                let $b: u32 = $y;
-                if ($e) != 0 {
-                    pc = $target as usize;
-                }
-            }};
-        }
-        // A little-endian load of a `$t` from memory 0, or a trap.
-        macro_rules! load {
-            ($addr:expr, $offset:expr, $t:ty) => {{
-                let ea = check!(Self::effective(self.mem_len, get!($addr), $offset, std::mem::size_of::<$t>()));
-                // SAFETY: `effective` checked the access against the memory's length; the
-                // memory's bytes are mapped, owned by the store, and do not move.
-                <$t>::from_le(unsafe { std::ptr::read_unaligned(self.mem_base.add(ea) as *const $t) })
-            }};
-        }
-        macro_rules! store {
-            ($addr:expr, $offset:expr, $v:expr) => {{
-                let v = $v;
-                let ea = check!(Self::effective(self.mem_len, get!($addr), $offset, std::mem::size_of_val(&v)));
-                // SAFETY: as in load!.
-                unsafe { std::ptr::write_unaligned(self.mem_base.add(ea) as *mut _, v.to_le()) };
-            }};
-        }
-        macro_rules! trap {
-            ($e:expr) => {{
-                act.pc = pc;
-                return Err(Unwind::Trap($e));
-            }};
-        }
-        macro_rules! check {
-            ($e:expr) => {
-                match $e {
-                    Ok(v) => v,
-                    Err(code) => trap!(code),
-                }
-            };
-        }
-        macro_rules! copy_branch {
-            ($index:expr) => {{
-                let c = f.branch_copies[$index as usize];
-                if c.count > 0 {
-                    // SAFETY: from/to + count are below frame_slots (compiler invariant); copy
-                    // allows the ranges to overlap.
-                    unsafe { std::ptr::copy(regs.add(c.from as usize), regs.add(c.to as usize), c.count as usize) };
-                }
-                pc = c.pc as usize;
-            }};
-        }
-        macro_rules! load_result {
-            ($op:expr, $dst:expr, $raw:expr) => {
-                match $op.kind() {
-                    MemKind::Load(ValType::V128) => match $op {
-                        MemOp::V128Load => set128!($dst, $raw),
-                        _ => set128!($dst, simd::load($op, $raw as u64)),
-                    },
-                    _ => set!($dst, extend_loaded($op, $raw as u64)),
-                }
-            };
-        }
-        // Resumes the activation in `act` after a call or return.
-        macro_rules! resume {
-            () => {{
-                // SAFETY: see Activation::func.
-                f = unsafe { &*act.func };
-                code = f.code.as_ptr();
-                pc = act.pc;
-                // SAFETY: enter() checked this frame fits; the stack buffer is the same one.
-                regs = unsafe { self.stack.as_mut_ptr().add(act.fp) };
-            }};
-        }
-        loop {
-            // SAFETY: pc stays inside the code: every function ends with Return, and branch
-            // targets are code indices the compiler took from this function's code.
-            let instr = unsafe { *code.add(pc) };
-            pc += 1;
-            match instr {
-                Instr::Simple { op, dst, a, b } => match simple(op, get!(a), get!(b)) {
-                    Ok(v) => set!(dst, v),
-                    Err(code) => trap!(code),
-                },
-                Instr::I32Add { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| a.wrapping_add(b)),
-                Instr::I32AddImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| a.wrapping_add(b)),
-                Instr::I32Sub { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| a.wrapping_sub(b)),
-                Instr::I32SubImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| a.wrapping_sub(b)),
-                Instr::I32Mul { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| a.wrapping_mul(b)),
-                Instr::I32MulImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| a.wrapping_mul(b)),
-                Instr::I32And { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| a & b),
-                Instr::I32AndImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| a & b),
-                Instr::I32Or { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| a | b),
-                Instr::I32OrImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| a | b),
-                Instr::I32Xor { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| a ^ b),
-                Instr::I32XorImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| a ^ b),
-                Instr::I32Shl { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| a.wrapping_shl(b as u32)),
-                Instr::I32ShlImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| a.wrapping_shl(b as u32)),
-                Instr::I32ShrS { dst, a, b } => {
-                    i32_op!(dst, get!(a), get!(b), |a, b| (a as i32).wrapping_shr(b as u32) as u32)
-                }
-                Instr::I32ShrSImm { dst, a, imm } => {
-                    i32_op!(dst, get!(a), imm as u64, |a, b| (a as i32).wrapping_shr(b as u32) as u32)
-                }
-                Instr::I32ShrU { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| a.wrapping_shr(b as u32)),
-                Instr::I32ShrUImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| a.wrapping_shr(b as u32)),
-                Instr::I32Eq { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| (a == b) as u32),
-                Instr::I32EqImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| (a == b) as u32),
-                Instr::I32Ne { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| (a != b) as u32),
-                Instr::I32NeImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| (a != b) as u32),
-                Instr::I32LtS { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| ((a as i32) < (b as i32)) as u32),
-                Instr::I32LtSImm { dst, a, imm } => {
-                    i32_op!(dst, get!(a), imm as u64, |a, b| ((a as i32) < (b as i32)) as u32)
-                }
-                Instr::I32LtU { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| (a < b) as u32),
-                Instr::I32LtUImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| (a < b) as u32),
-                Instr::I32GtS { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| ((a as i32) > (b as i32)) as u32),
-                Instr::I32GtSImm { dst, a, imm } => {
-                    i32_op!(dst, get!(a), imm as u64, |a, b| ((a as i32) > (b as i32)) as u32)
-                }
-                Instr::I32GtU { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| (a > b) as u32),
-                Instr::I32GtUImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| (a > b) as u32),
-                Instr::I32LeS { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| ((a as i32) <= (b as i32)) as u32),
-                Instr::I32LeSImm { dst, a, imm } => {
-                    i32_op!(dst, get!(a), imm as u64, |a, b| ((a as i32) <= (b as i32)) as u32)
-                }
-                Instr::I32LeU { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| (a <= b) as u32),
-                Instr::I32LeUImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| (a <= b) as u32),
-                Instr::I32GeS { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| ((a as i32) >= (b as i32)) as u32),
-                Instr::I32GeSImm { dst, a, imm } => {
-                    i32_op!(dst, get!(a), imm as u64, |a, b| ((a as i32) >= (b as i32)) as u32)
-                }
-                Instr::I32GeU { dst, a, b } => i32_op!(dst, get!(a), get!(b), |a, b| (a >= b) as u32),
-                Instr::I32GeUImm { dst, a, imm } => i32_op!(dst, get!(a), imm as u64, |a, b| (a >= b) as u32),
-                Instr::I64Add { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| a.wrapping_add(b)),
-                Instr::I64AddImm { dst, a, imm } => {
-                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| a.wrapping_add(b))
-                }
-                Instr::I64Sub { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| a.wrapping_sub(b)),
-                Instr::I64SubImm { dst, a, imm } => {
-                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| a.wrapping_sub(b))
-                }
-                Instr::I64Mul { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| a.wrapping_mul(b)),
-                Instr::I64MulImm { dst, a, imm } => {
-                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| a.wrapping_mul(b))
-                }
-                Instr::I64And { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| a & b),
-                Instr::I64AndImm { dst, a, imm } => i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| a & b),
-                Instr::I64Or { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| a | b),
-                Instr::I64OrImm { dst, a, imm } => i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| a | b),
-                Instr::I64Xor { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| a ^ b),
-                Instr::I64XorImm { dst, a, imm } => i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| a ^ b),
-                Instr::I64Shl { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| a.wrapping_shl(b as u32)),
-                Instr::I64ShlImm { dst, a, imm } => {
-                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| a.wrapping_shl(b as u32))
-                }
-                Instr::I64ShrS { dst, a, b } => {
-                    i64_op!(dst, get!(a), get!(b), |a, b| (a as i64).wrapping_shr(b as u32) as u64)
-                }
-                Instr::I64ShrSImm { dst, a, imm } => {
-                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| (a as i64).wrapping_shr(b as u32) as u64)
-                }
-                Instr::I64ShrU { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| a.wrapping_shr(b as u32)),
-                Instr::I64ShrUImm { dst, a, imm } => {
-                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| a.wrapping_shr(b as u32))
-                }
-                Instr::I64Eq { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| (a == b) as u64),
-                Instr::I64EqImm { dst, a, imm } => {
-                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| (a == b) as u64)
-                }
-                Instr::I64Ne { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| (a != b) as u64),
-                Instr::I64NeImm { dst, a, imm } => {
-                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| (a != b) as u64)
-                }
-                Instr::I64LtS { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| ((a as i64) < (b as i64)) as u64),
-                Instr::I64LtSImm { dst, a, imm } => {
-                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| ((a as i64) < (b as i64)) as u64)
-                }
-                Instr::I64LtU { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| (a < b) as u64),
-                Instr::I64LtUImm { dst, a, imm } => {
-                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| (a < b) as u64)
-                }
-                Instr::I64GtS { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| ((a as i64) > (b as i64)) as u64),
-                Instr::I64GtSImm { dst, a, imm } => {
-                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| ((a as i64) > (b as i64)) as u64)
-                }
-                Instr::I64GtU { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| (a > b) as u64),
-                Instr::I64GtUImm { dst, a, imm } => {
-                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| (a > b) as u64)
-                }
-                Instr::I64LeS { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| ((a as i64) <= (b as i64)) as u64),
-                Instr::I64LeSImm { dst, a, imm } => {
-                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| ((a as i64) <= (b as i64)) as u64)
-                }
-                Instr::I64LeU { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| (a <= b) as u64),
-                Instr::I64LeUImm { dst, a, imm } => {
-                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| (a <= b) as u64)
-                }
-                Instr::I64GeS { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| ((a as i64) >= (b as i64)) as u64),
-                Instr::I64GeSImm { dst, a, imm } => {
-                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| ((a as i64) >= (b as i64)) as u64)
-                }
-                Instr::I64GeU { dst, a, b } => i64_op!(dst, get!(a), get!(b), |a, b| (a >= b) as u64),
-                Instr::I64GeUImm { dst, a, imm } => {
-                    i64_op!(dst, get!(a), imm as i32 as i64 as u64, |a, b| (a >= b) as u64)
-                }
-                Instr::BrIfI32Eq { a, b, pc: target } => {
-                    br_cmp!(target, get!(a) as u32, get!(b) as u32, |a, b| (a == b) as u32)
-                }
-                Instr::BrIfI32EqImm { a, imm, pc: target } => {
-                    br_cmp!(target, get!(a) as u32, imm, |a, b| (a == b) as u32)
-                }
-                Instr::BrIfI32Ne { a, b, pc: target } => {
-                    br_cmp!(target, get!(a) as u32, get!(b) as u32, |a, b| (a != b) as u32)
-                }
-                Instr::BrIfI32NeImm { a, imm, pc: target } => {
-                    br_cmp!(target, get!(a) as u32, imm, |a, b| (a != b) as u32)
-                }
-                Instr::BrIfI32LtS { a, b, pc: target } => {
-                    br_cmp!(target, get!(a) as u32, get!(b) as u32, |a, b| ((a as i32) < (b as i32)) as u32)
-                }
-                Instr::BrIfI32LtSImm { a, imm, pc: target } => {
-                    br_cmp!(target, get!(a) as u32, imm, |a, b| ((a as i32) < (b as i32)) as u32)
-                }
-                Instr::BrIfI32LtU { a, b, pc: target } => {
-                    br_cmp!(target, get!(a) as u32, get!(b) as u32, |a, b| (a < b) as u32)
-                }
-                Instr::BrIfI32LtUImm { a, imm, pc: target } => {
-                    br_cmp!(target, get!(a) as u32, imm, |a, b| (a < b) as u32)
-                }
-                Instr::BrIfI32GtS { a, b, pc: target } => {
-                    br_cmp!(target, get!(a) as u32, get!(b) as u32, |a, b| ((a as i32) > (b as i32)) as u32)
-                }
-                Instr::BrIfI32GtSImm { a, imm, pc: target } => {
-                    br_cmp!(target, get!(a) as u32, imm, |a, b| ((a as i32) > (b as i32)) as u32)
-                }
-                Instr::BrIfI32GtU { a, b, pc: target } => {
-                    br_cmp!(target, get!(a) as u32, get!(b) as u32, |a, b| (a > b) as u32)
-                }
-                Instr::BrIfI32GtUImm { a, imm, pc: target } => {
-                    br_cmp!(target, get!(a) as u32, imm, |a, b| (a > b) as u32)
-                }
-                Instr::BrIfI32LeS { a, b, pc: target } => {
-                    br_cmp!(target, get!(a) as u32, get!(b) as u32, |a, b| ((a as i32) <= (b as i32)) as u32)
-                }
-                Instr::BrIfI32LeSImm { a, imm, pc: target } => {
-                    br_cmp!(target, get!(a) as u32, imm, |a, b| ((a as i32) <= (b as i32)) as u32)
-                }
-                Instr::BrIfI32LeU { a, b, pc: target } => {
-                    br_cmp!(target, get!(a) as u32, get!(b) as u32, |a, b| (a <= b) as u32)
-                }
-                Instr::BrIfI32LeUImm { a, imm, pc: target } => {
-                    br_cmp!(target, get!(a) as u32, imm, |a, b| (a <= b) as u32)
-                }
-                Instr::BrIfI32GeS { a, b, pc: target } => {
-                    br_cmp!(target, get!(a) as u32, get!(b) as u32, |a, b| ((a as i32) >= (b as i32)) as u32)
-                }
-                Instr::BrIfI32GeSImm { a, imm, pc: target } => {
-                    br_cmp!(target, get!(a) as u32, imm, |a, b| ((a as i32) >= (b as i32)) as u32)
-                }
-                Instr::BrIfI32GeU { a, b, pc: target } => {
-                    br_cmp!(target, get!(a) as u32, get!(b) as u32, |a, b| (a >= b) as u32)
-                }
-                Instr::BrIfI32GeUImm { a, imm, pc: target } => {
-                    br_cmp!(target, get!(a) as u32, imm, |a, b| (a >= b) as u32)
-                }
-                Instr::I32Load { dst, addr, offset } => set!(dst, load!(addr, offset, u32) as u64),
-                Instr::I64Load { dst, addr, offset } => set!(dst, load!(addr, offset, u64)),
-                Instr::I32Load8S { dst, addr, offset } => set!(dst, load!(addr, offset, i8) as i32 as u32 as u64),
-                Instr::I32Load8U { dst, addr, offset } => set!(dst, load!(addr, offset, u8) as u64),
-                Instr::I32Load16S { dst, addr, offset } => set!(dst, load!(addr, offset, i16) as i32 as u32 as u64),
-                Instr::I32Load16U { dst, addr, offset } => set!(dst, load!(addr, offset, u16) as u64),
-                Instr::I32Store { addr, value, offset } => store!(addr, offset, get!(value) as u32),
-                Instr::I64Store { addr, value, offset } => store!(addr, offset, get!(value)),
-                Instr::I32Store8 { addr, value, offset } => store!(addr, offset, get!(value) as u8),
-                Instr::I32Store16 { addr, value, offset } => store!(addr, offset, get!(value) as u16),
-                Instr::Copy { dst, src } => set!(dst, get!(src)),
-                Instr::Const32 { dst, value } => set!(dst, value as u64),
-                Instr::Br { pc: target } => pc = target as usize,
-                Instr::BrIf { cond, pc: target } => {
-                    if get!(cond) as u32 != 0 {
-                        pc = target as usize;
-                    }
-                }
-                Instr::BrUnless { cond, pc: target } => {
-                    if get!(cond) as u32 == 0 {
-                        pc = target as usize;
-                    }
-                }
-                Instr::Load { op, dst, addr, offset } => {
-                    let size = access_size(op);
-                    let ea = check!(Self::effective(self.mem_len, get!(addr), offset, size));
-                    let raw = Self::read(self.mem_base, ea, size);
-                    load_result!(op, dst, raw);
-                }
-                Instr::Store { op, addr, value, offset } => {
-                    let size = access_size(op);
-                    let v = if op == MemOp::V128Store { get128!(value) } else { get!(value) as u128 };
-                    let ea = check!(Self::effective(self.mem_len, get!(addr), offset, size));
-                    Self::write(self.mem_base, ea, size, v);
-                }
-                Instr::LoopHeader => check!(self.check_interrupt_and_fuel()),
-                Instr::BrCopy { index } => copy_branch!(index),
-                Instr::BrIfCopy { cond, index } => {
-                    if get!(cond) as u32 != 0 {
-                        copy_branch!(index);
-                    }
-                }
-                Instr::BrTable { index, start, len } => {
-                    let i = (get!(index) as u32).min(len - 1);
-                    copy_branch!(start + i);
-                }
-                Instr::Call { func, base } => {
-                    let callee = self.store.instances[act.instance as usize].funcs[func as usize];
-                    act.pc = pc;
-                    self.call(act, callee, base)?;
-                    resume!();
-                }
-                Instr::CallIndirect { type_index, table, base } => {
-                    let instance = &self.store.instances[act.instance as usize];
-                    let expected: &FuncType = &instance.module.module.raw.types[type_index as usize];
-                    let index = get!(base + types_slots(expected.params())) as u32;
-                    let table = &self.store.tables[instance.tables[table as usize] as usize];
-                    let Some(&raw) = table.elements.get(index as usize) else {
-                        trap!(TrapCode::UndefinedElement);
-                    };
-                    if raw == 0 {
-                        trap!(TrapCode::UninitializedElement);
-                    }
-                    let callee = (raw - 1) as u32;
-                    if self.store.funcs[callee as usize].ty() != expected {
-                        trap!(TrapCode::IndirectCallTypeMismatch);
-                    }
-                    act.pc = pc;
-                    self.call(act, callee, base)?;
-                    resume!();
-                }
-                Instr::Return { src } => {
-                    let n = f.result_slots as usize;
-                    if src != 0 && n > 0 {
-                        // SAFETY: src + n <= frame_slots (compiler invariant); copy allows overlap.
-                        unsafe {
-                            for k in 0..n {
-                                *regs.add(k) = *regs.add(src as usize + k);
-                            }
-                        }
-                    }
-                    let Some(caller) = self.frames.pop() else {
-                        return Ok(());
-                    };
-                    self.store.depth -= 1;
-                    let same_instance = caller.instance == act.instance;
-                    *act = caller;
-                    resume!();
-                    // The callee may have grown the memory, or run in another instance.
-                    if same_instance {
-                        self.refresh_memory_len();
-                    } else {
-                        self.refresh_memory(act.instance);
-                    }
-                }
-                Instr::Unreachable => trap!(TrapCode::Unreachable),
-                Instr::Copy2 { dst, src } => set128!(dst, get128!(src)),
-                Instr::Const64 { dst, index } => set!(dst, f.consts[index as usize] as u64),
-                Instr::Const128 { dst, index } => set128!(dst, f.consts[index as usize]),
-                Instr::GlobalGet { dst, global } => {
-                    let g = self.store.instances[act.instance as usize].globals[global as usize];
-                    set!(dst, self.store.globals[g as usize].value as u64);
-                }
-                Instr::GlobalSet { src, global } => {
-                    let g = self.store.instances[act.instance as usize].globals[global as usize];
-                    self.store.globals[g as usize].value = get!(src) as u128;
-                }
-                Instr::GlobalGet2 { dst, global } => {
-                    let g = self.store.instances[act.instance as usize].globals[global as usize];
-                    set128!(dst, self.store.globals[g as usize].value);
-                }
-                Instr::GlobalSet2 { src, global } => {
-                    let g = self.store.instances[act.instance as usize].globals[global as usize];
-                    self.store.globals[g as usize].value = get128!(src);
-                }
-                Instr::LoadN { op, memory, dst, addr, offset } => {
-                    let (base, len) = self.memory(act.instance, memory as u32);
-                    let size = access_size(op);
-                    let ea = check!(Self::effective(len, get!(addr), offset, size));
-                    let raw = Self::read(base, ea, size);
-                    load_result!(op, dst, raw);
-                }
-                Instr::StoreN { op, memory, addr, value, offset } => {
-                    let (base, len) = self.memory(act.instance, memory as u32);
-                    let size = access_size(op);
-                    let v = if op == MemOp::V128Store { get128!(value) } else { get!(value) as u128 };
-                    let ea = check!(Self::effective(len, get!(addr), offset, size));
-                    Self::write(base, ea, size, v);
-                }
-                Instr::RefFunc { dst, func } => {
-                    let func = self.store.instances[act.instance as usize].funcs[func as usize];
-                    set!(dst, func as u64 + 1);
-                }
-                Instr::Select { base } => {
-                    if get!(base + 2) as u32 == 0 {
-                        set!(base, get!(base + 1));
-                    }
-                }
-                Instr::Select2 { base } => {
-                    if get!(base + 4) as u32 == 0 {
-                        set128!(base, get128!(base + 2));
-                    }
-                }
-                Instr::TableGet { table, base } => {
-                    let t = self.table_index(act.instance, table);
-                    set!(base, check!(self.store.tables[t].get(get!(base) as u32)));
-                }
-                Instr::TableSet { table, base } => {
-                    let t = self.table_index(act.instance, table);
-                    check!(self.store.tables[t].set(get!(base) as u32, get!(base + 1)));
-                }
-                Instr::TableSize { table, base } => {
-                    let t = self.table_index(act.instance, table);
-                    set!(base, self.store.tables[t].size() as u64);
-                }
-                Instr::TableGrow { table, base } => {
-                    let (init, delta) = (get!(base), get!(base + 1) as u32);
-                    let t = self.table_index(act.instance, table);
-                    let old = self.store.tables[t].grow(delta as u64, init);
-                    set!(base, old.unwrap_or(u32::MAX) as u64);
-                }
-                Instr::TableFill { table, base } => {
-                    let (start, value, len) = (get!(base) as u32, get!(base + 1), get!(base + 2) as u32);
-                    let t = self.table_index(act.instance, table);
-                    check!(self.store.tables[t].fill(start, value, len));
-                }
-                Instr::TableCopy { dst, src, base } => {
-                    let (d, s, len) =
-                        (get!(base) as u32 as usize, get!(base + 1) as u32 as usize, get!(base + 2) as u32 as usize);
-                    let dst = self.table_index(act.instance, dst);
-                    let src = self.table_index(act.instance, src);
-                    if s + len > self.store.tables[src].elements.len()
-                        || d + len > self.store.tables[dst].elements.len()
-                    {
-                        trap!(TrapCode::TableOutOfBounds);
-                    }
-                    if dst == src {
-                        self.store.tables[dst].elements.copy_within(s..s + len, d);
-                    } else {
-                        let items: Vec<u64> = self.store.tables[src].elements[s..s + len].to_vec();
-                        self.store.tables[dst].elements[d..d + len].copy_from_slice(&items);
-                    }
-                }
-                Instr::TableInit { elem, table, base } => {
-                    let (d, s, len) =
-                        (get!(base) as u32 as usize, get!(base + 1) as u32 as usize, get!(base + 2) as u32 as usize);
-                    let t = self.table_index(act.instance, table);
-                    let items = &self.store.instances[act.instance as usize].elements[elem as usize];
-                    if s + len > items.len() || d + len > self.store.tables[t].elements.len() {
-                        trap!(TrapCode::TableOutOfBounds);
-                    }
-                    let items: Vec<u64> = items[s..s + len].to_vec();
-                    self.store.tables[t].elements[d..d + len].copy_from_slice(&items);
-                }
-                Instr::ElemDrop(e) => self.store.instances[act.instance as usize].elements[e as usize] = Box::new([]),
-                Instr::MemorySize { memory, base } => {
-                    let (_, len) = self.memory(act.instance, memory);
-                    set!(base, len as u64 / crate::runtime::memory::PAGE_SIZE);
-                }
-                Instr::MemoryGrow { memory, base } => {
-                    let delta = get!(base) as u32;
-                    let m = self.store.instances[act.instance as usize].memories[memory as usize];
-                    let old = self.store.memories[m as usize].grow(delta as u64);
-                    set!(base, old.unwrap_or(u32::MAX as u64));
-                    self.refresh_memory(act.instance);
-                }
-                Instr::MemoryInit { data, memory, base } => {
-                    let (d, s, len) =
-                        (get!(base) as u32 as usize, get!(base + 1) as u32 as usize, get!(base + 2) as u32 as usize);
-                    let (mem_base, mem_len) = self.memory(act.instance, memory);
-                    let instance = &self.store.instances[act.instance as usize];
-                    let module = &instance.module.module;
-                    let range = if instance.data_dropped[data as usize] {
-                        0..0
-                    } else {
-                        module.raw.data[data as usize].bytes.clone()
-                    };
-                    if s + len > range.len() || d + len > mem_len {
-                        trap!(TrapCode::MemoryOutOfBounds);
-                    }
-                    let bytes = &module.bytes[range.start + s..range.start + s + len];
-                    // SAFETY: d + len <= mem_len was checked; the source is the module's own
-                    // bytes, which cannot overlap linear memory.
-                    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), mem_base.add(d), len) };
-                }
-                Instr::DataDrop(data) => self.store.instances[act.instance as usize].data_dropped[data as usize] = true,
-                Instr::MemoryCopy { dst, src, base } => {
-                    let (d, s, len) =
-                        (get!(base) as u32 as usize, get!(base + 1) as u32 as usize, get!(base + 2) as u32 as usize);
-                    let (src_base, src_len) = self.memory(act.instance, src);
-                    let (dst_base, dst_len) = self.memory(act.instance, dst);
-                    if s + len > src_len || d + len > dst_len {
-                        trap!(TrapCode::MemoryOutOfBounds);
-                    }
-                    // SAFETY: both ranges were checked against their memory's length; `copy`
-                    // allows overlap (the same memory).
-                    unsafe { std::ptr::copy(src_base.add(s), dst_base.add(d), len) };
-                }
-                Instr::MemoryFill { memory, base } => {
-                    let (d, value, len) =
-                        (get!(base) as u32 as usize, get!(base + 1) as u8, get!(base + 2) as u32 as usize);
-                    let (mem_base, mem_len) = self.memory(act.instance, memory);
-                    if d + len > mem_len {
-                        trap!(TrapCode::MemoryOutOfBounds);
-                    }
-                    // SAFETY: the range was checked against the memory's length.
-                    unsafe { std::ptr::write_bytes(mem_base.add(d), value, len) };
-                }
-                Instr::LoadLane { op, memory, lane, base, offset } => {
-                    let (mem_base, mem_len) = self.memory(act.instance, memory as u32);
-                    let bytes = simd::lane_bytes(op);
-                    let v = get128!(base + 1);
-                    let ea = check!(Self::effective(mem_len, get!(base), offset, bytes));
-                    let raw = Self::read(mem_base, ea, bytes) as u64;
-                    set128!(base, simd::set_lane_bits(v, lane, bytes, raw));
-                }
-                Instr::StoreLane { op, memory, lane, base, offset } => {
-                    let (mem_base, mem_len) = self.memory(act.instance, memory as u32);
-                    let bytes = simd::lane_bytes(op);
-                    let v = get128!(base + 1);
-                    let ea = check!(Self::effective(mem_len, get!(base), offset, bytes));
-                    Self::write(mem_base, ea, bytes, simd::get_lane_bits(v, lane, bytes) as u128);
-                }
-                Instr::SimdUnary { f: op, base } => set128!(base, op(get128!(base))),
-                Instr::SimdBinary { f: op, base } => set128!(base, op(get128!(base), get128!(base + 2))),
-                Instr::SimdTernary { f: op, base } => {
-                    set128!(base, op(get128!(base), get128!(base + 2), get128!(base + 4)))
-                }
-                Instr::SimdShift { f: op, base } => set128!(base, op(get128!(base), get!(base + 2) as u32)),
-                Instr::SimdTest { f: op, base } => set!(base, op(get128!(base)) as u64),
-                Instr::SimdSplat32 { f: op, base } => set128!(base, op(get!(base) as u32)),
-                Instr::SimdSplat64 { f: op, base } => set128!(base, op(get!(base))),
-                Instr::Shuffle { index, base } => {
-                    let lanes = f.consts[index as usize].to_le_bytes();
-                    set128!(base, simd::shuffle(get128!(base), get128!(base + 2), &lanes));
-                }
-                Instr::ExtractLane { op, lane, base } => set!(base, simd::extract_lane(op, get128!(base), lane)),
-                Instr::ReplaceLane { op, lane, base } => {
-                    let x = match op.lane_type() {
-                        ValType::I64 | ValType::F64 => get!(base + 2),
-                        _ => get!(base + 2) as u32 as u64,
-                    };
-                    set128!(base, simd::replace_lane(op, get128!(base), lane, x));
+        let instance = self.act.instance;
+        match instr {
+            Instr::TableGet { table, base } => {
+                let t = self.table_index(table);
+                set!(base, self.store.tables[t].get(get!(base) as u32)?);
+            }
+            Instr::TableSet { table, base } => {
+                let t = self.table_index(table);
+                self.store.tables[t].set(get!(base) as u32, get!(base + 1))?;
+            }
+            Instr::TableSize { table, base } => {
+                let t = self.table_index(table);
+                set!(base, self.store.tables[t].size() as u64);
+            }
+            Instr::TableGrow { table, base } => {
+                let (init, delta) = (get!(base), get!(base + 1) as u32);
+                let t = self.table_index(table);
+                let old = self.store.tables[t].grow(delta as u64, init);
+                set!(base, old.unwrap_or(u32::MAX) as u64);
+            }
+            Instr::TableFill { table, base } => {
+                let (start, value, len) = (get!(base) as u32, get!(base + 1), get!(base + 2) as u32);
+                let t = self.table_index(table);
+                self.store.tables[t].fill(start, value, len)?;
+            }
+            Instr::TableCopy { dst, src, base } => {
+                let (d, s, len) =
+                    (get!(base) as u32 as usize, get!(base + 1) as u32 as usize, get!(base + 2) as u32 as usize);
+                let dst = self.table_index(dst);
+                let src = self.table_index(src);
+                if s + len > self.store.tables[src].elements.len() || d + len > self.store.tables[dst].elements.len() {
+                    return Err(TrapCode::TableOutOfBounds);
+                }
+                if dst == src {
+                    self.store.tables[dst].elements.copy_within(s..s + len, d);
+                } else {
+                    let items: Vec<u64> = self.store.tables[src].elements[s..s + len].to_vec();
+                    self.store.tables[dst].elements[d..d + len].copy_from_slice(&items);
                 }
             }
-        }
-    }
-
-    fn table_index(&self, instance: u32, t: u32) -> usize {
-        self.store.instances[instance as usize].tables[t as usize] as usize
-    }
-
-    /// Calls store function `callee` whose arguments are at slot `base` of the running frame.
-    /// A wasm callee gets a frame there and becomes the running activation in `act` (the
-    /// caller is pushed); a host function runs to completion, writing its results at `base`.
-    #[inline(always)]
-    fn call(&mut self, act: &mut Activation, callee: u32, base: Slot) -> Result<(), Unwind> {
-        if self.store.depth + 1 >= self.max_call_depth {
-            return Err(Unwind::Trap(TrapCode::CallStackExhausted));
-        }
-        let fp = act.fp + base as usize;
-        match &self.store.funcs[callee as usize] {
-            FuncEntity::Wasm { module, defined_index, instance } => {
-                let f: *const Function = &module.code[*defined_index as usize];
-                let instance = *instance;
-                // SAFETY: see Activation::func.
-                self.enter(unsafe { &*f }, fp)?;
-                self.store.depth += 1;
-                self.frames.push(*act);
-                let changed = instance != act.instance;
-                *act = Activation { func: f, store_func: callee, instance, pc: 0, fp };
-                if changed {
-                    self.refresh_memory(instance);
+            Instr::TableInit { elem, table, base } => {
+                let (d, s, len) =
+                    (get!(base) as u32 as usize, get!(base + 1) as u32 as usize, get!(base + 2) as u32 as usize);
+                let t = self.table_index(table);
+                let items = &self.store.instances[instance as usize].elements[elem as usize];
+                if s + len > items.len() || d + len > self.store.tables[t].elements.len() {
+                    return Err(TrapCode::TableOutOfBounds);
                 }
-                Ok(())
+                let items: Vec<u64> = items[s..s + len].to_vec();
+                self.store.tables[t].elements[d..d + len].copy_from_slice(&items);
             }
-            FuncEntity::Host { .. } => self.call_host(act, callee, fp),
+            Instr::ElemDrop(e) => self.store.instances[instance as usize].elements[e as usize] = Box::new([]),
+            Instr::MemoryInit { data, memory, base } => {
+                let (d, s, len) =
+                    (get!(base) as u32 as usize, get!(base + 1) as u32 as usize, get!(base + 2) as u32 as usize);
+                let (mem_base, mem_len) = self.memory(memory);
+                let entity = &self.store.instances[instance as usize];
+                let module = &entity.module.module;
+                let range = if entity.data_dropped[data as usize] {
+                    0..0
+                } else {
+                    module.raw.data[data as usize].bytes.clone()
+                };
+                if s + len > range.len() || d + len > mem_len {
+                    return Err(TrapCode::MemoryOutOfBounds);
+                }
+                let bytes = &module.bytes[range.start + s..range.start + s + len];
+                // SAFETY: d + len <= mem_len was checked; the source is the module's own
+                // bytes, which cannot overlap linear memory.
+                unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), mem_base.add(d), len) };
+            }
+            Instr::DataDrop(data) => self.store.instances[instance as usize].data_dropped[data as usize] = true,
+            Instr::MemoryCopy { dst, src, base } => {
+                let (d, s, len) =
+                    (get!(base) as u32 as usize, get!(base + 1) as u32 as usize, get!(base + 2) as u32 as usize);
+                let (src_base, src_len) = self.memory(src);
+                let (dst_base, dst_len) = self.memory(dst);
+                if s + len > src_len || d + len > dst_len {
+                    return Err(TrapCode::MemoryOutOfBounds);
+                }
+                // SAFETY: both ranges were checked against their memory's length; `copy`
+                // allows overlap (the same memory).
+                unsafe { std::ptr::copy(src_base.add(s), dst_base.add(d), len) };
+            }
+            Instr::MemoryFill { memory, base } => {
+                let (d, value, len) =
+                    (get!(base) as u32 as usize, get!(base + 1) as u8, get!(base + 2) as u32 as usize);
+                let (mem_base, mem_len) = self.memory(memory);
+                if d + len > mem_len {
+                    return Err(TrapCode::MemoryOutOfBounds);
+                }
+                // SAFETY: the range was checked against the memory's length.
+                unsafe { std::ptr::write_bytes(mem_base.add(d), value, len) };
+            }
+            Instr::LoadLane { op, memory, lane, base, offset } => {
+                let (mem_base, mem_len) = self.memory(memory as u32);
+                let bytes = simd::lane_bytes(op);
+                // SAFETY: as for `get`.
+                let v = unsafe { get128(regs, base + 1) };
+                let ea = Self::effective(mem_len, get!(base), offset, bytes)?;
+                let raw = Self::read(mem_base, ea, bytes) as u64;
+                // SAFETY: as for `get`.
+                unsafe { set128(regs, base, simd::set_lane_bits(v, lane, bytes, raw)) };
+            }
+            Instr::StoreLane { op, memory, lane, base, offset } => {
+                let (mem_base, mem_len) = self.memory(memory as u32);
+                let bytes = simd::lane_bytes(op);
+                // SAFETY: as for `get`.
+                let v = unsafe { get128(regs, base + 1) };
+                let ea = Self::effective(mem_len, get!(base), offset, bytes)?;
+                Self::write(mem_base, ea, bytes, simd::get_lane_bits(v, lane, bytes) as u128);
+            }
+            other => unreachable!("{other:?} has a handler of its own"),
         }
+        Ok(())
     }
 
     /// Runs a host function whose arguments are at stack index `fp`; writes its results there.
     #[inline(never)]
-    fn call_host(&mut self, act: &mut Activation, callee: u32, fp: usize) -> Result<(), Unwind> {
-        match &self.store.funcs[callee as usize] {
-            FuncEntity::Wasm { .. } => unreachable!("call handles wasm functions"),
-            FuncEntity::Host { ty, callback } => {
-                let (ty, callback) = (ty.clone(), callback.clone());
-                let mut slot = fp;
-                let mut args = Vec::with_capacity(ty.params().len());
-                for &t in ty.params() {
-                    let mut raw = self.stack[slot] as u128;
-                    if t == ValType::V128 {
-                        raw |= (self.stack[slot + 1] as u128) << 64;
-                    }
-                    slot += slots_of(Some(t)) as usize;
-                    args.push(Val::from_raw(self.store.id, t, raw));
-                }
-                let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_of(t)).collect();
-                // Nested calls from the host start above the caller's whole frame.
-                // SAFETY: see Activation::func.
-                let caller_frame = unsafe { &*act.func }.frame_slots as usize;
-                let saved_top = self.store.stack_top;
-                self.store.stack_top = act.fp + caller_frame;
-                self.store.stack = std::mem::take(self.stack);
-                let caller_instance = Instance { store: self.store.id, index: act.instance };
-                let outcome = if native_stack_exhausted() {
-                    Err(Trap::new(TrapCode::CallStackExhausted))
-                } else {
-                    self.store.depth += 1;
-                    let r = run_host(
-                        &callback,
-                        &mut Caller { store: self.store, instance: Some(caller_instance) },
-                        &args,
-                        &mut results,
-                    );
-                    self.store.depth -= 1;
-                    r
-                };
-                *self.stack = std::mem::take(&mut self.store.stack);
-                self.store.stack_top = saved_top;
-                self.refresh_memory(act.instance);
-                outcome.map_err(Unwind::Host)?;
-                let mut slot = fp;
-                for (r, &t) in results.iter().zip(ty.results()) {
-                    if r.ty() != t || !self.store.val_belongs(r) {
-                        return Err(Unwind::Host(Trap::host("host function returned a value of the wrong type")));
-                    }
-                    let raw = r.to_raw();
-                    self.stack[slot] = raw as u64;
-                    if t == ValType::V128 {
-                        self.stack[slot + 1] = (raw >> 64) as u64;
-                    }
-                    slot += slots_of(Some(t)) as usize;
-                }
-                Ok(())
+    fn call_host(&mut self, callee: u32, fp: usize) -> Result<(), Unwind> {
+        let FuncEntity::Host { ty, callback } = &self.store.funcs[callee as usize] else {
+            unreachable!("call handles wasm functions");
+        };
+        let (ty, callback) = (ty.clone(), callback.clone());
+        let mut slot = fp;
+        let mut args = Vec::with_capacity(ty.params().len());
+        for &t in ty.params() {
+            let mut raw = self.stack[slot] as u128;
+            if t == ValType::V128 {
+                raw |= (self.stack[slot + 1] as u128) << 64;
             }
+            slot += slots_of(Some(t)) as usize;
+            args.push(Val::from_raw(self.store.id, t, raw));
         }
+        let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_of(t)).collect();
+        // Nested calls from the host start above the caller's whole frame.
+        // SAFETY: see Activation::func.
+        let caller_frame = unsafe { &*self.act.func }.frame_slots as usize;
+        let saved_top = self.store.stack_top;
+        self.store.stack_top = self.act.fp + caller_frame;
+        self.store.stack = std::mem::take(self.stack);
+        let caller_instance = Instance { store: self.store.id, index: self.act.instance };
+        let outcome = if native_stack_exhausted() {
+            Err(Trap::new(TrapCode::CallStackExhausted))
+        } else {
+            let depth = self.store.depth;
+            self.store.depth += self.frames.len() as u32 + 1;
+            let r = run_host(
+                &callback,
+                &mut Caller { store: self.store, instance: Some(caller_instance) },
+                &args,
+                &mut results,
+            );
+            self.store.depth = depth;
+            r
+        };
+        *self.stack = std::mem::take(&mut self.store.stack);
+        self.stack_base = self.stack.as_mut_ptr();
+        self.store.stack_top = saved_top;
+        self.refresh_memory();
+        outcome.map_err(Unwind::Host)?;
+        let mut slot = fp;
+        for (r, &t) in results.iter().zip(ty.results()) {
+            if r.ty() != t || !self.store.val_belongs(r) {
+                return Err(Unwind::Host(Trap::host("host function returned a value of the wrong type")));
+            }
+            let raw = r.to_raw();
+            self.stack[slot] = raw as u64;
+            if t == ValType::V128 {
+                self.stack[slot + 1] = (raw >> 64) as u64;
+            }
+            slot += slots_of(Some(t)) as usize;
+        }
+        Ok(())
+    }
+}
+
+/// Why execution unwinds.
+pub(crate) enum Unwind {
+    Trap(TrapCode),
+    Host(Trap),
+}
+
+impl From<TrapCode> for Unwind {
+    fn from(c: TrapCode) -> Unwind {
+        Unwind::Trap(c)
     }
 }

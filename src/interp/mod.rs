@@ -6,5 +6,6 @@
 pub mod code;
 pub mod compile;
 pub mod exec;
+pub mod handlers;
 pub mod num;
 pub mod simd;

@@ -1,0 +1,983 @@
+//! The executor's instruction handlers, one function per kind of instruction, and how control
+//! passes from one to the next (part of the executor: see `exec` for calls, frames and traps).
+//!
+//! Every handler has the same signature: the instruction pointer, the running frame, memory
+//! 0's base and length, and the executor. It does its instruction's work and ends by calling
+//! the next instruction's handler, which `Op` carries beside the instruction, with the same
+//! arguments. In optimized builds (cfg `wasmrt_tail_dispatch`, set by build.rs) those calls are
+//! sibling calls that LLVM compiles to jumps: dispatch is one indirect jump at the end of every
+//! handler, each predicted on its own, and the hot state never leaves registers. Unoptimized
+//! builds do not turn calls into jumps, so there a handler saves that state in the executor
+//! and returns to a loop that calls the next handler.
+//!
+//! For calls to stay jumps, a handler must not hand the address of one of its own locals to a
+//! function it calls: work that needs that lives in `#[inline(never)]` methods of `Executor`
+//! that take `&mut self` and return a small value.
+
+use super::code::{Instr, Op};
+use super::exec::{self, get, get128, set, set128, Executor, Unwind};
+use super::simd;
+use crate::decode::ops::{MemKind, MemOp, SimpleOp};
+use crate::runtime::trap::TrapCode;
+use crate::types::{FuncType, ValType};
+use crate::validate::func::types_slots;
+
+/// Where the next instruction is.
+pub(crate) type Ip = *const Op;
+
+/// An instruction's handler.
+pub(crate) type Handler = for<'e, 's> fn(Ip, *mut u64, *mut u8, usize, &'e mut Executor<'s>) -> Control;
+
+/// How a handler ends when it does not pass control on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Control {
+    /// The dispatch loop calls the next handler (unoptimized builds only).
+    #[cfg_attr(wasmrt_tail_dispatch, allow(dead_code))]
+    Next,
+    /// The outermost activation returned.
+    Done,
+    /// A trap: the executor's `unwind` says which.
+    Unwind,
+}
+
+/// The handler arguments the dispatch loop passes on (unoptimized builds).
+#[cfg(not(wasmrt_tail_dispatch))]
+#[derive(Clone, Copy)]
+pub(crate) struct Resume {
+    ip: Ip,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+}
+
+#[cfg(not(wasmrt_tail_dispatch))]
+impl Default for Resume {
+    fn default() -> Resume {
+        Resume { ip: std::ptr::null(), regs: std::ptr::null_mut(), mem: std::ptr::null_mut(), len: 0 }
+    }
+}
+
+/// Runs code from `ip` with the frame at `regs` until the outermost activation returns or
+/// something traps.
+#[cfg(wasmrt_tail_dispatch)]
+pub(crate) fn execute(ex: &mut Executor<'_>, ip: Ip, regs: *mut u64) -> Control {
+    let (mem, len) = (ex.mem_base, ex.mem_len);
+    // SAFETY: `ip` is the first instruction of the running function.
+    unsafe { ((*ip).handler)(ip, regs, mem, len, ex) }
+}
+
+#[cfg(not(wasmrt_tail_dispatch))]
+pub(crate) fn execute(ex: &mut Executor<'_>, ip: Ip, regs: *mut u64) -> Control {
+    ex.resume = Resume { ip, regs, mem: ex.mem_base, len: ex.mem_len };
+    loop {
+        let Resume { ip, regs, mem, len } = ex.resume;
+        // SAFETY: handlers leave the next instruction of the running function in `resume`.
+        match unsafe { ((*ip).handler)(ip, regs, mem, len, ex) } {
+            Control::Next => {}
+            done => return done,
+        }
+    }
+}
+
+/// Passes control to the instruction at `ip`.
+#[cfg(wasmrt_tail_dispatch)]
+macro_rules! next {
+    ($ip:expr, $regs:expr, $mem:expr, $len:expr, $ex:expr) => {{
+        let ip: Ip = $ip;
+        return ((*ip).handler)(ip, $regs, $mem, $len, $ex);
+    }};
+}
+
+#[cfg(not(wasmrt_tail_dispatch))]
+macro_rules! next {
+    ($ip:expr, $regs:expr, $mem:expr, $len:expr, $ex:expr) => {{
+        $ex.resume = Resume { ip: $ip, regs: $regs, mem: $mem, len: $len };
+        return Control::Next;
+    }};
+}
+
+/// Defines handlers: `fn name(ip, regs, mem, len, ex) Pattern => { body }`, the pattern
+/// binding the instruction's fields.
+///
+/// SAFETY of the bodies (they run in an `unsafe` block): `handler_for` attaches each handler
+/// only to instructions its pattern matches; every slot an instruction names is below its
+/// function's `frame_slots` (the compiler derives them from validated stack heights) and
+/// `Executor::enter` checked that the frame fits the stack, which is not reallocated while
+/// code runs; branch targets and the end of each instruction are instructions of the same
+/// function, which ends with a `Return`; `mem` and `len` describe the running instance's memory
+/// 0, whose bytes stay mapped while the store lives.
+macro_rules! handlers {
+    ($(fn $name:ident($ip:ident, $regs:ident, $mem:ident, $len:ident, $ex:ident) $pat:pat => $body:block)*) => {$(
+        #[allow(unused_variables, unused_unsafe, irrefutable_let_patterns, clippy::unnecessary_cast)]
+        fn $name($ip: Ip, $regs: *mut u64, $mem: *mut u8, $len: usize, $ex: &mut Executor<'_>) -> Control {
+            unsafe {
+                let $pat = (*$ip).instr else { std::hint::unreachable_unchecked() };
+                $body
+            }
+        }
+    )*};
+}
+
+/// Ends a handler with a trap at `ip`.
+#[cold]
+#[inline(never)]
+fn trap(ex: &mut Executor<'_>, ip: Ip, code: TrapCode) -> Control {
+    ex.act.ip = ip.wrapping_add(1);
+    ex.unwind = Some(Unwind::Trap(code));
+    Control::Unwind
+}
+
+/// Ends a handler with the unwind a slow path already recorded in the executor.
+#[cold]
+#[inline(never)]
+fn unwound(ex: &mut Executor<'_>, ip: Ip) -> Control {
+    ex.act.ip = ip.wrapping_add(1);
+    Control::Unwind
+}
+
+/// Evaluates to the value of a `Result<_, TrapCode>`, or ends the handler with its trap.
+macro_rules! check {
+    ($ex:expr, $ip:expr, $e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(code) => return trap($ex, $ip, code),
+        }
+    };
+}
+
+/// An i32 operator with register operands, and its form with an immediate right operand.
+macro_rules! i32_ops {
+    ($($rr:ident $ri:ident = $V:ident $VI:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
+        handlers! {
+            fn $rr(ip, regs, mem, len, ex) Instr::$V { dst, a, b } => {
+                let ($a, $b) = (get(regs, a) as u32, get(regs, b) as u32);
+                set(regs, dst, ($e) as u32 as u64);
+                next!(ip.add(1), regs, mem, len, ex)
+            }
+            fn $ri(ip, regs, mem, len, ex) Instr::$VI { dst, a, imm } => {
+                let ($a, $b) = (get(regs, a) as u32, imm);
+                set(regs, dst, ($e) as u32 as u64);
+                next!(ip.add(1), regs, mem, len, ex)
+            }
+        }
+    )*};
+}
+
+/// An i64 operator, and its form with an immediate (an i32 sign-extended) right operand.
+macro_rules! i64_ops {
+    ($($rr:ident $ri:ident = $V:ident $VI:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
+        handlers! {
+            fn $rr(ip, regs, mem, len, ex) Instr::$V { dst, a, b } => {
+                let ($a, $b) = (get(regs, a), get(regs, b));
+                set(regs, dst, ($e) as u64);
+                next!(ip.add(1), regs, mem, len, ex)
+            }
+            fn $ri(ip, regs, mem, len, ex) Instr::$VI { dst, a, imm } => {
+                let ($a, $b) = (get(regs, a), imm as i32 as i64 as u64);
+                set(regs, dst, ($e) as u64);
+                next!(ip.add(1), regs, mem, len, ex)
+            }
+        }
+    )*};
+}
+
+/// An i32 comparison fused with a branch, taken when it holds.
+macro_rules! br_i32 {
+    ($($rr:ident $ri:ident = $V:ident $VI:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
+        handlers! {
+            fn $rr(ip, regs, mem, len, ex) Instr::$V { a, b, pc } => {
+                let ($a, $b) = (get(regs, a) as u32, get(regs, b) as u32);
+                next!(if $e { ip.offset(pc as i32 as isize) } else { ip.add(1) }, regs, mem, len, ex)
+            }
+            fn $ri(ip, regs, mem, len, ex) Instr::$VI { a, imm, pc } => {
+                let ($a, $b) = (get(regs, a) as u32, imm);
+                next!(if $e { ip.offset(pc as i32 as isize) } else { ip.add(1) }, regs, mem, len, ex)
+            }
+        }
+    )*};
+}
+
+/// A load from memory 0 of a `$t`, widened by `$conv`; a store of the low bytes of a slot.
+macro_rules! loads {
+    ($($name:ident = $V:ident $t:ty => $($conv:ty)as+;)*) => {$(
+        handlers! {
+            fn $name(ip, regs, mem, len, ex) Instr::$V { dst, addr, offset } => {
+                let ea = check!(ex, ip, Executor::effective(len, get(regs, addr), offset, std::mem::size_of::<$t>()));
+                let v = <$t>::from_le(std::ptr::read_unaligned(mem.add(ea) as *const $t));
+                set(regs, dst, v $(as $conv)+ as u64);
+                next!(ip.add(1), regs, mem, len, ex)
+            }
+        }
+    )*};
+}
+
+macro_rules! stores {
+    ($($name:ident = $V:ident $t:ty;)*) => {$(
+        handlers! {
+            fn $name(ip, regs, mem, len, ex) Instr::$V { addr, value, offset } => {
+                let ea = check!(ex, ip, Executor::effective(len, get(regs, addr), offset, std::mem::size_of::<$t>()));
+                std::ptr::write_unaligned(mem.add(ea) as *mut $t, (get(regs, value) as $t).to_le());
+                next!(ip.add(1), regs, mem, len, ex)
+            }
+        }
+    )*};
+}
+
+i32_ops! {
+    i32_add i32_add_imm = I32Add I32AddImm |a, b| a.wrapping_add(b);
+    i32_sub i32_sub_imm = I32Sub I32SubImm |a, b| a.wrapping_sub(b);
+    i32_mul i32_mul_imm = I32Mul I32MulImm |a, b| a.wrapping_mul(b);
+    i32_and i32_and_imm = I32And I32AndImm |a, b| a & b;
+    i32_or i32_or_imm = I32Or I32OrImm |a, b| a | b;
+    i32_xor i32_xor_imm = I32Xor I32XorImm |a, b| a ^ b;
+    i32_shl i32_shl_imm = I32Shl I32ShlImm |a, b| a.wrapping_shl(b);
+    i32_shr_s i32_shr_s_imm = I32ShrS I32ShrSImm |a, b| (a as i32).wrapping_shr(b);
+    i32_shr_u i32_shr_u_imm = I32ShrU I32ShrUImm |a, b| a.wrapping_shr(b);
+    i32_eq i32_eq_imm = I32Eq I32EqImm |a, b| a == b;
+    i32_ne i32_ne_imm = I32Ne I32NeImm |a, b| a != b;
+    i32_lt_s i32_lt_s_imm = I32LtS I32LtSImm |a, b| (a as i32) < (b as i32);
+    i32_lt_u i32_lt_u_imm = I32LtU I32LtUImm |a, b| a < b;
+    i32_gt_s i32_gt_s_imm = I32GtS I32GtSImm |a, b| (a as i32) > (b as i32);
+    i32_gt_u i32_gt_u_imm = I32GtU I32GtUImm |a, b| a > b;
+    i32_le_s i32_le_s_imm = I32LeS I32LeSImm |a, b| (a as i32) <= (b as i32);
+    i32_le_u i32_le_u_imm = I32LeU I32LeUImm |a, b| a <= b;
+    i32_ge_s i32_ge_s_imm = I32GeS I32GeSImm |a, b| (a as i32) >= (b as i32);
+    i32_ge_u i32_ge_u_imm = I32GeU I32GeUImm |a, b| a >= b;
+}
+
+i64_ops! {
+    i64_add i64_add_imm = I64Add I64AddImm |a, b| a.wrapping_add(b);
+    i64_sub i64_sub_imm = I64Sub I64SubImm |a, b| a.wrapping_sub(b);
+    i64_mul i64_mul_imm = I64Mul I64MulImm |a, b| a.wrapping_mul(b);
+    i64_and i64_and_imm = I64And I64AndImm |a, b| a & b;
+    i64_or i64_or_imm = I64Or I64OrImm |a, b| a | b;
+    i64_xor i64_xor_imm = I64Xor I64XorImm |a, b| a ^ b;
+    i64_shl i64_shl_imm = I64Shl I64ShlImm |a, b| a.wrapping_shl(b as u32);
+    i64_shr_s i64_shr_s_imm = I64ShrS I64ShrSImm |a, b| (a as i64).wrapping_shr(b as u32);
+    i64_shr_u i64_shr_u_imm = I64ShrU I64ShrUImm |a, b| a.wrapping_shr(b as u32);
+    i64_eq i64_eq_imm = I64Eq I64EqImm |a, b| a == b;
+    i64_ne i64_ne_imm = I64Ne I64NeImm |a, b| a != b;
+    i64_lt_s i64_lt_s_imm = I64LtS I64LtSImm |a, b| (a as i64) < (b as i64);
+    i64_lt_u i64_lt_u_imm = I64LtU I64LtUImm |a, b| a < b;
+    i64_gt_s i64_gt_s_imm = I64GtS I64GtSImm |a, b| (a as i64) > (b as i64);
+    i64_gt_u i64_gt_u_imm = I64GtU I64GtUImm |a, b| a > b;
+    i64_le_s i64_le_s_imm = I64LeS I64LeSImm |a, b| (a as i64) <= (b as i64);
+    i64_le_u i64_le_u_imm = I64LeU I64LeUImm |a, b| a <= b;
+    i64_ge_s i64_ge_s_imm = I64GeS I64GeSImm |a, b| (a as i64) >= (b as i64);
+    i64_ge_u i64_ge_u_imm = I64GeU I64GeUImm |a, b| a >= b;
+}
+
+br_i32! {
+    br_i32_eq br_i32_eq_imm = BrIfI32Eq BrIfI32EqImm |a, b| a == b;
+    br_i32_ne br_i32_ne_imm = BrIfI32Ne BrIfI32NeImm |a, b| a != b;
+    br_i32_lt_s br_i32_lt_s_imm = BrIfI32LtS BrIfI32LtSImm |a, b| (a as i32) < (b as i32);
+    br_i32_lt_u br_i32_lt_u_imm = BrIfI32LtU BrIfI32LtUImm |a, b| a < b;
+    br_i32_gt_s br_i32_gt_s_imm = BrIfI32GtS BrIfI32GtSImm |a, b| (a as i32) > (b as i32);
+    br_i32_gt_u br_i32_gt_u_imm = BrIfI32GtU BrIfI32GtUImm |a, b| a > b;
+    br_i32_le_s br_i32_le_s_imm = BrIfI32LeS BrIfI32LeSImm |a, b| (a as i32) <= (b as i32);
+    br_i32_le_u br_i32_le_u_imm = BrIfI32LeU BrIfI32LeUImm |a, b| a <= b;
+    br_i32_ge_s br_i32_ge_s_imm = BrIfI32GeS BrIfI32GeSImm |a, b| (a as i32) >= (b as i32);
+    br_i32_ge_u br_i32_ge_u_imm = BrIfI32GeU BrIfI32GeUImm |a, b| a >= b;
+}
+
+loads! {
+    i32_load = I32Load u32 => u32;
+    i64_load = I64Load u64 => u64;
+    i32_load8_s = I32Load8S i8 => i32 as u32;
+    i32_load8_u = I32Load8U u8 => u32;
+    i32_load16_s = I32Load16S i16 => i32 as u32;
+    i32_load16_u = I32Load16U u16 => u32;
+}
+
+stores! {
+    i32_store = I32Store u32;
+    i64_store = I64Store u64;
+    i32_store8 = I32Store8 u8;
+    i32_store16 = I32Store16 u16;
+}
+
+/// Scalar operators in `SimpleOp::ALL` come first; the SIMD ones after them are lowered to
+/// `Simd*` instructions.
+const SCALAR_OPS: usize = 136;
+const _: () = assert!(matches!(SimpleOp::ALL[SCALAR_OPS - 1], SimpleOp::I64TruncSatF64U));
+const _: () = assert!(matches!(SimpleOp::ALL[SCALAR_OPS], SimpleOp::I8x16Swizzle));
+
+/// `Instr::Simple` for operator `SimpleOp::ALL[K]`: one handler per operator, so that there
+/// is no second dispatch on the operator.
+#[allow(unused_unsafe)]
+fn simple<const K: usize>(ip: Ip, regs: *mut u64, mem: *mut u8, len: usize, ex: &mut Executor<'_>) -> Control {
+    let op = const { SimpleOp::ALL[K] };
+    // SAFETY: as for `handlers!`.
+    unsafe {
+        let Instr::Simple { dst, a, b, .. } = (*ip).instr else { std::hint::unreachable_unchecked() };
+        set(regs, dst, check!(ex, ip, exec::simple(op, get(regs, a), get(regs, b))));
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+}
+
+/// `Instr::Load` and `Instr::Store` (memory 0) for operator `MemOp::ALL[K]`.
+#[allow(unused_unsafe)]
+fn memory<const K: usize>(ip: Ip, regs: *mut u64, mem: *mut u8, len: usize, ex: &mut Executor<'_>) -> Control {
+    let op = const { MemOp::ALL[K] };
+    let size = exec::access_size(op);
+    // SAFETY: as for `handlers!`.
+    unsafe {
+        match (*ip).instr {
+            Instr::Load { dst, addr, offset, .. } => {
+                let ea = check!(ex, ip, Executor::effective(len, get(regs, addr), offset, size));
+                let raw = Executor::read(mem, ea, size);
+                match op {
+                    MemOp::V128Load => set128(regs, dst, raw),
+                    _ if matches!(op.kind(), MemKind::Load(ValType::V128)) => {
+                        set128(regs, dst, simd::load(op, raw as u64))
+                    }
+                    _ => set(regs, dst, exec::extend_loaded(op, raw as u64)),
+                }
+            }
+            Instr::Store { addr, value, offset, .. } => {
+                let v = if op == MemOp::V128Store { get128(regs, value) } else { get(regs, value) as u128 };
+                let ea = check!(ex, ip, Executor::effective(len, get(regs, addr), offset, size));
+                Executor::write(mem, ea, size, v);
+            }
+            _ => std::hint::unreachable_unchecked(),
+        }
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+}
+
+static SIMPLE: [Handler; SCALAR_OPS] = [
+    simple::<0>,
+    simple::<1>,
+    simple::<2>,
+    simple::<3>,
+    simple::<4>,
+    simple::<5>,
+    simple::<6>,
+    simple::<7>,
+    simple::<8>,
+    simple::<9>,
+    simple::<10>,
+    simple::<11>,
+    simple::<12>,
+    simple::<13>,
+    simple::<14>,
+    simple::<15>,
+    simple::<16>,
+    simple::<17>,
+    simple::<18>,
+    simple::<19>,
+    simple::<20>,
+    simple::<21>,
+    simple::<22>,
+    simple::<23>,
+    simple::<24>,
+    simple::<25>,
+    simple::<26>,
+    simple::<27>,
+    simple::<28>,
+    simple::<29>,
+    simple::<30>,
+    simple::<31>,
+    simple::<32>,
+    simple::<33>,
+    simple::<34>,
+    simple::<35>,
+    simple::<36>,
+    simple::<37>,
+    simple::<38>,
+    simple::<39>,
+    simple::<40>,
+    simple::<41>,
+    simple::<42>,
+    simple::<43>,
+    simple::<44>,
+    simple::<45>,
+    simple::<46>,
+    simple::<47>,
+    simple::<48>,
+    simple::<49>,
+    simple::<50>,
+    simple::<51>,
+    simple::<52>,
+    simple::<53>,
+    simple::<54>,
+    simple::<55>,
+    simple::<56>,
+    simple::<57>,
+    simple::<58>,
+    simple::<59>,
+    simple::<60>,
+    simple::<61>,
+    simple::<62>,
+    simple::<63>,
+    simple::<64>,
+    simple::<65>,
+    simple::<66>,
+    simple::<67>,
+    simple::<68>,
+    simple::<69>,
+    simple::<70>,
+    simple::<71>,
+    simple::<72>,
+    simple::<73>,
+    simple::<74>,
+    simple::<75>,
+    simple::<76>,
+    simple::<77>,
+    simple::<78>,
+    simple::<79>,
+    simple::<80>,
+    simple::<81>,
+    simple::<82>,
+    simple::<83>,
+    simple::<84>,
+    simple::<85>,
+    simple::<86>,
+    simple::<87>,
+    simple::<88>,
+    simple::<89>,
+    simple::<90>,
+    simple::<91>,
+    simple::<92>,
+    simple::<93>,
+    simple::<94>,
+    simple::<95>,
+    simple::<96>,
+    simple::<97>,
+    simple::<98>,
+    simple::<99>,
+    simple::<100>,
+    simple::<101>,
+    simple::<102>,
+    simple::<103>,
+    simple::<104>,
+    simple::<105>,
+    simple::<106>,
+    simple::<107>,
+    simple::<108>,
+    simple::<109>,
+    simple::<110>,
+    simple::<111>,
+    simple::<112>,
+    simple::<113>,
+    simple::<114>,
+    simple::<115>,
+    simple::<116>,
+    simple::<117>,
+    simple::<118>,
+    simple::<119>,
+    simple::<120>,
+    simple::<121>,
+    simple::<122>,
+    simple::<123>,
+    simple::<124>,
+    simple::<125>,
+    simple::<126>,
+    simple::<127>,
+    simple::<128>,
+    simple::<129>,
+    simple::<130>,
+    simple::<131>,
+    simple::<132>,
+    simple::<133>,
+    simple::<134>,
+    simple::<135>,
+];
+
+static MEMORY: [Handler; MemOp::ALL.len()] = [
+    memory::<0>,
+    memory::<1>,
+    memory::<2>,
+    memory::<3>,
+    memory::<4>,
+    memory::<5>,
+    memory::<6>,
+    memory::<7>,
+    memory::<8>,
+    memory::<9>,
+    memory::<10>,
+    memory::<11>,
+    memory::<12>,
+    memory::<13>,
+    memory::<14>,
+    memory::<15>,
+    memory::<16>,
+    memory::<17>,
+    memory::<18>,
+    memory::<19>,
+    memory::<20>,
+    memory::<21>,
+    memory::<22>,
+    memory::<23>,
+    memory::<24>,
+    memory::<25>,
+    memory::<26>,
+    memory::<27>,
+    memory::<28>,
+    memory::<29>,
+    memory::<30>,
+    memory::<31>,
+    memory::<32>,
+    memory::<33>,
+    memory::<34>,
+    memory::<35>,
+    memory::<36>,
+    memory::<37>,
+    memory::<38>,
+    memory::<39>,
+    memory::<40>,
+    memory::<41>,
+    memory::<42>,
+    memory::<43>,
+    memory::<44>,
+];
+
+/// The handler of an instruction.
+pub(crate) fn handler_for(instr: &Instr) -> Handler {
+    match *instr {
+        Instr::Unreachable => unreachable,
+        Instr::LoopHeader => loop_header,
+        Instr::Copy { .. } => copy,
+        Instr::Copy2 { .. } => copy2,
+        Instr::Const32 { .. } => const32,
+        Instr::Const64 { .. } => const64,
+        Instr::Const128 { .. } => const128,
+        Instr::Simple { op, .. } => match SIMPLE.get(op as usize) {
+            Some(&h) => h,
+            None => unreachable!("SIMD operators are lowered to Simd* instructions"),
+        },
+        Instr::I32Add { .. } => i32_add,
+        Instr::I32AddImm { .. } => i32_add_imm,
+        Instr::I32Sub { .. } => i32_sub,
+        Instr::I32SubImm { .. } => i32_sub_imm,
+        Instr::I32Mul { .. } => i32_mul,
+        Instr::I32MulImm { .. } => i32_mul_imm,
+        Instr::I32And { .. } => i32_and,
+        Instr::I32AndImm { .. } => i32_and_imm,
+        Instr::I32Or { .. } => i32_or,
+        Instr::I32OrImm { .. } => i32_or_imm,
+        Instr::I32Xor { .. } => i32_xor,
+        Instr::I32XorImm { .. } => i32_xor_imm,
+        Instr::I32Shl { .. } => i32_shl,
+        Instr::I32ShlImm { .. } => i32_shl_imm,
+        Instr::I32ShrS { .. } => i32_shr_s,
+        Instr::I32ShrSImm { .. } => i32_shr_s_imm,
+        Instr::I32ShrU { .. } => i32_shr_u,
+        Instr::I32ShrUImm { .. } => i32_shr_u_imm,
+        Instr::I32Eq { .. } => i32_eq,
+        Instr::I32EqImm { .. } => i32_eq_imm,
+        Instr::I32Ne { .. } => i32_ne,
+        Instr::I32NeImm { .. } => i32_ne_imm,
+        Instr::I32LtS { .. } => i32_lt_s,
+        Instr::I32LtSImm { .. } => i32_lt_s_imm,
+        Instr::I32LtU { .. } => i32_lt_u,
+        Instr::I32LtUImm { .. } => i32_lt_u_imm,
+        Instr::I32GtS { .. } => i32_gt_s,
+        Instr::I32GtSImm { .. } => i32_gt_s_imm,
+        Instr::I32GtU { .. } => i32_gt_u,
+        Instr::I32GtUImm { .. } => i32_gt_u_imm,
+        Instr::I32LeS { .. } => i32_le_s,
+        Instr::I32LeSImm { .. } => i32_le_s_imm,
+        Instr::I32LeU { .. } => i32_le_u,
+        Instr::I32LeUImm { .. } => i32_le_u_imm,
+        Instr::I32GeS { .. } => i32_ge_s,
+        Instr::I32GeSImm { .. } => i32_ge_s_imm,
+        Instr::I32GeU { .. } => i32_ge_u,
+        Instr::I32GeUImm { .. } => i32_ge_u_imm,
+        Instr::I64Add { .. } => i64_add,
+        Instr::I64AddImm { .. } => i64_add_imm,
+        Instr::I64Sub { .. } => i64_sub,
+        Instr::I64SubImm { .. } => i64_sub_imm,
+        Instr::I64Mul { .. } => i64_mul,
+        Instr::I64MulImm { .. } => i64_mul_imm,
+        Instr::I64And { .. } => i64_and,
+        Instr::I64AndImm { .. } => i64_and_imm,
+        Instr::I64Or { .. } => i64_or,
+        Instr::I64OrImm { .. } => i64_or_imm,
+        Instr::I64Xor { .. } => i64_xor,
+        Instr::I64XorImm { .. } => i64_xor_imm,
+        Instr::I64Shl { .. } => i64_shl,
+        Instr::I64ShlImm { .. } => i64_shl_imm,
+        Instr::I64ShrS { .. } => i64_shr_s,
+        Instr::I64ShrSImm { .. } => i64_shr_s_imm,
+        Instr::I64ShrU { .. } => i64_shr_u,
+        Instr::I64ShrUImm { .. } => i64_shr_u_imm,
+        Instr::I64Eq { .. } => i64_eq,
+        Instr::I64EqImm { .. } => i64_eq_imm,
+        Instr::I64Ne { .. } => i64_ne,
+        Instr::I64NeImm { .. } => i64_ne_imm,
+        Instr::I64LtS { .. } => i64_lt_s,
+        Instr::I64LtSImm { .. } => i64_lt_s_imm,
+        Instr::I64LtU { .. } => i64_lt_u,
+        Instr::I64LtUImm { .. } => i64_lt_u_imm,
+        Instr::I64GtS { .. } => i64_gt_s,
+        Instr::I64GtSImm { .. } => i64_gt_s_imm,
+        Instr::I64GtU { .. } => i64_gt_u,
+        Instr::I64GtUImm { .. } => i64_gt_u_imm,
+        Instr::I64LeS { .. } => i64_le_s,
+        Instr::I64LeSImm { .. } => i64_le_s_imm,
+        Instr::I64LeU { .. } => i64_le_u,
+        Instr::I64LeUImm { .. } => i64_le_u_imm,
+        Instr::I64GeS { .. } => i64_ge_s,
+        Instr::I64GeSImm { .. } => i64_ge_s_imm,
+        Instr::I64GeU { .. } => i64_ge_u,
+        Instr::I64GeUImm { .. } => i64_ge_u_imm,
+        Instr::I32Load { .. } => i32_load,
+        Instr::I64Load { .. } => i64_load,
+        Instr::I32Load8S { .. } => i32_load8_s,
+        Instr::I32Load8U { .. } => i32_load8_u,
+        Instr::I32Load16S { .. } => i32_load16_s,
+        Instr::I32Load16U { .. } => i32_load16_u,
+        Instr::I32Store { .. } => i32_store,
+        Instr::I64Store { .. } => i64_store,
+        Instr::I32Store8 { .. } => i32_store8,
+        Instr::I32Store16 { .. } => i32_store16,
+        Instr::BrIfI32Eq { .. } => br_i32_eq,
+        Instr::BrIfI32EqImm { .. } => br_i32_eq_imm,
+        Instr::BrIfI32Ne { .. } => br_i32_ne,
+        Instr::BrIfI32NeImm { .. } => br_i32_ne_imm,
+        Instr::BrIfI32LtS { .. } => br_i32_lt_s,
+        Instr::BrIfI32LtSImm { .. } => br_i32_lt_s_imm,
+        Instr::BrIfI32LtU { .. } => br_i32_lt_u,
+        Instr::BrIfI32LtUImm { .. } => br_i32_lt_u_imm,
+        Instr::BrIfI32GtS { .. } => br_i32_gt_s,
+        Instr::BrIfI32GtSImm { .. } => br_i32_gt_s_imm,
+        Instr::BrIfI32GtU { .. } => br_i32_gt_u,
+        Instr::BrIfI32GtUImm { .. } => br_i32_gt_u_imm,
+        Instr::BrIfI32LeS { .. } => br_i32_le_s,
+        Instr::BrIfI32LeSImm { .. } => br_i32_le_s_imm,
+        Instr::BrIfI32LeU { .. } => br_i32_le_u,
+        Instr::BrIfI32LeUImm { .. } => br_i32_le_u_imm,
+        Instr::BrIfI32GeS { .. } => br_i32_ge_s,
+        Instr::BrIfI32GeSImm { .. } => br_i32_ge_s_imm,
+        Instr::BrIfI32GeU { .. } => br_i32_ge_u,
+        Instr::BrIfI32GeUImm { .. } => br_i32_ge_u_imm,
+        Instr::Br { .. } => br,
+        Instr::BrCopy { .. } => br_copy,
+        Instr::BrIf { .. } => br_if,
+        Instr::BrIfCopy { .. } => br_if_copy,
+        Instr::BrUnless { .. } => br_unless,
+        Instr::BrTable { .. } => br_table,
+        Instr::Return { .. } => return_,
+        Instr::Call { .. } => call,
+        Instr::CallInternal { .. } => call_internal,
+        Instr::CallIndirect { .. } => call_indirect,
+        Instr::GlobalGet { .. } => global_get,
+        Instr::GlobalSet { .. } => global_set,
+        Instr::GlobalGet2 { .. } => global_get2,
+        Instr::GlobalSet2 { .. } => global_set2,
+        Instr::Load { op, .. } | Instr::Store { op, .. } => MEMORY[op as usize],
+        Instr::LoadN { .. } => load_n,
+        Instr::StoreN { .. } => store_n,
+        Instr::RefFunc { .. } => ref_func,
+        Instr::Select { .. } => select,
+        Instr::Select2 { .. } => select2,
+        Instr::TableGet { .. }
+        | Instr::TableSet { .. }
+        | Instr::TableSize { .. }
+        | Instr::TableGrow { .. }
+        | Instr::TableFill { .. }
+        | Instr::TableCopy { .. }
+        | Instr::TableInit { .. }
+        | Instr::ElemDrop(_)
+        | Instr::MemoryInit { .. }
+        | Instr::DataDrop(_)
+        | Instr::MemoryCopy { .. }
+        | Instr::MemoryFill { .. }
+        | Instr::LoadLane { .. }
+        | Instr::StoreLane { .. } => bulk,
+        Instr::MemorySize { .. } => memory_size,
+        Instr::MemoryGrow { .. } => memory_grow,
+        Instr::SimdUnary { .. } => simd_unary,
+        Instr::SimdBinary { .. } => simd_binary,
+        Instr::SimdTernary { .. } => simd_ternary,
+        Instr::SimdShift { .. } => simd_shift,
+        Instr::SimdTest { .. } => simd_test,
+        Instr::SimdSplat32 { .. } => simd_splat32,
+        Instr::SimdSplat64 { .. } => simd_splat64,
+        Instr::Shuffle { .. } => shuffle,
+        Instr::ExtractLane { .. } => extract_lane,
+        Instr::ReplaceLane { .. } => replace_lane,
+    }
+}
+
+handlers! {
+    fn unreachable(ip, regs, mem, len, ex) Instr::Unreachable => {
+        trap(ex, ip, TrapCode::Unreachable)
+    }
+
+    fn loop_header(ip, regs, mem, len, ex) Instr::LoopHeader => {
+        check!(ex, ip, ex.check_interrupt_and_fuel());
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn copy(ip, regs, mem, len, ex) Instr::Copy { dst, src } => {
+        set(regs, dst, get(regs, src));
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn copy2(ip, regs, mem, len, ex) Instr::Copy2 { dst, src } => {
+        set128(regs, dst, get128(regs, src));
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn const32(ip, regs, mem, len, ex) Instr::Const32 { dst, value } => {
+        set(regs, dst, value as u64);
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn const64(ip, regs, mem, len, ex) Instr::Const64 { dst, index } => {
+        set(regs, dst, (*ex.act.func).consts[index as usize] as u64);
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn const128(ip, regs, mem, len, ex) Instr::Const128 { dst, index } => {
+        set128(regs, dst, (*ex.act.func).consts[index as usize]);
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn br(ip, regs, mem, len, ex) Instr::Br { pc } => {
+        next!(ip.offset(pc as i32 as isize), regs, mem, len, ex)
+    }
+
+    fn br_if(ip, regs, mem, len, ex) Instr::BrIf { cond, pc } => {
+        next!(if get(regs, cond) as u32 != 0 { ip.offset(pc as i32 as isize) } else { ip.add(1) }, regs, mem, len, ex)
+    }
+
+    fn br_unless(ip, regs, mem, len, ex) Instr::BrUnless { cond, pc } => {
+        next!(if get(regs, cond) as u32 == 0 { ip.offset(pc as i32 as isize) } else { ip.add(1) }, regs, mem, len, ex)
+    }
+
+    fn br_copy(ip, regs, mem, len, ex) Instr::BrCopy { index } => {
+        next!(copy_branch(ex, ip, regs, index), regs, mem, len, ex)
+    }
+
+    fn br_if_copy(ip, regs, mem, len, ex) Instr::BrIfCopy { cond, index } => {
+        let next = if get(regs, cond) as u32 != 0 { copy_branch(ex, ip, regs, index) } else { ip.add(1) };
+        next!(next, regs, mem, len, ex)
+    }
+
+    fn br_table(ip, regs, mem, len, ex) Instr::BrTable { index, start, len: count } => {
+        let i = (get(regs, index) as u32).min(count - 1);
+        next!(copy_branch(ex, ip, regs, start + i), regs, mem, len, ex)
+    }
+
+    fn return_(ip, regs, mem, len, ex) Instr::Return { src } => {
+        let n = (*ex.act.func).result_slots as usize;
+        if src != 0 {
+            for k in 0..n {
+                *regs.add(k) = *regs.add(src as usize + k);
+            }
+        }
+        match ex.pop_frame() {
+            None => Control::Done,
+            Some(caller) => next!(caller.ip, ex.stack_base.add(caller.fp), ex.mem_base, ex.mem_len, ex),
+        }
+    }
+
+    fn call_internal(ip, regs, mem, len, ex) Instr::CallInternal { func, base } => {
+        let f = &*ex.funcs.add(func as usize);
+        check!(ex, ip, ex.push_frame(f, ex.act.instance, base, ip.add(1)));
+        next!(f.code.as_ptr(), regs.add(base as usize), mem, len, ex)
+    }
+
+    fn call(ip, regs, mem, len, ex) Instr::Call { func, base } => {
+        let callee = ex.store.instances[ex.act.instance as usize].funcs[func as usize];
+        call_store_func(ex, ip, callee, base)
+    }
+
+    fn call_indirect(ip, regs, mem, len, ex) Instr::CallIndirect { type_index, table, base } => {
+        let instance = &ex.store.instances[ex.act.instance as usize];
+        let expected: &FuncType = &instance.module.module.raw.types[type_index as usize];
+        let index = get(regs, base + types_slots(expected.params())) as u32;
+        let table = &ex.store.tables[instance.tables[table as usize] as usize];
+        let Some(&raw) = table.elements.get(index as usize) else {
+            return trap(ex, ip, TrapCode::UndefinedElement);
+        };
+        if raw == 0 {
+            return trap(ex, ip, TrapCode::UninitializedElement);
+        }
+        let callee = (raw - 1) as u32;
+        if ex.store.funcs[callee as usize].ty() != expected {
+            return trap(ex, ip, TrapCode::IndirectCallTypeMismatch);
+        }
+        call_store_func(ex, ip, callee, base)
+    }
+
+    fn global_get(ip, regs, mem, len, ex) Instr::GlobalGet { dst, global } => {
+        let g = ex.store.instances[ex.act.instance as usize].globals[global as usize];
+        set(regs, dst, ex.store.globals[g as usize].value as u64);
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn global_set(ip, regs, mem, len, ex) Instr::GlobalSet { src, global } => {
+        let g = ex.store.instances[ex.act.instance as usize].globals[global as usize];
+        ex.store.globals[g as usize].value = get(regs, src) as u128;
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn global_get2(ip, regs, mem, len, ex) Instr::GlobalGet2 { dst, global } => {
+        let g = ex.store.instances[ex.act.instance as usize].globals[global as usize];
+        set128(regs, dst, ex.store.globals[g as usize].value);
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn global_set2(ip, regs, mem, len, ex) Instr::GlobalSet2 { src, global } => {
+        let g = ex.store.instances[ex.act.instance as usize].globals[global as usize];
+        ex.store.globals[g as usize].value = get128(regs, src);
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn load_n(ip, regs, mem, len, ex) Instr::LoadN { op, memory, dst, addr, offset } => {
+        let (base, size) = (ex.memory(memory as u32), exec::access_size(op));
+        let ea = check!(ex, ip, Executor::effective(base.1, get(regs, addr), offset, size));
+        let raw = Executor::read(base.0, ea, size);
+        match op.kind() {
+            MemKind::Load(ValType::V128) if op == MemOp::V128Load => set128(regs, dst, raw),
+            MemKind::Load(ValType::V128) => set128(regs, dst, simd::load(op, raw as u64)),
+            _ => set(regs, dst, exec::extend_loaded(op, raw as u64)),
+        }
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn store_n(ip, regs, mem, len, ex) Instr::StoreN { op, memory, addr, value, offset } => {
+        let (base, size) = (ex.memory(memory as u32), exec::access_size(op));
+        let v = if op == MemOp::V128Store { get128(regs, value) } else { get(regs, value) as u128 };
+        let ea = check!(ex, ip, Executor::effective(base.1, get(regs, addr), offset, size));
+        Executor::write(base.0, ea, size, v);
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn ref_func(ip, regs, mem, len, ex) Instr::RefFunc { dst, func } => {
+        let func = ex.store.instances[ex.act.instance as usize].funcs[func as usize];
+        set(regs, dst, func as u64 + 1);
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn select(ip, regs, mem, len, ex) Instr::Select { base } => {
+        if get(regs, base + 2) as u32 == 0 {
+            set(regs, base, get(regs, base + 1));
+        }
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn select2(ip, regs, mem, len, ex) Instr::Select2 { base } => {
+        if get(regs, base + 4) as u32 == 0 {
+            set128(regs, base, get128(regs, base + 2));
+        }
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn bulk(ip, regs, mem, len, ex) _ => {
+        if ex.bulk(ip, regs).is_err() {
+            return unwound(ex, ip);
+        }
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn memory_size(ip, regs, mem, len, ex) Instr::MemorySize { memory, base } => {
+        let (_, size) = ex.memory(memory);
+        set(regs, base, size as u64 / crate::runtime::memory::PAGE_SIZE);
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn memory_grow(ip, regs, mem, len, ex) Instr::MemoryGrow { memory, base } => {
+        let delta = get(regs, base) as u32;
+        let m = ex.store.instances[ex.act.instance as usize].memories[memory as usize];
+        let old = ex.store.memories[m as usize].grow(delta as u64);
+        set(regs, base, old.unwrap_or(u32::MAX as u64));
+        ex.refresh_memory();
+        next!(ip.add(1), regs, ex.mem_base, ex.mem_len, ex)
+    }
+
+    fn simd_unary(ip, regs, mem, len, ex) Instr::SimdUnary { f, base } => {
+        set128(regs, base, f(get128(regs, base)));
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn simd_binary(ip, regs, mem, len, ex) Instr::SimdBinary { f, base } => {
+        set128(regs, base, f(get128(regs, base), get128(regs, base + 2)));
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn simd_ternary(ip, regs, mem, len, ex) Instr::SimdTernary { f, base } => {
+        set128(regs, base, f(get128(regs, base), get128(regs, base + 2), get128(regs, base + 4)));
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn simd_shift(ip, regs, mem, len, ex) Instr::SimdShift { f, base } => {
+        set128(regs, base, f(get128(regs, base), get(regs, base + 2) as u32));
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn simd_test(ip, regs, mem, len, ex) Instr::SimdTest { f, base } => {
+        set(regs, base, f(get128(regs, base)) as u64);
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn simd_splat32(ip, regs, mem, len, ex) Instr::SimdSplat32 { f, base } => {
+        set128(regs, base, f(get(regs, base) as u32));
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn simd_splat64(ip, regs, mem, len, ex) Instr::SimdSplat64 { f, base } => {
+        set128(regs, base, f(get(regs, base)));
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn shuffle(ip, regs, mem, len, ex) Instr::Shuffle { index, base } => {
+        shuffle_at(ex, regs, index, base);
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn extract_lane(ip, regs, mem, len, ex) Instr::ExtractLane { op, lane, base } => {
+        set(regs, base, simd::extract_lane(op, get128(regs, base), lane));
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+
+    fn replace_lane(ip, regs, mem, len, ex) Instr::ReplaceLane { op, lane, base } => {
+        let x = match op.lane_type() {
+            ValType::I64 | ValType::F64 => get(regs, base + 2),
+            _ => get(regs, base + 2) as u32 as u64,
+        };
+        set128(regs, base, simd::replace_lane(op, get128(regs, base), lane, x));
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+}
+
+/// Moves the values a branch carries and returns its target.
+///
+/// SAFETY (for callers): as for `handlers!`; `index` is one of the branch's own entries of the
+/// running function's `branch_copies`, whose slots are inside the frame.
+#[inline(always)]
+unsafe fn copy_branch(ex: &Executor<'_>, ip: Ip, regs: *mut u64, index: u32) -> Ip {
+    let c = (*ex.act.func).branch_copies[index as usize];
+    if c.count > 0 {
+        // `copy` allows the ranges to overlap.
+        std::ptr::copy(regs.add(c.from as usize), regs.add(c.to as usize), c.count as usize);
+    }
+    ip.offset(c.pc as i32 as isize)
+}
+
+/// i8x16.shuffle, apart from its handler because it takes the address of its lanes.
+///
+/// SAFETY (for callers): as for `handlers!`.
+#[inline(never)]
+unsafe fn shuffle_at(ex: &Executor<'_>, regs: *mut u64, index: u32, base: u32) {
+    let lanes = (*ex.act.func).consts[index as usize].to_le_bytes();
+    set128(regs, base, simd::shuffle(get128(regs, base), get128(regs, base + 2), &lanes));
+}
+
+/// Calls store function `callee` (a wasm or host function) from the call at `ip`.
+#[inline(always)]
+fn call_store_func(ex: &mut Executor<'_>, ip: Ip, callee: u32, base: u32) -> Control {
+    let ret = ip.wrapping_add(1);
+    match ex.call(callee, base, ret) {
+        // SAFETY: the callee's frame fits the stack (checked by `call`); its code starts at
+        // the activation's `ip`.
+        Ok(true) => unsafe { next!(ex.act.ip, ex.stack_base.add(ex.act.fp), ex.mem_base, ex.mem_len, ex) },
+        // SAFETY: as for `handlers!`.
+        Ok(false) => unsafe { next!(ret, ex.stack_base.add(ex.act.fp), ex.mem_base, ex.mem_len, ex) },
+        Err(()) => unwound(ex, ip),
+    }
+}
