@@ -877,13 +877,20 @@ pub struct Function {
     pub frame_slots: u32,
 }
 
-/// Makes branch targets relative to their branch and attaches each instruction's handler.
+/// Makes branch targets relative to their branch and attaches each instruction's handler. A
+/// plain branch back to a loop skips the loop's header and does its work itself.
 pub fn link(code: Vec<Instr>, copies: &mut [BranchCopy]) -> Box<[Op]> {
     let relative = |target: u32, at: usize| (target as i64 - at as i64) as i32 as u32;
+    let headers: Vec<bool> = code.iter().map(|i| matches!(i, Instr::LoopHeader)).collect();
     code.into_iter()
         .enumerate()
         .map(|(at, mut instr)| {
+            let mut back = false;
             if let Some(target) = instr.branch_target_mut() {
+                back = *target as usize <= at;
+                if back && headers[*target as usize] {
+                    *target += 1;
+                }
                 *target = relative(*target, at);
             }
             let owned = match instr {
@@ -894,7 +901,7 @@ pub fn link(code: Vec<Instr>, copies: &mut [BranchCopy]) -> Box<[Op]> {
             for c in &mut copies[owned.start as usize..owned.end as usize] {
                 c.pc = relative(c.pc, at);
             }
-            Op { handler: handler_for(&instr), instr }
+            Op { handler: handler_for(&instr, back), instr }
         })
         .collect()
 }

@@ -5,6 +5,7 @@
 
 use std::cell::Cell;
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use super::code::{Function, Instr, Op, Slot};
 #[cfg(not(wasmrt_tail_dispatch))]
@@ -12,6 +13,7 @@ use super::handlers::Resume;
 use super::handlers::{self, Control, Ip};
 use super::{num, simd};
 use crate::decode::ops::{MemOp, SimpleOp};
+use crate::runtime::module::CompiledModule;
 use crate::runtime::store::{Caller, FuncEntity, HostFunc, Instance, Store};
 use crate::runtime::sys;
 use crate::runtime::trap::{Frame, Trap, TrapCode};
@@ -135,7 +137,8 @@ pub(crate) struct Executor<'a> {
     /// Callers of the running activation.
     frames: Vec<Activation>,
     pub(crate) act: Activation,
-    /// The defined functions of the running instance's module.
+    /// The running instance's module, and its defined functions.
+    pub(crate) module: *const CompiledModule,
     pub(crate) funcs: *const Function,
     /// Memory 0 of the running instance: base and length in bytes (0 when it has none).
     pub(crate) mem_base: *mut u8,
@@ -453,6 +456,7 @@ impl<'a> Executor<'a> {
             stack_len,
             frames: Vec::new(),
             act: Activation { func: std::ptr::null(), instance: 0, ip: std::ptr::null(), fp: 0 },
+            module: std::ptr::null(),
             funcs: std::ptr::null(),
             mem_base: std::ptr::null_mut(),
             mem_len: 0,
@@ -469,6 +473,7 @@ impl<'a> Executor<'a> {
     /// Makes `instance` the running instance: its module's functions and its memory 0.
     pub(crate) fn switch_instance(&mut self, instance: u32) {
         let entity = &self.store.instances[instance as usize];
+        self.module = Arc::as_ptr(&entity.module);
         self.funcs = entity.module.code.as_ptr();
         self.mem_index = entity.memories.first().copied().unwrap_or(u32::MAX);
         self.refresh_memory();

@@ -19,8 +19,10 @@ use super::exec::{self, get, get128, set, set128, Executor, Unwind};
 use super::simd;
 use crate::decode::ops::{MemKind, MemOp, SimpleOp};
 use crate::runtime::trap::TrapCode;
-use crate::types::{FuncType, ValType};
-use crate::validate::func::types_slots;
+use std::sync::Arc;
+
+use crate::runtime::store::FuncEntity;
+use crate::types::ValType;
 
 /// Where the next instruction is.
 pub(crate) type Ip = *const Op;
@@ -107,9 +109,9 @@ macro_rules! next {
 /// function, which ends with a `Return`; `mem` and `len` describe the running instance's memory
 /// 0, whose bytes stay mapped while the store lives.
 macro_rules! handlers {
-    ($(fn $name:ident($ip:ident, $regs:ident, $mem:ident, $len:ident, $ex:ident) $pat:pat => $body:block)*) => {$(
+    ($(fn $name:ident $(<const $g:ident: $gt:ty>)? ($ip:ident, $regs:ident, $mem:ident, $len:ident, $ex:ident) $pat:pat => $body:block)*) => {$(
         #[allow(unused_variables, unused_unsafe, irrefutable_let_patterns, clippy::unnecessary_cast)]
-        fn $name($ip: Ip, $regs: *mut u64, $mem: *mut u8, $len: usize, $ex: &mut Executor<'_>) -> Control {
+        fn $name $(<const $g: $gt>)? ($ip: Ip, $regs: *mut u64, $mem: *mut u8, $len: usize, $ex: &mut Executor<'_>) -> Control {
             unsafe {
                 let $pat = (*$ip).instr else { std::hint::unreachable_unchecked() };
                 $body
@@ -141,6 +143,16 @@ macro_rules! check {
         match $e {
             Ok(v) => v,
             Err(code) => return trap($ex, $ip, code),
+        }
+    };
+}
+
+/// The target of `branch`, or the end of the handler with its trap.
+macro_rules! target {
+    ($e:expr) => {
+        match $e {
+            Ok(next) => next,
+            Err(control) => return control,
         }
     };
 }
@@ -185,13 +197,13 @@ macro_rules! i64_ops {
 macro_rules! br_i32 {
     ($($rr:ident $ri:ident = $V:ident $VI:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
         handlers! {
-            fn $rr(ip, regs, mem, len, ex) Instr::$V { a, b, pc } => {
+            fn $rr<const BACK: bool>(ip, regs, mem, len, ex) Instr::$V { a, b, pc } => {
                 let ($a, $b) = (get(regs, a) as u32, get(regs, b) as u32);
-                next!(if $e { ip.offset(pc as i32 as isize) } else { ip.add(1) }, regs, mem, len, ex)
+                next!(target!(branch::<BACK>(ex, ip, $e, pc)), regs, mem, len, ex)
             }
-            fn $ri(ip, regs, mem, len, ex) Instr::$VI { a, imm, pc } => {
+            fn $ri<const BACK: bool>(ip, regs, mem, len, ex) Instr::$VI { a, imm, pc } => {
                 let ($a, $b) = (get(regs, a) as u32, imm);
-                next!(if $e { ip.offset(pc as i32 as isize) } else { ip.add(1) }, regs, mem, len, ex)
+                next!(target!(branch::<BACK>(ex, ip, $e, pc)), regs, mem, len, ex)
             }
         }
     )*};
@@ -532,8 +544,17 @@ static MEMORY: [Handler; MemOp::ALL.len()] = [
     memory::<44>,
 ];
 
-/// The handler of an instruction.
-pub(crate) fn handler_for(instr: &Instr) -> Handler {
+/// The handler of an instruction; `back` for a branch back to a loop that skips its header.
+pub(crate) fn handler_for(instr: &Instr, back: bool) -> Handler {
+    macro_rules! branch {
+        ($h:ident) => {
+            if back {
+                $h::<true>
+            } else {
+                $h::<false>
+            }
+        };
+    }
     match *instr {
         Instr::Unreachable => unreachable,
         Instr::LoopHeader => loop_header,
@@ -632,31 +653,31 @@ pub(crate) fn handler_for(instr: &Instr) -> Handler {
         Instr::I64Store { .. } => i64_store,
         Instr::I32Store8 { .. } => i32_store8,
         Instr::I32Store16 { .. } => i32_store16,
-        Instr::BrIfI32Eq { .. } => br_i32_eq,
-        Instr::BrIfI32EqImm { .. } => br_i32_eq_imm,
-        Instr::BrIfI32Ne { .. } => br_i32_ne,
-        Instr::BrIfI32NeImm { .. } => br_i32_ne_imm,
-        Instr::BrIfI32LtS { .. } => br_i32_lt_s,
-        Instr::BrIfI32LtSImm { .. } => br_i32_lt_s_imm,
-        Instr::BrIfI32LtU { .. } => br_i32_lt_u,
-        Instr::BrIfI32LtUImm { .. } => br_i32_lt_u_imm,
-        Instr::BrIfI32GtS { .. } => br_i32_gt_s,
-        Instr::BrIfI32GtSImm { .. } => br_i32_gt_s_imm,
-        Instr::BrIfI32GtU { .. } => br_i32_gt_u,
-        Instr::BrIfI32GtUImm { .. } => br_i32_gt_u_imm,
-        Instr::BrIfI32LeS { .. } => br_i32_le_s,
-        Instr::BrIfI32LeSImm { .. } => br_i32_le_s_imm,
-        Instr::BrIfI32LeU { .. } => br_i32_le_u,
-        Instr::BrIfI32LeUImm { .. } => br_i32_le_u_imm,
-        Instr::BrIfI32GeS { .. } => br_i32_ge_s,
-        Instr::BrIfI32GeSImm { .. } => br_i32_ge_s_imm,
-        Instr::BrIfI32GeU { .. } => br_i32_ge_u,
-        Instr::BrIfI32GeUImm { .. } => br_i32_ge_u_imm,
-        Instr::Br { .. } => br,
+        Instr::BrIfI32Eq { .. } => branch!(br_i32_eq),
+        Instr::BrIfI32EqImm { .. } => branch!(br_i32_eq_imm),
+        Instr::BrIfI32Ne { .. } => branch!(br_i32_ne),
+        Instr::BrIfI32NeImm { .. } => branch!(br_i32_ne_imm),
+        Instr::BrIfI32LtS { .. } => branch!(br_i32_lt_s),
+        Instr::BrIfI32LtSImm { .. } => branch!(br_i32_lt_s_imm),
+        Instr::BrIfI32LtU { .. } => branch!(br_i32_lt_u),
+        Instr::BrIfI32LtUImm { .. } => branch!(br_i32_lt_u_imm),
+        Instr::BrIfI32GtS { .. } => branch!(br_i32_gt_s),
+        Instr::BrIfI32GtSImm { .. } => branch!(br_i32_gt_s_imm),
+        Instr::BrIfI32GtU { .. } => branch!(br_i32_gt_u),
+        Instr::BrIfI32GtUImm { .. } => branch!(br_i32_gt_u_imm),
+        Instr::BrIfI32LeS { .. } => branch!(br_i32_le_s),
+        Instr::BrIfI32LeSImm { .. } => branch!(br_i32_le_s_imm),
+        Instr::BrIfI32LeU { .. } => branch!(br_i32_le_u),
+        Instr::BrIfI32LeUImm { .. } => branch!(br_i32_le_u_imm),
+        Instr::BrIfI32GeS { .. } => branch!(br_i32_ge_s),
+        Instr::BrIfI32GeSImm { .. } => branch!(br_i32_ge_s_imm),
+        Instr::BrIfI32GeU { .. } => branch!(br_i32_ge_u),
+        Instr::BrIfI32GeUImm { .. } => branch!(br_i32_ge_u_imm),
+        Instr::Br { .. } => branch!(br),
         Instr::BrCopy { .. } => br_copy,
-        Instr::BrIf { .. } => br_if,
+        Instr::BrIf { .. } => branch!(br_if),
         Instr::BrIfCopy { .. } => br_if_copy,
-        Instr::BrUnless { .. } => br_unless,
+        Instr::BrUnless { .. } => branch!(br_unless),
         Instr::BrTable { .. } => br_table,
         Instr::Return { .. } => return_,
         Instr::Call { .. } => call,
@@ -736,16 +757,16 @@ handlers! {
         next!(ip.add(1), regs, mem, len, ex)
     }
 
-    fn br(ip, regs, mem, len, ex) Instr::Br { pc } => {
-        next!(ip.offset(pc as i32 as isize), regs, mem, len, ex)
+    fn br<const BACK: bool>(ip, regs, mem, len, ex) Instr::Br { pc } => {
+        next!(target!(branch::<BACK>(ex, ip, true, pc)), regs, mem, len, ex)
     }
 
-    fn br_if(ip, regs, mem, len, ex) Instr::BrIf { cond, pc } => {
-        next!(if get(regs, cond) as u32 != 0 { ip.offset(pc as i32 as isize) } else { ip.add(1) }, regs, mem, len, ex)
+    fn br_if<const BACK: bool>(ip, regs, mem, len, ex) Instr::BrIf { cond, pc } => {
+        next!(target!(branch::<BACK>(ex, ip, get(regs, cond) as u32 != 0, pc)), regs, mem, len, ex)
     }
 
-    fn br_unless(ip, regs, mem, len, ex) Instr::BrUnless { cond, pc } => {
-        next!(if get(regs, cond) as u32 == 0 { ip.offset(pc as i32 as isize) } else { ip.add(1) }, regs, mem, len, ex)
+    fn br_unless<const BACK: bool>(ip, regs, mem, len, ex) Instr::BrUnless { cond, pc } => {
+        next!(target!(branch::<BACK>(ex, ip, get(regs, cond) as u32 == 0, pc)), regs, mem, len, ex)
     }
 
     fn br_copy(ip, regs, mem, len, ex) Instr::BrCopy { index } => {
@@ -787,9 +808,11 @@ handlers! {
     }
 
     fn call_indirect(ip, regs, mem, len, ex) Instr::CallIndirect { type_index, table, base } => {
+        // SAFETY (module): the running instance's module lives as long as the store.
+        let module = &*ex.module;
+        let info = module.type_info[type_index as usize];
+        let index = get(regs, base + info.param_slots) as u32;
         let instance = &ex.store.instances[ex.act.instance as usize];
-        let expected: &FuncType = &instance.module.module.raw.types[type_index as usize];
-        let index = get(regs, base + types_slots(expected.params())) as u32;
         let table = &ex.store.tables[instance.tables[table as usize] as usize];
         let Some(&raw) = table.elements.get(index as usize) else {
             return trap(ex, ip, TrapCode::UndefinedElement);
@@ -798,10 +821,28 @@ handlers! {
             return trap(ex, ip, TrapCode::UninitializedElement);
         }
         let callee = (raw - 1) as u32;
-        if ex.store.funcs[callee as usize].ty() != expected {
-            return trap(ex, ip, TrapCode::IndirectCallTypeMismatch);
+        match &ex.store.funcs[callee as usize] {
+            // A function of the same module: types compare by index.
+            FuncEntity::Wasm { module: m, defined_index, instance } if std::ptr::eq(Arc::as_ptr(m), ex.module) => {
+                let defined = *defined_index as usize;
+                let ty = module.module.funcs[module.module.imported_funcs as usize + defined];
+                if module.type_info[ty as usize].canonical != info.canonical {
+                    return trap(ex, ip, TrapCode::IndirectCallTypeMismatch);
+                }
+                let f = &*ex.funcs.add(defined);
+                if *instance == ex.act.instance {
+                    check!(ex, ip, ex.push_frame(f, ex.act.instance, base, ip.add(1)));
+                    next!(f.code.as_ptr(), regs.add(base as usize), mem, len, ex)
+                }
+                call_store_func(ex, ip, callee, base)
+            }
+            other => {
+                if other.ty() != &module.module.raw.types[type_index as usize] {
+                    return trap(ex, ip, TrapCode::IndirectCallTypeMismatch);
+                }
+                call_store_func(ex, ip, callee, base)
+            }
         }
-        call_store_func(ex, ip, callee, base)
     }
 
     fn global_get(ip, regs, mem, len, ex) Instr::GlobalGet { dst, global } => {
@@ -943,6 +984,22 @@ handlers! {
         set128(regs, base, simd::replace_lane(op, get128(regs, base), lane, x));
         next!(ip.add(1), regs, mem, len, ex)
     }
+}
+
+/// Where a branch at `ip` to relative target `pc` goes: there if `taken`, else on. A branch
+/// back to a loop (`BACK`) does the loop header's work, which it skips: it honours an
+/// interruption request and consumes fuel; `Err` is the trap that ends the handler.
+#[inline(always)]
+fn branch<const BACK: bool>(ex: &mut Executor<'_>, ip: Ip, taken: bool, pc: u32) -> Result<Ip, Control> {
+    if !taken {
+        return Ok(ip.wrapping_add(1));
+    }
+    if BACK {
+        if let Err(code) = ex.check_interrupt_and_fuel() {
+            return Err(trap(ex, ip, code));
+        }
+    }
+    Ok(ip.wrapping_offset(pc as i32 as isize))
 }
 
 /// Moves the values a branch carries and returns its target.
