@@ -765,32 +765,8 @@ pub enum Instr {
         base: Slot,
         offset: u32,
     },
-    SimdUnary {
-        f: fn(V128) -> V128,
-        base: Slot,
-    },
-    SimdBinary {
-        f: fn(V128, V128) -> V128,
-        base: Slot,
-    },
     SimdTernary {
         f: fn(V128, V128, V128) -> V128,
-        base: Slot,
-    },
-    SimdShift {
-        f: fn(V128, u32) -> V128,
-        base: Slot,
-    },
-    SimdTest {
-        f: fn(V128) -> u32,
-        base: Slot,
-    },
-    SimdSplat32 {
-        f: fn(u32) -> V128,
-        base: Slot,
-    },
-    SimdSplat64 {
-        f: fn(u64) -> V128,
         base: Slot,
     },
     /// i8x16.shuffle with the lane selectors at the constant pool index.

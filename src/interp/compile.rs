@@ -676,17 +676,24 @@ impl Compiler<'_> {
             Operator::RefIsNull => self.simple(SimpleOp::I64Eqz),
             Operator::Simple(s) => match simd::simple(s) {
                 None => self.simple(s),
-                Some(f) => {
-                    let base = self.stack_form(s.params().len());
-                    self.emit(match f {
-                        SimdFn::Unary(f) => Instr::SimdUnary { f, base },
-                        SimdFn::Binary(f) => Instr::SimdBinary { f, base },
-                        SimdFn::Ternary(f) => Instr::SimdTernary { f, base },
-                        SimdFn::Shift(f) => Instr::SimdShift { f, base },
-                        SimdFn::Test(f) => Instr::SimdTest { f, base },
-                        SimdFn::Splat32(f) => Instr::SimdSplat32 { f, base },
-                        SimdFn::Splat64(f) => Instr::SimdSplat64 { f, base },
-                    });
+                Some(SimdFn::Ternary(f)) => {
+                    let base = self.stack_form(3);
+                    self.emit(Instr::SimdTernary { f, base });
+                    self.push(Value::Stack, true);
+                }
+                // Other SIMD operators take register operands like the scalar ones.
+                Some(_) => {
+                    let (a, b) = if s.params().len() == 2 {
+                        let b = self.top_operand(0);
+                        (self.top_operand(1), b)
+                    } else {
+                        let a = self.top_operand(0);
+                        (a, a)
+                    };
+                    for _ in s.params() {
+                        self.pop();
+                    }
+                    self.emit_result(Instr::Simple { op: s, dst: l + self.height, a, b });
                     self.push(Value::Stack, s.result() == ValType::V128);
                 }
             },

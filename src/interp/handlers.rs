@@ -16,7 +16,7 @@
 
 use super::code::{Instr, Op};
 use super::exec::{self, get, get128, set, set128, Executor, Unwind};
-use super::simd;
+use super::simd::{self, SimdFn};
 use crate::decode::ops::{MemKind, MemOp, SimpleOp};
 use crate::runtime::trap::TrapCode;
 use std::sync::Arc;
@@ -327,6 +327,26 @@ fn simple<const K: usize>(ip: Ip, regs: *mut u64, mem: *mut u8, len: usize, ex: 
     }
 }
 
+/// `Instr::Simple` for SIMD operator `SimpleOp::ALL[K]` (any but the ternary one).
+#[allow(unused_unsafe)]
+fn simd<const K: usize>(ip: Ip, regs: *mut u64, mem: *mut u8, len: usize, ex: &mut Executor<'_>) -> Control {
+    let f = const { simd::simple(SimpleOp::ALL[K]) };
+    // SAFETY: as for `handlers!`.
+    unsafe {
+        let Instr::Simple { dst, a, b, .. } = (*ip).instr else { std::hint::unreachable_unchecked() };
+        match f {
+            Some(SimdFn::Unary(f)) => set128(regs, dst, f(get128(regs, a))),
+            Some(SimdFn::Binary(f)) => set128(regs, dst, f(get128(regs, a), get128(regs, b))),
+            Some(SimdFn::Shift(f)) => set128(regs, dst, f(get128(regs, a), get(regs, b) as u32)),
+            Some(SimdFn::Test(f)) => set(regs, dst, f(get128(regs, a)) as u64),
+            Some(SimdFn::Splat32(f)) => set128(regs, dst, f(get(regs, a) as u32)),
+            Some(SimdFn::Splat64(f)) => set128(regs, dst, f(get(regs, a))),
+            Some(SimdFn::Ternary(_)) | None => std::hint::unreachable_unchecked(),
+        }
+        next!(ip.add(1), regs, mem, len, ex)
+    }
+}
+
 /// `Instr::Load` and `Instr::Store` (memory 0) for operator `MemOp::ALL[K]`.
 #[allow(unused_unsafe)]
 fn memory<const K: usize>(ip: Ip, regs: *mut u64, mem: *mut u8, len: usize, ex: &mut Executor<'_>) -> Control {
@@ -496,6 +516,207 @@ static SIMPLE: [Handler; SCALAR_OPS] = [
     simple::<135>,
 ];
 
+static SIMD: [Handler; SimpleOp::ALL.len() - SCALAR_OPS] = [
+    simd::<136>,
+    simd::<137>,
+    simd::<138>,
+    simd::<139>,
+    simd::<140>,
+    simd::<141>,
+    simd::<142>,
+    simd::<143>,
+    simd::<144>,
+    simd::<145>,
+    simd::<146>,
+    simd::<147>,
+    simd::<148>,
+    simd::<149>,
+    simd::<150>,
+    simd::<151>,
+    simd::<152>,
+    simd::<153>,
+    simd::<154>,
+    simd::<155>,
+    simd::<156>,
+    simd::<157>,
+    simd::<158>,
+    simd::<159>,
+    simd::<160>,
+    simd::<161>,
+    simd::<162>,
+    simd::<163>,
+    simd::<164>,
+    simd::<165>,
+    simd::<166>,
+    simd::<167>,
+    simd::<168>,
+    simd::<169>,
+    simd::<170>,
+    simd::<171>,
+    simd::<172>,
+    simd::<173>,
+    simd::<174>,
+    simd::<175>,
+    simd::<176>,
+    simd::<177>,
+    simd::<178>,
+    simd::<179>,
+    simd::<180>,
+    simd::<181>,
+    simd::<182>,
+    simd::<183>,
+    simd::<184>,
+    simd::<185>,
+    simd::<186>,
+    simd::<187>,
+    simd::<188>,
+    simd::<189>,
+    simd::<190>,
+    simd::<191>,
+    simd::<192>,
+    simd::<193>,
+    simd::<194>,
+    simd::<195>,
+    simd::<196>,
+    simd::<197>,
+    simd::<198>,
+    simd::<199>,
+    simd::<200>,
+    simd::<201>,
+    simd::<202>,
+    simd::<203>,
+    simd::<204>,
+    simd::<205>,
+    simd::<206>,
+    simd::<207>,
+    simd::<208>,
+    simd::<209>,
+    simd::<210>,
+    simd::<211>,
+    simd::<212>,
+    simd::<213>,
+    simd::<214>,
+    simd::<215>,
+    simd::<216>,
+    simd::<217>,
+    simd::<218>,
+    simd::<219>,
+    simd::<220>,
+    simd::<221>,
+    simd::<222>,
+    simd::<223>,
+    simd::<224>,
+    simd::<225>,
+    simd::<226>,
+    simd::<227>,
+    simd::<228>,
+    simd::<229>,
+    simd::<230>,
+    simd::<231>,
+    simd::<232>,
+    simd::<233>,
+    simd::<234>,
+    simd::<235>,
+    simd::<236>,
+    simd::<237>,
+    simd::<238>,
+    simd::<239>,
+    simd::<240>,
+    simd::<241>,
+    simd::<242>,
+    simd::<243>,
+    simd::<244>,
+    simd::<245>,
+    simd::<246>,
+    simd::<247>,
+    simd::<248>,
+    simd::<249>,
+    simd::<250>,
+    simd::<251>,
+    simd::<252>,
+    simd::<253>,
+    simd::<254>,
+    simd::<255>,
+    simd::<256>,
+    simd::<257>,
+    simd::<258>,
+    simd::<259>,
+    simd::<260>,
+    simd::<261>,
+    simd::<262>,
+    simd::<263>,
+    simd::<264>,
+    simd::<265>,
+    simd::<266>,
+    simd::<267>,
+    simd::<268>,
+    simd::<269>,
+    simd::<270>,
+    simd::<271>,
+    simd::<272>,
+    simd::<273>,
+    simd::<274>,
+    simd::<275>,
+    simd::<276>,
+    simd::<277>,
+    simd::<278>,
+    simd::<279>,
+    simd::<280>,
+    simd::<281>,
+    simd::<282>,
+    simd::<283>,
+    simd::<284>,
+    simd::<285>,
+    simd::<286>,
+    simd::<287>,
+    simd::<288>,
+    simd::<289>,
+    simd::<290>,
+    simd::<291>,
+    simd::<292>,
+    simd::<293>,
+    simd::<294>,
+    simd::<295>,
+    simd::<296>,
+    simd::<297>,
+    simd::<298>,
+    simd::<299>,
+    simd::<300>,
+    simd::<301>,
+    simd::<302>,
+    simd::<303>,
+    simd::<304>,
+    simd::<305>,
+    simd::<306>,
+    simd::<307>,
+    simd::<308>,
+    simd::<309>,
+    simd::<310>,
+    simd::<311>,
+    simd::<312>,
+    simd::<313>,
+    simd::<314>,
+    simd::<315>,
+    simd::<316>,
+    simd::<317>,
+    simd::<318>,
+    simd::<319>,
+    simd::<320>,
+    simd::<321>,
+    simd::<322>,
+    simd::<323>,
+    simd::<324>,
+    simd::<325>,
+    simd::<326>,
+    simd::<327>,
+    simd::<328>,
+    simd::<329>,
+    simd::<330>,
+    simd::<331>,
+    simd::<332>,
+    simd::<333>,
+];
+
 static MEMORY: [Handler; MemOp::ALL.len()] = [
     memory::<0>,
     memory::<1>,
@@ -563,9 +784,10 @@ pub(crate) fn handler_for(instr: &Instr, back: bool) -> Handler {
         Instr::Const32 { .. } => const32,
         Instr::Const64 { .. } => const64,
         Instr::Const128 { .. } => const128,
-        Instr::Simple { op, .. } => match SIMPLE.get(op as usize) {
-            Some(&h) => h,
-            None => unreachable!("SIMD operators are lowered to Simd* instructions"),
+        Instr::Simple { op, .. } => match (SIMPLE.get(op as usize), simd::simple(op)) {
+            (Some(&h), _) => h,
+            (None, Some(SimdFn::Ternary(_))) => unreachable!("{op:?} has the stack form"),
+            (None, _) => SIMD[op as usize - SCALAR_OPS],
         },
         Instr::I32Add { .. } => i32_add,
         Instr::I32AddImm { .. } => i32_add_imm,
@@ -709,13 +931,7 @@ pub(crate) fn handler_for(instr: &Instr, back: bool) -> Handler {
         | Instr::StoreLane { .. } => bulk,
         Instr::MemorySize { .. } => memory_size,
         Instr::MemoryGrow { .. } => memory_grow,
-        Instr::SimdUnary { .. } => simd_unary,
-        Instr::SimdBinary { .. } => simd_binary,
         Instr::SimdTernary { .. } => simd_ternary,
-        Instr::SimdShift { .. } => simd_shift,
-        Instr::SimdTest { .. } => simd_test,
-        Instr::SimdSplat32 { .. } => simd_splat32,
-        Instr::SimdSplat64 { .. } => simd_splat64,
         Instr::Shuffle { .. } => shuffle,
         Instr::ExtractLane { .. } => extract_lane,
         Instr::ReplaceLane { .. } => replace_lane,
@@ -931,38 +1147,8 @@ handlers! {
         next!(ip.add(1), regs, ex.mem_base, ex.mem_len, ex)
     }
 
-    fn simd_unary(ip, regs, mem, len, ex) Instr::SimdUnary { f, base } => {
-        set128(regs, base, f(get128(regs, base)));
-        next!(ip.add(1), regs, mem, len, ex)
-    }
-
-    fn simd_binary(ip, regs, mem, len, ex) Instr::SimdBinary { f, base } => {
-        set128(regs, base, f(get128(regs, base), get128(regs, base + 2)));
-        next!(ip.add(1), regs, mem, len, ex)
-    }
-
     fn simd_ternary(ip, regs, mem, len, ex) Instr::SimdTernary { f, base } => {
         set128(regs, base, f(get128(regs, base), get128(regs, base + 2), get128(regs, base + 4)));
-        next!(ip.add(1), regs, mem, len, ex)
-    }
-
-    fn simd_shift(ip, regs, mem, len, ex) Instr::SimdShift { f, base } => {
-        set128(regs, base, f(get128(regs, base), get(regs, base + 2) as u32));
-        next!(ip.add(1), regs, mem, len, ex)
-    }
-
-    fn simd_test(ip, regs, mem, len, ex) Instr::SimdTest { f, base } => {
-        set(regs, base, f(get128(regs, base)) as u64);
-        next!(ip.add(1), regs, mem, len, ex)
-    }
-
-    fn simd_splat32(ip, regs, mem, len, ex) Instr::SimdSplat32 { f, base } => {
-        set128(regs, base, f(get(regs, base) as u32));
-        next!(ip.add(1), regs, mem, len, ex)
-    }
-
-    fn simd_splat64(ip, regs, mem, len, ex) Instr::SimdSplat64 { f, base } => {
-        set128(regs, base, f(get(regs, base)));
         next!(ip.add(1), regs, mem, len, ex)
     }
 

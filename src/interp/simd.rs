@@ -572,7 +572,7 @@ mod v128 {
 }
 
 /// The implementation of a SIMD simple operator (encoding prefix 0xfd); None for any other operator.
-pub fn simple(op: SimpleOp) -> Option<SimdFn> {
+pub const fn simple(op: SimpleOp) -> Option<SimdFn> {
     use SimdFn::*;
     use SimpleOp as O;
     Some(match op {
