@@ -311,3 +311,46 @@ fn a_panicking_host_function_becomes_a_trap() {
     assert_eq!(store.call(ok, &[]).expect("still usable"), [Val::I32(7)]);
     assert_eq!(store.call(boom, &[]).expect_err("direct call traps too").code, TrapCode::Host);
 }
+
+/// Comparisons fused with the branch that consumes them keep their exact meaning, NaN
+/// included: `if`, `br_if`, and `br_if` of `i32.eqz` of a comparison, for f32, f64 and i64.
+#[test]
+fn fused_compare_and_branch_agree_with_the_comparison() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine);
+    let instance = instantiate(
+        &engine,
+        &mut store,
+        r#"(module
+             (func (export "if_gt") (param f64 f64) (result i32)
+               (if (result i32) (f64.gt (local.get 0) (local.get 1)) (then (i32.const 1)) (else (i32.const 0))))
+             (func (export "br_if_lt") (param f32 f32) (result i32)
+               (block $b (br_if $b (f32.lt (local.get 0) (local.get 1))) (return (i32.const 0))) (i32.const 1))
+             (func (export "br_if_not_ge") (param f64 f64) (result i32)
+               (block $b (br_if $b (i32.eqz (f64.ge (local.get 0) (local.get 1)))) (return (i32.const 0)))
+               (i32.const 1))
+             (func (export "if_not_le_u") (param i64 i64) (result i32)
+               (if (result i32) (i32.eqz (i64.le_u (local.get 0) (local.get 1)))
+                 (then (i32.const 1)) (else (i32.const 0))))
+             (func (export "br_if_eqz") (param i32) (result i32)
+               (block $b (br_if $b (i32.eqz (local.get 0))) (return (i32.const 0))) (i32.const 1)))"#,
+    );
+    let mut call = |name: &str, args: &[Val]| {
+        let f = export_func(&store, instance, name);
+        store.call(f, args).expect("runs")[0].clone()
+    };
+    let nan64 = f64::NAN;
+    for (x, y) in [(1.0, 2.0), (2.0, 1.0), (1.0, 1.0), (nan64, 1.0), (1.0, nan64)] {
+        let (a, b) = (Val::F64(x.to_bits()), Val::F64(y.to_bits()));
+        assert_eq!(call("if_gt", &[a.clone(), b.clone()]), Val::I32((x > y) as i32), "{x} > {y}");
+        assert_eq!(call("br_if_not_ge", &[a, b]), Val::I32(!(x >= y) as i32), "!({x} >= {y})");
+        let (a, b) = (Val::F32((x as f32).to_bits()), Val::F32((y as f32).to_bits()));
+        assert_eq!(call("br_if_lt", &[a, b]), Val::I32((x < y) as i32), "{x} < {y}");
+    }
+    for (x, y) in [(1i64, 2i64), (2, 1), (-1, 1), (5, 5)] {
+        let expected = !((x as u64) <= (y as u64)) as i32;
+        assert_eq!(call("if_not_le_u", &[Val::I64(x), Val::I64(y)]), Val::I32(expected), "!({x} <=u {y})");
+    }
+    assert_eq!(call("br_if_eqz", &[Val::I32(0)]), Val::I32(1));
+    assert_eq!(call("br_if_eqz", &[Val::I32(7)]), Val::I32(0));
+}

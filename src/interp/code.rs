@@ -595,6 +595,15 @@ pub enum Instr {
         imm: u32,
         pc: u32,
     },
+    /// A comparison `op` (i64 or floating point) fused with a branch, taken when it holds (or
+    /// when it fails, if `negate`).
+    BrIfCmp {
+        op: SimpleOp,
+        negate: bool,
+        a: Slot,
+        b: Slot,
+        pc: u32,
+    },
     Br {
         pc: u32,
     },
@@ -813,7 +822,8 @@ impl Instr {
             | Instr::BrIfI32GeS { pc, .. }
             | Instr::BrIfI32GeSImm { pc, .. }
             | Instr::BrIfI32GeU { pc, .. }
-            | Instr::BrIfI32GeUImm { pc, .. } => Some(pc),
+            | Instr::BrIfI32GeUImm { pc, .. }
+            | Instr::BrIfCmp { pc, .. } => Some(pc),
             _ => None,
         }
     }

@@ -80,6 +80,8 @@ struct Compiler<'m> {
     /// The last instruction, if it wrote the top entry's slot and nothing may jump between it
     /// and the next instruction: a following `local.set` may redirect its result.
     last_result: Option<usize>,
+    /// An `i32.eqz` instruction whose operand was the result of the instruction before it.
+    eqz_of_result: Option<usize>,
     /// Module offset of the operator being lowered.
     at: u32,
 }
@@ -127,6 +129,7 @@ fn compile_function(module: &Module, v: &mut FuncValidator<'_>, defined: usize) 
         local_wide,
         locals_end: next,
         last_result: None,
+        eqz_of_result: None,
         at: 0,
     };
     while !v.is_finished() {
@@ -723,6 +726,10 @@ impl Compiler<'_> {
 
     /// A scalar operator: reads its operands where they are, writes a fresh stack slot.
     fn simple(&mut self, op: SimpleOp) {
+        let top = self.stack[self.stack.len() - 1];
+        let of_result = op == SimpleOp::I32Eqz
+            && top.value == Value::Stack
+            && self.last_result.is_some_and(|i| i + 1 == self.code.len() && dst_of(&self.code[i]) == Some(top.slot));
         if op.params().len() == 2 {
             if let Value::Const(c) = self.stack[self.stack.len() - 1].value {
                 let wide_operand = op.params()[1] == ValType::I64;
@@ -752,21 +759,36 @@ impl Compiler<'_> {
         };
         let dst = self.locals_end + self.height;
         self.emit_result(fast(op, dst, a, b).unwrap_or(Instr::Simple { op, dst, a, b }));
+        self.eqz_of_result = of_result.then(|| self.code.len() - 1);
         self.push(Value::Stack, false);
     }
 
-    /// If the top entry is an i32 comparison just computed by the last instruction, removes
-    /// that instruction and returns the fused branch to `pc` (taken when the comparison holds,
-    /// or when it fails if `negate`).
+    /// If the top entry is a comparison (or an `i32.eqz`, or the `i32.eqz` of a comparison)
+    /// just computed by the last instruction, removes what computed it and returns the fused
+    /// branch to `pc` (taken when the condition holds, or when it fails if `negate`).
     fn fuse_compare(&mut self, negate: bool) -> Option<Instr> {
         let top = *self.stack.last()?;
         let last = self.last_result?;
         if top.value != Value::Stack || dst_of(&self.code[last]) != Some(top.slot) {
             return None;
         }
-        let fused = fused_branch(self.code[last], negate, 0)?;
-        self.code.pop();
-        self.offsets.pop();
+        let (fused, removed) = match self.code[last] {
+            Instr::Simple { op: SimpleOp::I32Eqz, a, .. } => {
+                let of_compare = (self.eqz_of_result == Some(last) && last > 0)
+                    .then(|| fused_branch(self.code[last - 1], !negate, 0))
+                    .flatten();
+                match of_compare {
+                    Some(fused) => (fused, 2),
+                    None if negate => (Instr::BrIf { cond: a, pc: 0 }, 1),
+                    None => (Instr::BrUnless { cond: a, pc: 0 }, 1),
+                }
+            }
+            other => (fused_branch(other, negate, 0)?, 1),
+        };
+        for _ in 0..removed {
+            self.code.pop();
+            self.offsets.pop();
+        }
         self.last_result = None;
         self.pop();
         Some(fused)
@@ -882,9 +904,21 @@ fn fast_imm(op: SimpleOp, dst: Slot, a: Slot, imm: u32) -> Option<Instr> {
     })
 }
 
-/// A fused compare-and-branch for an i32 comparison instruction (negated for `if`).
+/// A fused compare-and-branch for a comparison instruction (negated for `if`).
 fn fused_branch(compare: Instr, negate: bool, pc: u32) -> Option<Instr> {
+    let cmp = |op: SimpleOp, a: Slot, b: Slot| Instr::BrIfCmp { op, negate, a, b, pc };
     Some(match (compare, negate) {
+        (Instr::Simple { op, a, b, .. }, _) if is_comparison(op) => cmp(op, a, b),
+        (Instr::I64Eq { a, b, .. }, _) => cmp(SimpleOp::I64Eq, a, b),
+        (Instr::I64Ne { a, b, .. }, _) => cmp(SimpleOp::I64Ne, a, b),
+        (Instr::I64LtS { a, b, .. }, _) => cmp(SimpleOp::I64LtS, a, b),
+        (Instr::I64LtU { a, b, .. }, _) => cmp(SimpleOp::I64LtU, a, b),
+        (Instr::I64GtS { a, b, .. }, _) => cmp(SimpleOp::I64GtS, a, b),
+        (Instr::I64GtU { a, b, .. }, _) => cmp(SimpleOp::I64GtU, a, b),
+        (Instr::I64LeS { a, b, .. }, _) => cmp(SimpleOp::I64LeS, a, b),
+        (Instr::I64LeU { a, b, .. }, _) => cmp(SimpleOp::I64LeU, a, b),
+        (Instr::I64GeS { a, b, .. }, _) => cmp(SimpleOp::I64GeS, a, b),
+        (Instr::I64GeU { a, b, .. }, _) => cmp(SimpleOp::I64GeU, a, b),
         (Instr::I32Eq { a, b, .. }, false) | (Instr::I32Ne { a, b, .. }, true) => Instr::BrIfI32Eq { a, b, pc },
         (Instr::I32EqImm { a, imm, .. }, false) | (Instr::I32NeImm { a, imm, .. }, true) => {
             Instr::BrIfI32EqImm { a, imm, pc }
@@ -927,6 +961,12 @@ fn fused_branch(compare: Instr, negate: bool, pc: u32) -> Option<Instr> {
         }
         _ => return None,
     })
+}
+
+/// The floating-point comparisons (the integer ones have instructions of their own).
+pub fn is_comparison(op: SimpleOp) -> bool {
+    use SimpleOp::*;
+    matches!(op, F32Eq | F32Ne | F32Lt | F32Gt | F32Le | F32Ge | F64Eq | F64Ne | F64Lt | F64Gt | F64Le | F64Ge)
 }
 
 /// The result slot of an instruction that writes exactly one, if it is redirectable.

@@ -327,6 +327,26 @@ fn simple<const K: usize>(ip: Ip, regs: *mut u64, mem: *mut u8, len: usize, ex: 
     }
 }
 
+/// `Instr::BrIfCmp` for comparison `SimpleOp::ALL[K]`, negated if `NEGATE`, back to a loop if
+/// `BACK`.
+#[allow(unused_unsafe)]
+fn br_cmp<const K: usize, const NEGATE: bool, const BACK: bool>(
+    ip: Ip,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    ex: &mut Executor<'_>,
+) -> Control {
+    let op = const { SimpleOp::ALL[K] };
+    // SAFETY: as for `handlers!`.
+    unsafe {
+        let Instr::BrIfCmp { a, b, pc, .. } = (*ip).instr else { std::hint::unreachable_unchecked() };
+        // Comparisons do not trap.
+        let holds = exec::simple(op, get(regs, a), get(regs, b)).unwrap_or(0) != 0;
+        next!(target!(branch::<BACK>(ex, ip, holds != NEGATE, pc)), regs, mem, len, ex)
+    }
+}
+
 /// `Instr::Simple` for SIMD operator `SimpleOp::ALL[K]` (any but the ternary one).
 #[allow(unused_unsafe)]
 fn simd<const K: usize>(ip: Ip, regs: *mut u64, mem: *mut u8, len: usize, ex: &mut Executor<'_>) -> Control {
@@ -895,6 +915,23 @@ pub(crate) fn handler_for(instr: &Instr, back: bool) -> Handler {
         Instr::BrIfI32GeSImm { .. } => branch!(br_i32_ge_s_imm),
         Instr::BrIfI32GeU { .. } => branch!(br_i32_ge_u),
         Instr::BrIfI32GeUImm { .. } => branch!(br_i32_ge_u_imm),
+        Instr::BrIfCmp { op, negate, .. } => {
+            macro_rules! compare {
+                ($($name:ident)*) => {
+                    match (op, negate, back) {
+                        $(
+                            (SimpleOp::$name, false, false) => br_cmp::<{ SimpleOp::$name as usize }, false, false>,
+                            (SimpleOp::$name, false, true) => br_cmp::<{ SimpleOp::$name as usize }, false, true>,
+                            (SimpleOp::$name, true, false) => br_cmp::<{ SimpleOp::$name as usize }, true, false>,
+                            (SimpleOp::$name, true, true) => br_cmp::<{ SimpleOp::$name as usize }, true, true>,
+                        )*
+                        _ => unreachable!("{op:?} is not a comparison"),
+                    }
+                };
+            }
+            compare!(I64Eq I64Ne I64LtS I64LtU I64GtS I64GtU I64LeS I64LeU I64GeS I64GeU
+                F32Eq F32Ne F32Lt F32Gt F32Le F32Ge F64Eq F64Ne F64Lt F64Gt F64Le F64Ge)
+        }
         Instr::Br { .. } => branch!(br),
         Instr::BrCopy { .. } => br_copy,
         Instr::BrIf { .. } => branch!(br_if),
