@@ -20,6 +20,12 @@ fn export_func(store: &Store, instance: Instance, name: &str) -> Func {
     }
 }
 
+/// Runs `f` on a thread with a native stack of `size` bytes; a stack overflow fails the test.
+fn on_small_stack(size: usize, f: impl FnOnce() + Send + 'static) {
+    let handle = std::thread::Builder::new().stack_size(size).spawn(f).expect("thread starts");
+    handle.join().expect("no native stack overflow");
+}
+
 fn instantiate(engine: &Engine, store: &mut Store, wat: &str) -> Instance {
     let module = compile(engine, wat);
     store.instantiate(&module, &[]).expect("instantiates")
@@ -86,60 +92,52 @@ fn infinite_recursion_exhausts_the_call_stack_and_the_store_stays_usable() {
 /// on a thread with a 256 KiB stack.
 #[test]
 fn host_reentry_exhausts_the_call_stack_on_a_small_native_stack() {
-    let handle = std::thread::Builder::new()
-        .stack_size(256 * 1024)
-        .spawn(|| {
-            let engine = Engine::default();
-            let mut store = Store::new(&engine);
-            let module = compile(
-                &engine,
-                r#"(module
+    on_small_stack(256 * 1024, || {
+        let engine = Engine::default();
+        let mut store = Store::new(&engine);
+        let module = compile(
+            &engine,
+            r#"(module
                      (import "host" "reenter" (func $reenter (param i32) (result i32)))
                      (func (export "start") (param i32) (result i32)
                        local.get 0 i32.const 1 i32.add call $reenter))"#,
-            );
-            let ty = FuncType::new(&[wasmrt::types::ValType::I32], &[wasmrt::types::ValType::I32]);
-            let reenter = store.new_host_func(
-                ty,
-                Arc::new(|caller, args, results| {
-                    let instance = caller.instance.expect("called from wasm");
-                    let start = export_func(caller.store, instance, "start");
-                    results[0] = caller.store.call(start, args)?[0];
-                    Ok(())
-                }),
-            );
-            let instance = store.instantiate(&module, &[Extern::Func(reenter)]).expect("instantiates");
-            let start = export_func(&store, instance, "start");
-            let trap = store.call(start, &[Val::I32(0)]).expect_err("never ends");
-            assert_eq!(trap.code, TrapCode::CallStackExhausted);
-            // Still usable afterwards.
-            let trap = store.call(start, &[Val::I32(0)]).expect_err("never ends");
-            assert_eq!(trap.code, TrapCode::CallStackExhausted);
-        })
-        .expect("thread starts");
-    handle.join().expect("no native stack overflow");
+        );
+        let ty = FuncType::new(&[wasmrt::types::ValType::I32], &[wasmrt::types::ValType::I32]);
+        let reenter = store.new_host_func(
+            ty,
+            Arc::new(|caller, args, results| {
+                let instance = caller.instance.expect("called from wasm");
+                let start = export_func(caller.store, instance, "start");
+                results[0] = caller.store.call(start, args)?[0];
+                Ok(())
+            }),
+        );
+        let instance = store.instantiate(&module, &[Extern::Func(reenter)]).expect("instantiates");
+        let start = export_func(&store, instance, "start");
+        let trap = store.call(start, &[Val::I32(0)]).expect_err("never ends");
+        assert_eq!(trap.code, TrapCode::CallStackExhausted);
+        // Still usable afterwards.
+        let trap = store.call(start, &[Val::I32(0)]).expect_err("never ends");
+        assert_eq!(trap.code, TrapCode::CallStackExhausted);
+    });
 }
 
 #[test]
 fn deep_wasm_recursion_runs_on_a_small_native_stack() {
-    let handle = std::thread::Builder::new()
-        .stack_size(128 * 1024)
-        .spawn(|| {
-            let engine = Engine::default();
-            let mut store = Store::new(&engine);
-            let instance = instantiate(
-                &engine,
-                &mut store,
-                r#"(module (func $d (export "depth") (param i32) (result i32)
+    on_small_stack(128 * 1024, || {
+        let engine = Engine::default();
+        let mut store = Store::new(&engine);
+        let instance = instantiate(
+            &engine,
+            &mut store,
+            r#"(module (func $d (export "depth") (param i32) (result i32)
                      local.get 0 i32.eqz if (result i32) i32.const 0 else
                      local.get 0 i32.const 1 i32.sub call $d i32.const 1 i32.add end))"#,
-            );
-            let depth = export_func(&store, instance, "depth");
-            // 5,000 nested wasm frames need no native stack of their own.
-            assert_eq!(store.call(depth, &[Val::I32(5000)]).expect("fits"), [Val::I32(5000)]);
-        })
-        .expect("thread starts");
-    handle.join().expect("no native stack overflow");
+        );
+        let depth = export_func(&store, instance, "depth");
+        // 5,000 nested wasm frames need no native stack of their own.
+        assert_eq!(store.call(depth, &[Val::I32(5000)]).expect("fits"), [Val::I32(5000)]);
+    });
 }
 
 /// Every instruction passes control to the next without growing the native stack: a long run
@@ -147,15 +145,13 @@ fn deep_wasm_recursion_runs_on_a_small_native_stack() {
 /// overflow many times over.
 #[test]
 fn long_runs_keep_the_native_stack_flat() {
-    let handle = std::thread::Builder::new()
-        .stack_size(128 * 1024)
-        .spawn(|| {
-            let engine = Engine::default();
-            let mut store = Store::new(&engine);
-            let instance = instantiate(
-                &engine,
-                &mut store,
-                r#"(module
+    on_small_stack(128 * 1024, || {
+        let engine = Engine::default();
+        let mut store = Store::new(&engine);
+        let instance = instantiate(
+            &engine,
+            &mut store,
+            r#"(module
                      (memory 1) (global $g (mut i64) (i64.const 0))
                      (type $t (func (param i32) (result i32)))
                      (table funcref (elem $twice $inc))
@@ -178,31 +174,29 @@ fn long_runs_keep_the_native_stack_flat() {
                          (br_if $top (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
                        (i64.add (global.get $g)
                          (i64.add (i64.trunc_f64_s (local.get $f)) (i64.extend_i32_u (i32x4.extract_lane 0 (local.get $v)))))))"#,
-            );
-            let run = export_func(&store, instance, "run");
-            let n: i64 = 200_000;
-            let results = store.call(run, &[Val::I32(n as i32)]).expect("runs");
-            // The same computation in Rust.
-            let (mut g, mut f, mut v) = (0i64, 0f64, [0u8; 16]);
-            for i in 0..n {
-                g = g.wrapping_add(i);
-                if i % 3 == 1 {
-                    g ^= 0x123456789;
-                }
-                f += (2 * i) as f64;
-                for lane in v.chunks_mut(4) {
-                    let x = u32::from_le_bytes([lane[0], lane[1], lane[2], lane[3]]).wrapping_add(i as u32);
-                    lane.copy_from_slice(&x.to_le_bytes());
-                }
-                for pair in v.chunks_mut(2) {
-                    pair.swap(0, 1);
-                }
+        );
+        let run = export_func(&store, instance, "run");
+        let n: i64 = 200_000;
+        let results = store.call(run, &[Val::I32(n as i32)]).expect("runs");
+        // The same computation in Rust.
+        let (mut g, mut f, mut v) = (0i64, 0f64, [0u8; 16]);
+        for i in 0..n {
+            g = g.wrapping_add(i);
+            if i % 3 == 1 {
+                g ^= 0x123456789;
             }
-            let lane0 = u32::from_le_bytes([v[0], v[1], v[2], v[3]]) as i64;
-            assert_eq!(results, [Val::I64(g.wrapping_add(f as i64).wrapping_add(lane0))]);
-        })
-        .expect("thread starts");
-    handle.join().expect("no native stack overflow");
+            f += (2 * i) as f64;
+            for lane in v.chunks_mut(4) {
+                let x = u32::from_le_bytes([lane[0], lane[1], lane[2], lane[3]]).wrapping_add(i as u32);
+                lane.copy_from_slice(&x.to_le_bytes());
+            }
+            for pair in v.chunks_mut(2) {
+                pair.swap(0, 1);
+            }
+        }
+        let lane0 = u32::from_le_bytes([v[0], v[1], v[2], v[3]]) as i64;
+        assert_eq!(results, [Val::I64(g.wrapping_add(f as i64).wrapping_add(lane0))]);
+    });
 }
 
 const SPIN: &str = r#"(module (func (export "spin") (loop br 0)))"#;

@@ -686,16 +686,7 @@ impl Compiler<'_> {
                 }
                 // Other SIMD operators take register operands like the scalar ones.
                 Some(_) => {
-                    let (a, b) = if s.params().len() == 2 {
-                        let b = self.top_operand(0);
-                        (self.top_operand(1), b)
-                    } else {
-                        let a = self.top_operand(0);
-                        (a, a)
-                    };
-                    for _ in s.params() {
-                        self.pop();
-                    }
+                    let (a, b) = self.register_operands(s.params().len());
                     self.emit_result(Instr::Simple { op: s, dst: l + self.height, a, b });
                     self.push(Value::Stack, s.result() == ValType::V128);
                 }
@@ -724,6 +715,17 @@ impl Compiler<'_> {
         Ok(())
     }
 
+    /// Pops the operands of a one- or two-operand operator that reads them where they are;
+    /// returns their slots (the only one twice for a unary operator).
+    fn register_operands(&mut self, n: usize) -> (Slot, Slot) {
+        let b = self.top_operand(0);
+        let a = if n == 2 { self.top_operand(1) } else { b };
+        for _ in 0..n {
+            self.pop();
+        }
+        (a, b)
+    }
+
     /// A scalar operator: reads its operands where they are, writes a fresh stack slot.
     fn simple(&mut self, op: SimpleOp) {
         let top = self.stack[self.stack.len() - 1];
@@ -731,7 +733,7 @@ impl Compiler<'_> {
             && top.value == Value::Stack
             && self.last_result.is_some_and(|i| i + 1 == self.code.len() && dst_of(&self.code[i]) == Some(top.slot));
         if op.params().len() == 2 {
-            if let Value::Const(c) = self.stack[self.stack.len() - 1].value {
+            if let Value::Const(c) = top.value {
                 let wide_operand = op.params()[1] == ValType::I64;
                 let fits = if wide_operand { c as i64 == c as i64 as i32 as i64 } else { true };
                 let dst = self.locals_end + self.height - 2;
@@ -746,17 +748,7 @@ impl Compiler<'_> {
                 }
             }
         }
-        let (a, b) = if op.params().len() == 2 {
-            let b = self.top_operand(0);
-            let a = self.top_operand(1);
-            self.pop();
-            self.pop();
-            (a, b)
-        } else {
-            let a = self.top_operand(0);
-            self.pop();
-            (a, a)
-        };
+        let (a, b) = self.register_operands(op.params().len());
         let dst = self.locals_end + self.height;
         self.emit_result(fast(op, dst, a, b).unwrap_or(Instr::Simple { op, dst, a, b }));
         self.eqz_of_result = of_result.then(|| self.code.len() - 1);

@@ -133,7 +133,6 @@ pub(crate) struct Executor<'a> {
     stack: &'a mut Vec<u64>,
     /// `stack`'s buffer (it is never reallocated while code runs).
     pub(crate) stack_base: *mut u64,
-    stack_len: usize,
     /// Callers of the running activation.
     frames: Vec<Activation>,
     pub(crate) act: Activation,
@@ -448,12 +447,10 @@ impl<'a> Executor<'a> {
         let (fuel, interrupt) = (config.fuel, store.interrupt.clone());
         let frame_limit = (config.max_call_depth as usize).saturating_sub(store.depth as usize + 1);
         let stack_base = stack.as_mut_ptr();
-        let stack_len = stack.len();
         Executor {
             store,
             stack,
             stack_base,
-            stack_len,
             frames: Vec::new(),
             act: Activation { func: std::ptr::null(), instance: 0, ip: std::ptr::null(), fp: 0 },
             module: std::ptr::null(),
@@ -574,12 +571,9 @@ impl<'a> Executor<'a> {
             return Err(trap);
         }
         self.switch_instance(instance);
-        let depth = self.store.depth;
         // SAFETY: enter() checked that the frame fits the stack.
         let regs = unsafe { self.stack_base.add(base) };
-        let control = handlers::execute(self, entry.ip, regs);
-        self.store.depth = depth;
-        match control {
+        match handlers::execute(self, entry.ip, regs) {
             Control::Done => Ok(()),
             _ => match self.unwind.take().expect("a handler that unwinds says why") {
                 Unwind::Trap(code) => {
@@ -599,7 +593,7 @@ impl<'a> Executor<'a> {
     /// and zeroes the declared locals.
     #[inline(always)]
     fn enter(&mut self, f: &Function, fp: usize) -> Result<(), TrapCode> {
-        if fp + f.frame_slots as usize > self.stack_len {
+        if fp + f.frame_slots as usize > self.stack.len() {
             return Err(TrapCode::CallStackExhausted);
         }
         for slot in &mut self.stack[fp + f.param_slots as usize..fp + f.local_slots as usize] {

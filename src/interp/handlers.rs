@@ -109,9 +109,10 @@ macro_rules! next {
 /// function, which ends with a `Return`; `mem` and `len` describe the running instance's memory
 /// 0, whose bytes stay mapped while the store lives.
 macro_rules! handlers {
-    ($(fn $name:ident $(<const $g:ident: $gt:ty>)? ($ip:ident, $regs:ident, $mem:ident, $len:ident, $ex:ident) $pat:pat => $body:block)*) => {$(
+    ($($(#[$doc:meta])* fn $name:ident $(<$(const $g:ident: $gt:ty),+>)? ($ip:ident, $regs:ident, $mem:ident, $len:ident, $ex:ident) $pat:pat => $body:block)*) => {$(
+        $(#[$doc])*
         #[allow(unused_variables, unused_unsafe, irrefutable_let_patterns, clippy::unnecessary_cast)]
-        fn $name $(<const $g: $gt>)? ($ip: Ip, $regs: *mut u64, $mem: *mut u8, $len: usize, $ex: &mut Executor<'_>) -> Control {
+        fn $name $(<$(const $g: $gt),+>)? ($ip: Ip, $regs: *mut u64, $mem: *mut u8, $len: usize, $ex: &mut Executor<'_>) -> Control {
             unsafe {
                 let $pat = (*$ip).instr else { std::hint::unreachable_unchecked() };
                 $body
@@ -314,47 +315,28 @@ const SCALAR_OPS: usize = 136;
 const _: () = assert!(matches!(SimpleOp::ALL[SCALAR_OPS - 1], SimpleOp::I64TruncSatF64U));
 const _: () = assert!(matches!(SimpleOp::ALL[SCALAR_OPS], SimpleOp::I8x16Swizzle));
 
-/// `Instr::Simple` for operator `SimpleOp::ALL[K]`: one handler per operator, so that there
-/// is no second dispatch on the operator.
-#[allow(unused_unsafe)]
-fn simple<const K: usize>(ip: Ip, regs: *mut u64, mem: *mut u8, len: usize, ex: &mut Executor<'_>) -> Control {
-    let op = const { SimpleOp::ALL[K] };
-    // SAFETY: as for `handlers!`.
-    unsafe {
-        let Instr::Simple { dst, a, b, .. } = (*ip).instr else { std::hint::unreachable_unchecked() };
+handlers! {
+    /// `Instr::Simple` for operator `SimpleOp::ALL[K]`: one handler per operator, so that there
+    /// is no second dispatch on the operator.
+    fn simple<const K: usize>(ip, regs, mem, len, ex) Instr::Simple { dst, a, b, .. } => {
+        let op = const { SimpleOp::ALL[K] };
         set(regs, dst, check!(ex, ip, exec::simple(op, get(regs, a), get(regs, b))));
         next!(ip.add(1), regs, mem, len, ex)
     }
-}
 
-/// `Instr::BrIfCmp` for comparison `SimpleOp::ALL[K]`, negated if `NEGATE`, back to a loop if
-/// `BACK`.
-#[allow(unused_unsafe)]
-fn br_cmp<const K: usize, const NEGATE: bool, const BACK: bool>(
-    ip: Ip,
-    regs: *mut u64,
-    mem: *mut u8,
-    len: usize,
-    ex: &mut Executor<'_>,
-) -> Control {
-    let op = const { SimpleOp::ALL[K] };
-    // SAFETY: as for `handlers!`.
-    unsafe {
-        let Instr::BrIfCmp { a, b, pc, .. } = (*ip).instr else { std::hint::unreachable_unchecked() };
+    /// `Instr::BrIfCmp` for comparison `SimpleOp::ALL[K]`, negated if `NEGATE`, back to a loop
+    /// if `BACK`.
+    fn br_cmp<const K: usize, const NEGATE: bool, const BACK: bool>(ip, regs, mem, len, ex)
+        Instr::BrIfCmp { a, b, pc, .. } => {
+        let op = const { SimpleOp::ALL[K] };
         // Comparisons do not trap.
         let holds = exec::simple(op, get(regs, a), get(regs, b)).unwrap_or(0) != 0;
         next!(target!(branch::<BACK>(ex, ip, holds != NEGATE, pc)), regs, mem, len, ex)
     }
-}
 
-/// `Instr::Simple` for SIMD operator `SimpleOp::ALL[K]` (any but the ternary one).
-#[allow(unused_unsafe)]
-fn simd<const K: usize>(ip: Ip, regs: *mut u64, mem: *mut u8, len: usize, ex: &mut Executor<'_>) -> Control {
-    let f = const { simd::simple(SimpleOp::ALL[K]) };
-    // SAFETY: as for `handlers!`.
-    unsafe {
-        let Instr::Simple { dst, a, b, .. } = (*ip).instr else { std::hint::unreachable_unchecked() };
-        match f {
+    /// `Instr::Simple` for SIMD operator `SimpleOp::ALL[K]` (any but the ternary one).
+    fn simd<const K: usize>(ip, regs, mem, len, ex) Instr::Simple { dst, a, b, .. } => {
+        match const { simd::simple(SimpleOp::ALL[K]) } {
             Some(SimdFn::Unary(f)) => set128(regs, dst, f(get128(regs, a))),
             Some(SimdFn::Binary(f)) => set128(regs, dst, f(get128(regs, a), get128(regs, b))),
             Some(SimdFn::Shift(f)) => set128(regs, dst, f(get128(regs, a), get(regs, b) as u32)),
@@ -364,6 +346,18 @@ fn simd<const K: usize>(ip: Ip, regs: *mut u64, mem: *mut u8, len: usize, ex: &m
             Some(SimdFn::Ternary(_)) | None => std::hint::unreachable_unchecked(),
         }
         next!(ip.add(1), regs, mem, len, ex)
+    }
+}
+
+/// Writes the `raw` bytes a load `op` read to slot `dst`, widened to its result.
+///
+/// SAFETY (for callers): as for `handlers!`.
+#[inline(always)]
+unsafe fn set_loaded(regs: *mut u64, dst: u32, op: MemOp, raw: u128) {
+    match op.kind() {
+        MemKind::Load(ValType::V128) if op == MemOp::V128Load => set128(regs, dst, raw),
+        MemKind::Load(ValType::V128) => set128(regs, dst, simd::load(op, raw as u64)),
+        _ => set(regs, dst, exec::extend_loaded(op, raw as u64)),
     }
 }
 
@@ -377,14 +371,7 @@ fn memory<const K: usize>(ip: Ip, regs: *mut u64, mem: *mut u8, len: usize, ex: 
         match (*ip).instr {
             Instr::Load { dst, addr, offset, .. } => {
                 let ea = check!(ex, ip, Executor::effective(len, get(regs, addr), offset, size));
-                let raw = Executor::read(mem, ea, size);
-                match op {
-                    MemOp::V128Load => set128(regs, dst, raw),
-                    _ if matches!(op.kind(), MemKind::Load(ValType::V128)) => {
-                        set128(regs, dst, simd::load(op, raw as u64))
-                    }
-                    _ => set(regs, dst, exec::extend_loaded(op, raw as u64)),
-                }
+                set_loaded(regs, dst, op, Executor::read(mem, ea, size));
             }
             Instr::Store { addr, value, offset, .. } => {
                 let v = if op == MemOp::V128Store { get128(regs, value) } else { get(regs, value) as u128 };
@@ -1125,12 +1112,7 @@ handlers! {
     fn load_n(ip, regs, mem, len, ex) Instr::LoadN { op, memory, dst, addr, offset } => {
         let (base, size) = (ex.memory(memory as u32), exec::access_size(op));
         let ea = check!(ex, ip, Executor::effective(base.1, get(regs, addr), offset, size));
-        let raw = Executor::read(base.0, ea, size);
-        match op.kind() {
-            MemKind::Load(ValType::V128) if op == MemOp::V128Load => set128(regs, dst, raw),
-            MemKind::Load(ValType::V128) => set128(regs, dst, simd::load(op, raw as u64)),
-            _ => set(regs, dst, exec::extend_loaded(op, raw as u64)),
-        }
+        set_loaded(regs, dst, op, Executor::read(base.0, ea, size));
         next!(ip.add(1), regs, mem, len, ex)
     }
 
