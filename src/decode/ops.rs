@@ -24,11 +24,11 @@ macro_rules! simple_ops {
                 match self { $(SimpleOp::$name => $text),* }
             }
 
-            pub fn params(self) -> &'static [ValType] {
+            pub const fn params(self) -> &'static [ValType] {
                 match self { $(SimpleOp::$name => &[$(ValType::$p),*]),* }
             }
 
-            pub fn result(self) -> ValType {
+            pub const fn result(self) -> ValType {
                 match self { $(SimpleOp::$name => ValType::$r),* }
             }
 
@@ -410,7 +410,7 @@ macro_rules! mem_ops {
                 match self { $(MemOp::$name => $text),* }
             }
 
-            pub fn kind(self) -> MemKind {
+            pub const fn kind(self) -> MemKind {
                 match self { $(MemOp::$name => mem_ops!(@kind $kind $arg)),* }
             }
 

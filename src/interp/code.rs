@@ -7,9 +7,10 @@
 //! operands; the rest use the stack form: their operands sit in consecutive slots from
 //! `base`, and their results are written from `base`.
 
-use crate::decode::ops::{LaneOp, MemOp, SimpleOp};
+use crate::decode::ops::{LaneOp, MemKind, MemOp, SimpleOp};
 use crate::interp::handlers::{handler_for, Handler};
 use crate::interp::simd::V128;
+use crate::types::ValType;
 
 /// A branch that must move the values it carries: `count` slots from `from` to `to`; `pc` is
 /// the target (relative to the branch once linked).
@@ -59,6 +60,13 @@ pub enum Instr {
         dst: Slot,
         a: Slot,
         b: Slot,
+    },
+    /// A binary scalar operator whose right operand is a constant (see `imm_operand`).
+    SimpleImm {
+        op: SimpleOp,
+        dst: Slot,
+        a: Slot,
+        imm: u32,
     },
     // The hottest integer operators have instructions of their own (no second dispatch on the
     // operator), with register operands or an immediate right operand: the u32 value for i32
@@ -604,6 +612,14 @@ pub enum Instr {
         b: Slot,
         pc: u32,
     },
+    /// `BrIfCmp` with a constant right operand (see `imm_operand`).
+    BrIfCmpImm {
+        op: SimpleOp,
+        negate: bool,
+        a: Slot,
+        imm: u32,
+        pc: u32,
+    },
     Br {
         pc: u32,
     },
@@ -823,10 +839,281 @@ impl Instr {
             | Instr::BrIfI32GeSImm { pc, .. }
             | Instr::BrIfI32GeU { pc, .. }
             | Instr::BrIfI32GeUImm { pc, .. }
-            | Instr::BrIfCmp { pc, .. } => Some(pc),
+            | Instr::BrIfCmp { pc, .. }
+            | Instr::BrIfCmpImm { pc, .. } => Some(pc),
             _ => None,
         }
     }
+
+    /// The result and operand slots this instruction can pass through the accumulator
+    /// instead (see `accumulate`), with the kind of value each holds.
+    pub fn acc_slots(&mut self) -> AccSlots<'_> {
+        use AccKind::Int;
+        let kind = AccKind::of;
+        match self {
+            Instr::I32Add { dst, a, b, .. }
+            | Instr::I32Sub { dst, a, b, .. }
+            | Instr::I32Mul { dst, a, b, .. }
+            | Instr::I32And { dst, a, b, .. }
+            | Instr::I32Or { dst, a, b, .. }
+            | Instr::I32Xor { dst, a, b, .. }
+            | Instr::I32Shl { dst, a, b, .. }
+            | Instr::I32ShrS { dst, a, b, .. }
+            | Instr::I32ShrU { dst, a, b, .. }
+            | Instr::I32Eq { dst, a, b, .. }
+            | Instr::I32Ne { dst, a, b, .. }
+            | Instr::I32LtS { dst, a, b, .. }
+            | Instr::I32LtU { dst, a, b, .. }
+            | Instr::I32GtS { dst, a, b, .. }
+            | Instr::I32GtU { dst, a, b, .. }
+            | Instr::I32LeS { dst, a, b, .. }
+            | Instr::I32LeU { dst, a, b, .. }
+            | Instr::I32GeS { dst, a, b, .. }
+            | Instr::I32GeU { dst, a, b, .. }
+            | Instr::I64Add { dst, a, b, .. }
+            | Instr::I64Sub { dst, a, b, .. }
+            | Instr::I64Mul { dst, a, b, .. }
+            | Instr::I64And { dst, a, b, .. }
+            | Instr::I64Or { dst, a, b, .. }
+            | Instr::I64Xor { dst, a, b, .. }
+            | Instr::I64Shl { dst, a, b, .. }
+            | Instr::I64ShrS { dst, a, b, .. }
+            | Instr::I64ShrU { dst, a, b, .. }
+            | Instr::I64Eq { dst, a, b, .. }
+            | Instr::I64Ne { dst, a, b, .. }
+            | Instr::I64LtS { dst, a, b, .. }
+            | Instr::I64LtU { dst, a, b, .. }
+            | Instr::I64GtS { dst, a, b, .. }
+            | Instr::I64GtU { dst, a, b, .. }
+            | Instr::I64LeS { dst, a, b, .. }
+            | Instr::I64LeU { dst, a, b, .. }
+            | Instr::I64GeS { dst, a, b, .. }
+            | Instr::I64GeU { dst, a, b, .. } => {
+                AccSlots { dst: Some((dst, Int)), src: [Some((a, Int)), Some((b, Int))] }
+            }
+            Instr::I32AddImm { dst, a, .. }
+            | Instr::I32SubImm { dst, a, .. }
+            | Instr::I32MulImm { dst, a, .. }
+            | Instr::I32AndImm { dst, a, .. }
+            | Instr::I32OrImm { dst, a, .. }
+            | Instr::I32XorImm { dst, a, .. }
+            | Instr::I32ShlImm { dst, a, .. }
+            | Instr::I32ShrSImm { dst, a, .. }
+            | Instr::I32ShrUImm { dst, a, .. }
+            | Instr::I32EqImm { dst, a, .. }
+            | Instr::I32NeImm { dst, a, .. }
+            | Instr::I32LtSImm { dst, a, .. }
+            | Instr::I32LtUImm { dst, a, .. }
+            | Instr::I32GtSImm { dst, a, .. }
+            | Instr::I32GtUImm { dst, a, .. }
+            | Instr::I32LeSImm { dst, a, .. }
+            | Instr::I32LeUImm { dst, a, .. }
+            | Instr::I32GeSImm { dst, a, .. }
+            | Instr::I32GeUImm { dst, a, .. }
+            | Instr::I64AddImm { dst, a, .. }
+            | Instr::I64SubImm { dst, a, .. }
+            | Instr::I64MulImm { dst, a, .. }
+            | Instr::I64AndImm { dst, a, .. }
+            | Instr::I64OrImm { dst, a, .. }
+            | Instr::I64XorImm { dst, a, .. }
+            | Instr::I64ShlImm { dst, a, .. }
+            | Instr::I64ShrSImm { dst, a, .. }
+            | Instr::I64ShrUImm { dst, a, .. }
+            | Instr::I64EqImm { dst, a, .. }
+            | Instr::I64NeImm { dst, a, .. }
+            | Instr::I64LtSImm { dst, a, .. }
+            | Instr::I64LtUImm { dst, a, .. }
+            | Instr::I64GtSImm { dst, a, .. }
+            | Instr::I64GtUImm { dst, a, .. }
+            | Instr::I64LeSImm { dst, a, .. }
+            | Instr::I64LeUImm { dst, a, .. }
+            | Instr::I64GeSImm { dst, a, .. }
+            | Instr::I64GeUImm { dst, a, .. } => AccSlots { dst: Some((dst, Int)), src: [Some((a, Int)), None] },
+            Instr::BrIfI32Eq { a, b, .. }
+            | Instr::BrIfI32Ne { a, b, .. }
+            | Instr::BrIfI32LtS { a, b, .. }
+            | Instr::BrIfI32LtU { a, b, .. }
+            | Instr::BrIfI32GtS { a, b, .. }
+            | Instr::BrIfI32GtU { a, b, .. }
+            | Instr::BrIfI32LeS { a, b, .. }
+            | Instr::BrIfI32LeU { a, b, .. }
+            | Instr::BrIfI32GeS { a, b, .. }
+            | Instr::BrIfI32GeU { a, b, .. } => AccSlots { dst: None, src: [Some((a, Int)), Some((b, Int))] },
+            Instr::BrIfI32EqImm { a, .. }
+            | Instr::BrIfI32NeImm { a, .. }
+            | Instr::BrIfI32LtSImm { a, .. }
+            | Instr::BrIfI32LtUImm { a, .. }
+            | Instr::BrIfI32GtSImm { a, .. }
+            | Instr::BrIfI32GtUImm { a, .. }
+            | Instr::BrIfI32LeSImm { a, .. }
+            | Instr::BrIfI32LeUImm { a, .. }
+            | Instr::BrIfI32GeSImm { a, .. }
+            | Instr::BrIfI32GeUImm { a, .. }
+            | Instr::BrIf { cond: a, .. }
+            | Instr::BrUnless { cond: a, .. } => AccSlots { dst: None, src: [Some((a, Int)), None] },
+            Instr::I32Load { dst, addr, .. }
+            | Instr::I64Load { dst, addr, .. }
+            | Instr::I32Load8S { dst, addr, .. }
+            | Instr::I32Load8U { dst, addr, .. }
+            | Instr::I32Load16S { dst, addr, .. }
+            | Instr::I32Load16U { dst, addr, .. } => AccSlots { dst: Some((dst, Int)), src: [Some((addr, Int)), None] },
+            Instr::I32Store { addr, value, .. }
+            | Instr::I64Store { addr, value, .. }
+            | Instr::I32Store8 { addr, value, .. }
+            | Instr::I32Store16 { addr, value, .. } => {
+                AccSlots { dst: None, src: [Some((addr, Int)), Some((value, Int))] }
+            }
+            Instr::Simple { op, dst, a, b } => {
+                let params = op.params();
+                if params.iter().any(|&t| kind(t).is_none()) {
+                    return AccSlots::NONE;
+                }
+                let Some(r) = kind(op.result()) else { return AccSlots::NONE };
+                let b = params.get(1).and_then(|&t| Some((b, kind(t)?)));
+                AccSlots { dst: Some((dst, r)), src: [params.first().and_then(|&t| Some((a, kind(t)?))), b] }
+            }
+            Instr::SimpleImm { op, dst, a, .. } => match (kind(op.params()[0]), kind(op.result())) {
+                (Some(k), Some(r)) => AccSlots { dst: Some((dst, r)), src: [Some((a, k)), None] },
+                _ => AccSlots::NONE,
+            },
+            Instr::BrIfCmp { op, a, b, .. } => match kind(op.params()[0]) {
+                Some(k) => AccSlots { dst: None, src: [Some((a, k)), Some((b, k))] },
+                None => AccSlots::NONE,
+            },
+            Instr::BrIfCmpImm { op, a, .. } => match kind(op.params()[0]) {
+                Some(k) => AccSlots { dst: None, src: [Some((a, k)), None] },
+                None => AccSlots::NONE,
+            },
+            Instr::Load { op, dst, addr, .. } => match op.kind() {
+                MemKind::Load(t) if kind(t).is_some() => {
+                    AccSlots { dst: Some((dst, kind(t).unwrap())), src: [Some((addr, Int)), None] }
+                }
+                _ => AccSlots::NONE,
+            },
+            Instr::Store { op, addr, value, .. } => match op.kind() {
+                MemKind::Store(t) if kind(t).is_some() => {
+                    AccSlots { dst: None, src: [Some((addr, Int)), Some((value, kind(t).unwrap()))] }
+                }
+                _ => AccSlots::NONE,
+            },
+            _ => AccSlots::NONE,
+        }
+    }
+
+    /// Which of the result and operands go through the accumulator: bits `ACC_DST` (if
+    /// `to_acc`), `ACC_A` (the first operand), `ACC_B` (the second).
+    pub fn acc_mode(&self, to_acc: bool) -> u8 {
+        let mut copy = *self;
+        let [a, b] = copy.acc_slots().src;
+        let is_acc = |s: Option<(&mut Slot, AccKind)>| matches!(s, Some((slot, _)) if *slot == ACC);
+        (to_acc as u8 * ACC_DST) | (is_acc(a) as u8 * ACC_A) | (is_acc(b) as u8 * ACC_B)
+    }
+}
+
+/// The slot bits of the constant right operand `imm` of a `SimpleImm` or `BrIfCmpImm` whose
+/// operand type is `ty`: the value itself for i32 and f32, sign-extended for i64, and for f64
+/// an f32 widened (only constants that f32 holds exactly take this form).
+#[inline(always)]
+pub const fn imm_operand(ty: ValType, imm: u32) -> u64 {
+    match ty {
+        ValType::I64 => imm as i32 as i64 as u64,
+        ValType::F64 => (f32::from_bits(imm) as f64).to_bits(),
+        _ => imm as u64,
+    }
+}
+
+/// The `imm` that stands for constant `c` (slot bits) of type `ty`, if there is one.
+pub fn imm_of(ty: ValType, c: u64) -> Option<u32> {
+    let imm = match ty {
+        ValType::I32 | ValType::F32 => c as u32,
+        ValType::I64 => c as i64 as i32 as u32,
+        // NaNs keep the full form: their payloads need not survive the round trip.
+        ValType::F64 if f64::from_bits(c).is_nan() => return None,
+        ValType::F64 => (f64::from_bits(c) as f32).to_bits(),
+        _ => return None,
+    };
+    (imm_operand(ty, imm) == c).then_some(imm)
+}
+
+/// The operand slot number that stands for the accumulator. It is never a frame slot: frames
+/// are far smaller than `u32::MAX` slots.
+pub const ACC: Slot = Slot::MAX;
+/// `Instr::acc_mode` bits.
+pub const ACC_DST: u8 = 1;
+pub const ACC_A: u8 = 2;
+pub const ACC_B: u8 = 4;
+
+/// The register a value passes in when it goes through the accumulator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccKind {
+    /// i32 (zero-extended, as in a slot) and i64.
+    Int,
+    F32,
+    F64,
+}
+
+impl AccKind {
+    fn of(t: ValType) -> Option<AccKind> {
+        match t {
+            ValType::I32 | ValType::I64 => Some(AccKind::Int),
+            ValType::F32 => Some(AccKind::F32),
+            ValType::F64 => Some(AccKind::F64),
+            _ => None,
+        }
+    }
+}
+
+/// See `Instr::acc_slots`.
+pub struct AccSlots<'a> {
+    pub dst: Option<(&'a mut Slot, AccKind)>,
+    pub src: [Option<(&'a mut Slot, AccKind)>; 2],
+}
+
+impl AccSlots<'_> {
+    const NONE: AccSlots<'static> = AccSlots { dst: None, src: [None, None] };
+}
+
+/// Passes results through the accumulator, registers the handlers hand on to each other
+/// (one for integers, one for f32 and one for f64): where the next instruction reads the slot
+/// an instruction writes, and no branch can reach that next instruction, the first also puts
+/// its result in the accumulator and the second reads it from there (its operand becomes
+/// `ACC`). This takes the store and reload, and the latency of forwarding one to the other,
+/// off chains of dependent instructions. The result is still written to its slot, where later
+/// instructions may read it. Returns which instructions put their result in the accumulator.
+fn accumulate(code: &mut [Instr], copies: &[BranchCopy]) -> Vec<bool> {
+    let mut entered = vec![false; code.len() + 1];
+    let mut mark = |target: usize, code: &[Instr]| {
+        entered[target] = true;
+        // A branch back to a loop may skip its header (see `link`).
+        if matches!(code.get(target), Some(Instr::LoopHeader)) {
+            entered[target + 1] = true;
+        }
+    };
+    for at in 0..code.len() {
+        let mut instr = code[at];
+        if let Some(&mut target) = instr.branch_target_mut() {
+            mark(target as usize, code);
+        }
+    }
+    for c in copies {
+        mark(c.pc as usize, code);
+    }
+    let mut to_acc = vec![false; code.len()];
+    for at in 1..code.len() {
+        if entered[at] {
+            continue;
+        }
+        let (done, rest) = code.split_at_mut(at);
+        let (producer, consumer) = (done[at - 1].acc_slots(), rest[0].acc_slots());
+        let Some((&mut slot, kind)) = producer.dst else { continue };
+        for (operand, k) in consumer.src.into_iter().flatten() {
+            if *operand == slot && k == kind {
+                *operand = ACC;
+                to_acc[at - 1] = true;
+            }
+        }
+    }
+    to_acc
 }
 
 /// An instruction with the executor's handler for it, so that dispatching to the next
@@ -865,7 +1152,8 @@ pub struct Function {
 
 /// Makes branch targets relative to their branch and attaches each instruction's handler. A
 /// plain branch back to a loop skips the loop's header and does its work itself.
-pub fn link(code: Vec<Instr>, copies: &mut [BranchCopy]) -> Box<[Op]> {
+pub fn link(mut code: Vec<Instr>, copies: &mut [BranchCopy]) -> Box<[Op]> {
+    let to_acc = accumulate(&mut code, copies);
     let relative = |target: u32, at: usize| (target as i64 - at as i64) as i32 as u32;
     let headers: Vec<bool> = code.iter().map(|i| matches!(i, Instr::LoopHeader)).collect();
     code.into_iter()
@@ -887,7 +1175,7 @@ pub fn link(code: Vec<Instr>, copies: &mut [BranchCopy]) -> Box<[Op]> {
             for c in &mut copies[owned.start as usize..owned.end as usize] {
                 c.pc = relative(c.pc, at);
             }
-            Op { handler: handler_for(&instr, back), instr }
+            Op { handler: handler_for(&instr, back, to_acc[at]), instr }
         })
         .collect()
 }

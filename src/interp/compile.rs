@@ -8,7 +8,7 @@
 //! flow, before a local they read is overwritten, and where an operator needs the stack form.
 //! Code that validation proves unreachable is not emitted.
 
-use super::code::{link, BranchCopy, Function, Instr, Slot};
+use super::code::{imm_of, link, BranchCopy, Function, Instr, Slot};
 use super::simd::{self, SimdFn};
 use crate::decode::ops::{MemKind, MemOp, Operator, SimpleOp};
 use crate::error::{Error, Result};
@@ -748,6 +748,18 @@ impl Compiler<'_> {
                 }
             }
         }
+        if let (&[_, ty], Value::Const(c)) = (op.params(), top.value) {
+            let scalar = op.result() != ValType::V128 && op.params()[0] != ValType::V128;
+            if let Some(imm) = imm_of(ty, c).filter(|_| scalar) {
+                self.pop();
+                let a = self.top_operand(0);
+                self.pop();
+                let dst = self.locals_end + self.height;
+                self.emit_result(Instr::SimpleImm { op, dst, a, imm });
+                self.push(Value::Stack, false);
+                return;
+            }
+        }
         let (a, b) = self.register_operands(op.params().len());
         let dst = self.locals_end + self.height;
         self.emit_result(fast(op, dst, a, b).unwrap_or(Instr::Simple { op, dst, a, b }));
@@ -901,6 +913,17 @@ fn fused_branch(compare: Instr, negate: bool, pc: u32) -> Option<Instr> {
     let cmp = |op: SimpleOp, a: Slot, b: Slot| Instr::BrIfCmp { op, negate, a, b, pc };
     Some(match (compare, negate) {
         (Instr::Simple { op, a, b, .. }, _) if is_comparison(op) => cmp(op, a, b),
+        (Instr::SimpleImm { op, a, imm, .. }, _) if is_comparison(op) => Instr::BrIfCmpImm { op, negate, a, imm, pc },
+        (Instr::I64EqImm { a, imm, .. }, _) => Instr::BrIfCmpImm { op: SimpleOp::I64Eq, negate, a, imm, pc },
+        (Instr::I64NeImm { a, imm, .. }, _) => Instr::BrIfCmpImm { op: SimpleOp::I64Ne, negate, a, imm, pc },
+        (Instr::I64LtSImm { a, imm, .. }, _) => Instr::BrIfCmpImm { op: SimpleOp::I64LtS, negate, a, imm, pc },
+        (Instr::I64LtUImm { a, imm, .. }, _) => Instr::BrIfCmpImm { op: SimpleOp::I64LtU, negate, a, imm, pc },
+        (Instr::I64GtSImm { a, imm, .. }, _) => Instr::BrIfCmpImm { op: SimpleOp::I64GtS, negate, a, imm, pc },
+        (Instr::I64GtUImm { a, imm, .. }, _) => Instr::BrIfCmpImm { op: SimpleOp::I64GtU, negate, a, imm, pc },
+        (Instr::I64LeSImm { a, imm, .. }, _) => Instr::BrIfCmpImm { op: SimpleOp::I64LeS, negate, a, imm, pc },
+        (Instr::I64LeUImm { a, imm, .. }, _) => Instr::BrIfCmpImm { op: SimpleOp::I64LeU, negate, a, imm, pc },
+        (Instr::I64GeSImm { a, imm, .. }, _) => Instr::BrIfCmpImm { op: SimpleOp::I64GeS, negate, a, imm, pc },
+        (Instr::I64GeUImm { a, imm, .. }, _) => Instr::BrIfCmpImm { op: SimpleOp::I64GeU, negate, a, imm, pc },
         (Instr::I64Eq { a, b, .. }, _) => cmp(SimpleOp::I64Eq, a, b),
         (Instr::I64Ne { a, b, .. }, _) => cmp(SimpleOp::I64Ne, a, b),
         (Instr::I64LtS { a, b, .. }, _) => cmp(SimpleOp::I64LtS, a, b),
@@ -965,6 +988,7 @@ pub fn is_comparison(op: SimpleOp) -> bool {
 fn dst_of(i: &Instr) -> Option<Slot> {
     match *i {
         Instr::Simple { dst, .. }
+        | Instr::SimpleImm { dst, .. }
         | Instr::I32Add { dst, .. }
         | Instr::I32AddImm { dst, .. }
         | Instr::I32Sub { dst, .. }
@@ -1059,6 +1083,7 @@ fn dst_of(i: &Instr) -> Option<Slot> {
 fn set_dst(i: &mut Instr, slot: Slot) {
     match i {
         Instr::Simple { dst, .. }
+        | Instr::SimpleImm { dst, .. }
         | Instr::I32Add { dst, .. }
         | Instr::I32AddImm { dst, .. }
         | Instr::I32Sub { dst, .. }

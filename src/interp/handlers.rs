@@ -2,7 +2,10 @@
 //! passes from one to the next (part of the executor: see `exec` for calls, frames and traps).
 //!
 //! Every handler has the same signature: the instruction pointer, the running frame, memory
-//! 0's base and length, and the executor. It does its instruction's work and ends by calling
+//! 0's base and length, the executor, and the accumulator: an integer, an f64 and an f32 that
+//! carry a result to the next instruction without a trip through its slot (see
+//! `code::accumulate`; a handler's const generic `M` says which of its operands it reads from
+//! there and whether it puts its result there). It does its instruction's work and ends by calling
 //! the next instruction's handler, which `Op` carries beside the instruction, with the same
 //! arguments. In optimized builds (cfg `wasmrt_tail_dispatch`, set by build.rs) those calls are
 //! sibling calls that LLVM compiles to jumps: dispatch is one indirect jump at the end of every
@@ -14,7 +17,10 @@
 //! function it calls: work that needs that lives in `#[inline(never)]` methods of `Executor`
 //! that take `&mut self` and return a small value.
 
-use super::code::{Instr, Op};
+// Handlers take the whole dispatch state as arguments, so that it stays in registers.
+#![allow(clippy::too_many_arguments)]
+
+use super::code::{imm_operand, Instr, Op, ACC_A, ACC_B, ACC_DST};
 use super::exec::{self, get, get128, set, set128, Executor, Unwind};
 use super::simd::{self, SimdFn};
 use crate::decode::ops::{MemKind, MemOp, SimpleOp};
@@ -28,7 +34,7 @@ use crate::types::ValType;
 pub(crate) type Ip = *const Op;
 
 /// An instruction's handler.
-pub(crate) type Handler = for<'e, 's> fn(Ip, *mut u64, *mut u8, usize, &'e mut Executor<'s>) -> Control;
+pub(crate) type Handler = for<'e, 's> fn(Ip, *mut u64, *mut u8, usize, &'e mut Executor<'s>, u64, f64, f32) -> Control;
 
 /// How a handler ends when it does not pass control on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,12 +56,23 @@ pub(crate) struct Resume {
     regs: *mut u64,
     mem: *mut u8,
     len: usize,
+    ai: u64,
+    fd: f64,
+    fs: f32,
 }
 
 #[cfg(not(wasmrt_tail_dispatch))]
 impl Default for Resume {
     fn default() -> Resume {
-        Resume { ip: std::ptr::null(), regs: std::ptr::null_mut(), mem: std::ptr::null_mut(), len: 0 }
+        Resume {
+            ip: std::ptr::null(),
+            regs: std::ptr::null_mut(),
+            mem: std::ptr::null_mut(),
+            len: 0,
+            ai: 0,
+            fd: 0.0,
+            fs: 0.0,
+        }
     }
 }
 
@@ -65,16 +82,16 @@ impl Default for Resume {
 pub(crate) fn execute(ex: &mut Executor<'_>, ip: Ip, regs: *mut u64) -> Control {
     let (mem, len) = (ex.mem_base, ex.mem_len);
     // SAFETY: `ip` is the first instruction of the running function.
-    unsafe { ((*ip).handler)(ip, regs, mem, len, ex) }
+    unsafe { ((*ip).handler)(ip, regs, mem, len, ex, 0, 0.0, 0.0) }
 }
 
 #[cfg(not(wasmrt_tail_dispatch))]
 pub(crate) fn execute(ex: &mut Executor<'_>, ip: Ip, regs: *mut u64) -> Control {
-    ex.resume = Resume { ip, regs, mem: ex.mem_base, len: ex.mem_len };
+    ex.resume = Resume { ip, regs, mem: ex.mem_base, len: ex.mem_len, ..Resume::default() };
     loop {
-        let Resume { ip, regs, mem, len } = ex.resume;
+        let Resume { ip, regs, mem, len, ai, fd, fs } = ex.resume;
         // SAFETY: handlers leave the next instruction of the running function in `resume`.
-        match unsafe { ((*ip).handler)(ip, regs, mem, len, ex) } {
+        match unsafe { ((*ip).handler)(ip, regs, mem, len, ex, ai, fd, fs) } {
             Control::Next => {}
             done => return done,
         }
@@ -84,21 +101,21 @@ pub(crate) fn execute(ex: &mut Executor<'_>, ip: Ip, regs: *mut u64) -> Control 
 /// Passes control to the instruction at `ip`.
 #[cfg(wasmrt_tail_dispatch)]
 macro_rules! next {
-    ($ip:expr, $regs:expr, $mem:expr, $len:expr, $ex:expr) => {{
+    ($ip:expr, $regs:expr, $mem:expr, $len:expr, $ex:expr, $ai:expr, $fd:expr, $fs:expr) => {{
         let ip: Ip = $ip;
-        return ((*ip).handler)(ip, $regs, $mem, $len, $ex);
+        return ((*ip).handler)(ip, $regs, $mem, $len, $ex, $ai, $fd, $fs);
     }};
 }
 
 #[cfg(not(wasmrt_tail_dispatch))]
 macro_rules! next {
-    ($ip:expr, $regs:expr, $mem:expr, $len:expr, $ex:expr) => {{
-        $ex.resume = Resume { ip: $ip, regs: $regs, mem: $mem, len: $len };
+    ($ip:expr, $regs:expr, $mem:expr, $len:expr, $ex:expr, $ai:expr, $fd:expr, $fs:expr) => {{
+        $ex.resume = Resume { ip: $ip, regs: $regs, mem: $mem, len: $len, ai: $ai, fd: $fd, fs: $fs };
         return Control::Next;
     }};
 }
 
-/// Defines handlers: `fn name(ip, regs, mem, len, ex) Pattern => { body }`, the pattern
+/// Defines handlers: `fn name(ip, regs, mem, len, ex, ai, fd, fs) Pattern => { body }`, the pattern
 /// binding the instruction's fields.
 ///
 /// SAFETY of the bodies (they run in an `unsafe` block): `handler_for` attaches each handler
@@ -109,10 +126,10 @@ macro_rules! next {
 /// function, which ends with a `Return`; `mem` and `len` describe the running instance's memory
 /// 0, whose bytes stay mapped while the store lives.
 macro_rules! handlers {
-    ($($(#[$doc:meta])* fn $name:ident $(<$(const $g:ident: $gt:ty),+>)? ($ip:ident, $regs:ident, $mem:ident, $len:ident, $ex:ident) $pat:pat => $body:block)*) => {$(
+    ($($(#[$doc:meta])* fn $name:ident $(<$(const $g:ident: $gt:ty),+>)? ($ip:ident, $regs:ident, $mem:ident, $len:ident, $ex:ident, $ai:ident, $fd:ident, $fs:ident) $pat:pat => $body:block)*) => {$(
         $(#[$doc])*
-        #[allow(unused_variables, unused_unsafe, irrefutable_let_patterns, clippy::unnecessary_cast)]
-        fn $name $(<$(const $g: $gt),+>)? ($ip: Ip, $regs: *mut u64, $mem: *mut u8, $len: usize, $ex: &mut Executor<'_>) -> Control {
+        #[allow(unused_variables, unused_unsafe, unused_mut, irrefutable_let_patterns, clippy::unnecessary_cast)]
+        fn $name $(<$(const $g: $gt),+>)? ($ip: Ip, $regs: *mut u64, $mem: *mut u8, $len: usize, $ex: &mut Executor<'_>, mut $ai: u64, mut $fd: f64, mut $fs: f32) -> Control {
             unsafe {
                 let $pat = (*$ip).instr else { std::hint::unreachable_unchecked() };
                 $body
@@ -136,6 +153,47 @@ fn trap(ex: &mut Executor<'_>, ip: Ip, code: TrapCode) -> Control {
 fn unwound(ex: &mut Executor<'_>, ip: Ip) -> Control {
     ex.act.ip = ip.wrapping_add(1);
     Control::Unwind
+}
+
+/// Reads an integer operand: from `slot`, or from the accumulator if `from_acc`.
+///
+/// SAFETY (for callers): as for `handlers!`.
+#[inline(always)]
+unsafe fn arg(regs: *mut u64, slot: u32, from_acc: bool, ai: u64) -> u64 {
+    if from_acc {
+        ai
+    } else {
+        get(regs, slot)
+    }
+}
+
+/// Reads an operand of type `ty` as slot bits: from `slot`, or from the accumulator register
+/// for its type if `from_acc`.
+///
+/// SAFETY (for callers): as for `handlers!`.
+#[inline(always)]
+unsafe fn operand(regs: *mut u64, slot: u32, from_acc: bool, ty: ValType, ai: u64, fd: f64, fs: f32) -> u64 {
+    match (from_acc, ty) {
+        (false, _) => get(regs, slot),
+        (true, ValType::F32) => fs.to_bits() as u64,
+        (true, ValType::F64) => fd.to_bits(),
+        (true, _) => ai,
+    }
+}
+
+/// Writes a result of type `$ty` (slot bits `$v`) to slot `$dst` and, if `$to_acc`, to the
+/// accumulator register for its type.
+macro_rules! put {
+    ($regs:expr, $dst:expr, $to_acc:expr, $ty:expr, $v:expr, $ai:ident, $fd:ident, $fs:ident) => {{
+        let v: u64 = $v;
+        set($regs, $dst, v);
+        match ($to_acc, $ty) {
+            (false, _) => {}
+            (true, ValType::F32) => $fs = f32::from_bits(v as u32),
+            (true, ValType::F64) => $fd = f64::from_bits(v),
+            (true, _) => $ai = v,
+        }
+    }};
 }
 
 /// Evaluates to the value of a `Result<_, TrapCode>`, or ends the handler with its trap.
@@ -162,15 +220,15 @@ macro_rules! target {
 macro_rules! i32_ops {
     ($($rr:ident $ri:ident = $V:ident $VI:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
         handlers! {
-            fn $rr(ip, regs, mem, len, ex) Instr::$V { dst, a, b } => {
-                let ($a, $b) = (get(regs, a) as u32, get(regs, b) as u32);
-                set(regs, dst, ($e) as u32 as u64);
-                next!(ip.add(1), regs, mem, len, ex)
+            fn $rr<const M: u8>(ip, regs, mem, len, ex, ai, fd, fs) Instr::$V { dst, a, b } => {
+                let ($a, $b) = (arg(regs, a, M & ACC_A != 0, ai) as u32, arg(regs, b, M & ACC_B != 0, ai) as u32);
+                put!(regs, dst, M & ACC_DST != 0, ValType::I32, ($e) as u32 as u64, ai, fd, fs);
+                next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
             }
-            fn $ri(ip, regs, mem, len, ex) Instr::$VI { dst, a, imm } => {
-                let ($a, $b) = (get(regs, a) as u32, imm);
-                set(regs, dst, ($e) as u32 as u64);
-                next!(ip.add(1), regs, mem, len, ex)
+            fn $ri<const M: u8>(ip, regs, mem, len, ex, ai, fd, fs) Instr::$VI { dst, a, imm } => {
+                let ($a, $b) = (arg(regs, a, M & ACC_A != 0, ai) as u32, imm);
+                put!(regs, dst, M & ACC_DST != 0, ValType::I32, ($e) as u32 as u64, ai, fd, fs);
+                next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
             }
         }
     )*};
@@ -180,15 +238,15 @@ macro_rules! i32_ops {
 macro_rules! i64_ops {
     ($($rr:ident $ri:ident = $V:ident $VI:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
         handlers! {
-            fn $rr(ip, regs, mem, len, ex) Instr::$V { dst, a, b } => {
-                let ($a, $b) = (get(regs, a), get(regs, b));
-                set(regs, dst, ($e) as u64);
-                next!(ip.add(1), regs, mem, len, ex)
+            fn $rr<const M: u8>(ip, regs, mem, len, ex, ai, fd, fs) Instr::$V { dst, a, b } => {
+                let ($a, $b) = (arg(regs, a, M & ACC_A != 0, ai), arg(regs, b, M & ACC_B != 0, ai));
+                put!(regs, dst, M & ACC_DST != 0, ValType::I64, ($e) as u64, ai, fd, fs);
+                next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
             }
-            fn $ri(ip, regs, mem, len, ex) Instr::$VI { dst, a, imm } => {
-                let ($a, $b) = (get(regs, a), imm as i32 as i64 as u64);
-                set(regs, dst, ($e) as u64);
-                next!(ip.add(1), regs, mem, len, ex)
+            fn $ri<const M: u8>(ip, regs, mem, len, ex, ai, fd, fs) Instr::$VI { dst, a, imm } => {
+                let ($a, $b) = (arg(regs, a, M & ACC_A != 0, ai), imm as i32 as i64 as u64);
+                put!(regs, dst, M & ACC_DST != 0, ValType::I64, ($e) as u64, ai, fd, fs);
+                next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
             }
         }
     )*};
@@ -198,13 +256,13 @@ macro_rules! i64_ops {
 macro_rules! br_i32 {
     ($($rr:ident $ri:ident = $V:ident $VI:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
         handlers! {
-            fn $rr<const BACK: bool>(ip, regs, mem, len, ex) Instr::$V { a, b, pc } => {
-                let ($a, $b) = (get(regs, a) as u32, get(regs, b) as u32);
-                next!(target!(branch::<BACK>(ex, ip, $e, pc)), regs, mem, len, ex)
+            fn $rr<const BACK: bool, const M: u8>(ip, regs, mem, len, ex, ai, fd, fs) Instr::$V { a, b, pc } => {
+                let ($a, $b) = (arg(regs, a, M & ACC_A != 0, ai) as u32, arg(regs, b, M & ACC_B != 0, ai) as u32);
+                next!(target!(branch::<BACK>(ex, ip, $e, pc)), regs, mem, len, ex, ai, fd, fs)
             }
-            fn $ri<const BACK: bool>(ip, regs, mem, len, ex) Instr::$VI { a, imm, pc } => {
-                let ($a, $b) = (get(regs, a) as u32, imm);
-                next!(target!(branch::<BACK>(ex, ip, $e, pc)), regs, mem, len, ex)
+            fn $ri<const BACK: bool, const M: u8>(ip, regs, mem, len, ex, ai, fd, fs) Instr::$VI { a, imm, pc } => {
+                let ($a, $b) = (arg(regs, a, M & ACC_A != 0, ai) as u32, imm);
+                next!(target!(branch::<BACK>(ex, ip, $e, pc)), regs, mem, len, ex, ai, fd, fs)
             }
         }
     )*};
@@ -214,11 +272,12 @@ macro_rules! br_i32 {
 macro_rules! loads {
     ($($name:ident = $V:ident $t:ty => $($conv:ty)as+;)*) => {$(
         handlers! {
-            fn $name(ip, regs, mem, len, ex) Instr::$V { dst, addr, offset } => {
-                let ea = check!(ex, ip, Executor::effective(len, get(regs, addr), offset, std::mem::size_of::<$t>()));
+            fn $name<const M: u8>(ip, regs, mem, len, ex, ai, fd, fs) Instr::$V { dst, addr, offset } => {
+                let addr = arg(regs, addr, M & ACC_A != 0, ai);
+                let ea = check!(ex, ip, Executor::effective(len, addr, offset, std::mem::size_of::<$t>()));
                 let v = <$t>::from_le(std::ptr::read_unaligned(mem.add(ea) as *const $t));
-                set(regs, dst, v $(as $conv)+ as u64);
-                next!(ip.add(1), regs, mem, len, ex)
+                put!(regs, dst, M & ACC_DST != 0, ValType::I64, v $(as $conv)+ as u64, ai, fd, fs);
+                next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
             }
         }
     )*};
@@ -227,10 +286,11 @@ macro_rules! loads {
 macro_rules! stores {
     ($($name:ident = $V:ident $t:ty;)*) => {$(
         handlers! {
-            fn $name(ip, regs, mem, len, ex) Instr::$V { addr, value, offset } => {
-                let ea = check!(ex, ip, Executor::effective(len, get(regs, addr), offset, std::mem::size_of::<$t>()));
-                std::ptr::write_unaligned(mem.add(ea) as *mut $t, (get(regs, value) as $t).to_le());
-                next!(ip.add(1), regs, mem, len, ex)
+            fn $name<const M: u8>(ip, regs, mem, len, ex, ai, fd, fs) Instr::$V { addr, value, offset } => {
+                let (addr, value) = (arg(regs, addr, M & ACC_A != 0, ai), arg(regs, value, M & ACC_B != 0, ai));
+                let ea = check!(ex, ip, Executor::effective(len, addr, offset, std::mem::size_of::<$t>()));
+                std::ptr::write_unaligned(mem.add(ea) as *mut $t, (value as $t).to_le());
+                next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
             }
         }
     )*};
@@ -318,24 +378,50 @@ const _: () = assert!(matches!(SimpleOp::ALL[SCALAR_OPS], SimpleOp::I8x16Swizzle
 handlers! {
     /// `Instr::Simple` for operator `SimpleOp::ALL[K]`: one handler per operator, so that there
     /// is no second dispatch on the operator.
-    fn simple<const K: usize>(ip, regs, mem, len, ex) Instr::Simple { dst, a, b, .. } => {
+    fn simple<const K: usize, const M: u8>(ip, regs, mem, len, ex, ai, fd, fs) Instr::Simple { dst, a, b, .. } => {
         let op = const { SimpleOp::ALL[K] };
-        set(regs, dst, check!(ex, ip, exec::simple(op, get(regs, a), get(regs, b))));
-        next!(ip.add(1), regs, mem, len, ex)
+        let (ta, tb) = const { (SimpleOp::ALL[K].params()[0], SimpleOp::ALL[K].params()[SimpleOp::ALL[K].params().len() - 1]) };
+        let x = operand(regs, a, M & ACC_A != 0, ta, ai, fd, fs);
+        let y = operand(regs, b, M & ACC_B != 0, tb, ai, fd, fs);
+        let ty = const { SimpleOp::ALL[K].result() };
+        put!(regs, dst, M & ACC_DST != 0, ty, check!(ex, ip, exec::simple(op, x, y)), ai, fd, fs);
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
     /// `Instr::BrIfCmp` for comparison `SimpleOp::ALL[K]`, negated if `NEGATE`, back to a loop
     /// if `BACK`.
-    fn br_cmp<const K: usize, const NEGATE: bool, const BACK: bool>(ip, regs, mem, len, ex)
+    fn br_cmp<const K: usize, const NEGATE: bool, const BACK: bool, const M: u8>(ip, regs, mem, len, ex, ai, fd, fs)
         Instr::BrIfCmp { a, b, pc, .. } => {
         let op = const { SimpleOp::ALL[K] };
+        let t = const { SimpleOp::ALL[K].params()[0] };
+        let (x, y) = (operand(regs, a, M & ACC_A != 0, t, ai, fd, fs), operand(regs, b, M & ACC_B != 0, t, ai, fd, fs));
         // Comparisons do not trap.
-        let holds = exec::simple(op, get(regs, a), get(regs, b)).unwrap_or(0) != 0;
-        next!(target!(branch::<BACK>(ex, ip, holds != NEGATE, pc)), regs, mem, len, ex)
+        let holds = exec::simple(op, x, y).unwrap_or(0) != 0;
+        next!(target!(branch::<BACK>(ex, ip, holds != NEGATE, pc)), regs, mem, len, ex, ai, fd, fs)
+    }
+
+    /// `Instr::SimpleImm` for operator `SimpleOp::ALL[K]`.
+    fn simple_imm<const K: usize, const M: u8>(ip, regs, mem, len, ex, ai, fd, fs) Instr::SimpleImm { dst, a, imm, .. } => {
+        let op = const { SimpleOp::ALL[K] };
+        let (ta, tb, ty) = const { (SimpleOp::ALL[K].params()[0], SimpleOp::ALL[K].params()[SimpleOp::ALL[K].params().len() - 1], SimpleOp::ALL[K].result()) };
+        let x = operand(regs, a, M & ACC_A != 0, ta, ai, fd, fs);
+        put!(regs, dst, M & ACC_DST != 0, ty, check!(ex, ip, exec::simple(op, x, imm_operand(tb, imm))), ai, fd, fs);
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
+    }
+
+    /// `Instr::BrIfCmpImm` for comparison `SimpleOp::ALL[K]`, as `br_cmp`.
+    fn br_cmp_imm<const K: usize, const NEGATE: bool, const BACK: bool, const M: u8>(ip, regs, mem, len, ex, ai, fd, fs)
+        Instr::BrIfCmpImm { a, imm, pc, .. } => {
+        let op = const { SimpleOp::ALL[K] };
+        let t = const { SimpleOp::ALL[K].params()[0] };
+        let x = operand(regs, a, M & ACC_A != 0, t, ai, fd, fs);
+        // Comparisons do not trap.
+        let holds = exec::simple(op, x, imm_operand(t, imm)).unwrap_or(0) != 0;
+        next!(target!(branch::<BACK>(ex, ip, holds != NEGATE, pc)), regs, mem, len, ex, ai, fd, fs)
     }
 
     /// `Instr::Simple` for SIMD operator `SimpleOp::ALL[K]` (any but the ternary one).
-    fn simd<const K: usize>(ip, regs, mem, len, ex) Instr::Simple { dst, a, b, .. } => {
+    fn simd<const K: usize>(ip, regs, mem, len, ex, ai, fd, fs) Instr::Simple { dst, a, b, .. } => {
         match const { simd::simple(SimpleOp::ALL[K]) } {
             Some(SimdFn::Unary(f)) => set128(regs, dst, f(get128(regs, a))),
             Some(SimdFn::Binary(f)) => set128(regs, dst, f(get128(regs, a), get128(regs, b))),
@@ -345,7 +431,7 @@ handlers! {
             Some(SimdFn::Splat64(f)) => set128(regs, dst, f(get(regs, a))),
             Some(SimdFn::Ternary(_)) | None => std::hint::unreachable_unchecked(),
         }
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 }
 
@@ -363,164 +449,192 @@ unsafe fn set_loaded(regs: *mut u64, dst: u32, op: MemOp, raw: u128) {
 
 /// `Instr::Load` and `Instr::Store` (memory 0) for operator `MemOp::ALL[K]`.
 #[allow(unused_unsafe)]
-fn memory<const K: usize>(ip: Ip, regs: *mut u64, mem: *mut u8, len: usize, ex: &mut Executor<'_>) -> Control {
+#[allow(unused_mut)]
+fn memory<const K: usize, const M: u8>(
+    ip: Ip,
+    regs: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    ex: &mut Executor<'_>,
+    mut ai: u64,
+    mut fd: f64,
+    mut fs: f32,
+) -> Control {
     let op = const { MemOp::ALL[K] };
     let size = exec::access_size(op);
     // SAFETY: as for `handlers!`.
     unsafe {
         match (*ip).instr {
             Instr::Load { dst, addr, offset, .. } => {
-                let ea = check!(ex, ip, Executor::effective(len, get(regs, addr), offset, size));
-                set_loaded(regs, dst, op, Executor::read(mem, ea, size));
+                let ea = check!(ex, ip, Executor::effective(len, arg(regs, addr, M & ACC_A != 0, ai), offset, size));
+                match const { MemOp::ALL[K].kind() } {
+                    MemKind::Load(ty) if M & ACC_DST != 0 => {
+                        put!(
+                            regs,
+                            dst,
+                            true,
+                            ty,
+                            exec::extend_loaded(op, Executor::read(mem, ea, size) as u64),
+                            ai,
+                            fd,
+                            fs
+                        )
+                    }
+                    _ => set_loaded(regs, dst, op, Executor::read(mem, ea, size)),
+                }
             }
             Instr::Store { addr, value, offset, .. } => {
-                let v = if op == MemOp::V128Store { get128(regs, value) } else { get(regs, value) as u128 };
-                let ea = check!(ex, ip, Executor::effective(len, get(regs, addr), offset, size));
+                let v = match const { MemOp::ALL[K].kind() } {
+                    MemKind::Store(ValType::V128) => get128(regs, value),
+                    MemKind::Store(ty) => operand(regs, value, M & ACC_B != 0, ty, ai, fd, fs) as u128,
+                    _ => std::hint::unreachable_unchecked(),
+                };
+                let ea = check!(ex, ip, Executor::effective(len, arg(regs, addr, M & ACC_A != 0, ai), offset, size));
                 Executor::write(mem, ea, size, v);
             }
             _ => std::hint::unreachable_unchecked(),
         }
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 }
 
-static SIMPLE: [Handler; SCALAR_OPS] = [
-    simple::<0>,
-    simple::<1>,
-    simple::<2>,
-    simple::<3>,
-    simple::<4>,
-    simple::<5>,
-    simple::<6>,
-    simple::<7>,
-    simple::<8>,
-    simple::<9>,
-    simple::<10>,
-    simple::<11>,
-    simple::<12>,
-    simple::<13>,
-    simple::<14>,
-    simple::<15>,
-    simple::<16>,
-    simple::<17>,
-    simple::<18>,
-    simple::<19>,
-    simple::<20>,
-    simple::<21>,
-    simple::<22>,
-    simple::<23>,
-    simple::<24>,
-    simple::<25>,
-    simple::<26>,
-    simple::<27>,
-    simple::<28>,
-    simple::<29>,
-    simple::<30>,
-    simple::<31>,
-    simple::<32>,
-    simple::<33>,
-    simple::<34>,
-    simple::<35>,
-    simple::<36>,
-    simple::<37>,
-    simple::<38>,
-    simple::<39>,
-    simple::<40>,
-    simple::<41>,
-    simple::<42>,
-    simple::<43>,
-    simple::<44>,
-    simple::<45>,
-    simple::<46>,
-    simple::<47>,
-    simple::<48>,
-    simple::<49>,
-    simple::<50>,
-    simple::<51>,
-    simple::<52>,
-    simple::<53>,
-    simple::<54>,
-    simple::<55>,
-    simple::<56>,
-    simple::<57>,
-    simple::<58>,
-    simple::<59>,
-    simple::<60>,
-    simple::<61>,
-    simple::<62>,
-    simple::<63>,
-    simple::<64>,
-    simple::<65>,
-    simple::<66>,
-    simple::<67>,
-    simple::<68>,
-    simple::<69>,
-    simple::<70>,
-    simple::<71>,
-    simple::<72>,
-    simple::<73>,
-    simple::<74>,
-    simple::<75>,
-    simple::<76>,
-    simple::<77>,
-    simple::<78>,
-    simple::<79>,
-    simple::<80>,
-    simple::<81>,
-    simple::<82>,
-    simple::<83>,
-    simple::<84>,
-    simple::<85>,
-    simple::<86>,
-    simple::<87>,
-    simple::<88>,
-    simple::<89>,
-    simple::<90>,
-    simple::<91>,
-    simple::<92>,
-    simple::<93>,
-    simple::<94>,
-    simple::<95>,
-    simple::<96>,
-    simple::<97>,
-    simple::<98>,
-    simple::<99>,
-    simple::<100>,
-    simple::<101>,
-    simple::<102>,
-    simple::<103>,
-    simple::<104>,
-    simple::<105>,
-    simple::<106>,
-    simple::<107>,
-    simple::<108>,
-    simple::<109>,
-    simple::<110>,
-    simple::<111>,
-    simple::<112>,
-    simple::<113>,
-    simple::<114>,
-    simple::<115>,
-    simple::<116>,
-    simple::<117>,
-    simple::<118>,
-    simple::<119>,
-    simple::<120>,
-    simple::<121>,
-    simple::<122>,
-    simple::<123>,
-    simple::<124>,
-    simple::<125>,
-    simple::<126>,
-    simple::<127>,
-    simple::<128>,
-    simple::<129>,
-    simple::<130>,
-    simple::<131>,
-    simple::<132>,
-    simple::<133>,
-    simple::<134>,
-    simple::<135>,
+static SIMPLE: [fn(bool, u8) -> Handler; SCALAR_OPS] = [
+    simple_for::<0>,
+    simple_for::<1>,
+    simple_for::<2>,
+    simple_for::<3>,
+    simple_for::<4>,
+    simple_for::<5>,
+    simple_for::<6>,
+    simple_for::<7>,
+    simple_for::<8>,
+    simple_for::<9>,
+    simple_for::<10>,
+    simple_for::<11>,
+    simple_for::<12>,
+    simple_for::<13>,
+    simple_for::<14>,
+    simple_for::<15>,
+    simple_for::<16>,
+    simple_for::<17>,
+    simple_for::<18>,
+    simple_for::<19>,
+    simple_for::<20>,
+    simple_for::<21>,
+    simple_for::<22>,
+    simple_for::<23>,
+    simple_for::<24>,
+    simple_for::<25>,
+    simple_for::<26>,
+    simple_for::<27>,
+    simple_for::<28>,
+    simple_for::<29>,
+    simple_for::<30>,
+    simple_for::<31>,
+    simple_for::<32>,
+    simple_for::<33>,
+    simple_for::<34>,
+    simple_for::<35>,
+    simple_for::<36>,
+    simple_for::<37>,
+    simple_for::<38>,
+    simple_for::<39>,
+    simple_for::<40>,
+    simple_for::<41>,
+    simple_for::<42>,
+    simple_for::<43>,
+    simple_for::<44>,
+    simple_for::<45>,
+    simple_for::<46>,
+    simple_for::<47>,
+    simple_for::<48>,
+    simple_for::<49>,
+    simple_for::<50>,
+    simple_for::<51>,
+    simple_for::<52>,
+    simple_for::<53>,
+    simple_for::<54>,
+    simple_for::<55>,
+    simple_for::<56>,
+    simple_for::<57>,
+    simple_for::<58>,
+    simple_for::<59>,
+    simple_for::<60>,
+    simple_for::<61>,
+    simple_for::<62>,
+    simple_for::<63>,
+    simple_for::<64>,
+    simple_for::<65>,
+    simple_for::<66>,
+    simple_for::<67>,
+    simple_for::<68>,
+    simple_for::<69>,
+    simple_for::<70>,
+    simple_for::<71>,
+    simple_for::<72>,
+    simple_for::<73>,
+    simple_for::<74>,
+    simple_for::<75>,
+    simple_for::<76>,
+    simple_for::<77>,
+    simple_for::<78>,
+    simple_for::<79>,
+    simple_for::<80>,
+    simple_for::<81>,
+    simple_for::<82>,
+    simple_for::<83>,
+    simple_for::<84>,
+    simple_for::<85>,
+    simple_for::<86>,
+    simple_for::<87>,
+    simple_for::<88>,
+    simple_for::<89>,
+    simple_for::<90>,
+    simple_for::<91>,
+    simple_for::<92>,
+    simple_for::<93>,
+    simple_for::<94>,
+    simple_for::<95>,
+    simple_for::<96>,
+    simple_for::<97>,
+    simple_for::<98>,
+    simple_for::<99>,
+    simple_for::<100>,
+    simple_for::<101>,
+    simple_for::<102>,
+    simple_for::<103>,
+    simple_for::<104>,
+    simple_for::<105>,
+    simple_for::<106>,
+    simple_for::<107>,
+    simple_for::<108>,
+    simple_for::<109>,
+    simple_for::<110>,
+    simple_for::<111>,
+    simple_for::<112>,
+    simple_for::<113>,
+    simple_for::<114>,
+    simple_for::<115>,
+    simple_for::<116>,
+    simple_for::<117>,
+    simple_for::<118>,
+    simple_for::<119>,
+    simple_for::<120>,
+    simple_for::<121>,
+    simple_for::<122>,
+    simple_for::<123>,
+    simple_for::<124>,
+    simple_for::<125>,
+    simple_for::<126>,
+    simple_for::<127>,
+    simple_for::<128>,
+    simple_for::<129>,
+    simple_for::<130>,
+    simple_for::<131>,
+    simple_for::<132>,
+    simple_for::<133>,
+    simple_for::<134>,
+    simple_for::<135>,
 ];
 
 static SIMD: [Handler; SimpleOp::ALL.len() - SCALAR_OPS] = [
@@ -724,62 +838,121 @@ static SIMD: [Handler; SimpleOp::ALL.len() - SCALAR_OPS] = [
     simd::<333>,
 ];
 
-static MEMORY: [Handler; MemOp::ALL.len()] = [
-    memory::<0>,
-    memory::<1>,
-    memory::<2>,
-    memory::<3>,
-    memory::<4>,
-    memory::<5>,
-    memory::<6>,
-    memory::<7>,
-    memory::<8>,
-    memory::<9>,
-    memory::<10>,
-    memory::<11>,
-    memory::<12>,
-    memory::<13>,
-    memory::<14>,
-    memory::<15>,
-    memory::<16>,
-    memory::<17>,
-    memory::<18>,
-    memory::<19>,
-    memory::<20>,
-    memory::<21>,
-    memory::<22>,
-    memory::<23>,
-    memory::<24>,
-    memory::<25>,
-    memory::<26>,
-    memory::<27>,
-    memory::<28>,
-    memory::<29>,
-    memory::<30>,
-    memory::<31>,
-    memory::<32>,
-    memory::<33>,
-    memory::<34>,
-    memory::<35>,
-    memory::<36>,
-    memory::<37>,
-    memory::<38>,
-    memory::<39>,
-    memory::<40>,
-    memory::<41>,
-    memory::<42>,
-    memory::<43>,
-    memory::<44>,
+static MEMORY: [fn(u8) -> Handler; MemOp::ALL.len()] = [
+    memory_for::<0>,
+    memory_for::<1>,
+    memory_for::<2>,
+    memory_for::<3>,
+    memory_for::<4>,
+    memory_for::<5>,
+    memory_for::<6>,
+    memory_for::<7>,
+    memory_for::<8>,
+    memory_for::<9>,
+    memory_for::<10>,
+    memory_for::<11>,
+    memory_for::<12>,
+    memory_for::<13>,
+    memory_for::<14>,
+    memory_for::<15>,
+    memory_for::<16>,
+    memory_for::<17>,
+    memory_for::<18>,
+    memory_for::<19>,
+    memory_for::<20>,
+    memory_for::<21>,
+    memory_for::<22>,
+    memory_for::<23>,
+    memory_for::<24>,
+    memory_for::<25>,
+    memory_for::<26>,
+    memory_for::<27>,
+    memory_for::<28>,
+    memory_for::<29>,
+    memory_for::<30>,
+    memory_for::<31>,
+    memory_for::<32>,
+    memory_for::<33>,
+    memory_for::<34>,
+    memory_for::<35>,
+    memory_for::<36>,
+    memory_for::<37>,
+    memory_for::<38>,
+    memory_for::<39>,
+    memory_for::<40>,
+    memory_for::<41>,
+    memory_for::<42>,
+    memory_for::<43>,
+    memory_for::<44>,
 ];
 
-/// The handler of an instruction; `back` for a branch back to a loop that skips its header.
-pub(crate) fn handler_for(instr: &Instr, back: bool) -> Handler {
+/// The instantiation of handler `$h` (with const arguments `$g`) for accumulator mode `$m`
+/// (`Instr::acc_mode`), one of `$k`.
+macro_rules! pick {
+    ($m:expr, $h:ident, $k:tt) => {
+        pick!(@ $m, $h, (), $k)
+    };
+    ($m:expr, $h:ident<$($g:tt),*>, $k:tt) => {
+        pick!(@ $m, $h, ($($g,)*), $k)
+    };
+    (@ $m:expr, $h:ident, $g:tt, [$($k:literal)*]) => {
+        match $m {
+            $($k => pick!(@one $h, $g, $k),)*
+            m => unreachable!("accumulator mode {m}"),
+        }
+    };
+    (@one $h:ident, ($($g:tt,)*), $k:literal) => {
+        $h::<$($g,)* $k>
+    };
+}
+
+/// `simple::<K, _>`, or `simple_imm::<K, _>` if `imm`, for accumulator mode `m`.
+fn simple_for<const K: usize>(imm: bool, m: u8) -> Handler {
+    if imm {
+        pick!(m, simple_imm<{ K }>, [0 1 2 3])
+    } else {
+        pick!(m, simple<{ K }>, [0 1 2 3 4 5 6 7])
+    }
+}
+
+/// `memory::<K, _>` for accumulator mode `m`: loads use the result and the address, stores
+/// the address and the value.
+fn memory_for<const K: usize>(m: u8) -> Handler {
+    pick!(m, memory<{ K }>, [0 1 2 3 4 6])
+}
+
+/// `br_cmp::<K, _, _, _>` for a branch taken when the comparison fails if `negate`, back to a
+/// loop if `back`, in accumulator mode `m`.
+fn br_cmp_for<const K: usize>(imm: bool, negate: bool, back: bool, m: u8) -> Handler {
+    match (imm, negate, back) {
+        (false, false, false) => pick!(m, br_cmp<{ K }, false, false>, [0 2 4 6]),
+        (false, false, true) => pick!(m, br_cmp<{ K }, false, true>, [0 2 4 6]),
+        (false, true, false) => pick!(m, br_cmp<{ K }, true, false>, [0 2 4 6]),
+        (false, true, true) => pick!(m, br_cmp<{ K }, true, true>, [0 2 4 6]),
+        (true, false, false) => pick!(m, br_cmp_imm<{ K }, false, false>, [0 2]),
+        (true, false, true) => pick!(m, br_cmp_imm<{ K }, false, true>, [0 2]),
+        (true, true, false) => pick!(m, br_cmp_imm<{ K }, true, false>, [0 2]),
+        (true, true, true) => pick!(m, br_cmp_imm<{ K }, true, true>, [0 2]),
+    }
+}
+
+/// The handler of an instruction; `back` for a branch back to a loop that skips its header,
+/// `to_acc` if it puts its result in the accumulator too.
+pub(crate) fn handler_for(instr: &Instr, back: bool, to_acc: bool) -> Handler {
+    let m = instr.acc_mode(to_acc);
     macro_rules! branch {
         ($h:ident) => {
             if back {
                 $h::<true>
             } else {
                 $h::<false>
+            }
+        };
+        ($h:ident, $modes:tt) => {
+            if back {
+                pick!(m, $h<true>, $modes)
+            } else {
+                pick!(m, $h<false>, $modes)
             }
         };
     }
@@ -791,127 +964,124 @@ pub(crate) fn handler_for(instr: &Instr, back: bool) -> Handler {
         Instr::Const32 { .. } => const32,
         Instr::Const64 { .. } => const64,
         Instr::Const128 { .. } => const128,
+        Instr::SimpleImm { op, .. } => SIMPLE[op as usize](true, m),
         Instr::Simple { op, .. } => match (SIMPLE.get(op as usize), simd::simple(op)) {
-            (Some(&h), _) => h,
+            (Some(&h), _) => h(false, m),
             (None, Some(SimdFn::Ternary(_))) => unreachable!("{op:?} has the stack form"),
             (None, _) => SIMD[op as usize - SCALAR_OPS],
         },
-        Instr::I32Add { .. } => i32_add,
-        Instr::I32AddImm { .. } => i32_add_imm,
-        Instr::I32Sub { .. } => i32_sub,
-        Instr::I32SubImm { .. } => i32_sub_imm,
-        Instr::I32Mul { .. } => i32_mul,
-        Instr::I32MulImm { .. } => i32_mul_imm,
-        Instr::I32And { .. } => i32_and,
-        Instr::I32AndImm { .. } => i32_and_imm,
-        Instr::I32Or { .. } => i32_or,
-        Instr::I32OrImm { .. } => i32_or_imm,
-        Instr::I32Xor { .. } => i32_xor,
-        Instr::I32XorImm { .. } => i32_xor_imm,
-        Instr::I32Shl { .. } => i32_shl,
-        Instr::I32ShlImm { .. } => i32_shl_imm,
-        Instr::I32ShrS { .. } => i32_shr_s,
-        Instr::I32ShrSImm { .. } => i32_shr_s_imm,
-        Instr::I32ShrU { .. } => i32_shr_u,
-        Instr::I32ShrUImm { .. } => i32_shr_u_imm,
-        Instr::I32Eq { .. } => i32_eq,
-        Instr::I32EqImm { .. } => i32_eq_imm,
-        Instr::I32Ne { .. } => i32_ne,
-        Instr::I32NeImm { .. } => i32_ne_imm,
-        Instr::I32LtS { .. } => i32_lt_s,
-        Instr::I32LtSImm { .. } => i32_lt_s_imm,
-        Instr::I32LtU { .. } => i32_lt_u,
-        Instr::I32LtUImm { .. } => i32_lt_u_imm,
-        Instr::I32GtS { .. } => i32_gt_s,
-        Instr::I32GtSImm { .. } => i32_gt_s_imm,
-        Instr::I32GtU { .. } => i32_gt_u,
-        Instr::I32GtUImm { .. } => i32_gt_u_imm,
-        Instr::I32LeS { .. } => i32_le_s,
-        Instr::I32LeSImm { .. } => i32_le_s_imm,
-        Instr::I32LeU { .. } => i32_le_u,
-        Instr::I32LeUImm { .. } => i32_le_u_imm,
-        Instr::I32GeS { .. } => i32_ge_s,
-        Instr::I32GeSImm { .. } => i32_ge_s_imm,
-        Instr::I32GeU { .. } => i32_ge_u,
-        Instr::I32GeUImm { .. } => i32_ge_u_imm,
-        Instr::I64Add { .. } => i64_add,
-        Instr::I64AddImm { .. } => i64_add_imm,
-        Instr::I64Sub { .. } => i64_sub,
-        Instr::I64SubImm { .. } => i64_sub_imm,
-        Instr::I64Mul { .. } => i64_mul,
-        Instr::I64MulImm { .. } => i64_mul_imm,
-        Instr::I64And { .. } => i64_and,
-        Instr::I64AndImm { .. } => i64_and_imm,
-        Instr::I64Or { .. } => i64_or,
-        Instr::I64OrImm { .. } => i64_or_imm,
-        Instr::I64Xor { .. } => i64_xor,
-        Instr::I64XorImm { .. } => i64_xor_imm,
-        Instr::I64Shl { .. } => i64_shl,
-        Instr::I64ShlImm { .. } => i64_shl_imm,
-        Instr::I64ShrS { .. } => i64_shr_s,
-        Instr::I64ShrSImm { .. } => i64_shr_s_imm,
-        Instr::I64ShrU { .. } => i64_shr_u,
-        Instr::I64ShrUImm { .. } => i64_shr_u_imm,
-        Instr::I64Eq { .. } => i64_eq,
-        Instr::I64EqImm { .. } => i64_eq_imm,
-        Instr::I64Ne { .. } => i64_ne,
-        Instr::I64NeImm { .. } => i64_ne_imm,
-        Instr::I64LtS { .. } => i64_lt_s,
-        Instr::I64LtSImm { .. } => i64_lt_s_imm,
-        Instr::I64LtU { .. } => i64_lt_u,
-        Instr::I64LtUImm { .. } => i64_lt_u_imm,
-        Instr::I64GtS { .. } => i64_gt_s,
-        Instr::I64GtSImm { .. } => i64_gt_s_imm,
-        Instr::I64GtU { .. } => i64_gt_u,
-        Instr::I64GtUImm { .. } => i64_gt_u_imm,
-        Instr::I64LeS { .. } => i64_le_s,
-        Instr::I64LeSImm { .. } => i64_le_s_imm,
-        Instr::I64LeU { .. } => i64_le_u,
-        Instr::I64LeUImm { .. } => i64_le_u_imm,
-        Instr::I64GeS { .. } => i64_ge_s,
-        Instr::I64GeSImm { .. } => i64_ge_s_imm,
-        Instr::I64GeU { .. } => i64_ge_u,
-        Instr::I64GeUImm { .. } => i64_ge_u_imm,
-        Instr::I32Load { .. } => i32_load,
-        Instr::I64Load { .. } => i64_load,
-        Instr::I32Load8S { .. } => i32_load8_s,
-        Instr::I32Load8U { .. } => i32_load8_u,
-        Instr::I32Load16S { .. } => i32_load16_s,
-        Instr::I32Load16U { .. } => i32_load16_u,
-        Instr::I32Store { .. } => i32_store,
-        Instr::I64Store { .. } => i64_store,
-        Instr::I32Store8 { .. } => i32_store8,
-        Instr::I32Store16 { .. } => i32_store16,
-        Instr::BrIfI32Eq { .. } => branch!(br_i32_eq),
-        Instr::BrIfI32EqImm { .. } => branch!(br_i32_eq_imm),
-        Instr::BrIfI32Ne { .. } => branch!(br_i32_ne),
-        Instr::BrIfI32NeImm { .. } => branch!(br_i32_ne_imm),
-        Instr::BrIfI32LtS { .. } => branch!(br_i32_lt_s),
-        Instr::BrIfI32LtSImm { .. } => branch!(br_i32_lt_s_imm),
-        Instr::BrIfI32LtU { .. } => branch!(br_i32_lt_u),
-        Instr::BrIfI32LtUImm { .. } => branch!(br_i32_lt_u_imm),
-        Instr::BrIfI32GtS { .. } => branch!(br_i32_gt_s),
-        Instr::BrIfI32GtSImm { .. } => branch!(br_i32_gt_s_imm),
-        Instr::BrIfI32GtU { .. } => branch!(br_i32_gt_u),
-        Instr::BrIfI32GtUImm { .. } => branch!(br_i32_gt_u_imm),
-        Instr::BrIfI32LeS { .. } => branch!(br_i32_le_s),
-        Instr::BrIfI32LeSImm { .. } => branch!(br_i32_le_s_imm),
-        Instr::BrIfI32LeU { .. } => branch!(br_i32_le_u),
-        Instr::BrIfI32LeUImm { .. } => branch!(br_i32_le_u_imm),
-        Instr::BrIfI32GeS { .. } => branch!(br_i32_ge_s),
-        Instr::BrIfI32GeSImm { .. } => branch!(br_i32_ge_s_imm),
-        Instr::BrIfI32GeU { .. } => branch!(br_i32_ge_u),
-        Instr::BrIfI32GeUImm { .. } => branch!(br_i32_ge_u_imm),
-        Instr::BrIfCmp { op, negate, .. } => {
+        Instr::I32Add { .. } => pick!(m, i32_add, [0 1 2 3 4 5 6 7]),
+        Instr::I32AddImm { .. } => pick!(m, i32_add_imm, [0 1 2 3]),
+        Instr::I32Sub { .. } => pick!(m, i32_sub, [0 1 2 3 4 5 6 7]),
+        Instr::I32SubImm { .. } => pick!(m, i32_sub_imm, [0 1 2 3]),
+        Instr::I32Mul { .. } => pick!(m, i32_mul, [0 1 2 3 4 5 6 7]),
+        Instr::I32MulImm { .. } => pick!(m, i32_mul_imm, [0 1 2 3]),
+        Instr::I32And { .. } => pick!(m, i32_and, [0 1 2 3 4 5 6 7]),
+        Instr::I32AndImm { .. } => pick!(m, i32_and_imm, [0 1 2 3]),
+        Instr::I32Or { .. } => pick!(m, i32_or, [0 1 2 3 4 5 6 7]),
+        Instr::I32OrImm { .. } => pick!(m, i32_or_imm, [0 1 2 3]),
+        Instr::I32Xor { .. } => pick!(m, i32_xor, [0 1 2 3 4 5 6 7]),
+        Instr::I32XorImm { .. } => pick!(m, i32_xor_imm, [0 1 2 3]),
+        Instr::I32Shl { .. } => pick!(m, i32_shl, [0 1 2 3 4 5 6 7]),
+        Instr::I32ShlImm { .. } => pick!(m, i32_shl_imm, [0 1 2 3]),
+        Instr::I32ShrS { .. } => pick!(m, i32_shr_s, [0 1 2 3 4 5 6 7]),
+        Instr::I32ShrSImm { .. } => pick!(m, i32_shr_s_imm, [0 1 2 3]),
+        Instr::I32ShrU { .. } => pick!(m, i32_shr_u, [0 1 2 3 4 5 6 7]),
+        Instr::I32ShrUImm { .. } => pick!(m, i32_shr_u_imm, [0 1 2 3]),
+        Instr::I32Eq { .. } => pick!(m, i32_eq, [0 1 2 3 4 5 6 7]),
+        Instr::I32EqImm { .. } => pick!(m, i32_eq_imm, [0 1 2 3]),
+        Instr::I32Ne { .. } => pick!(m, i32_ne, [0 1 2 3 4 5 6 7]),
+        Instr::I32NeImm { .. } => pick!(m, i32_ne_imm, [0 1 2 3]),
+        Instr::I32LtS { .. } => pick!(m, i32_lt_s, [0 1 2 3 4 5 6 7]),
+        Instr::I32LtSImm { .. } => pick!(m, i32_lt_s_imm, [0 1 2 3]),
+        Instr::I32LtU { .. } => pick!(m, i32_lt_u, [0 1 2 3 4 5 6 7]),
+        Instr::I32LtUImm { .. } => pick!(m, i32_lt_u_imm, [0 1 2 3]),
+        Instr::I32GtS { .. } => pick!(m, i32_gt_s, [0 1 2 3 4 5 6 7]),
+        Instr::I32GtSImm { .. } => pick!(m, i32_gt_s_imm, [0 1 2 3]),
+        Instr::I32GtU { .. } => pick!(m, i32_gt_u, [0 1 2 3 4 5 6 7]),
+        Instr::I32GtUImm { .. } => pick!(m, i32_gt_u_imm, [0 1 2 3]),
+        Instr::I32LeS { .. } => pick!(m, i32_le_s, [0 1 2 3 4 5 6 7]),
+        Instr::I32LeSImm { .. } => pick!(m, i32_le_s_imm, [0 1 2 3]),
+        Instr::I32LeU { .. } => pick!(m, i32_le_u, [0 1 2 3 4 5 6 7]),
+        Instr::I32LeUImm { .. } => pick!(m, i32_le_u_imm, [0 1 2 3]),
+        Instr::I32GeS { .. } => pick!(m, i32_ge_s, [0 1 2 3 4 5 6 7]),
+        Instr::I32GeSImm { .. } => pick!(m, i32_ge_s_imm, [0 1 2 3]),
+        Instr::I32GeU { .. } => pick!(m, i32_ge_u, [0 1 2 3 4 5 6 7]),
+        Instr::I32GeUImm { .. } => pick!(m, i32_ge_u_imm, [0 1 2 3]),
+        Instr::I64Add { .. } => pick!(m, i64_add, [0 1 2 3 4 5 6 7]),
+        Instr::I64AddImm { .. } => pick!(m, i64_add_imm, [0 1 2 3]),
+        Instr::I64Sub { .. } => pick!(m, i64_sub, [0 1 2 3 4 5 6 7]),
+        Instr::I64SubImm { .. } => pick!(m, i64_sub_imm, [0 1 2 3]),
+        Instr::I64Mul { .. } => pick!(m, i64_mul, [0 1 2 3 4 5 6 7]),
+        Instr::I64MulImm { .. } => pick!(m, i64_mul_imm, [0 1 2 3]),
+        Instr::I64And { .. } => pick!(m, i64_and, [0 1 2 3 4 5 6 7]),
+        Instr::I64AndImm { .. } => pick!(m, i64_and_imm, [0 1 2 3]),
+        Instr::I64Or { .. } => pick!(m, i64_or, [0 1 2 3 4 5 6 7]),
+        Instr::I64OrImm { .. } => pick!(m, i64_or_imm, [0 1 2 3]),
+        Instr::I64Xor { .. } => pick!(m, i64_xor, [0 1 2 3 4 5 6 7]),
+        Instr::I64XorImm { .. } => pick!(m, i64_xor_imm, [0 1 2 3]),
+        Instr::I64Shl { .. } => pick!(m, i64_shl, [0 1 2 3 4 5 6 7]),
+        Instr::I64ShlImm { .. } => pick!(m, i64_shl_imm, [0 1 2 3]),
+        Instr::I64ShrS { .. } => pick!(m, i64_shr_s, [0 1 2 3 4 5 6 7]),
+        Instr::I64ShrSImm { .. } => pick!(m, i64_shr_s_imm, [0 1 2 3]),
+        Instr::I64ShrU { .. } => pick!(m, i64_shr_u, [0 1 2 3 4 5 6 7]),
+        Instr::I64ShrUImm { .. } => pick!(m, i64_shr_u_imm, [0 1 2 3]),
+        Instr::I64Eq { .. } => pick!(m, i64_eq, [0 1 2 3 4 5 6 7]),
+        Instr::I64EqImm { .. } => pick!(m, i64_eq_imm, [0 1 2 3]),
+        Instr::I64Ne { .. } => pick!(m, i64_ne, [0 1 2 3 4 5 6 7]),
+        Instr::I64NeImm { .. } => pick!(m, i64_ne_imm, [0 1 2 3]),
+        Instr::I64LtS { .. } => pick!(m, i64_lt_s, [0 1 2 3 4 5 6 7]),
+        Instr::I64LtSImm { .. } => pick!(m, i64_lt_s_imm, [0 1 2 3]),
+        Instr::I64LtU { .. } => pick!(m, i64_lt_u, [0 1 2 3 4 5 6 7]),
+        Instr::I64LtUImm { .. } => pick!(m, i64_lt_u_imm, [0 1 2 3]),
+        Instr::I64GtS { .. } => pick!(m, i64_gt_s, [0 1 2 3 4 5 6 7]),
+        Instr::I64GtSImm { .. } => pick!(m, i64_gt_s_imm, [0 1 2 3]),
+        Instr::I64GtU { .. } => pick!(m, i64_gt_u, [0 1 2 3 4 5 6 7]),
+        Instr::I64GtUImm { .. } => pick!(m, i64_gt_u_imm, [0 1 2 3]),
+        Instr::I64LeS { .. } => pick!(m, i64_le_s, [0 1 2 3 4 5 6 7]),
+        Instr::I64LeSImm { .. } => pick!(m, i64_le_s_imm, [0 1 2 3]),
+        Instr::I64LeU { .. } => pick!(m, i64_le_u, [0 1 2 3 4 5 6 7]),
+        Instr::I64LeUImm { .. } => pick!(m, i64_le_u_imm, [0 1 2 3]),
+        Instr::I64GeS { .. } => pick!(m, i64_ge_s, [0 1 2 3 4 5 6 7]),
+        Instr::I64GeSImm { .. } => pick!(m, i64_ge_s_imm, [0 1 2 3]),
+        Instr::I64GeU { .. } => pick!(m, i64_ge_u, [0 1 2 3 4 5 6 7]),
+        Instr::I64GeUImm { .. } => pick!(m, i64_ge_u_imm, [0 1 2 3]),
+        Instr::I32Load { .. } => pick!(m, i32_load, [0 1 2 3]),
+        Instr::I64Load { .. } => pick!(m, i64_load, [0 1 2 3]),
+        Instr::I32Load8S { .. } => pick!(m, i32_load8_s, [0 1 2 3]),
+        Instr::I32Load8U { .. } => pick!(m, i32_load8_u, [0 1 2 3]),
+        Instr::I32Load16S { .. } => pick!(m, i32_load16_s, [0 1 2 3]),
+        Instr::I32Load16U { .. } => pick!(m, i32_load16_u, [0 1 2 3]),
+        Instr::I32Store { .. } => pick!(m, i32_store, [0 2 4 6]),
+        Instr::I64Store { .. } => pick!(m, i64_store, [0 2 4 6]),
+        Instr::I32Store8 { .. } => pick!(m, i32_store8, [0 2 4 6]),
+        Instr::I32Store16 { .. } => pick!(m, i32_store16, [0 2 4 6]),
+        Instr::BrIfI32Eq { .. } => branch!(br_i32_eq, [0 2 4 6]),
+        Instr::BrIfI32EqImm { .. } => branch!(br_i32_eq_imm, [0 2]),
+        Instr::BrIfI32Ne { .. } => branch!(br_i32_ne, [0 2 4 6]),
+        Instr::BrIfI32NeImm { .. } => branch!(br_i32_ne_imm, [0 2]),
+        Instr::BrIfI32LtS { .. } => branch!(br_i32_lt_s, [0 2 4 6]),
+        Instr::BrIfI32LtSImm { .. } => branch!(br_i32_lt_s_imm, [0 2]),
+        Instr::BrIfI32LtU { .. } => branch!(br_i32_lt_u, [0 2 4 6]),
+        Instr::BrIfI32LtUImm { .. } => branch!(br_i32_lt_u_imm, [0 2]),
+        Instr::BrIfI32GtS { .. } => branch!(br_i32_gt_s, [0 2 4 6]),
+        Instr::BrIfI32GtSImm { .. } => branch!(br_i32_gt_s_imm, [0 2]),
+        Instr::BrIfI32GtU { .. } => branch!(br_i32_gt_u, [0 2 4 6]),
+        Instr::BrIfI32GtUImm { .. } => branch!(br_i32_gt_u_imm, [0 2]),
+        Instr::BrIfI32LeS { .. } => branch!(br_i32_le_s, [0 2 4 6]),
+        Instr::BrIfI32LeSImm { .. } => branch!(br_i32_le_s_imm, [0 2]),
+        Instr::BrIfI32LeU { .. } => branch!(br_i32_le_u, [0 2 4 6]),
+        Instr::BrIfI32LeUImm { .. } => branch!(br_i32_le_u_imm, [0 2]),
+        Instr::BrIfI32GeS { .. } => branch!(br_i32_ge_s, [0 2 4 6]),
+        Instr::BrIfI32GeSImm { .. } => branch!(br_i32_ge_s_imm, [0 2]),
+        Instr::BrIfI32GeU { .. } => branch!(br_i32_ge_u, [0 2 4 6]),
+        Instr::BrIfI32GeUImm { .. } => branch!(br_i32_ge_u_imm, [0 2]),
+        Instr::BrIfCmp { op, negate, .. } | Instr::BrIfCmpImm { op, negate, .. } => {
+            let imm = matches!(instr, Instr::BrIfCmpImm { .. });
             macro_rules! compare {
                 ($($name:ident)*) => {
-                    match (op, negate, back) {
-                        $(
-                            (SimpleOp::$name, false, false) => br_cmp::<{ SimpleOp::$name as usize }, false, false>,
-                            (SimpleOp::$name, false, true) => br_cmp::<{ SimpleOp::$name as usize }, false, true>,
-                            (SimpleOp::$name, true, false) => br_cmp::<{ SimpleOp::$name as usize }, true, false>,
-                            (SimpleOp::$name, true, true) => br_cmp::<{ SimpleOp::$name as usize }, true, true>,
-                        )*
+                    match op {
+                        $(SimpleOp::$name => br_cmp_for::<{ SimpleOp::$name as usize }>(imm, negate, back, m),)*
                         _ => unreachable!("{op:?} is not a comparison"),
                     }
                 };
@@ -921,9 +1091,9 @@ pub(crate) fn handler_for(instr: &Instr, back: bool) -> Handler {
         }
         Instr::Br { .. } => branch!(br),
         Instr::BrCopy { .. } => br_copy,
-        Instr::BrIf { .. } => branch!(br_if),
+        Instr::BrIf { .. } => branch!(br_if, [0 2]),
         Instr::BrIfCopy { .. } => br_if_copy,
-        Instr::BrUnless { .. } => branch!(br_unless),
+        Instr::BrUnless { .. } => branch!(br_unless, [0 2]),
         Instr::BrTable { .. } => br_table,
         Instr::Return { .. } => return_,
         Instr::Call { .. } => call,
@@ -933,7 +1103,7 @@ pub(crate) fn handler_for(instr: &Instr, back: bool) -> Handler {
         Instr::GlobalSet { .. } => global_set,
         Instr::GlobalGet2 { .. } => global_get2,
         Instr::GlobalSet2 { .. } => global_set2,
-        Instr::Load { op, .. } | Instr::Store { op, .. } => MEMORY[op as usize],
+        Instr::Load { op, .. } | Instr::Store { op, .. } => MEMORY[op as usize](m),
         Instr::LoadN { .. } => load_n,
         Instr::StoreN { .. } => store_n,
         Instr::RefFunc { .. } => ref_func,
@@ -963,67 +1133,69 @@ pub(crate) fn handler_for(instr: &Instr, back: bool) -> Handler {
 }
 
 handlers! {
-    fn unreachable(ip, regs, mem, len, ex) Instr::Unreachable => {
+    fn unreachable(ip, regs, mem, len, ex, ai, fd, fs) Instr::Unreachable => {
         trap(ex, ip, TrapCode::Unreachable)
     }
 
-    fn loop_header(ip, regs, mem, len, ex) Instr::LoopHeader => {
+    fn loop_header(ip, regs, mem, len, ex, ai, fd, fs) Instr::LoopHeader => {
         check!(ex, ip, ex.check_interrupt_and_fuel());
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn copy(ip, regs, mem, len, ex) Instr::Copy { dst, src } => {
+    fn copy(ip, regs, mem, len, ex, ai, fd, fs) Instr::Copy { dst, src } => {
         set(regs, dst, get(regs, src));
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn copy2(ip, regs, mem, len, ex) Instr::Copy2 { dst, src } => {
+    fn copy2(ip, regs, mem, len, ex, ai, fd, fs) Instr::Copy2 { dst, src } => {
         set128(regs, dst, get128(regs, src));
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn const32(ip, regs, mem, len, ex) Instr::Const32 { dst, value } => {
+    fn const32(ip, regs, mem, len, ex, ai, fd, fs) Instr::Const32 { dst, value } => {
         set(regs, dst, value as u64);
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn const64(ip, regs, mem, len, ex) Instr::Const64 { dst, index } => {
+    fn const64(ip, regs, mem, len, ex, ai, fd, fs) Instr::Const64 { dst, index } => {
         set(regs, dst, (*ex.act.func).consts[index as usize] as u64);
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn const128(ip, regs, mem, len, ex) Instr::Const128 { dst, index } => {
+    fn const128(ip, regs, mem, len, ex, ai, fd, fs) Instr::Const128 { dst, index } => {
         set128(regs, dst, (*ex.act.func).consts[index as usize]);
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn br<const BACK: bool>(ip, regs, mem, len, ex) Instr::Br { pc } => {
-        next!(target!(branch::<BACK>(ex, ip, true, pc)), regs, mem, len, ex)
+    fn br<const BACK: bool>(ip, regs, mem, len, ex, ai, fd, fs) Instr::Br { pc } => {
+        next!(target!(branch::<BACK>(ex, ip, true, pc)), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn br_if<const BACK: bool>(ip, regs, mem, len, ex) Instr::BrIf { cond, pc } => {
-        next!(target!(branch::<BACK>(ex, ip, get(regs, cond) as u32 != 0, pc)), regs, mem, len, ex)
+    fn br_if<const BACK: bool, const M: u8>(ip, regs, mem, len, ex, ai, fd, fs) Instr::BrIf { cond, pc } => {
+        let cond = arg(regs, cond, M & ACC_A != 0, ai) as u32;
+        next!(target!(branch::<BACK>(ex, ip, cond != 0, pc)), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn br_unless<const BACK: bool>(ip, regs, mem, len, ex) Instr::BrUnless { cond, pc } => {
-        next!(target!(branch::<BACK>(ex, ip, get(regs, cond) as u32 == 0, pc)), regs, mem, len, ex)
+    fn br_unless<const BACK: bool, const M: u8>(ip, regs, mem, len, ex, ai, fd, fs) Instr::BrUnless { cond, pc } => {
+        let cond = arg(regs, cond, M & ACC_A != 0, ai) as u32;
+        next!(target!(branch::<BACK>(ex, ip, cond == 0, pc)), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn br_copy(ip, regs, mem, len, ex) Instr::BrCopy { index } => {
-        next!(copy_branch(ex, ip, regs, index), regs, mem, len, ex)
+    fn br_copy(ip, regs, mem, len, ex, ai, fd, fs) Instr::BrCopy { index } => {
+        next!(copy_branch(ex, ip, regs, index), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn br_if_copy(ip, regs, mem, len, ex) Instr::BrIfCopy { cond, index } => {
+    fn br_if_copy(ip, regs, mem, len, ex, ai, fd, fs) Instr::BrIfCopy { cond, index } => {
         let next = if get(regs, cond) as u32 != 0 { copy_branch(ex, ip, regs, index) } else { ip.add(1) };
-        next!(next, regs, mem, len, ex)
+        next!(next, regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn br_table(ip, regs, mem, len, ex) Instr::BrTable { index, start, len: count } => {
+    fn br_table(ip, regs, mem, len, ex, ai, fd, fs) Instr::BrTable { index, start, len: count } => {
         let i = (get(regs, index) as u32).min(count - 1);
-        next!(copy_branch(ex, ip, regs, start + i), regs, mem, len, ex)
+        next!(copy_branch(ex, ip, regs, start + i), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn return_(ip, regs, mem, len, ex) Instr::Return { src } => {
+    fn return_(ip, regs, mem, len, ex, ai, fd, fs) Instr::Return { src } => {
         let n = (*ex.act.func).result_slots as usize;
         if src != 0 {
             for k in 0..n {
@@ -1032,22 +1204,22 @@ handlers! {
         }
         match ex.pop_frame() {
             None => Control::Done,
-            Some(caller) => next!(caller.ip, ex.stack_base.add(caller.fp), ex.mem_base, ex.mem_len, ex),
+            Some(caller) => next!(caller.ip, ex.stack_base.add(caller.fp), ex.mem_base, ex.mem_len, ex, ai, fd, fs),
         }
     }
 
-    fn call_internal(ip, regs, mem, len, ex) Instr::CallInternal { func, base } => {
+    fn call_internal(ip, regs, mem, len, ex, ai, fd, fs) Instr::CallInternal { func, base } => {
         let f = &*ex.funcs.add(func as usize);
         check!(ex, ip, ex.push_frame(f, ex.act.instance, base, ip.add(1)));
-        next!(f.code.as_ptr(), regs.add(base as usize), mem, len, ex)
+        next!(f.code.as_ptr(), regs.add(base as usize), mem, len, ex, ai, fd, fs)
     }
 
-    fn call(ip, regs, mem, len, ex) Instr::Call { func, base } => {
+    fn call(ip, regs, mem, len, ex, ai, fd, fs) Instr::Call { func, base } => {
         let callee = ex.store.instances[ex.act.instance as usize].funcs[func as usize];
         call_store_func(ex, ip, callee, base)
     }
 
-    fn call_indirect(ip, regs, mem, len, ex) Instr::CallIndirect { type_index, table, base } => {
+    fn call_indirect(ip, regs, mem, len, ex, ai, fd, fs) Instr::CallIndirect { type_index, table, base } => {
         // SAFETY (module): the running instance's module lives as long as the store.
         let module = &*ex.module;
         let info = module.type_info[type_index as usize];
@@ -1072,7 +1244,7 @@ handlers! {
                 let f = &*ex.funcs.add(defined);
                 if *instance == ex.act.instance {
                     check!(ex, ip, ex.push_frame(f, ex.act.instance, base, ip.add(1)));
-                    next!(f.code.as_ptr(), regs.add(base as usize), mem, len, ex)
+                    next!(f.code.as_ptr(), regs.add(base as usize), mem, len, ex, ai, fd, fs)
                 }
                 call_store_func(ex, ip, callee, base)
             }
@@ -1085,109 +1257,109 @@ handlers! {
         }
     }
 
-    fn global_get(ip, regs, mem, len, ex) Instr::GlobalGet { dst, global } => {
+    fn global_get(ip, regs, mem, len, ex, ai, fd, fs) Instr::GlobalGet { dst, global } => {
         let g = ex.store.instances[ex.act.instance as usize].globals[global as usize];
         set(regs, dst, ex.store.globals[g as usize].value as u64);
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn global_set(ip, regs, mem, len, ex) Instr::GlobalSet { src, global } => {
+    fn global_set(ip, regs, mem, len, ex, ai, fd, fs) Instr::GlobalSet { src, global } => {
         let g = ex.store.instances[ex.act.instance as usize].globals[global as usize];
         ex.store.globals[g as usize].value = get(regs, src) as u128;
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn global_get2(ip, regs, mem, len, ex) Instr::GlobalGet2 { dst, global } => {
+    fn global_get2(ip, regs, mem, len, ex, ai, fd, fs) Instr::GlobalGet2 { dst, global } => {
         let g = ex.store.instances[ex.act.instance as usize].globals[global as usize];
         set128(regs, dst, ex.store.globals[g as usize].value);
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn global_set2(ip, regs, mem, len, ex) Instr::GlobalSet2 { src, global } => {
+    fn global_set2(ip, regs, mem, len, ex, ai, fd, fs) Instr::GlobalSet2 { src, global } => {
         let g = ex.store.instances[ex.act.instance as usize].globals[global as usize];
         ex.store.globals[g as usize].value = get128(regs, src);
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn load_n(ip, regs, mem, len, ex) Instr::LoadN { op, memory, dst, addr, offset } => {
+    fn load_n(ip, regs, mem, len, ex, ai, fd, fs) Instr::LoadN { op, memory, dst, addr, offset } => {
         let (base, size) = (ex.memory(memory as u32), exec::access_size(op));
         let ea = check!(ex, ip, Executor::effective(base.1, get(regs, addr), offset, size));
         set_loaded(regs, dst, op, Executor::read(base.0, ea, size));
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn store_n(ip, regs, mem, len, ex) Instr::StoreN { op, memory, addr, value, offset } => {
+    fn store_n(ip, regs, mem, len, ex, ai, fd, fs) Instr::StoreN { op, memory, addr, value, offset } => {
         let (base, size) = (ex.memory(memory as u32), exec::access_size(op));
         let v = if op == MemOp::V128Store { get128(regs, value) } else { get(regs, value) as u128 };
         let ea = check!(ex, ip, Executor::effective(base.1, get(regs, addr), offset, size));
         Executor::write(base.0, ea, size, v);
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn ref_func(ip, regs, mem, len, ex) Instr::RefFunc { dst, func } => {
+    fn ref_func(ip, regs, mem, len, ex, ai, fd, fs) Instr::RefFunc { dst, func } => {
         let func = ex.store.instances[ex.act.instance as usize].funcs[func as usize];
         set(regs, dst, func as u64 + 1);
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn select(ip, regs, mem, len, ex) Instr::Select { base } => {
+    fn select(ip, regs, mem, len, ex, ai, fd, fs) Instr::Select { base } => {
         if get(regs, base + 2) as u32 == 0 {
             set(regs, base, get(regs, base + 1));
         }
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn select2(ip, regs, mem, len, ex) Instr::Select2 { base } => {
+    fn select2(ip, regs, mem, len, ex, ai, fd, fs) Instr::Select2 { base } => {
         if get(regs, base + 4) as u32 == 0 {
             set128(regs, base, get128(regs, base + 2));
         }
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn bulk(ip, regs, mem, len, ex) _ => {
+    fn bulk(ip, regs, mem, len, ex, ai, fd, fs) _ => {
         if ex.bulk(ip, regs).is_err() {
             return unwound(ex, ip);
         }
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn memory_size(ip, regs, mem, len, ex) Instr::MemorySize { memory, base } => {
+    fn memory_size(ip, regs, mem, len, ex, ai, fd, fs) Instr::MemorySize { memory, base } => {
         let (_, size) = ex.memory(memory);
         set(regs, base, size as u64 / crate::runtime::memory::PAGE_SIZE);
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn memory_grow(ip, regs, mem, len, ex) Instr::MemoryGrow { memory, base } => {
+    fn memory_grow(ip, regs, mem, len, ex, ai, fd, fs) Instr::MemoryGrow { memory, base } => {
         let delta = get(regs, base) as u32;
         let m = ex.store.instances[ex.act.instance as usize].memories[memory as usize];
         let old = ex.store.memories[m as usize].grow(delta as u64);
         set(regs, base, old.unwrap_or(u32::MAX as u64));
         ex.refresh_memory();
-        next!(ip.add(1), regs, ex.mem_base, ex.mem_len, ex)
+        next!(ip.add(1), regs, ex.mem_base, ex.mem_len, ex, ai, fd, fs)
     }
 
-    fn simd_ternary(ip, regs, mem, len, ex) Instr::SimdTernary { f, base } => {
+    fn simd_ternary(ip, regs, mem, len, ex, ai, fd, fs) Instr::SimdTernary { f, base } => {
         set128(regs, base, f(get128(regs, base), get128(regs, base + 2), get128(regs, base + 4)));
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn shuffle(ip, regs, mem, len, ex) Instr::Shuffle { index, base } => {
+    fn shuffle(ip, regs, mem, len, ex, ai, fd, fs) Instr::Shuffle { index, base } => {
         shuffle_at(ex, regs, index, base);
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn extract_lane(ip, regs, mem, len, ex) Instr::ExtractLane { op, lane, base } => {
+    fn extract_lane(ip, regs, mem, len, ex, ai, fd, fs) Instr::ExtractLane { op, lane, base } => {
         set(regs, base, simd::extract_lane(op, get128(regs, base), lane));
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn replace_lane(ip, regs, mem, len, ex) Instr::ReplaceLane { op, lane, base } => {
+    fn replace_lane(ip, regs, mem, len, ex, ai, fd, fs) Instr::ReplaceLane { op, lane, base } => {
         let x = match op.lane_type() {
             ValType::I64 | ValType::F64 => get(regs, base + 2),
             _ => get(regs, base + 2) as u32 as u64,
         };
         set128(regs, base, simd::replace_lane(op, get128(regs, base), lane, x));
-        next!(ip.add(1), regs, mem, len, ex)
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 }
 
@@ -1237,9 +1409,9 @@ fn call_store_func(ex: &mut Executor<'_>, ip: Ip, callee: u32, base: u32) -> Con
     match ex.call(callee, base, ret) {
         // SAFETY: the callee's frame fits the stack (checked by `call`); its code starts at
         // the activation's `ip`.
-        Ok(true) => unsafe { next!(ex.act.ip, ex.stack_base.add(ex.act.fp), ex.mem_base, ex.mem_len, ex) },
+        Ok(true) => unsafe { next!(ex.act.ip, ex.stack_base.add(ex.act.fp), ex.mem_base, ex.mem_len, ex, 0, 0.0, 0.0) },
         // SAFETY: as for `handlers!`.
-        Ok(false) => unsafe { next!(ret, ex.stack_base.add(ex.act.fp), ex.mem_base, ex.mem_len, ex) },
+        Ok(false) => unsafe { next!(ret, ex.stack_base.add(ex.act.fp), ex.mem_base, ex.mem_len, ex, 0, 0.0, 0.0) },
         Err(()) => unwound(ex, ip),
     }
 }
