@@ -696,6 +696,13 @@ pub enum Instr {
         value: Slot,
         offset: u32,
     },
+    /// A store to memory 0 of a constant (see `imm_operand`).
+    StoreImm {
+        op: MemOp,
+        addr: Slot,
+        imm: u32,
+        offset: u32,
+    },
     /// Loads and stores on another memory (multi-memory).
     LoadN {
         op: MemOp,
@@ -990,6 +997,7 @@ impl Instr {
                 }
                 _ => AccSlots::NONE,
             },
+            Instr::StoreImm { addr, .. } => AccSlots { dst: None, src: [Some((addr, Int)), None] },
             Instr::Store { op, addr, value, .. } => match op.kind() {
                 MemKind::Store(t) if kind(t).is_some() => {
                     AccSlots { dst: None, src: [Some((addr, Int)), Some((value, kind(t).unwrap()))] }

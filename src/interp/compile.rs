@@ -559,8 +559,8 @@ impl Compiler<'_> {
                         self.pop();
                         let dst = l + self.height;
                         self.emit_result(match (memory, m) {
-                            (0, MemOp::I32Load | MemOp::F32Load) => Instr::I32Load { dst, addr, offset },
-                            (0, MemOp::I64Load | MemOp::F64Load) => Instr::I64Load { dst, addr, offset },
+                            (0, MemOp::I32Load) => Instr::I32Load { dst, addr, offset },
+                            (0, MemOp::I64Load) => Instr::I64Load { dst, addr, offset },
                             (0, MemOp::I32Load8S) => Instr::I32Load8S { dst, addr, offset },
                             (0, MemOp::I32Load8U) => Instr::I32Load8U { dst, addr, offset },
                             (0, MemOp::I32Load16S) => Instr::I32Load16S { dst, addr, offset },
@@ -570,20 +570,27 @@ impl Compiler<'_> {
                         });
                         self.push(Value::Stack, t == ValType::V128);
                     }
-                    _ => {
-                        let value = self.top_operand(0);
+                    MemKind::Store(t) => {
+                        let constant = match self.stack[self.stack.len() - 1].value {
+                            Value::Const(c) if memory == 0 => imm_of(t, c),
+                            _ => None,
+                        };
+                        // A constant value is not written to a slot.
+                        let value = if constant.is_some() { 0 } else { self.top_operand(0) };
                         let addr = self.top_operand(1);
                         self.pop();
                         self.pop();
-                        self.emit(match (memory, m) {
-                            (0, MemOp::I32Store | MemOp::F32Store) => Instr::I32Store { addr, value, offset },
-                            (0, MemOp::I64Store | MemOp::F64Store) => Instr::I64Store { addr, value, offset },
-                            (0, MemOp::I32Store8) => Instr::I32Store8 { addr, value, offset },
-                            (0, MemOp::I32Store16) => Instr::I32Store16 { addr, value, offset },
-                            (0, _) => Instr::Store { op: m, addr, value, offset },
+                        self.emit(match (constant, memory, m) {
+                            (Some(imm), _, _) => Instr::StoreImm { op: m, addr, imm, offset },
+                            (_, 0, MemOp::I32Store) => Instr::I32Store { addr, value, offset },
+                            (_, 0, MemOp::I64Store) => Instr::I64Store { addr, value, offset },
+                            (_, 0, MemOp::I32Store8) => Instr::I32Store8 { addr, value, offset },
+                            (_, 0, MemOp::I32Store16) => Instr::I32Store16 { addr, value, offset },
+                            (_, 0, _) => Instr::Store { op: m, addr, value, offset },
                             _ => Instr::StoreN { op: m, memory, addr, value, offset },
                         });
                     }
+                    MemKind::LoadLane(_) | MemKind::StoreLane(_) => unreachable!("lane operators are MemoryLane"),
                 }
             }
             Operator::MemoryLane(m, memarg, lane) => {

@@ -787,24 +787,6 @@ impl<'a> Executor<'a> {
                 // SAFETY: the range was checked against the memory's length.
                 unsafe { std::ptr::write_bytes(mem_base.add(d), value, len) };
             }
-            Instr::LoadLane { op, memory, lane, base, offset } => {
-                let (mem_base, mem_len) = self.memory(memory as u32);
-                let bytes = simd::lane_bytes(op);
-                // SAFETY: as for `get`.
-                let v = unsafe { get128(regs, base + 1) };
-                let ea = Self::effective(mem_len, get!(base), offset, bytes)?;
-                let raw = Self::read(mem_base, ea, bytes) as u64;
-                // SAFETY: as for `get`.
-                unsafe { set128(regs, base, simd::set_lane_bits(v, lane, bytes, raw)) };
-            }
-            Instr::StoreLane { op, memory, lane, base, offset } => {
-                let (mem_base, mem_len) = self.memory(memory as u32);
-                let bytes = simd::lane_bytes(op);
-                // SAFETY: as for `get`.
-                let v = unsafe { get128(regs, base + 1) };
-                let ea = Self::effective(mem_len, get!(base), offset, bytes)?;
-                Self::write(mem_base, ea, bytes, simd::get_lane_bits(v, lane, bytes) as u128);
-            }
             other => unreachable!("{other:?} has a handler of its own"),
         }
         Ok(())

@@ -420,6 +420,15 @@ handlers! {
         next!(target!(branch::<BACK>(ex, ip, holds != NEGATE, pc)), regs, mem, len, ex, ai, fd, fs)
     }
 
+    /// `Instr::StoreImm` for operator `MemOp::ALL[K]`.
+    fn store_imm<const K: usize, const M: u8>(ip, regs, mem, len, ex, ai, fd, fs) Instr::StoreImm { addr, imm, offset, .. } => {
+        let (op, ty) = const { (MemOp::ALL[K], match MemOp::ALL[K].kind() { MemKind::Store(t) => t, _ => ValType::I32 }) };
+        let size = exec::access_size(op);
+        let ea = check!(ex, ip, Executor::effective(len, arg(regs, addr, M & ACC_A != 0, ai), offset, size));
+        Executor::write(mem, ea, size, imm_operand(ty, imm) as u128);
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
+    }
+
     /// `Instr::Simple` for SIMD operator `SimpleOp::ALL[K]` (any but the ternary one).
     fn simd<const K: usize>(ip, regs, mem, len, ex, ai, fd, fs) Instr::Simple { dst, a, b, .. } => {
         match const { simd::simple(SimpleOp::ALL[K]) } {
@@ -838,7 +847,7 @@ static SIMD: [Handler; SimpleOp::ALL.len() - SCALAR_OPS] = [
     simd::<333>,
 ];
 
-static MEMORY: [fn(u8) -> Handler; MemOp::ALL.len()] = [
+static MEMORY: [fn(bool, u8) -> Handler; MemOp::ALL.len()] = [
     memory_for::<0>,
     memory_for::<1>,
     memory_for::<2>,
@@ -915,10 +924,14 @@ fn simple_for<const K: usize>(imm: bool, m: u8) -> Handler {
     }
 }
 
-/// `memory::<K, _>` for accumulator mode `m`: loads use the result and the address, stores
-/// the address and the value.
-fn memory_for<const K: usize>(m: u8) -> Handler {
-    pick!(m, memory<{ K }>, [0 1 2 3 4 6])
+/// `memory::<K, _>`, or `store_imm::<K, _>` if `imm`, for accumulator mode `m`: loads use the
+/// result and the address, stores the address and the value.
+fn memory_for<const K: usize>(imm: bool, m: u8) -> Handler {
+    if imm {
+        pick!(m, store_imm<{ K }>, [0 2])
+    } else {
+        pick!(m, memory<{ K }>, [0 1 2 3 4 6])
+    }
 }
 
 /// `br_cmp::<K, _, _, _>` for a branch taken when the comparison fails if `negate`, back to a
@@ -1103,7 +1116,8 @@ pub(crate) fn handler_for(instr: &Instr, back: bool, to_acc: bool) -> Handler {
         Instr::GlobalSet { .. } => global_set,
         Instr::GlobalGet2 { .. } => global_get2,
         Instr::GlobalSet2 { .. } => global_set2,
-        Instr::Load { op, .. } | Instr::Store { op, .. } => MEMORY[op as usize](m),
+        Instr::Load { op, .. } | Instr::Store { op, .. } => MEMORY[op as usize](false, m),
+        Instr::StoreImm { op, .. } => MEMORY[op as usize](true, m),
         Instr::LoadN { .. } => load_n,
         Instr::StoreN { .. } => store_n,
         Instr::RefFunc { .. } => ref_func,
@@ -1120,9 +1134,9 @@ pub(crate) fn handler_for(instr: &Instr, back: bool, to_acc: bool) -> Handler {
         | Instr::MemoryInit { .. }
         | Instr::DataDrop(_)
         | Instr::MemoryCopy { .. }
-        | Instr::MemoryFill { .. }
-        | Instr::LoadLane { .. }
-        | Instr::StoreLane { .. } => bulk,
+        | Instr::MemoryFill { .. } => bulk,
+        Instr::LoadLane { .. } => load_lane,
+        Instr::StoreLane { .. } => store_lane,
         Instr::MemorySize { .. } => memory_size,
         Instr::MemoryGrow { .. } => memory_grow,
         Instr::SimdTernary { .. } => simd_ternary,
@@ -1293,6 +1307,23 @@ handlers! {
         let v = if op == MemOp::V128Store { get128(regs, value) } else { get(regs, value) as u128 };
         let ea = check!(ex, ip, Executor::effective(base.1, get(regs, addr), offset, size));
         Executor::write(base.0, ea, size, v);
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
+    }
+
+    fn load_lane(ip, regs, mem, len, ex, ai, fd, fs) Instr::LoadLane { op, memory, lane, base, offset } => {
+        let (base_n, len_n) = if memory == 0 { (mem, len) } else { ex.memory(memory as u32) };
+        let bytes = simd::lane_bytes(op);
+        let ea = check!(ex, ip, Executor::effective(len_n, get(regs, base), offset, bytes));
+        let raw = Executor::read(base_n, ea, bytes) as u64;
+        set128(regs, base, simd::set_lane_bits(get128(regs, base + 1), lane, bytes, raw));
+        next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
+    }
+
+    fn store_lane(ip, regs, mem, len, ex, ai, fd, fs) Instr::StoreLane { op, memory, lane, base, offset } => {
+        let (base_n, len_n) = if memory == 0 { (mem, len) } else { ex.memory(memory as u32) };
+        let bytes = simd::lane_bytes(op);
+        let ea = check!(ex, ip, Executor::effective(len_n, get(regs, base), offset, bytes));
+        Executor::write(base_n, ea, bytes, simd::get_lane_bits(get128(regs, base + 1), lane, bytes) as u128);
         next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 

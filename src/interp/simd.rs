@@ -830,15 +830,10 @@ pub fn replace_lane(op: LaneOp, v: V128, lane: u8, x: u64) -> V128 {
 
 /// i8x16.shuffle
 pub fn shuffle(a: V128, b: V128, lanes: &[u8; 16]) -> V128 {
-    let (a, b) = (a.to_le_bytes(), b.to_le_bytes());
-    u128::from_le_bytes(lanes.map(|i| {
-        let i = (i & 31) as usize;
-        if i < 16 {
-            a[i]
-        } else {
-            b[i - 16]
-        }
-    }))
+    let mut both = [0u8; 32];
+    both[..16].copy_from_slice(&a.to_le_bytes());
+    both[16..].copy_from_slice(&b.to_le_bytes());
+    u128::from_le_bytes(lanes.map(|i| both[(i & 31) as usize]))
 }
 
 /// Bytes a v128 load reads from memory for the loads other than v128.load and the lane loads:
