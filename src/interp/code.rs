@@ -801,9 +801,12 @@ pub enum Instr {
         f: fn(V128, V128, V128) -> V128,
         base: Slot,
     },
-    /// i8x16.shuffle with the lane selectors at the constant pool index.
+    /// i8x16.shuffle: with `groups` (at most `simd::SHUFFLE_GROUPS`), its groups' descriptor
+    /// and masks from the constant pool index (see `simd::shuffle_groups`); with none, its lane
+    /// selectors there.
     Shuffle {
         index: u32,
+        groups: u8,
         base: Slot,
     },
     ExtractLane {

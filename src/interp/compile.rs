@@ -699,10 +699,20 @@ impl Compiler<'_> {
                 }
             },
             Operator::I8x16Shuffle(lanes) => {
-                self.consts.push(u128::from_le_bytes(lanes));
-                let index = self.consts.len() as u32 - 1;
+                let index = self.consts.len() as u32;
+                let groups = match simd::shuffle_groups(&lanes) {
+                    Some((descriptor, masks)) => {
+                        self.consts.push(descriptor);
+                        self.consts.extend_from_slice(&masks);
+                        masks.len() as u8
+                    }
+                    None => {
+                        self.consts.push(u128::from_le_bytes(lanes));
+                        0
+                    }
+                };
                 let base = self.stack_form(2);
-                self.emit(Instr::Shuffle { index, base });
+                self.emit(Instr::Shuffle { index, groups, base });
                 self.push(Value::Stack, true);
             }
             Operator::Lane(op, lane) => {

@@ -1374,8 +1374,8 @@ handlers! {
         next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
-    fn shuffle(ip, regs, mem, len, ex, ai, fd, fs) Instr::Shuffle { index, base } => {
-        shuffle_at(ex, regs, index, base);
+    fn shuffle(ip, regs, mem, len, ex, ai, fd, fs) Instr::Shuffle { index, groups, base } => {
+        shuffle_at(ex, regs, index, groups, base);
         next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
@@ -1428,9 +1428,14 @@ unsafe fn copy_branch(ex: &Executor<'_>, ip: Ip, regs: *mut u64, index: u32) -> 
 ///
 /// SAFETY (for callers): as for `handlers!`.
 #[inline(never)]
-unsafe fn shuffle_at(ex: &Executor<'_>, regs: *mut u64, index: u32, base: u32) {
-    let lanes = (*ex.act.func).consts[index as usize].to_le_bytes();
-    set128(regs, base, simd::shuffle(get128(regs, base), get128(regs, base + 2), &lanes));
+unsafe fn shuffle_at(ex: &Executor<'_>, regs: *mut u64, index: u32, groups: u8, base: u32) {
+    let consts = &(&(*ex.act.func).consts)[index as usize..];
+    let (a, b) = (get128(regs, base), get128(regs, base + 2));
+    let r = match groups {
+        0 => simd::shuffle(a, b, &consts[0].to_le_bytes()),
+        n => simd::shuffle_by_groups(a, b, consts[0], &consts[1..1 + n as usize]),
+    };
+    set128(regs, base, r);
 }
 
 /// Calls store function `callee` (a wasm or host function) from the call at `ip`.

@@ -828,6 +828,52 @@ pub fn replace_lane(op: LaneOp, v: V128, lane: u8, x: u64) -> V128 {
     set_lane_bits(v, lane, bytes, x)
 }
 
+/// Most shuffles move bytes in a few runs that keep their order (byte rotations within lanes,
+/// half swaps, interleaves of a few lanes), and run faster as shifts of their source: group
+/// the destination bytes by source and distance, then each group is one shift and mask.
+pub const SHUFFLE_GROUPS: usize = 4;
+
+/// The groups of a shuffle with at most `SHUFFLE_GROUPS` of them: a descriptor (byte `g` is
+/// group `g`'s distance in bytes plus 16, with bit 7 set for the second operand) and one mask
+/// per group of the destination bytes it fills.
+pub fn shuffle_groups(lanes: &[u8; 16]) -> Option<(u128, Vec<u128>)> {
+    let mut keys: Vec<u8> = Vec::new();
+    let mut masks: Vec<u128> = Vec::new();
+    for (j, &i) in lanes.iter().enumerate() {
+        let i = (i & 31) as i32;
+        let (source, from) = if i < 16 { (0u8, i) } else { (0x80u8, i - 16) };
+        let key = source | (from - j as i32 + 16) as u8;
+        let g = match keys.iter().position(|&k| k == key) {
+            Some(g) => g,
+            None => {
+                keys.push(key);
+                masks.push(0);
+                keys.len() - 1
+            }
+        };
+        masks[g] |= 0xff << (8 * j);
+    }
+    if keys.len() > SHUFFLE_GROUPS {
+        return None;
+    }
+    let descriptor = keys.iter().enumerate().fold(0u128, |d, (g, &k)| d | (k as u128) << (8 * g));
+    Some((descriptor, masks))
+}
+
+/// i8x16.shuffle by its groups (see `shuffle_groups`).
+#[inline]
+pub fn shuffle_by_groups(a: V128, b: V128, descriptor: u128, masks: &[V128]) -> V128 {
+    let mut r = 0;
+    for (g, &mask) in masks.iter().enumerate() {
+        let key = (descriptor >> (8 * g)) as u8;
+        let source = if key & 0x80 != 0 { b } else { a };
+        let distance = (key & 0x7f) as i32 - 16;
+        let moved = if distance >= 0 { source >> (8 * distance) } else { source << (-8 * distance) };
+        r |= moved & mask;
+    }
+    r
+}
+
 /// i8x16.shuffle
 pub fn shuffle(a: V128, b: V128, lanes: &[u8; 16]) -> V128 {
     let mut both = [0u8; 32];
@@ -902,6 +948,45 @@ pub fn set_lane_bits(v: V128, lane: u8, bytes: usize, raw: u64) -> V128 {
 mod tests {
     use super::*;
     use crate::types::ValType;
+
+    #[test]
+    fn shuffles_by_groups_agree_with_the_byte_table() {
+        let (a, b) = (0x0f0e0d0c_0b0a0908_07060504_03020100u128, 0x1f1e1d1c_1b1a1918_17161514_13121110u128);
+        // Byte rotations within 32-bit lanes (as in ChaCha), swaps, interleaves, splats, and
+        // pseudo-random selectors (which mostly have too many groups).
+        let mut patterns: Vec<[u8; 16]> = vec![
+            [2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13],
+            [3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14],
+            [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7],
+            [0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23],
+            [31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16],
+            [5; 16],
+            [16, 1, 18, 3, 20, 5, 22, 7, 24, 9, 26, 11, 28, 13, 30, 15],
+        ];
+        let mut x = 0x9e3779b97f4a7c15u64;
+        for _ in 0..2000 {
+            let mut lanes = [0u8; 16];
+            for l in &mut lanes {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *l = (x % 32) as u8;
+            }
+            patterns.push(lanes);
+        }
+        let mut grouped = 0;
+        for lanes in &patterns {
+            if let Some((descriptor, masks)) = shuffle_groups(lanes) {
+                grouped += 1;
+                assert_eq!(shuffle_by_groups(a, b, descriptor, &masks), shuffle(a, b, lanes), "{lanes:?}");
+            }
+        }
+        // The rotations, the half swap and the two interleaves take the grouped form.
+        for lanes in [&patterns[0], &patterns[1], &patterns[2], &patterns[3], &patterns[6]] {
+            assert!(shuffle_groups(lanes).is_some(), "{lanes:?}");
+        }
+        assert!(grouped >= 5);
+    }
 
     fn bin(op: SimpleOp) -> fn(V128, V128) -> V128 {
         match simple(op) {
