@@ -351,3 +351,70 @@ fn fused_compare_and_branch_agree_with_the_comparison() {
     assert_eq!(call("br_if_eqz", &[Val::I32(0)]), Val::I32(1));
     assert_eq!(call("br_if_eqz", &[Val::I32(7)]), Val::I32(0));
 }
+
+#[test]
+fn results_passed_through_the_accumulator_are_exact() {
+    // Chains of dependent instructions of every kind of value, through operand stack slots and
+    // through locals (a `local.tee` read right after, also twice), conversions between kinds,
+    // addresses and stored values, constant operands (exact in f32 or not), and joins that a
+    // result must not cross in a register.
+    let engine = Engine::default();
+    let mut store = Store::new(&engine);
+    let instance = instantiate(
+        &engine,
+        &mut store,
+        r#"(module (memory 1)
+             (func (export "mix") (param $a i32) (param $b i64) (param $c f32) (param $d f64) (result f64)
+               (local $t i32) (local $u f64)
+               (local.set $t (i32.mul (local.tee $t (i32.add (i32.mul (local.get $a) (i32.const 3)) (i32.const -7)))
+                                      (local.get $t)))
+               (i32.store offset=4096 (i32.and (local.get $t) (i32.const 0xff0)) (i32.rem_u (local.get $t) (i32.const 1000)))
+               (i64.store (i32.const 64) (i64.add (local.get $b) (i64.const -5)))
+               (f64.store (i32.const 72) (f64.const 0.5))
+               (i64.store (i32.const 80) (i64.const -3))
+               (local.set $u (f64.add (f64.mul (f64.convert_i32_s (i32.load offset=4096 (i32.and (local.get $t) (i32.const 0xff0))))
+                                               (f64.const 0.5))
+                                      (f64.const 0.1)))
+               (f64.add
+                 (f64.add (local.get $u) (f64.promote_f32 (f32.mul (f32.add (local.get $c) (f32.const 1.5)) (local.get $c))))
+                 (f64.add (f64.convert_i64_s (i64.add (i64.load (i32.const 64)) (i64.load (i32.const 80))))
+                          (f64.mul (f64.load (i32.const 72)) (local.get $d)))))
+             (func (export "squares") (param $n i32) (result i64) (local $i i32) (local $s i64)
+               (loop $l
+                 (local.set $s (i64.add (local.get $s) (i64.extend_i32_u (i32.mul (local.get $i) (local.get $i)))))
+                 (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+               (local.get $s))
+             (func (export "pick") (param $x f64) (result f64)
+               (f64.mul (if (result f64) (f64.gt (local.get $x) (f64.const 0))
+                          (then (f64.sqrt (local.get $x))) (else (f64.neg (local.get $x))))
+                        (f64.const 3)))
+             (func (export "nan_bits") (result i32)
+               (f32.store (i32.const 0) (f32.const nan:0x200001))
+               (i32.load (i32.const 0))))"#,
+    );
+    let mut call = |name: &str, args: &[Val]| {
+        let f = export_func(&store, instance, name);
+        store.call(f, args).expect("runs")[0]
+    };
+    for (a, b, c, d) in
+        [(5i32, 9i64, 2.5f32, -1.25f64), (-123_456, -1, -0.75, 1e300), (70_000, i64::MIN + 3, 1e-3, 0.0)]
+    {
+        let t0 = a.wrapping_mul(3).wrapping_sub(7);
+        let t = t0.wrapping_mul(t0);
+        let u = ((t as u32 % 1000) as i32 as f64) * 0.5 + 0.1;
+        let p = ((c + 1.5) * c) as f64;
+        let q = (b.wrapping_sub(5).wrapping_add(-3)) as f64;
+        let expected = (u + p) + (q + 0.5 * d);
+        let args = [Val::I32(a), Val::I64(b), Val::F32(c.to_bits()), Val::F64(d.to_bits())];
+        assert_eq!(call("mix", &args), Val::F64(expected.to_bits()), "mix({a}, {b}, {c}, {d})");
+    }
+    for n in [1u64, 2, 10, 1000] {
+        let expected: u64 = (0..n).map(|i| i * i).sum();
+        assert_eq!(call("squares", &[Val::I32(n as i32)]), Val::I64(expected as i64), "squares({n})");
+    }
+    for x in [4.0f64, -2.0, 0.0] {
+        let expected = if x > 0.0 { x.sqrt() } else { -x } * 3.0;
+        assert_eq!(call("pick", &[Val::F64(x.to_bits())]), Val::F64(expected.to_bits()), "pick({x})");
+    }
+    assert_eq!(call("nan_bits", &[]), Val::I32(0x7fa0_0001));
+}
