@@ -1010,15 +1010,6 @@ impl Instr {
             _ => AccSlots::NONE,
         }
     }
-
-    /// Which of the result and operands go through the accumulator: bits `ACC_DST` (if
-    /// `to_acc`), `ACC_A` (the first operand), `ACC_B` (the second).
-    pub fn acc_mode(&self, to_acc: bool) -> u8 {
-        let mut copy = *self;
-        let [a, b] = copy.acc_slots().src;
-        let is_acc = |s: Option<(&mut Slot, AccKind)>| matches!(s, Some((slot, _)) if *slot == ACC);
-        (to_acc as u8 * ACC_DST) | (is_acc(a) as u8 * ACC_A) | (is_acc(b) as u8 * ACC_B)
-    }
 }
 
 /// The slot bits of the constant right operand `imm` of a `SimpleImm` or `BrIfCmpImm` whose
@@ -1049,7 +1040,8 @@ pub fn imm_of(ty: ValType, c: u64) -> Option<u32> {
 /// The operand slot number that stands for the accumulator. It is never a frame slot: frames
 /// are far smaller than `u32::MAX` slots.
 pub const ACC: Slot = Slot::MAX;
-/// `Instr::acc_mode` bits.
+/// Accumulator mode bits (see `accumulate`): the result also goes to the accumulator, the
+/// first operand comes from it, the second does.
 pub const ACC_DST: u8 = 1;
 pub const ACC_A: u8 = 2;
 pub const ACC_B: u8 = 4;
@@ -1090,8 +1082,8 @@ impl AccSlots<'_> {
 /// its result in the accumulator and the second reads it from there (its operand becomes
 /// `ACC`). This takes the store and reload, and the latency of forwarding one to the other,
 /// off chains of dependent instructions. The result is still written to its slot, where later
-/// instructions may read it. Returns which instructions put their result in the accumulator.
-fn accumulate(code: &mut [Instr], copies: &[BranchCopy]) -> Vec<bool> {
+/// instructions may read it. Returns each instruction's accumulator mode (`ACC_*` bits).
+fn accumulate(code: &mut [Instr], copies: &[BranchCopy]) -> Vec<u8> {
     let mut entered = vec![false; code.len() + 1];
     let mut mark = |target: usize, code: &[Instr]| {
         entered[target] = true;
@@ -1109,22 +1101,22 @@ fn accumulate(code: &mut [Instr], copies: &[BranchCopy]) -> Vec<bool> {
     for c in copies {
         mark(c.pc as usize, code);
     }
-    let mut to_acc = vec![false; code.len()];
+    let mut modes = vec![0; code.len()];
     for at in 1..code.len() {
         if entered[at] {
             continue;
         }
         let (done, rest) = code.split_at_mut(at);
-        let (producer, consumer) = (done[at - 1].acc_slots(), rest[0].acc_slots());
-        let Some((&mut slot, kind)) = producer.dst else { continue };
-        for (operand, k) in consumer.src.into_iter().flatten() {
-            if *operand == slot && k == kind {
+        let Some((&mut slot, kind)) = done[at - 1].acc_slots().dst else { continue };
+        for (bit, operand) in [ACC_A, ACC_B].into_iter().zip(rest[0].acc_slots().src) {
+            if let Some((operand, _)) = operand.filter(|(o, k)| **o == slot && *k == kind) {
                 *operand = ACC;
-                to_acc[at - 1] = true;
+                modes[at - 1] |= ACC_DST;
+                modes[at] |= bit;
             }
         }
     }
-    to_acc
+    modes
 }
 
 /// An instruction with the executor's handler for it, so that dispatching to the next
@@ -1164,7 +1156,7 @@ pub struct Function {
 /// Makes branch targets relative to their branch and attaches each instruction's handler. A
 /// plain branch back to a loop skips the loop's header and does its work itself.
 pub fn link(mut code: Vec<Instr>, copies: &mut [BranchCopy]) -> Box<[Op]> {
-    let to_acc = accumulate(&mut code, copies);
+    let modes = accumulate(&mut code, copies);
     let relative = |target: u32, at: usize| (target as i64 - at as i64) as i32 as u32;
     let headers: Vec<bool> = code.iter().map(|i| matches!(i, Instr::LoopHeader)).collect();
     code.into_iter()
@@ -1186,7 +1178,7 @@ pub fn link(mut code: Vec<Instr>, copies: &mut [BranchCopy]) -> Box<[Op]> {
             for c in &mut copies[owned.start as usize..owned.end as usize] {
                 c.pc = relative(c.pc, at);
             }
-            Op { handler: handler_for(&instr, back, to_acc[at]), instr }
+            Op { handler: handler_for(&instr, back, modes[at]), instr }
         })
         .collect()
 }

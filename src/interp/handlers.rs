@@ -896,7 +896,7 @@ static MEMORY: [fn(bool, u8) -> Handler; MemOp::ALL.len()] = [
 ];
 
 /// The instantiation of handler `$h` (with const arguments `$g`) for accumulator mode `$m`
-/// (`Instr::acc_mode`), one of `$k`.
+/// (see `code::accumulate`), one of `$k`.
 macro_rules! pick {
     ($m:expr, $h:ident, $k:tt) => {
         pick!(@ $m, $h, (), $k)
@@ -950,9 +950,8 @@ fn br_cmp_for<const K: usize>(imm: bool, negate: bool, back: bool, m: u8) -> Han
 }
 
 /// The handler of an instruction; `back` for a branch back to a loop that skips its header,
-/// `to_acc` if it puts its result in the accumulator too.
-pub(crate) fn handler_for(instr: &Instr, back: bool, to_acc: bool) -> Handler {
-    let m = instr.acc_mode(to_acc);
+/// `m` its accumulator mode (see `code::accumulate`).
+pub(crate) fn handler_for(instr: &Instr, back: bool, m: u8) -> Handler {
     macro_rules! branch {
         ($h:ident) => {
             if back {
