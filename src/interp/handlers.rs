@@ -98,7 +98,9 @@ pub(crate) fn execute(ex: &mut Executor<'_>, ip: Ip, regs: *mut u64) -> Control 
     }
 }
 
-/// Passes control to the instruction at `ip`.
+/// Passes control to the instruction at `ip`. The accumulator arguments are dead after a
+/// branch, call or return (no instruction there reads them), so handlers of those pass zeros,
+/// which spares the registers' saving around the calls such handlers make.
 #[cfg(wasmrt_tail_dispatch)]
 macro_rules! next {
     ($ip:expr, $regs:expr, $mem:expr, $len:expr, $ex:expr, $ai:expr, $fd:expr, $fs:expr) => {{
@@ -258,11 +260,11 @@ macro_rules! br_i32 {
         handlers! {
             fn $rr<const BACK: bool, const M: u8>(ip, regs, mem, len, ex, ai, fd, fs) Instr::$V { a, b, pc } => {
                 let ($a, $b) = (arg(regs, a, M & ACC_A != 0, ai) as u32, arg(regs, b, M & ACC_B != 0, ai) as u32);
-                next!(target!(branch::<BACK>(ex, ip, $e, pc)), regs, mem, len, ex, ai, fd, fs)
+                next!(target!(branch::<BACK>(ex, ip, $e, pc)), regs, mem, len, ex, 0, 0.0, 0.0)
             }
             fn $ri<const BACK: bool, const M: u8>(ip, regs, mem, len, ex, ai, fd, fs) Instr::$VI { a, imm, pc } => {
                 let ($a, $b) = (arg(regs, a, M & ACC_A != 0, ai) as u32, imm);
-                next!(target!(branch::<BACK>(ex, ip, $e, pc)), regs, mem, len, ex, ai, fd, fs)
+                next!(target!(branch::<BACK>(ex, ip, $e, pc)), regs, mem, len, ex, 0, 0.0, 0.0)
             }
         }
     )*};
@@ -397,7 +399,7 @@ handlers! {
         let (x, y) = (operand(regs, a, M & ACC_A != 0, t, ai, fd, fs), operand(regs, b, M & ACC_B != 0, t, ai, fd, fs));
         // Comparisons do not trap.
         let holds = exec::simple(op, x, y).unwrap_or(0) != 0;
-        next!(target!(branch::<BACK>(ex, ip, holds != NEGATE, pc)), regs, mem, len, ex, ai, fd, fs)
+        next!(target!(branch::<BACK>(ex, ip, holds != NEGATE, pc)), regs, mem, len, ex, 0, 0.0, 0.0)
     }
 
     /// `Instr::SimpleImm` for operator `SimpleOp::ALL[K]`.
@@ -417,7 +419,7 @@ handlers! {
         let x = operand(regs, a, M & ACC_A != 0, t, ai, fd, fs);
         // Comparisons do not trap.
         let holds = exec::simple(op, x, imm_operand(t, imm)).unwrap_or(0) != 0;
-        next!(target!(branch::<BACK>(ex, ip, holds != NEGATE, pc)), regs, mem, len, ex, ai, fd, fs)
+        next!(target!(branch::<BACK>(ex, ip, holds != NEGATE, pc)), regs, mem, len, ex, 0, 0.0, 0.0)
     }
 
     /// `Instr::StoreImm` for operator `MemOp::ALL[K]`.
@@ -1181,31 +1183,31 @@ handlers! {
     }
 
     fn br<const BACK: bool>(ip, regs, mem, len, ex, ai, fd, fs) Instr::Br { pc } => {
-        next!(target!(branch::<BACK>(ex, ip, true, pc)), regs, mem, len, ex, ai, fd, fs)
+        next!(target!(branch::<BACK>(ex, ip, true, pc)), regs, mem, len, ex, 0, 0.0, 0.0)
     }
 
     fn br_if<const BACK: bool, const M: u8>(ip, regs, mem, len, ex, ai, fd, fs) Instr::BrIf { cond, pc } => {
         let cond = arg(regs, cond, M & ACC_A != 0, ai) as u32;
-        next!(target!(branch::<BACK>(ex, ip, cond != 0, pc)), regs, mem, len, ex, ai, fd, fs)
+        next!(target!(branch::<BACK>(ex, ip, cond != 0, pc)), regs, mem, len, ex, 0, 0.0, 0.0)
     }
 
     fn br_unless<const BACK: bool, const M: u8>(ip, regs, mem, len, ex, ai, fd, fs) Instr::BrUnless { cond, pc } => {
         let cond = arg(regs, cond, M & ACC_A != 0, ai) as u32;
-        next!(target!(branch::<BACK>(ex, ip, cond == 0, pc)), regs, mem, len, ex, ai, fd, fs)
+        next!(target!(branch::<BACK>(ex, ip, cond == 0, pc)), regs, mem, len, ex, 0, 0.0, 0.0)
     }
 
     fn br_copy(ip, regs, mem, len, ex, ai, fd, fs) Instr::BrCopy { index } => {
-        next!(copy_branch(ex, ip, regs, index), regs, mem, len, ex, ai, fd, fs)
+        next!(copy_branch(ex, ip, regs, index), regs, mem, len, ex, 0, 0.0, 0.0)
     }
 
     fn br_if_copy(ip, regs, mem, len, ex, ai, fd, fs) Instr::BrIfCopy { cond, index } => {
         let next = if get(regs, cond) as u32 != 0 { copy_branch(ex, ip, regs, index) } else { ip.add(1) };
-        next!(next, regs, mem, len, ex, ai, fd, fs)
+        next!(next, regs, mem, len, ex, 0, 0.0, 0.0)
     }
 
     fn br_table(ip, regs, mem, len, ex, ai, fd, fs) Instr::BrTable { index, start, len: count } => {
         let i = (get(regs, index) as u32).min(count - 1);
-        next!(copy_branch(ex, ip, regs, start + i), regs, mem, len, ex, ai, fd, fs)
+        next!(copy_branch(ex, ip, regs, start + i), regs, mem, len, ex, 0, 0.0, 0.0)
     }
 
     fn return_(ip, regs, mem, len, ex, ai, fd, fs) Instr::Return { src } => {
@@ -1217,14 +1219,14 @@ handlers! {
         }
         match ex.pop_frame() {
             None => Control::Done,
-            Some(caller) => next!(caller.ip, ex.stack_base.add(caller.fp), ex.mem_base, ex.mem_len, ex, ai, fd, fs),
+            Some(caller) => next!(caller.ip, ex.stack_base.add(caller.fp), ex.mem_base, ex.mem_len, ex, 0, 0.0, 0.0),
         }
     }
 
     fn call_internal(ip, regs, mem, len, ex, ai, fd, fs) Instr::CallInternal { func, base } => {
         let f = &*ex.funcs.add(func as usize);
         check!(ex, ip, ex.push_frame(f, ex.act.instance, base, ip.add(1)));
-        next!(f.code.as_ptr(), regs.add(base as usize), mem, len, ex, ai, fd, fs)
+        next!(f.code.as_ptr(), regs.add(base as usize), mem, len, ex, 0, 0.0, 0.0)
     }
 
     fn call(ip, regs, mem, len, ex, ai, fd, fs) Instr::Call { func, base } => {
@@ -1257,7 +1259,7 @@ handlers! {
                 let f = &*ex.funcs.add(defined);
                 if *instance == ex.act.instance {
                     check!(ex, ip, ex.push_frame(f, ex.act.instance, base, ip.add(1)));
-                    next!(f.code.as_ptr(), regs.add(base as usize), mem, len, ex, ai, fd, fs)
+                    next!(f.code.as_ptr(), regs.add(base as usize), mem, len, ex, 0, 0.0, 0.0)
                 }
                 call_store_func(ex, ip, callee, base)
             }
@@ -1365,7 +1367,7 @@ handlers! {
         let old = ex.store.memories[m as usize].grow(delta as u64);
         set(regs, base, old.unwrap_or(u32::MAX as u64));
         ex.refresh_memory();
-        next!(ip.add(1), regs, ex.mem_base, ex.mem_len, ex, ai, fd, fs)
+        next!(ip.add(1), regs, ex.mem_base, ex.mem_len, ex, 0, 0.0, 0.0)
     }
 
     fn simd_ternary(ip, regs, mem, len, ex, ai, fd, fs) Instr::SimdTernary { f, base } => {
