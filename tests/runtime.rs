@@ -418,3 +418,25 @@ fn results_passed_through_the_accumulator_are_exact() {
     }
     assert_eq!(call("nan_bits", &[]), Val::I32(0x7fa0_0001));
 }
+
+#[test]
+fn blocks_in_dead_code_leave_the_live_stack_alone() {
+    // A block with parameters in unreachable code once reset the compiler's operand stack below
+    // the enclosing live block's entry, and compiling the `i32.add` after it panicked.
+    let engine = Engine::default();
+    let mut store = Store::new(&engine);
+    let instance = instantiate(
+        &engine,
+        &mut store,
+        r#"(module
+             (func (export "f") (param i32) (result i32)
+               (i32.add (local.get 0)
+                 (block (result i32)
+                   (unreachable)
+                   (loop (param i32 i32) (drop) (drop))
+                   (if (param i64) (then (drop)) (else (drop)))
+                   (i32.const 1)))))"#,
+    );
+    let f = export_func(&store, instance, "f");
+    assert_eq!(store.call(f, &[Val::I32(5)]).expect_err("traps").code, TrapCode::Unreachable);
+}

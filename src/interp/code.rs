@@ -1154,9 +1154,10 @@ pub struct Function {
 }
 
 /// Makes branch targets relative to their branch and attaches each instruction's handler. A
-/// plain branch back to a loop skips the loop's header and does its work itself.
-pub fn link(mut code: Vec<Instr>, copies: &mut [BranchCopy]) -> Box<[Op]> {
-    let modes = accumulate(&mut code, copies);
+/// plain branch back to a loop skips the loop's header and does its work itself. With
+/// `accumulator`, results pass to the next instruction through it (see `accumulate`).
+pub fn link(mut code: Vec<Instr>, copies: &mut [BranchCopy], accumulator: bool) -> Box<[Op]> {
+    let modes = if accumulator { accumulate(&mut code, copies) } else { vec![0; code.len()] };
     let relative = |target: u32, at: usize| (target as i64 - at as i64) as i32 as u32;
     let headers: Vec<bool> = code.iter().map(|i| matches!(i, Instr::LoopHeader)).collect();
     code.into_iter()

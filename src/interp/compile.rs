@@ -87,12 +87,12 @@ struct Compiler<'m> {
 }
 
 /// Lowers every defined function of a validated module.
-pub fn compile_module(module: &Module) -> Result<Vec<Function>> {
+pub fn compile_module(module: &Module, accumulator: bool) -> Result<Vec<Function>> {
     let mut v = FuncValidator::new(module);
-    (0..module.raw.code.len()).map(|i| compile_function(module, &mut v, i)).collect()
+    (0..module.raw.code.len()).map(|i| compile_function(module, &mut v, i, accumulator)).collect()
 }
 
-fn compile_function(module: &Module, v: &mut FuncValidator<'_>, defined: usize) -> Result<Function> {
+fn compile_function(module: &Module, v: &mut FuncValidator<'_>, defined: usize, accumulator: bool) -> Result<Function> {
     let mut ops = v.start(defined)?;
     let ty = module.func_type(module.imported_funcs + defined as u32);
     let mut local_slots = Vec::with_capacity(v.locals().len());
@@ -144,7 +144,7 @@ fn compile_function(module: &Module, v: &mut FuncValidator<'_>, defined: usize) 
     if !ops.is_empty() {
         return Err(Error::malformed(ops.offset(), "section size mismatch: operators after the end of the function"));
     }
-    let code = link(c.code, &mut c.copies);
+    let code = link(c.code, &mut c.copies, accumulator);
     Ok(Function {
         index: module.imported_funcs + defined as u32,
         code,
@@ -418,12 +418,16 @@ impl Compiler<'_> {
                 let pc = self.pc();
                 let ctrl = self.ctrls.last_mut().expect("validated");
                 ctrl.kind = FrameKind::Else;
-                let (entry_len, base, bt) = (ctrl.entry_len, ctrl.base, ctrl.block_type);
+                let (entry_len, base, bt, block_dead) = (ctrl.entry_len, ctrl.base, ctrl.block_type, ctrl.dead);
                 if let Some(f) = ctrl.else_fixup.take() {
                     self.patch(Fixup::Instr(f), pc);
                 }
-                let (params, _) = Self::params_results(self.module, bt);
-                self.reset_to(entry_len, base, params);
+                // A block that began in dead code recorded no real entry; the enclosing live
+                // block resets the virtual stack when it ends.
+                if !block_dead {
+                    let (params, _) = Self::params_results(self.module, bt);
+                    self.reset_to(entry_len, base, params);
+                }
                 return Ok(());
             }
             Operator::End => {
@@ -440,7 +444,7 @@ impl Compiler<'_> {
                 }
                 if ctrl.kind == FrameKind::Function {
                     self.emit(Instr::Return { src: self.locals_end });
-                } else {
+                } else if !ctrl.dead {
                     let (_, results) = Self::params_results(self.module, ctrl.block_type);
                     self.reset_to(ctrl.entry_len, ctrl.base, results);
                 }

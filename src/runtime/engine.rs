@@ -21,6 +21,10 @@ pub struct Config {
     pub max_call_depth: u32,
     /// Operand-stack slots (64 bits each) of a store's value stack.
     pub max_stack_slots: u32,
+    /// Whether the interpreter passes a result to the next instruction in a register as well as
+    /// in its slot (docs/INTERPRETER.md, "accumulator"). On by default; off, code runs the
+    /// plain way, to check one against the other.
+    pub accumulator: bool,
 }
 
 impl Default for Config {
@@ -31,6 +35,7 @@ impl Default for Config {
             fuel: false,
             max_call_depth: 10_000,
             max_stack_slots: 1 << 20,
+            accumulator: true,
         }
     }
 }

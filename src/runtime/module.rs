@@ -30,7 +30,7 @@ impl CompiledModule {
     /// Decodes, validates and compiles a module for `engine`.
     pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Arc<CompiledModule>> {
         let module = Module::new(bytes, &engine.config().features)?;
-        let code = interp::compile::compile_module(&module)?;
+        let code = interp::compile::compile_module(&module, engine.config().accumulator)?;
         let mut first = std::collections::HashMap::new();
         let type_info = (0..module.raw.types.len() as u32)
             .map(|i| {
