@@ -20,6 +20,12 @@ fn export_func(store: &Store, instance: Instance, name: &str) -> Func {
     }
 }
 
+/// Calls export `name` of `instance`, which must return; its first result.
+fn first_result(store: &mut Store, instance: Instance, name: &str, args: &[Val]) -> Val {
+    let f = export_func(store, instance, name);
+    store.call(f, args).expect("runs")[0]
+}
+
 /// Runs `f` on a thread with a native stack of `size` bytes; a stack overflow fails the test.
 fn on_small_stack(size: usize, f: impl FnOnce() + Send + 'static) {
     let handle = std::thread::Builder::new().stack_size(size).spawn(f).expect("thread starts");
@@ -329,10 +335,7 @@ fn fused_compare_and_branch_agree_with_the_comparison() {
              (func (export "br_if_eqz") (param i32) (result i32)
                (block $b (br_if $b (i32.eqz (local.get 0))) (return (i32.const 0))) (i32.const 1)))"#,
     );
-    let mut call = |name: &str, args: &[Val]| {
-        let f = export_func(&store, instance, name);
-        store.call(f, args).expect("runs")[0]
-    };
+    let mut call = |name: &str, args: &[Val]| first_result(&mut store, instance, name, args);
     let nan64 = f64::NAN;
     for (x, y) in [(1.0, 2.0), (2.0, 1.0), (1.0, 1.0), (nan64, 1.0), (1.0, nan64)] {
         let (a, b) = (Val::F64(x.to_bits()), Val::F64(y.to_bits()));
@@ -392,10 +395,7 @@ fn results_passed_through_the_accumulator_are_exact() {
                (f32.store (i32.const 0) (f32.const nan:0x200001))
                (i32.load (i32.const 0))))"#,
     );
-    let mut call = |name: &str, args: &[Val]| {
-        let f = export_func(&store, instance, name);
-        store.call(f, args).expect("runs")[0]
-    };
+    let mut call = |name: &str, args: &[Val]| first_result(&mut store, instance, name, args);
     for (a, b, c, d) in
         [(5i32, 9i64, 2.5f32, -1.25f64), (-123_456, -1, -0.75, 1e300), (70_000, i64::MIN + 3, 1e-3, 0.0)]
     {

@@ -995,16 +995,18 @@ impl Instr {
                 None => AccSlots::NONE,
             },
             Instr::Load { op, dst, addr, .. } => match op.kind() {
-                MemKind::Load(t) if kind(t).is_some() => {
-                    AccSlots { dst: Some((dst, kind(t).unwrap())), src: [Some((addr, Int)), None] }
-                }
+                MemKind::Load(t) => match kind(t) {
+                    Some(k) => AccSlots { dst: Some((dst, k)), src: [Some((addr, Int)), None] },
+                    None => AccSlots::NONE,
+                },
                 _ => AccSlots::NONE,
             },
             Instr::StoreImm { addr, .. } => AccSlots { dst: None, src: [Some((addr, Int)), None] },
             Instr::Store { op, addr, value, .. } => match op.kind() {
-                MemKind::Store(t) if kind(t).is_some() => {
-                    AccSlots { dst: None, src: [Some((addr, Int)), Some((value, kind(t).unwrap()))] }
-                }
+                MemKind::Store(t) => match kind(t) {
+                    Some(k) => AccSlots { dst: None, src: [Some((addr, Int)), Some((value, k))] },
+                    None => AccSlots::NONE,
+                },
                 _ => AccSlots::NONE,
             },
             _ => AccSlots::NONE,

@@ -753,22 +753,7 @@ impl Compiler<'_> {
         let of_result = op == SimpleOp::I32Eqz
             && top.value == Value::Stack
             && self.last_result.is_some_and(|i| i + 1 == self.code.len() && dst_of(&self.code[i]) == Some(top.slot));
-        if op.params().len() == 2 {
-            if let Value::Const(c) = top.value {
-                let wide_operand = op.params()[1] == ValType::I64;
-                let fits = if wide_operand { c as i64 == c as i64 as i32 as i64 } else { true };
-                let dst = self.locals_end + self.height - 2;
-                if fits && fast_imm(op, dst, 0, c as u32).is_some() {
-                    self.pop();
-                    let a = self.top_operand(0);
-                    self.pop();
-                    let i = fast_imm(op, dst, a, c as u32).expect("checked above");
-                    self.emit_result(i);
-                    self.push(Value::Stack, false);
-                    return;
-                }
-            }
-        }
+        // A constant right operand becomes an immediate (`imm_of` says which constants fit).
         if let (&[_, ty], Value::Const(c)) = (op.params(), top.value) {
             let scalar = op.result() != ValType::V128 && op.params()[0] != ValType::V128;
             if let Some(imm) = imm_of(ty, c).filter(|_| scalar) {
@@ -776,7 +761,7 @@ impl Compiler<'_> {
                 let a = self.top_operand(0);
                 self.pop();
                 let dst = self.locals_end + self.height;
-                self.emit_result(Instr::SimpleImm { op, dst, a, imm });
+                self.emit_result(fast_imm(op, dst, a, imm).unwrap_or(Instr::SimpleImm { op, dst, a, imm }));
                 self.push(Value::Stack, false);
                 return;
             }

@@ -478,20 +478,12 @@ fn memory<const K: usize, const M: u8>(
         match (*ip).instr {
             Instr::Load { dst, addr, offset, .. } => {
                 let ea = check!(ex, ip, Executor::effective(len, arg(regs, addr, M & ACC_A != 0, ai), offset, size));
+                let raw = Executor::read(mem, ea, size);
                 match const { MemOp::ALL[K].kind() } {
-                    MemKind::Load(ty) if M & ACC_DST != 0 => {
-                        put!(
-                            regs,
-                            dst,
-                            true,
-                            ty,
-                            exec::extend_loaded(op, Executor::read(mem, ea, size) as u64),
-                            ai,
-                            fd,
-                            fs
-                        )
+                    MemKind::Load(ty) if ty != ValType::V128 => {
+                        put!(regs, dst, M & ACC_DST != 0, ty, exec::extend_loaded(op, raw as u64), ai, fd, fs)
                     }
-                    _ => set_loaded(regs, dst, op, Executor::read(mem, ea, size)),
+                    _ => set_loaded(regs, dst, op, raw),
                 }
             }
             Instr::Store { addr, value, offset, .. } => {
