@@ -1,7 +1,8 @@
 /* callbacks: host functions with an environment (wasm_func_new_with_env): the callback gets
- * its env, may call back into wasm, may trap; the env finalizer runs exactly once, when the
- * store is deleted, even if handles to the function outlive the store (it then traps when
- * called) or the environment itself holds handles of the store. */
+ * its env, may call back into wasm, may trap; the env finalizer runs exactly once: when the
+ * function is freed (nothing can reach it any more), or when the store is deleted, even if
+ * handles to the function outlive the store (it then traps when called) or the environment
+ * itself holds handles of the store. */
 #include "test.h"
 
 typedef struct {
@@ -113,7 +114,7 @@ int main(void) {
   wasm_functype_t* tick_type = wasm_functype_new_0_0();
   wasm_func_t* add_func = wasm_func_new_with_env(store, add_type, add, &add_env, env_finalizer);
   wasm_func_t* tick_func = wasm_func_new_with_env(store, tick_type, tick, &tick_env, env_finalizer);
-  /* A function that is never used: its finalizer runs with the store too. */
+  /* A function that is never used, and whose handle outlives the store. */
   wasm_func_t* unused = wasm_func_new_with_env(store, tick_type, tick, &other_env, env_finalizer);
   /* A function without a finalizer. */
   wasm_func_t* no_finalizer = wasm_func_new_with_env(store, tick_type, tick, &other_env, NULL);
@@ -180,17 +181,22 @@ int main(void) {
   CHECK_EQ_INT(rejected.finalized, 3);
   finalizer_runs = 0;
 
-  /* Deleting handles and the instance does not finalize environments; deleting the store
-   * does, once each. */
+  /* An environment is finalized, once, when its function is freed: when no handle and no live
+   * instance can reach it any more. Deleting the store finalizes the rest. */
   wasm_extern_vec_delete(&exports);
-  wasm_instance_delete(instance);
-  wasm_func_delete(add_func);
-  wasm_func_delete(tick_func);
-  wasm_func_delete(unused);
-  wasm_func_delete(no_finalizer);
-  wasm_module_delete(module);
+  wasm_instance_delete(instance); /* imported add_func and tick_func, which have handles */
   CHECK_EQ_INT(finalizer_runs, 0);
-  wasm_store_delete(store);
+  wasm_func_delete(add_func);
+  CHECK_EQ_INT(add_env.finalized, 1);
+  wasm_func_delete(tick_func);
+  CHECK_EQ_INT(tick_env.finalized, 1);
+  wasm_func_delete(no_finalizer);
+  CHECK_EQ_INT(finalizer_runs, 2);
+  wasm_module_delete(module);
+  CHECK_EQ_INT(other_env.finalized, 0);
+  wasm_store_delete(store); /* `unused` still has a handle */
+  CHECK_EQ_INT(other_env.finalized, 1);
+  wasm_func_delete(unused);
   CHECK_EQ_INT(finalizer_runs, 3);
   CHECK_EQ_INT(add_env.finalized, 1);
   CHECK_EQ_INT(tick_env.finalized, 1);

@@ -131,12 +131,16 @@ int main(void) {
   CHECK(wasm_ref_as_foreign(as_ref) == f2);
   CHECK(wasm_ref_as_foreign_const(wasm_foreign_as_ref_const(f2)) == f2);
 
-  /* Deleting every handle does not finalize the object; the store does, once. */
+  /* Deleting the last handle of an object nothing else refers to frees it: the finalizer
+   * runs then, once. */
   wasm_foreign_t* f3 = wasm_foreign_new(store);
   info_t info_d = {0};
   wasm_foreign_set_host_info_with_finalizer(f3, &info_d, finalize);
+  wasm_foreign_t* f3_copy = wasm_foreign_copy(f3);
   wasm_foreign_delete(f3);
   CHECK_EQ_INT(info_d.finalized, 0);
+  wasm_foreign_delete(f3_copy);
+  CHECK_EQ_INT(info_d.finalized, 1);
 
   /* A foreign object of another store is rejected: the call traps, table_set fails. */
   wasm_store_t* other = wasm_store_new(engine);
@@ -151,13 +155,15 @@ int main(void) {
   wasm_foreign_delete(alien);
   wasm_store_delete(other);
 
+  /* f1 sits in a table of a live instance: deleting its handle does not free it. */
+  wasm_foreign_delete(f1);
+  CHECK_EQ_INT(info_b.finalized, 0);
   wasm_extern_vec_delete(&exports);
   wasm_instance_delete(instance);
+  CHECK_EQ_INT(info_b.finalized, 1); /* the instance and its table are gone */
   wasm_func_delete(echo_func);
-  wasm_foreign_delete(f1);
   wasm_foreign_delete(f2);
   wasm_module_delete(module);
-  CHECK_EQ_INT(info_b.finalized, 0);
   wasm_store_delete(store);
   CHECK_EQ_INT(info_a.finalized, 1);
   CHECK_EQ_INT(info_b.finalized, 1);

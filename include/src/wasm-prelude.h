@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <string.h>
+#include <assert.h>
 
 #ifndef WASM_API_EXTERN
 #define WASM_API_EXTERN

@@ -1,13 +1,11 @@
 //! Frames of a trap's backtrace (`wasm_frame_t`).
 
 use std::ptr;
-use std::rc::Rc;
 
 use super::instance::wasm_instance_t;
-use super::object::{wasm_ref_t, RefKind};
-use super::store::StoreData;
+use super::object::{RefKind, TrapData};
 use super::{from_c, guard, into_c};
-use crate::runtime::{trap::Frame, Instance};
+use crate::runtime::trap::Frame;
 
 pub struct wasm_frame_t {
     pub(crate) frame: Frame,
@@ -16,12 +14,15 @@ pub struct wasm_frame_t {
 }
 
 impl wasm_frame_t {
-    pub(crate) fn new(store: Option<&Rc<StoreData>>, frame: &Frame) -> wasm_frame_t {
-        let instance = store.map(|s| {
-            let i = Instance { store: s.id(), index: frame.instance };
-            Box::new(wasm_instance_t { r: wasm_ref_t::new(s, RefKind::Instance(i)) })
-        });
-        wasm_frame_t { frame: frame.clone(), instance }
+    /// A frame of `trap`'s backtrace, with a new handle to its instance (None for a trap made
+    /// without a store).
+    pub(crate) fn new(trap: &TrapData, frame: &Frame) -> wasm_frame_t {
+        let instance =
+            trap.instances.iter().find(|r| matches!(r.kind, RefKind::Instance(i) if i.index() == frame.instance));
+        wasm_frame_t {
+            frame: frame.clone(),
+            instance: instance.map(|r| Box::new(wasm_instance_t { r: r.clone_handle() })),
+        }
     }
 }
 

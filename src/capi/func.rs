@@ -13,7 +13,7 @@ use super::types::{wasm_externtype_t, wasm_functype_t};
 use super::val::wasm_val_t;
 use super::vec::{wasm_val_vec_t, Element};
 use super::{from_c, guard, into_c};
-use crate::runtime::{Caller, Func, Trap, Val};
+use crate::runtime::{Caller, Func, Object, Trap, Val};
 use crate::types::FuncType;
 
 ref_type!(
@@ -59,7 +59,7 @@ impl wasm_func_t {
 }
 
 /// A C callback and its environment; the store holds the environment's finalizer, which runs
-/// when the host deletes the store.
+/// when the function is freed or the host deletes the store, whichever comes first.
 struct Callback {
     plain: wasm_func_callback_t,
     with_env: wasm_func_callback_with_env_t,
@@ -133,13 +133,13 @@ unsafe fn new_func(
         }
         return ptr::null_mut();
     };
-    if with_env.is_some() {
-        store.data.envs.borrow_mut().push(HostInfo { info: env, finalizer });
-    }
     let callback = Arc::new(Callback { plain, with_env, env, store: Rc::downgrade(&store.data), ty: ty.clone() });
     let f = store
         .data
         .with(|s| s.new_host_func(ty, Arc::new(move |caller, args, results| callback.call(caller, args, results))));
+    if with_env.is_some() {
+        store.data.envs.borrow_mut().insert(Object::Func(f.index()), HostInfo { info: env, finalizer });
+    }
     into_c(wasm_func_t::new(&store.data, f))
 }
 
@@ -159,8 +159,9 @@ pub unsafe extern "C" fn wasm_func_new(
     })
 }
 
-/// A host function calling `callback(env, ...)`; `finalizer(env)` runs when the store is
-/// deleted (or at once if this returns NULL); the function traps if called after that.
+/// A host function calling `callback(env, ...)`; `finalizer(env)` runs when the function is
+/// freed (no handle can reach it any more) or the store is deleted, whichever comes first (or
+/// at once if this returns NULL); the function traps if called after the store's deletion.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_new_with_env(
     store: *mut wasm_store_t,
@@ -212,14 +213,16 @@ pub unsafe extern "C" fn wasm_func_call(
     args: *const wasm_val_vec_t,
     results: *mut wasm_val_vec_t,
 ) -> *mut wasm_trap_t {
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call(f, args, results)));
-    match outcome {
-        Ok(trap) => trap,
-        Err(_) => match f.as_ref() {
-            Some(f) => into_c(wasm_trap_t::new(f.store(), Trap::host("the call panicked"))),
-            None => ptr::null_mut(),
-        },
-    }
+    super::store::api_call(|| {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call(f, args, results)));
+        match outcome {
+            Ok(trap) => trap,
+            Err(_) => match f.as_ref() {
+                Some(f) => into_c(wasm_trap_t::new(f.store(), Trap::host("the call panicked"))),
+                None => ptr::null_mut(),
+            },
+        }
+    })
 }
 
 unsafe fn call(f: *const wasm_func_t, args: *const wasm_val_vec_t, results: *mut wasm_val_vec_t) -> *mut wasm_trap_t {

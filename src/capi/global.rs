@@ -84,10 +84,13 @@ pub unsafe extern "C" fn wasm_global_set(g: *mut wasm_global_t, val: *const wasm
     guard((), || {
         let (Some(g), Some(val)) = (g.as_ref(), val.as_ref()) else { return };
         let store = g.r.store.as_ref().expect("globals belong to a store");
-        store.with(|s| {
-            if let Some(v) = val.runtime_val(s) {
-                s.global_set(g.global(), v);
-            }
+        let overwrote = store.with(|s| {
+            let old = s.global_get(g.global());
+            let set = val.runtime_val(s).is_some_and(|v| s.global_set(g.global(), v));
+            set && old.is_some_and(|old| old.is_non_null_ref())
         });
+        if overwrote {
+            store.overwrote_ref();
+        }
     })
 }

@@ -34,9 +34,11 @@ pub mod wasi;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-/// Runs `f`; a panic becomes `default`, so no panic crosses the C boundary.
+/// Runs the body `f` of a C API function; a panic becomes `default`, so no panic crosses the
+/// C boundary. Objects whose last handle `f` released are freed when the outermost call returns
+/// (`store::api_call`).
 pub(crate) fn guard<T>(default: T, f: impl FnOnce() -> T) -> T {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or(default)
+    store::api_call(|| catch_unwind(AssertUnwindSafe(f)).unwrap_or(default))
 }
 
 /// Moves a value to the heap and hands ownership to C.

@@ -7,14 +7,17 @@ use std::ptr;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
-use super::store::{wasm_store_t, Finalizer, HostInfo, ObjectKey, StoreData};
+use super::store::{wasm_store_t, Finalizer, HostInfo, StoreData};
 use super::{guard, into_c};
-use crate::runtime::{CompiledModule, ExternRef, Func, Global, Instance, Memory, Table, Trap};
+use crate::runtime::{CompiledModule, ExternRef, Func, Global, Instance, Memory, Object, Table, Trap};
 
 /// A trap object's data.
 pub(crate) struct TrapData {
     pub trap: Trap,
     pub host_info: RefCell<Option<HostInfo>>,
+    /// Handles to the instances of the backtrace's frames, which keep them alive for as long
+    /// as the trap can be asked for its frames.
+    pub instances: Vec<wasm_ref_t>,
 }
 
 /// A module object's data, shared across stores and threads (`wasm_module_share`).
@@ -49,7 +52,9 @@ pub(crate) enum RefKind {
     Module(Arc<ModuleData>),
 }
 
-/// Every reference object. `store` is None only for modules, which belong to no store.
+/// Every reference object. `store` is None only for modules, which belong to no store, and
+/// traps made without one. A handle to a store object is counted by its store (see
+/// `StoreData::acquire`): the object stays alive at least as long as the handle.
 pub struct wasm_ref_t {
     pub(crate) store: Option<Rc<StoreData>>,
     pub(crate) kind: RefKind,
@@ -57,17 +62,22 @@ pub struct wasm_ref_t {
 
 impl wasm_ref_t {
     pub(crate) fn new(store: &Rc<StoreData>, kind: RefKind) -> wasm_ref_t {
-        wasm_ref_t { store: Some(store.clone()), kind }
+        let r = wasm_ref_t { store: Some(store.clone()), kind };
+        if let Some(o) = r.key() {
+            store.acquire(o);
+        }
+        r
     }
 
-    fn key(&self) -> Option<ObjectKey> {
+    /// The store object this handle denotes, if it denotes one.
+    pub(crate) fn key(&self) -> Option<Object> {
         Some(match &self.kind {
-            RefKind::Func(f) => ObjectKey::Func(f.index()),
-            RefKind::Global(g) => ObjectKey::Global(g.index()),
-            RefKind::Table(t) => ObjectKey::Table(t.index()),
-            RefKind::Memory(m) => ObjectKey::Memory(m.index()),
-            RefKind::Instance(i) => ObjectKey::Instance(i.index()),
-            RefKind::Foreign(e) => ObjectKey::Foreign(e.index()),
+            RefKind::Func(f) => Object::Func(f.index()),
+            RefKind::Global(g) => Object::Global(g.index()),
+            RefKind::Table(t) => Object::Table(t.index()),
+            RefKind::Memory(m) => Object::Memory(m.index()),
+            RefKind::Instance(i) => Object::Instance(i.index()),
+            RefKind::Foreign(e) => Object::ExternRef(e.index()),
             RefKind::Trap(_) | RefKind::Module(_) => return None,
         })
     }
@@ -182,9 +192,20 @@ macro_rules! ref_base {
 }
 pub(crate) use ref_base;
 
+impl Drop for wasm_ref_t {
+    fn drop(&mut self) {
+        if let (Some(store), Some(o)) = (&self.store, self.key()) {
+            store.release(o);
+        }
+    }
+}
+
 impl wasm_ref_t {
     pub(crate) fn clone_handle(&self) -> wasm_ref_t {
-        wasm_ref_t { store: self.store.clone(), kind: self.kind.clone() }
+        match &self.store {
+            Some(store) => wasm_ref_t::new(store, self.kind.clone()),
+            None => wasm_ref_t { store: None, kind: self.kind.clone() },
+        }
     }
 
     pub(crate) fn as_ref_t(&self) -> &wasm_ref_t {

@@ -1,16 +1,24 @@
 //! `wasm_config_t`, `wasm_engine_t` and `wasm_store_t`. A store is shared by the handles
 //! made from it (each holds a counted reference), so it lives until the host deleted the store
-//! and every handle. The finalizers of host info and of host functions' environments run when
-//! the host deletes the store (so an environment may hold handles of its own store).
+//! and every handle.
+//!
+//! Objects inside a store are freed as soon as nothing can reach them: the store counts the
+//! handles to each of its objects, and when the last handle to an object goes, the runtime's
+//! collector frees whatever the remaining handles can no longer reach (see
+//! `Store::collect`). Collection runs when the outermost C API call returns (never while wasm
+//! or a host function runs); a freed object's host info finalizer, and a freed host function's
+//! environment finalizer, run then. Whatever is left runs when the host deletes the store.
 
+use std::any::Any;
 use std::cell::{Cell, RefCell, UnsafeCell};
 use std::collections::HashMap;
 use std::os::raw::c_void;
 use std::ptr;
 use std::rc::Rc;
 
+use super::object::{ExternPayload, RefKind};
 use super::{from_c, guard, into_c};
-use crate::runtime::{Config, Engine, Store};
+use crate::runtime::{Config, Engine, Object, Store};
 
 pub struct wasm_config_t {
     pub(crate) config: Config,
@@ -46,27 +54,49 @@ impl Drop for HostInfo {
     }
 }
 
-/// Identifies a runtime object of a store, for host info and identity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum ObjectKey {
-    Func(u32),
-    Global(u32),
-    Table(u32),
-    Memory(u32),
-    Instance(u32),
-    Foreign(u32),
-}
-
 pub(crate) struct StoreData {
     store: UnsafeCell<Store>,
     /// The store to operate on: the store itself, or, while a host function runs, the
     /// re-borrow the runtime passed to it.
     current: Cell<*mut Store>,
-    pub(crate) host_info: RefCell<HashMap<ObjectKey, HostInfo>>,
-    /// Environments of host functions (`wasm_func_new_with_env`) and their finalizers.
-    pub(crate) envs: RefCell<Vec<HostInfo>>,
+    pub(crate) host_info: RefCell<HashMap<Object, HostInfo>>,
+    /// Environments of host functions (`wasm_func_new_with_env`) and their finalizers, by
+    /// function.
+    pub(crate) envs: RefCell<HashMap<Object, HostInfo>>,
     /// Whether the host deleted the store (the environments are finalized: calls trap).
     pub(crate) deleted: Cell<bool>,
+    /// How many handles the host holds to each object (objects without one are absent).
+    handles: RefCell<HashMap<Object, u32>>,
+    /// Objects whose last handle went since the last collection.
+    released: RefCell<Vec<Object>>,
+    /// Whether a reference was overwritten since the last collection (see `overwrote_ref`).
+    overwritten: Cell<bool>,
+    /// Whether the store waits in `PENDING`.
+    queued: Cell<bool>,
+}
+
+thread_local! {
+    /// How deeply C API calls nest on this thread (host functions call back in).
+    static API_DEPTH: Cell<u32> = const { Cell::new(0) };
+    /// Stores with released objects, collected when the outermost C API call returns.
+    static PENDING: RefCell<Vec<Rc<StoreData>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs a C API call's body. When the outermost call returns, the stores in which handles
+/// were released are collected (with the depth still counted, so C API calls made by the
+/// finalizers that run then do not collect again; their releases are collected by the loop).
+pub(crate) fn api_call<T>(f: impl FnOnce() -> T) -> T {
+    API_DEPTH.with(|d| d.set(d.get() + 1));
+    let result = f();
+    if API_DEPTH.with(|d| d.get()) == 1 {
+        while let Some(store) = PENDING.with(|p| p.borrow_mut().pop()) {
+            // A panic here leaves the objects allocated (until the store goes); it must not
+            // cross the C boundary.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| store.collect()));
+        }
+    }
+    API_DEPTH.with(|d| d.set(d.get() - 1));
+    result
 }
 
 impl StoreData {
@@ -90,6 +120,81 @@ impl StoreData {
 
     pub(crate) fn id(&self) -> u64 {
         self.with(|s| s.id())
+    }
+
+    /// Notes a new handle to `object`.
+    pub(crate) fn acquire(&self, object: Object) {
+        *self.handles.borrow_mut().entry(object).or_insert(0) += 1;
+    }
+
+    /// Notes that a handle to `object` went; after the last one, the store is collected when
+    /// the current C API call returns.
+    pub(crate) fn release(self: &Rc<Self>, object: Object) {
+        let mut handles = self.handles.borrow_mut();
+        let Some(count) = handles.get_mut(&object) else { return };
+        *count -= 1;
+        if *count > 0 {
+            return;
+        }
+        handles.remove(&object);
+        drop(handles);
+        self.released.borrow_mut().push(object);
+        self.queue();
+    }
+
+    /// Notes that the host overwrote a reference in a table or global: what it referred to may
+    /// be unreachable now.
+    pub(crate) fn overwrote_ref(self: &Rc<Self>) {
+        self.overwritten.set(true);
+        self.queue();
+    }
+
+    fn queue(self: &Rc<Self>) {
+        if !self.queued.replace(true) {
+            PENDING.with(|p| p.borrow_mut().push(self.clone()));
+        }
+    }
+
+    /// Frees the objects no handle can reach any more, then runs their finalizers.
+    fn collect(&self) {
+        self.queued.set(false);
+        let released = std::mem::take(&mut *self.released.borrow_mut());
+        let handles = self.handles.borrow();
+        // Dropping a handle to a function of an instance the host still holds frees nothing
+        // (the common case of export handles); only otherwise is the store traced.
+        let held = |o: &Object| {
+            let Object::Func(f) = *o else { return false };
+            self.with(|s| s.func_instance(f)).is_some_and(|i| handles.contains_key(&Object::Instance(i)))
+        };
+        if !self.overwritten.replace(false) && released.iter().all(held) {
+            return;
+        }
+        let roots: Vec<Object> = handles.keys().copied().collect();
+        drop(handles);
+        let freed = self.with(|s| s.collect(roots, &extern_edge));
+        let finalizers: Vec<HostInfo> = {
+            let mut infos = self.host_info.borrow_mut();
+            let mut envs = self.envs.borrow_mut();
+            freed.objects.iter().flat_map(|o| [infos.remove(o), envs.remove(o)]).flatten().collect()
+        };
+        drop(freed.extern_values);
+        drop(finalizers);
+    }
+}
+
+/// What the host value of an extern reference made by the C API refers to in its store.
+fn extern_edge(value: &(dyn Any + Send)) -> Option<Object> {
+    match value.downcast_ref::<ExternPayload>()? {
+        ExternPayload::Foreign => None,
+        ExternPayload::Ref(r) => match &r.0 {
+            RefKind::Func(f) => Some(Object::Func(f.index())),
+            RefKind::Global(g) => Some(Object::Global(g.index())),
+            RefKind::Table(t) => Some(Object::Table(t.index())),
+            RefKind::Memory(m) => Some(Object::Memory(m.index())),
+            RefKind::Instance(i) => Some(Object::Instance(i.index())),
+            RefKind::Foreign(e) => Some(Object::ExternRef(e.index())),
+            RefKind::Trap(_) | RefKind::Module(_) => None,
+        },
     }
 }
 
@@ -143,8 +248,12 @@ pub unsafe extern "C" fn wasm_store_new(engine: *mut wasm_engine_t) -> *mut wasm
             store: UnsafeCell::new(Store::new(&engine.engine)),
             current: Cell::new(ptr::null_mut()),
             host_info: RefCell::new(HashMap::new()),
-            envs: RefCell::new(Vec::new()),
+            envs: RefCell::new(HashMap::new()),
             deleted: Cell::new(false),
+            handles: RefCell::new(HashMap::new()),
+            released: RefCell::new(Vec::new()),
+            overwritten: Cell::new(false),
+            queued: Cell::new(false),
         });
         data.current.set(data.store.get());
         into_c(wasm_store_t { data })

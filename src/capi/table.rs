@@ -99,13 +99,18 @@ pub unsafe extern "C" fn wasm_table_set(t: *mut wasm_table_t, index: wasm_table_
     guard(false, || {
         let Some(t) = t.as_ref() else { return false };
         let store = t.r.store.as_ref().expect("tables belong to a store");
-        store.with(|s| {
-            let Some(element) = s.table(t.table()).map(|table| table.ty.element) else { return false };
+        let (set, overwrote) = store.with(|s| {
+            let Some(element) = s.table(t.table()).map(|table| table.ty.element) else { return (false, false) };
+            let overwrote = s.table_get(t.table(), index).is_some_and(|old| old.is_non_null_ref());
             match ref_val(s, element, r) {
-                Some(v) => s.table_set(t.table(), index, v),
-                None => false,
+                Some(v) => (s.table_set(t.table(), index, v), overwrote),
+                None => (false, false),
             }
-        })
+        });
+        if set && overwrote {
+            store.overwrote_ref();
+        }
+        set
     })
 }
 

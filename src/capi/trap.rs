@@ -8,7 +8,7 @@ use super::object::{ref_type, wasm_ref_t, RefKind, TrapData};
 use super::store::{wasm_store_t, StoreData};
 use super::vec::{wasm_frame_vec_t, wasm_message_t};
 use super::{guard, into_c};
-use crate::runtime::Trap;
+use crate::runtime::{Instance, Trap};
 
 ref_type!(
     wasm_trap_t,
@@ -27,19 +27,31 @@ ref_type!(
 
 impl wasm_trap_t {
     pub(crate) fn new(store: &Rc<StoreData>, trap: Trap) -> wasm_trap_t {
-        let data = Rc::new(TrapData { trap, host_info: Default::default() });
+        let mut instances: Vec<u32> = trap.frames.iter().map(|f| f.instance).collect();
+        instances.sort_unstable();
+        instances.dedup();
+        let id = store.id();
+        let instances = instances
+            .into_iter()
+            .map(|index| wasm_ref_t::new(store, RefKind::Instance(Instance { store: id, index })))
+            .collect();
+        let data = Rc::new(TrapData { trap, host_info: Default::default(), instances });
         wasm_trap_t { r: wasm_ref_t::new(store, RefKind::Trap(data)) }
     }
 
     /// A trap of no store, for failures without one (a call of a NULL function).
     pub(crate) fn without_store(trap: Trap) -> wasm_trap_t {
-        let data = Rc::new(TrapData { trap, host_info: Default::default() });
+        let data = Rc::new(TrapData { trap, host_info: Default::default(), instances: Vec::new() });
         wasm_trap_t { r: wasm_ref_t { store: None, kind: RefKind::Trap(data) } }
     }
 
     pub(crate) fn trap(&self) -> &Trap {
+        &self.data().trap
+    }
+
+    fn data(&self) -> &TrapData {
         match &self.r.kind {
-            RefKind::Trap(t) => &t.trap,
+            RefKind::Trap(t) => t,
             _ => unreachable!("a wasm_trap_t holds a trap"),
         }
     }
@@ -72,7 +84,7 @@ pub unsafe extern "C" fn wasm_trap_message(trap: *const wasm_trap_t, out: *mut w
 pub unsafe extern "C" fn wasm_trap_origin(trap: *const wasm_trap_t) -> *mut wasm_frame_t {
     guard(ptr::null_mut(), || match trap.as_ref() {
         Some(t) => match t.trap().frames.first() {
-            Some(f) => into_c(wasm_frame_t::new(t.r.store.as_ref(), f)),
+            Some(f) => into_c(wasm_frame_t::new(t.data(), f)),
             None => ptr::null_mut(),
         },
         None => ptr::null_mut(),
@@ -87,7 +99,7 @@ pub unsafe extern "C" fn wasm_trap_trace(trap: *const wasm_trap_t, out: *mut was
             return;
         }
         let frames = match trap.as_ref() {
-            Some(t) => t.trap().frames.iter().map(|f| into_c(wasm_frame_t::new(t.r.store.as_ref(), f))).collect(),
+            Some(t) => t.trap().frames.iter().map(|f| into_c(wasm_frame_t::new(t.data(), f))).collect(),
             None => Vec::new(),
         };
         out.write(wasm_frame_vec_t::from_vec(frames));

@@ -1,6 +1,10 @@
 //! Vectors: `wasm_X_vec_t { size, data }` and their five functions, for every element type of
 //! `wasm.h`. A vector owns its elements; `new` takes ownership of the given elements, `copy`
 //! deep-copies them, `delete` deletes them.
+//!
+//! Byte vectors (so every `wasm_name_t` the library returns) carry a hidden NUL byte after
+//! their last byte, not counted in `size`, and never have a NULL `data`: hosts that read a name
+//! as a C string (`strlen`, `printf("%s")`) read exactly the name.
 
 use std::os::raw::c_char;
 use std::ptr;
@@ -18,6 +22,9 @@ pub type wasm_byte_t = c_char;
 
 /// How a vector copies and deletes its elements.
 pub(crate) trait Element: Sized {
+    /// How many blank elements follow the vector's last one in its allocation (not counted in
+    /// its size): 1 for bytes, a hidden NUL terminator.
+    const HIDDEN: usize = 0;
     /// The value of a fresh element of `new_uninitialized`.
     fn blank() -> Self;
     /// A deep copy.
@@ -27,6 +34,7 @@ pub(crate) trait Element: Sized {
 }
 
 impl Element for wasm_byte_t {
+    const HIDDEN: usize = 1;
     fn blank() -> Self {
         0
     }
@@ -75,13 +83,14 @@ macro_rules! declare_vec {
         }
 
         impl $vec {
-            pub(crate) fn from_vec(v: Vec<$elem>) -> $vec {
-                if v.is_empty() {
+            pub(crate) fn from_vec(mut v: Vec<$elem>) -> $vec {
+                let hidden = <$elem as Element>::HIDDEN;
+                if v.is_empty() && hidden == 0 {
                     return $vec { size: 0, data: ptr::null_mut() };
                 }
-                let b = v.into_boxed_slice();
-                let size = b.len();
-                $vec { size, data: Box::into_raw(b) as *mut $elem }
+                let size = v.len();
+                v.extend((0..hidden).map(|_| <$elem as Element>::blank()));
+                $vec { size, data: Box::into_raw(v.into_boxed_slice()) as *mut $elem }
             }
 
             /// The elements, borrowed.
@@ -100,10 +109,14 @@ macro_rules! declare_vec {
             ///
             /// SAFETY (for callers): the vector is valid and was made by this library.
             pub(crate) unsafe fn take(&mut self) -> Vec<$elem> {
-                let v = if self.size == 0 || self.data.is_null() {
+                let hidden = <$elem as Element>::HIDDEN;
+                let v = if self.data.is_null() || (self.size == 0 && hidden == 0) {
                     Vec::new()
                 } else {
-                    Box::from_raw(ptr::slice_from_raw_parts_mut(self.data, self.size)).into_vec()
+                    let all = ptr::slice_from_raw_parts_mut(self.data, self.size + hidden);
+                    let mut v = Box::from_raw(all).into_vec();
+                    v.truncate(self.size);
+                    v
                 };
                 self.size = 0;
                 self.data = ptr::null_mut();

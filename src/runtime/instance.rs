@@ -99,40 +99,9 @@ impl Store {
             }
         }
 
-        let instance_index = self.instances.len() as u32;
-        for i in 0..m.raw.functions.len() {
-            entity.funcs.push(self.funcs.len() as u32);
-            self.funcs.push(FuncEntity::Wasm {
-                instance: instance_index,
-                module: module.clone(),
-                defined_index: i as u32,
-            });
-        }
-        for t in &m.raw.tables {
-            let table = super::table::Table::new(*t, 0, self.limits.table_elements)
-                .filter(|_| (self.tables.len() as u32) < self.limits.tables)
-                .ok_or_else(|| Resource(format!("table of {} elements", t.limits.min)))?;
-            entity.tables.push(self.tables.len() as u32);
-            self.tables.push(table);
-        }
-        for t in &m.raw.memories {
-            let memory = super::memory::Memory::new(*t, self.limits.memory_pages)
-                .filter(|_| (self.memories.len() as u32) < self.limits.memories)
-                .ok_or_else(|| Resource(format!("memory of {} pages", t.limits.min)))?;
-            entity.memories.push(self.memories.len() as u32);
-            self.memories.push(memory);
-        }
-        for g in &m.raw.globals {
-            let value = self.eval_const(&entity, &g.init);
-            entity.globals.push(self.globals.len() as u32);
-            self.globals.push(GlobalEntity { ty: g.ty, value });
-        }
-        for e in &m.raw.elements {
-            let items: Box<[u64]> = match &e.items {
-                ElementItems::Functions(fs) => fs.iter().map(|&f| entity.funcs[f as usize] as u64 + 1).collect(),
-                ElementItems::Expressions(xs) => xs.iter().map(|x| self.eval_const(&entity, x) as u64).collect(),
-            };
-            entity.elements.push(items);
+        if let Err(e) = self.allocate(module, &mut entity) {
+            self.free_allocated(module, &entity);
+            return Err(e);
         }
         let store = self.id;
         for ex in &m.raw.exports {
@@ -145,7 +114,7 @@ impl Store {
             };
             entity.exports.push((ex.name.clone(), ext));
         }
-        self.instances.push(entity);
+        let instance_index = self.instances.insert(entity);
         let instance = Instance { store, index: instance_index };
 
         // Segments initialize in order; a segment that does not fit traps, leaving the
@@ -185,6 +154,65 @@ impl Store {
             self.call(f, &[]).map_err(InstantiationError::Trap)?;
         }
         Ok(instance)
+    }
+
+    /// Allocates the module's own functions, tables, memories and globals and evaluates its
+    /// element segments' items, appending to `entity`'s index spaces. The functions refer to
+    /// the instance by the index the instance arena gives next.
+    fn allocate(
+        &mut self,
+        module: &Arc<CompiledModule>,
+        entity: &mut InstanceEntity,
+    ) -> Result<(), InstantiationError> {
+        use InstantiationError::Resource;
+        let m = &module.module;
+        let instance_index = self.instances.next_index();
+        for i in 0..m.raw.functions.len() {
+            let f = FuncEntity::Wasm { instance: instance_index, module: module.clone(), defined_index: i as u32 };
+            entity.funcs.push(self.funcs.insert(f));
+        }
+        for t in &m.raw.tables {
+            let table = super::table::Table::new(*t, 0, self.limits.table_elements)
+                .filter(|_| (self.tables.len() as u32) < self.limits.tables)
+                .ok_or_else(|| Resource(format!("table of {} elements", t.limits.min)))?;
+            entity.tables.push(self.tables.insert(table));
+        }
+        for t in &m.raw.memories {
+            let memory = super::memory::Memory::new(*t, self.limits.memory_pages)
+                .filter(|_| (self.memories.len() as u32) < self.limits.memories)
+                .ok_or_else(|| Resource(format!("memory of {} pages", t.limits.min)))?;
+            entity.memories.push(self.memories.insert(memory));
+        }
+        for g in &m.raw.globals {
+            let value = self.eval_const(entity, &g.init);
+            entity.globals.push(self.globals.insert(GlobalEntity { ty: g.ty, value }));
+        }
+        for e in &m.raw.elements {
+            let items: Box<[u64]> = match &e.items {
+                ElementItems::Functions(fs) => fs.iter().map(|&f| entity.funcs[f as usize] as u64 + 1).collect(),
+                ElementItems::Expressions(xs) => xs.iter().map(|x| self.eval_const(entity, x) as u64).collect(),
+            };
+            entity.elements.push(items);
+        }
+        Ok(())
+    }
+
+    /// Undoes a failed `allocate`: frees what it allocated (the entries past the imports).
+    fn free_allocated(&mut self, module: &CompiledModule, entity: &InstanceEntity) {
+        let m = &module.module;
+        let own = |indices: &[u32], imported: usize| indices.get(imported..).unwrap_or(&[]).to_vec();
+        for f in own(&entity.funcs, m.imported_funcs as usize) {
+            self.funcs.remove(f);
+        }
+        for t in own(&entity.tables, m.imported_tables as usize) {
+            self.tables.remove(t);
+        }
+        for x in own(&entity.memories, m.imported_memories as usize) {
+            self.memories.remove(x);
+        }
+        for g in own(&entity.globals, m.imported_globals as usize) {
+            self.globals.remove(g);
+        }
     }
 
     /// Evaluates a validated constant expression in an instance being built.

@@ -1,6 +1,7 @@
 //! The runtime: engine and configuration, stores and the objects they own (functions,
 //! tables, memories, globals, instances), values, traps, and instantiation.
 
+mod arena;
 pub mod engine;
 pub mod instance;
 pub mod memory;
@@ -15,7 +16,8 @@ pub use engine::{Config, Engine, Tier};
 pub use instance::InstantiationError;
 pub use module::CompiledModule;
 pub use store::{
-    Caller, Extern, ExternRef, Func, Global, HostFunc, Instance, InterruptHandle, Memory, Store, StoreLimits, Table,
+    Caller, Collected, Extern, ExternRef, Func, Global, HostFunc, Instance, InterruptHandle, Memory, Object, Store,
+    StoreLimits, Table,
 };
 pub use trap::{Trap, TrapCode};
 pub use value::Val;

@@ -6,6 +6,7 @@ use std::any::Any;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
+use super::arena::Arena;
 use super::engine::Engine;
 use super::memory::Memory as MemoryEntity;
 use super::module::CompiledModule;
@@ -48,6 +49,26 @@ handle! {
     Instance;
     /// A host value passed to wasm as `externref`.
     ExternRef;
+}
+
+/// A store object, named by kind and store-wide index: what `Store::collect` takes as roots
+/// and reports as freed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Object {
+    Func(u32),
+    Table(u32),
+    Memory(u32),
+    Global(u32),
+    Instance(u32),
+    ExternRef(u32),
+}
+
+/// What `Store::collect` freed: the objects, and the host values of the freed extern
+/// references (handed back so the caller decides where they are dropped).
+#[derive(Default)]
+pub struct Collected {
+    pub objects: Vec<Object>,
+    pub extern_values: Vec<Box<dyn Any + Send>>,
 }
 
 /// Any importable or exportable object.
@@ -129,12 +150,12 @@ impl Default for StoreLimits {
 pub struct Store {
     pub(crate) id: StoreId,
     pub(crate) engine: Engine,
-    pub(crate) funcs: Vec<FuncEntity>,
-    pub(crate) tables: Vec<TableEntity>,
-    pub(crate) memories: Vec<MemoryEntity>,
-    pub(crate) globals: Vec<GlobalEntity>,
-    pub(crate) instances: Vec<InstanceEntity>,
-    pub(crate) externs: Vec<Box<dyn Any + Send>>,
+    pub(crate) funcs: Arena<FuncEntity>,
+    pub(crate) tables: Arena<TableEntity>,
+    pub(crate) memories: Arena<MemoryEntity>,
+    pub(crate) globals: Arena<GlobalEntity>,
+    pub(crate) instances: Arena<InstanceEntity>,
+    pub(crate) externs: Arena<Box<dyn Any + Send>>,
     pub(crate) limits: StoreLimits,
     /// Remaining fuel, when the engine counts it.
     pub(crate) fuel: u64,
@@ -166,12 +187,12 @@ impl Store {
         Store {
             id: NEXT.fetch_add(1, Ordering::Relaxed),
             engine: engine.clone(),
-            funcs: Vec::new(),
-            tables: Vec::new(),
-            memories: Vec::new(),
-            globals: Vec::new(),
-            instances: Vec::new(),
-            externs: Vec::new(),
+            funcs: Arena::new(),
+            tables: Arena::new(),
+            memories: Arena::new(),
+            globals: Arena::new(),
+            instances: Arena::new(),
+            externs: Arena::new(),
             limits: StoreLimits::default(),
             fuel: 0,
             interrupt: Arc::new(AtomicBool::new(false)),
@@ -212,14 +233,14 @@ impl Store {
 
     /// Creates a host function.
     pub fn new_host_func(&mut self, ty: FuncType, callback: HostFunc) -> Func {
-        self.funcs.push(FuncEntity::Host { ty: Arc::new(ty), callback });
-        Func { store: self.id, index: self.funcs.len() as u32 - 1 }
+        let index = self.funcs.insert(FuncEntity::Host { ty: Arc::new(ty), callback });
+        Func { store: self.id, index }
     }
 
     /// Wraps a host value as an extern reference.
     pub fn new_extern_ref(&mut self, value: Box<dyn Any + Send>) -> ExternRef {
-        self.externs.push(value);
-        ExternRef { store: self.id, index: self.externs.len() as u32 - 1 }
+        let index = self.externs.insert(value);
+        ExternRef { store: self.id, index }
     }
 
     pub fn extern_ref_data(&self, r: ExternRef) -> Option<&(dyn Any + Send)> {
@@ -227,6 +248,14 @@ impl Store {
             return None;
         }
         self.externs.get(r.index as usize).map(|b| &**b)
+    }
+
+    /// The instance a wasm function (by store index) belongs to; None for host functions.
+    pub fn func_instance(&self, f: u32) -> Option<u32> {
+        match self.funcs.get(f as usize)? {
+            FuncEntity::Wasm { instance, .. } => Some(*instance),
+            FuncEntity::Host { .. } => None,
+        }
     }
 
     pub fn func_type(&self, f: Func) -> Option<&FuncType> {
@@ -237,8 +266,8 @@ impl Store {
         if value.ty() != ty.content || !self.val_belongs(&value) {
             return None;
         }
-        self.globals.push(GlobalEntity { ty, value: value.to_raw() });
-        Some(Global { store: self.id, index: self.globals.len() as u32 - 1 })
+        let index = self.globals.insert(GlobalEntity { ty, value: value.to_raw() });
+        Some(Global { store: self.id, index })
     }
 
     pub fn global_type(&self, g: Global) -> Option<GlobalType> {
@@ -271,8 +300,8 @@ impl Store {
             return None;
         }
         let t = super::table::Table::new(ty, init.to_raw() as u64, self.limits.table_elements)?;
-        self.tables.push(t);
-        Some(Table { store: self.id, index: self.tables.len() as u32 - 1 })
+        let index = self.tables.insert(t);
+        Some(Table { store: self.id, index })
     }
 
     pub fn table(&self, t: Table) -> Option<&super::table::Table> {
@@ -310,8 +339,8 @@ impl Store {
             return None;
         }
         let m = super::memory::Memory::new(ty, self.limits.memory_pages)?;
-        self.memories.push(m);
-        Some(Memory { store: self.id, index: self.memories.len() as u32 - 1 })
+        let index = self.memories.insert(m);
+        Some(Memory { store: self.id, index })
     }
 
     pub fn memory(&self, m: Memory) -> Option<&super::memory::Memory> {
@@ -338,6 +367,161 @@ impl Store {
             Val::ExternRef(Some(e)) => self.owns(e.store),
             _ => true,
         }
+    }
+}
+
+/// Mark bits of one collection, one vector per arena.
+struct Marks {
+    funcs: Vec<bool>,
+    tables: Vec<bool>,
+    memories: Vec<bool>,
+    globals: Vec<bool>,
+    instances: Vec<bool>,
+    externs: Vec<bool>,
+}
+
+impl Store {
+    /// Frees every object that cannot be reached from `roots` and returns what it freed.
+    ///
+    /// Reachability follows what running code could use: a wasm function keeps its instance;
+    /// an instance keeps every function, table, memory and global of its index spaces (its own
+    /// and its imports) and the references in its element segments; tables and globals keep the
+    /// references they hold; an extern reference keeps what `extern_edge` says its host value
+    /// refers to. Only the store's owner knows the roots (the objects it holds handles to), so
+    /// collection happens only when it asks, and never while code runs in the store (then this
+    /// frees nothing). Indices of freed objects are reused by later objects.
+    pub fn collect(
+        &mut self,
+        roots: impl IntoIterator<Item = Object>,
+        extern_edge: &dyn Fn(&(dyn Any + Send)) -> Option<Object>,
+    ) -> Collected {
+        if self.depth > 0 {
+            return Collected::default();
+        }
+        let marks = self.mark(roots, extern_edge);
+        let mut freed = Collected::default();
+        sweep(&mut self.funcs, &marks.funcs, Object::Func, &mut freed.objects);
+        sweep(&mut self.tables, &marks.tables, Object::Table, &mut freed.objects);
+        sweep(&mut self.memories, &marks.memories, Object::Memory, &mut freed.objects);
+        sweep(&mut self.globals, &marks.globals, Object::Global, &mut freed.objects);
+        sweep(&mut self.instances, &marks.instances, Object::Instance, &mut freed.objects);
+        let externs: Vec<u32> =
+            self.externs.iter().filter(|&(i, _)| !marks.externs[i as usize]).map(|(i, _)| i).collect();
+        for i in externs {
+            freed.extern_values.extend(self.externs.remove(i));
+            freed.objects.push(Object::ExternRef(i));
+        }
+        freed
+    }
+
+    fn mark(
+        &self,
+        roots: impl IntoIterator<Item = Object>,
+        extern_edge: &dyn Fn(&(dyn Any + Send)) -> Option<Object>,
+    ) -> Marks {
+        let mut marks = Marks {
+            funcs: vec![false; self.funcs.capacity()],
+            tables: vec![false; self.tables.capacity()],
+            memories: vec![false; self.memories.capacity()],
+            globals: vec![false; self.globals.capacity()],
+            instances: vec![false; self.instances.capacity()],
+            externs: vec![false; self.externs.capacity()],
+        };
+        let mut work: Vec<Object> = Vec::new();
+        // Marks an object and queues it for scanning, unless it is marked already or not live.
+        let visit = |marks: &mut Marks, work: &mut Vec<Object>, o: Object| {
+            let (bits, live) = match o {
+                Object::Func(i) => (&mut marks.funcs, self.funcs.get(i as usize).is_some()),
+                Object::Table(i) => (&mut marks.tables, self.tables.get(i as usize).is_some()),
+                Object::Memory(i) => (&mut marks.memories, self.memories.get(i as usize).is_some()),
+                Object::Global(i) => (&mut marks.globals, self.globals.get(i as usize).is_some()),
+                Object::Instance(i) => (&mut marks.instances, self.instances.get(i as usize).is_some()),
+                Object::ExternRef(i) => (&mut marks.externs, self.externs.get(i as usize).is_some()),
+            };
+            let (Object::Func(i)
+            | Object::Table(i)
+            | Object::Memory(i)
+            | Object::Global(i)
+            | Object::Instance(i)
+            | Object::ExternRef(i)) = o;
+            if live && !bits[i as usize] {
+                bits[i as usize] = true;
+                work.push(o);
+            }
+        };
+        for o in roots {
+            visit(&mut marks, &mut work, o);
+        }
+        while let Some(o) = work.pop() {
+            match o {
+                Object::Func(i) => {
+                    if let FuncEntity::Wasm { instance, .. } = &self.funcs[i as usize] {
+                        visit(&mut marks, &mut work, Object::Instance(*instance));
+                    }
+                }
+                Object::Table(i) => {
+                    let t = &self.tables[i as usize];
+                    for &raw in &t.elements {
+                        if let Some(o) = reference(t.ty.element.into(), raw) {
+                            visit(&mut marks, &mut work, o);
+                        }
+                    }
+                }
+                Object::Global(i) => {
+                    let g = &self.globals[i as usize];
+                    if let Some(o) = reference(g.ty.content, g.value as u64) {
+                        visit(&mut marks, &mut work, o);
+                    }
+                }
+                Object::Memory(_) => {}
+                Object::Instance(i) => {
+                    let e = &self.instances[i as usize];
+                    let spaces = [
+                        (&e.funcs, Object::Func as fn(u32) -> Object),
+                        (&e.tables, Object::Table),
+                        (&e.memories, Object::Memory),
+                        (&e.globals, Object::Global),
+                    ];
+                    for (indices, kind) in spaces {
+                        for &x in indices {
+                            visit(&mut marks, &mut work, kind(x));
+                        }
+                    }
+                    for (segment, items) in e.module.module.raw.elements.iter().zip(&e.elements) {
+                        for &raw in items.iter() {
+                            if let Some(o) = reference(segment.ty.into(), raw) {
+                                visit(&mut marks, &mut work, o);
+                            }
+                        }
+                    }
+                }
+                Object::ExternRef(i) => {
+                    if let Some(o) = extern_edge(&*self.externs[i as usize]) {
+                        visit(&mut marks, &mut work, o);
+                    }
+                }
+            }
+        }
+        marks
+    }
+}
+
+/// The object a raw reference of type `t` denotes (None for numbers and null).
+fn reference(t: ValType, raw: u64) -> Option<Object> {
+    let index = (raw as u32).checked_sub(1)?;
+    match t {
+        ValType::FuncRef => Some(Object::Func(index)),
+        ValType::ExternRef => Some(Object::ExternRef(index)),
+        _ => None,
+    }
+}
+
+/// Removes the unmarked objects of one arena, noting each as freed.
+fn sweep<T>(arena: &mut Arena<T>, marks: &[bool], kind: fn(u32) -> Object, freed: &mut Vec<Object>) {
+    let dead: Vec<u32> = arena.iter().filter(|&(i, _)| !marks[i as usize]).map(|(i, _)| i).collect();
+    for i in dead {
+        arena.remove(i);
+        freed.push(kind(i));
     }
 }
 

@@ -46,6 +46,11 @@ impl Val {
         }
     }
 
+    /// Whether this is a reference to an object (not null, not a number).
+    pub fn is_non_null_ref(&self) -> bool {
+        matches!(self, Val::FuncRef(Some(_)) | Val::ExternRef(Some(_)))
+    }
+
     /// The raw encoding of this value inside its store.
     pub(crate) fn to_raw(self) -> u128 {
         match self {

@@ -40,6 +40,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -337,9 +338,13 @@ class Val {
 using HostFunc = std::function<std::vector<Val>(const std::vector<Val>& args)>;
 
 namespace detail {
+struct Closure;
+// The closures of a Store's host functions that the library has not finalized yet.
+using Closures = std::unordered_set<Closure*>;
 struct Closure {
   HostFunc fn;
   wasm_store_t* store;  // NULL once the Store is destroyed
+  std::shared_ptr<Closures> registry;
 };
 }  // namespace detail
 
@@ -377,7 +382,9 @@ class InterruptHandle : public detail::Owned<wasmrt_interrupt_handle_t, wasmrt_i
 
 class Store : public detail::Owned<wasm_store_t, wasm_store_delete> {
  public:
-  explicit Store(Engine& engine) : Owned(detail::check(wasm_store_new(engine.raw()), "wasm_store_new failed")) {}
+  explicit Store(Engine& engine)
+      : Owned(detail::check(wasm_store_new(engine.raw()), "wasm_store_new failed")),
+        closures_(std::make_shared<detail::Closures>()) {}
   Store(Store&& o) noexcept : Owned(std::move(o)), closures_(std::exchange(o.closures_, {})) {}
   Store& operator=(Store&& o) noexcept {
     if (this != &o) {
@@ -398,16 +405,21 @@ class Store : public detail::Owned<wasm_store_t, wasm_store_delete> {
 
  private:
   friend class Func;
-  // The store frees a closure (its finalizer) only once wasm_store_delete ran, so these are
-  // alive here. Destroying the std::functions breaks cycles through captured handles.
+  // The library frees a closure (its finalizer) when its function is freed or at
+  // wasm_store_delete; the ones still registered are alive. Destroying their std::functions
+  // breaks cycles through captured handles; that may release handles and so finalize other
+  // closures, which then leave the registry.
   void release_closures() noexcept {
-    for (detail::Closure* c : closures_) {
-      c->fn = nullptr;
+    if (!closures_) return;
+    std::vector<detail::Closure*> snapshot(closures_->begin(), closures_->end());
+    for (detail::Closure* c : snapshot) {
+      if (closures_->erase(c) == 0) continue;  // finalized meanwhile
       c->store = nullptr;
+      HostFunc fn = std::move(c->fn);
+      c->fn = nullptr;
     }
-    closures_.clear();
   }
-  std::vector<detail::Closure*> closures_;
+  std::shared_ptr<detail::Closures> closures_;
 };
 
 // ------------------------------------------------------------------------- traps and frames
@@ -488,13 +500,12 @@ class Func : public detail::Owned<wasm_func_t, wasm_func_delete> {
   Func() = default;
   // A host function of `type` running `fn`.
   Func(Store& store, const FuncType& type, HostFunc fn) {
-    auto closure = std::make_unique<detail::Closure>(detail::Closure{std::move(fn), store.raw()});
-    store.closures_.reserve(store.closures_.size() + 1);
+    auto closure = std::make_unique<detail::Closure>(detail::Closure{std::move(fn), store.raw(), store.closures_});
+    if (store.closures_) store.closures_->insert(closure.get());
     // On failure the library runs the finalizer at once, freeing the closure.
     wasm_func_t* f = wasm_func_new_with_env(store.raw(), type.raw(), &trampoline, closure.get(), &finalize);
-    detail::Closure* c = closure.release();
+    closure.release();
     reset(detail::check(f, "wasm_func_new failed"));
-    store.closures_.push_back(c);
   }
 
   FuncType type() const { return FuncType(wasm_func_type(raw())); }
@@ -546,7 +557,11 @@ class Func : public detail::Owned<wasm_func_t, wasm_func_delete> {
       return trap("unknown C++ exception in host function");
     }
   }
-  static void finalize(void* env) noexcept { delete static_cast<detail::Closure*>(env); }
+  static void finalize(void* env) noexcept {
+    auto* c = static_cast<detail::Closure*>(env);
+    if (c->registry) c->registry->erase(c);
+    delete c;
+  }
 };
 
 class Global : public detail::Owned<wasm_global_t, wasm_global_delete> {
