@@ -1,6 +1,7 @@
 /* compile_error: a module that fails to compile gives NULL from wasm_module_new (and false
  * from wasm_module_validate); wasmrt_last_error_message says why and names the offset, NUL-
- * terminated. Malformed binaries (bad magic, truncated, empty) too. Valid modules validate. */
+ * terminated. Malformed binaries (bad magic, truncated, empty) too; a component or a module
+ * needing a later proposal is named as such. Valid modules validate. */
 #include "test.h"
 
 /* The last error message; checks it is NUL-terminated and names an offset; returns the
@@ -50,6 +51,23 @@ int main(void) {
   CHECK_EQ_UINT(last_error_offset(""), 0);
   CHECK(!wasm_module_validate(store, &empty));
 
+  /* A component (component-model binary, layer 1), and a module that needs a proposal past
+   * WebAssembly 2.0: the message says what it is, or what it needs. */
+  wasm_byte_vec_t component;
+  wasm_byte_vec_new(&component, 8, "\0asm\x0d\x00\x01\x00");
+  CHECK(wasm_module_new(store, &component) == NULL);
+  CHECK_EQ_UINT(last_error_offset("a WebAssembly component, not a core module"), 4);
+  CHECK(!wasm_module_validate(store, &component));
+  CHECK_EQ_UINT(last_error_offset("a WebAssembly component, not a core module"), 4);
+  wasm_byte_vec_delete(&component);
+  /* (memory 1 1 shared): the memory section's limits flags 0x03, at 0xb. */
+  static const char shared_memory[] = "\0asm\x01\x00\x00\x00\x05\x04\x01\x03\x01\x01";
+  wasm_byte_vec_t threads;
+  wasm_byte_vec_new(&threads, sizeof shared_memory - 1, shared_memory);
+  CHECK(wasm_module_new(store, &threads) == NULL);
+  CHECK_EQ_UINT(last_error_offset("a shared memory requires the threads proposal"), 0xb);
+  wasm_byte_vec_delete(&threads);
+
   /* Valid modules validate and compile; a success leaves the message of the last failure. */
   wasm_byte_vec_t valid;
   read_module_bytes("hello", &valid);
@@ -58,7 +76,7 @@ int main(void) {
   CHECK(module != NULL);
   wasm_module_delete(module);
   wasm_byte_vec_delete(&valid);
-  CHECK_EQ_UINT(last_error_offset(""), 0);
+  CHECK_EQ_UINT(last_error_offset("threads"), 0xb);
 
   wasm_byte_vec_delete(&invalid);
   wasm_store_delete(store);

@@ -4,6 +4,7 @@
 
 pub mod names;
 pub mod ops;
+pub mod proposals;
 pub mod reader;
 
 use std::ops::Range;
@@ -195,6 +196,9 @@ pub fn decode(bytes: &[u8], features: &Features) -> Result<RawModule> {
         return Err(Error::malformed(0, "magic header not detected"));
     }
     let version = r.read_bytes(4).map_err(|_| Error::malformed(4, "unexpected end: unknown binary version"))?;
+    if proposals::is_component(version) {
+        return Err(Error::malformed(4, proposals::component_message()));
+    }
     if version != [1, 0, 0, 0] {
         return Err(Error::malformed(4, "unknown binary version"));
     }
@@ -214,7 +218,9 @@ pub fn decode(bytes: &[u8], features: &Features) -> Result<RawModule> {
             d.custom_section(&mut s, bytes)?;
             continue;
         }
-        let rank = section_rank(id).ok_or_else(|| Error::malformed(id_at, format!("malformed section id {id}")))?;
+        let rank = section_rank(id).ok_or_else(|| {
+            Error::malformed(id_at, proposals::explain(format!("malformed section id {id}"), proposals::section(id)))
+        })?;
         if rank <= last_rank {
             return Err(Error::malformed(id_at, format!("unexpected content: section {id} out of order or repeated")));
         }
@@ -283,7 +289,8 @@ impl Decoder {
             let at = s.offset();
             let form = s.read_u8()?;
             if form != 0x60 {
-                return Err(Error::malformed(at, format!("malformed function type form 0x{form:02x}")));
+                let base = format!("malformed function type form 0x{form:02x}");
+                return Err(Error::malformed(at, proposals::explain(base, proposals::type_form(form))));
             }
             read_val_types(s, &mut params, limits::MAX_PARAMS, "parameters")?;
             let results_at = s.offset();
@@ -310,6 +317,10 @@ impl Decoder {
                 0x01 => ImportType::Table(self.table_type(s)?),
                 0x02 => ImportType::Memory(self.memory_type(s)?),
                 0x03 => ImportType::Global(self.global_type(s)?),
+                0x04 => {
+                    let need = Some(("a tag import", "exception-handling"));
+                    return Err(Error::malformed(kind_at, proposals::explain("malformed import kind", need)));
+                }
                 _ => return Err(Error::malformed(kind_at, "malformed import kind")),
             };
             self.m.imports.push(Import { module, name, ty, offset });
@@ -544,7 +555,8 @@ impl Decoder {
         let at = s.offset();
         let flags = s.read_u8()?;
         if flags > 1 {
-            return Err(Error::malformed(at, "integer too large: malformed table limits flags"));
+            let base = "integer too large: malformed table limits flags";
+            return Err(Error::malformed(at, proposals::explain(base, proposals::limits_flags(flags))));
         }
         Ok(TableType { element, limits: self.limits(s, flags & 1 != 0, false)? })
     }
@@ -553,7 +565,8 @@ impl Decoder {
         let at = s.offset();
         let flags = s.read_u8()?;
         if flags > 1 {
-            return Err(Error::malformed(at, "integer too large: malformed memory limits flags"));
+            let base = "integer too large: malformed memory limits flags";
+            return Err(Error::malformed(at, proposals::explain(base, proposals::limits_flags(flags))));
         }
         Ok(MemoryType { limits: self.limits(s, flags & 1 != 0, false)?, shared: false, memory64: false })
     }
@@ -598,6 +611,21 @@ impl Decoder {
                     ops::SimpleOp::I64Mul => ConstOp::I64Mul,
                     _ => return Err(Error::invalid(at, format!("constant expression required, found {}", op.name()))),
                 },
+                Operator::Simple(
+                    op @ (ops::SimpleOp::I32Add
+                    | ops::SimpleOp::I32Sub
+                    | ops::SimpleOp::I32Mul
+                    | ops::SimpleOp::I64Add
+                    | ops::SimpleOp::I64Sub
+                    | ops::SimpleOp::I64Mul),
+                ) => {
+                    let base = format!("constant expression required, found {}", op.name());
+                    let need = Some((op.name(), "extended-const"));
+                    return Err(Error::invalid(
+                        at,
+                        format!("{}, which is not enabled", proposals::explain(base, need)),
+                    ));
+                }
                 other => {
                     return Err(Error::invalid(at, format!("constant expression required, found {}", other.name())))
                 }

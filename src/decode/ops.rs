@@ -800,7 +800,13 @@ impl<'a> OperatorReader<'a> {
             0xFD => self.read_fd(at)?,
             _ => match SimpleOp::from_encoding(0, opcode as u32) {
                 Some(op) => Operator::Simple(op),
-                None => return Err(Error::malformed(at, format!("illegal opcode 0x{opcode:02x}"))),
+                None => {
+                    let base = format!("illegal opcode 0x{opcode:02x}");
+                    return Err(Error::malformed(
+                        at,
+                        super::proposals::explain(base, super::proposals::opcode(0, opcode as u32)),
+                    ));
+                }
             },
         })
     }
@@ -838,7 +844,13 @@ impl<'a> OperatorReader<'a> {
             15 => Operator::TableGrow(self.reader.read_u32()?),
             16 => Operator::TableSize(self.reader.read_u32()?),
             17 => Operator::TableFill(self.reader.read_u32()?),
-            _ => return Err(Error::malformed(at, format!("illegal opcode 0xfc 0x{code:x}"))),
+            _ => {
+                let base = format!("illegal opcode 0xfc 0x{code:x}");
+                return Err(Error::malformed(
+                    at,
+                    super::proposals::explain(base, super::proposals::opcode(0xfc, code)),
+                ));
+            }
         })
     }
 
@@ -865,7 +877,13 @@ impl<'a> OperatorReader<'a> {
         Ok(match code {
             0x0c => Operator::V128Const(self.reader.read_array16()?),
             0x0d => Operator::I8x16Shuffle(self.reader.read_array16()?),
-            _ => return Err(Error::malformed(at, format!("illegal opcode 0xfd 0x{code:x}"))),
+            _ => {
+                let base = format!("illegal opcode 0xfd 0x{code:x}");
+                return Err(Error::malformed(
+                    at,
+                    super::proposals::explain(base, super::proposals::opcode(0xfd, code)),
+                ));
+            }
         })
     }
 

@@ -241,12 +241,20 @@ impl<'a> Reader<'a> {
     pub fn read_val_type(&mut self) -> Result<ValType> {
         let at = self.offset();
         let byte = self.read_u8()?;
-        ValType::from_byte(byte).ok_or_else(|| Error::malformed(at, format!("malformed value type 0x{byte:02x}")))
+        ValType::from_byte(byte).ok_or_else(|| {
+            let base = format!("malformed value type 0x{byte:02x}");
+            Error::malformed(at, super::proposals::explain(base, super::proposals::value_type(byte)))
+        })
     }
 
     pub fn read_ref_type(&mut self) -> Result<RefType> {
         let at = self.offset();
         let byte = self.read_u8()?;
-        RefType::from_byte(byte).ok_or_else(|| Error::malformed(at, "malformed reference type"))
+        RefType::from_byte(byte).ok_or_else(|| {
+            Error::malformed(
+                at,
+                super::proposals::explain("malformed reference type", super::proposals::value_type(byte)),
+            )
+        })
     }
 }
