@@ -3,8 +3,9 @@
 //! deep-copies them, `delete` deletes them.
 //!
 //! Byte vectors (so every `wasm_name_t` the library returns) carry a hidden NUL byte after
-//! their last byte, not counted in `size`, and never have a NULL `data`: hosts that read a name
-//! as a C string (`strlen`, `printf("%s")`) read exactly the name.
+//! their last byte, not counted in `size`, and an empty one points at a static NUL byte rather
+//! than NULL: hosts that read a name as a C string (`strlen`, `printf("%s")`) read exactly the
+//! name. (Only a vector that could not be allocated is NULL.)
 
 use std::os::raw::c_char;
 use std::ptr;
@@ -25,6 +26,10 @@ pub(crate) trait Element: Sized {
     /// How many blank elements follow the vector's last one in its allocation (not counted in
     /// its size): 1 for bytes, a hidden NUL terminator.
     const HIDDEN: usize = 0;
+    /// `data` of an empty vector: NULL, or for bytes a static NUL byte that is never freed.
+    fn empty_data() -> *mut Self {
+        ptr::null_mut()
+    }
     /// The value of a fresh element of `new_uninitialized`.
     fn blank() -> Self;
     /// A deep copy.
@@ -33,8 +38,16 @@ pub(crate) trait Element: Sized {
     unsafe fn delete(self);
 }
 
+/// What an empty byte vector points to: a NUL byte, so that it reads as "" (it is not freed).
+static mut EMPTY_BYTES: wasm_byte_t = 0;
+
 impl Element for wasm_byte_t {
     const HIDDEN: usize = 1;
+    fn empty_data() -> *mut Self {
+        // Only the address is taken: the library never writes the byte; a host may read it (the
+        // NUL after an empty name).
+        ptr::addr_of_mut!(EMPTY_BYTES)
+    }
     fn blank() -> Self {
         0
     }
@@ -85,8 +98,8 @@ macro_rules! declare_vec {
         impl $vec {
             pub(crate) fn from_vec(mut v: Vec<$elem>) -> $vec {
                 let hidden = <$elem as Element>::HIDDEN;
-                if v.is_empty() && hidden == 0 {
-                    return $vec { size: 0, data: ptr::null_mut() };
+                if v.is_empty() {
+                    return $vec { size: 0, data: <$elem as Element>::empty_data() };
                 }
                 let size = v.len();
                 v.extend((0..hidden).map(|_| <$elem as Element>::blank()));
@@ -110,7 +123,7 @@ macro_rules! declare_vec {
             /// SAFETY (for callers): the vector is valid and was made by this library.
             pub(crate) unsafe fn take(&mut self) -> Vec<$elem> {
                 let hidden = <$elem as Element>::HIDDEN;
-                let v = if self.data.is_null() || (self.size == 0 && hidden == 0) {
+                let v = if self.data.is_null() || self.data == <$elem as Element>::empty_data() {
                     Vec::new()
                 } else {
                     let all = ptr::slice_from_raw_parts_mut(self.data, self.size + hidden);
@@ -141,10 +154,12 @@ macro_rules! declare_vec {
             guard((), || {
                 if !out.is_null() {
                     let mut v = Vec::new();
-                    if v.try_reserve_exact(size).is_ok() {
+                    if v.try_reserve_exact(size.saturating_add(<$elem as Element>::HIDDEN)).is_ok() {
                         v.extend((0..size).map(|_| <$elem as Element>::blank()));
+                        out.write($vec::from_vec(v));
+                    } else {
+                        out.write($vec { size: 0, data: ptr::null_mut() });
                     }
-                    out.write($vec::from_vec(v));
                 }
             })
         }
