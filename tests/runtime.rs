@@ -1,12 +1,13 @@
 //! Runtime behaviour through the Rust API: traps and their backtraces, call-stack exhaustion
 //! (also across host functions, on a thread with a small native stack), the store staying
-//! usable after a trap, fuel, interruption from another thread, and store limits.
+//! usable after a trap, fuel, interruption from another thread, store limits, and engine-wide
+//! signature ids.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use wasmrt::runtime::{CompiledModule, Config, Engine, Extern, Func, Instance, Store, StoreLimits, TrapCode, Val};
-use wasmrt::types::FuncType;
+use wasmrt::types::{FuncType, ValType};
 
 fn compile(engine: &Engine, wat: &str) -> Arc<CompiledModule> {
     let bytes = wat::parse_str(wat).expect("test module parses");
@@ -439,4 +440,51 @@ fn blocks_in_dead_code_leave_the_live_stack_alone() {
     );
     let f = export_func(&store, instance, "f");
     assert_eq!(store.call(f, &[Val::I32(5)]).expect_err("traps").code, TrapCode::Unreachable);
+}
+
+#[test]
+fn signatures_are_interned_engine_wide() {
+    let engine = Engine::default();
+    let (a, b) = (FuncType::new(&[ValType::I32], &[ValType::I64]), FuncType::new(&[ValType::I32], &[ValType::I64]));
+    assert_eq!(engine.intern(&a), engine.intern(&b));
+    assert_ne!(engine.intern(&a), engine.intern(&FuncType::new(&[ValType::I64], &[ValType::I64])));
+    // Two modules declare the same type at different indices; one calls the other's function
+    // through a shared table: the check compares engine-wide ids, so it passes, and a host
+    // function of that type passes too; another type traps.
+    let mut store = Store::new(&engine);
+    let callee = instantiate(
+        &engine,
+        &mut store,
+        r#"(module
+             (type (func (result f32)))
+             (type (func (param i32) (result i32)))
+             (table (export "t") 3 funcref)
+             (func $double (type 1) (i32.mul (local.get 0) (i32.const 2)))
+             (func $pi (type 0) (f32.const 3.5))
+             (elem (i32.const 0) $double $pi))"#,
+    );
+    let Some(Extern::Table(table)) = store.instance_export(callee, "t") else { panic!("no table") };
+    let triple = store.new_host_func(
+        FuncType::new(&[ValType::I32], &[ValType::I32]),
+        Arc::new(|_, args: &[Val], results: &mut [Val]| {
+            let Val::I32(x) = args[0] else { unreachable!() };
+            results[0] = Val::I32(3 * x);
+            Ok(())
+        }),
+    );
+    assert!(store.table_set(table, 2, Val::FuncRef(Some(triple))));
+    let caller_module = compile(
+        &engine,
+        r#"(module
+             (type $i32_i32 (func (param i32) (result i32)))
+             (import "m" "t" (table 3 funcref))
+             (func (export "call") (param i32 i32) (result i32)
+               (call_indirect (type $i32_i32) (local.get 0) (local.get 1))))"#,
+    );
+    let caller = store.instantiate(&caller_module, &[Extern::Table(table)]).expect("instantiates");
+    assert_eq!(first_result(&mut store, caller, "call", &[Val::I32(21), Val::I32(0)]), Val::I32(42));
+    assert_eq!(first_result(&mut store, caller, "call", &[Val::I32(5), Val::I32(2)]), Val::I32(15));
+    let call = export_func(&store, caller, "call");
+    let trap = store.call(call, &[Val::I32(1), Val::I32(1)]).expect_err("f32 result is another type");
+    assert_eq!(trap.code, TrapCode::IndirectCallTypeMismatch);
 }

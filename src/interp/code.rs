@@ -9,7 +9,7 @@
 
 use crate::decode::ops::{LaneOp, MemKind, MemOp, SimpleOp};
 use crate::interp::handlers::{handler_for, Handler};
-use crate::interp::simd::V128;
+use crate::semantics::simd::V128;
 use crate::types::ValType;
 
 /// A branch that must move the values it carries: `count` slots from `from` to `to`; `pc` is

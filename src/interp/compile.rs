@@ -9,10 +9,10 @@
 //! Code that validation proves unreachable is not emitted.
 
 use super::code::{imm_of, link, BranchCopy, Function, Instr, Slot};
-use super::simd::{self, SimdFn};
 use crate::decode::ops::{MemKind, MemOp, Operator, SimpleOp};
 use crate::error::{Error, Result};
 use crate::module::Module;
+use crate::semantics::simd::{self, SimdFn};
 use crate::types::{BlockType, ValType};
 use crate::validate::func::{single, slots_of, types_slots, FrameKind, FuncValidator};
 

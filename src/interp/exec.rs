@@ -3,7 +3,6 @@
 //! stack; calls into host functions (which may call back into wasm) are bounded by the
 //! configured call depth and by the native stack that remains.
 
-use std::cell::Cell;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -11,80 +10,48 @@ use super::code::{Function, Instr, Op, Slot};
 #[cfg(not(wasmrt_tail_dispatch))]
 use super::handlers::Resume;
 use super::handlers::{self, Control, Ip};
-use super::{num, simd};
 use crate::decode::ops::{MemOp, SimpleOp};
 use crate::runtime::module::CompiledModule;
-use crate::runtime::store::{Caller, FuncEntity, HostFunc, Instance, Store};
-use crate::runtime::sys;
+use crate::runtime::ops;
+use crate::runtime::store::{FuncEntity, Store};
 use crate::runtime::trap::{Frame, Trap, TrapCode};
 use crate::runtime::value::Val;
+use crate::semantics::{num, simd};
 use crate::types::ValType;
 use crate::validate::func::slots_of;
 
-/// Native stack kept free below the deepest re-entrant call, for host code and the executor:
-/// a quarter of the thread's stack, between 16 and 128 KiB.
-fn native_stack_reserve(stack_size: usize) -> usize {
-    (stack_size / 4).clamp(16 * 1024, 128 * 1024)
+/// The interpreter's state in a store: the value stack, shared by nested (re-entrant) calls.
+/// While code runs the executor holds the stack itself; it hands it back around host calls.
+#[derive(Default)]
+struct StackState {
+    stack: Vec<u64>,
+    /// Where the next (re-entrant) call starts on `stack`.
+    top: usize,
 }
 
-thread_local! {
-    static STACK_LIMIT: Cell<usize> = const { Cell::new(0) };
+fn stack_state(store: &mut Store) -> &mut StackState {
+    if !store.tier_state.as_ref().is_some_and(|s| s.is::<StackState>()) {
+        store.tier_state = Some(Box::<StackState>::default());
+    }
+    store.tier_state.as_mut().and_then(|s| s.downcast_mut()).expect("the interpreter's state was just set")
 }
 
-fn native_stack_exhausted() -> bool {
-    let limit = STACK_LIMIT.with(|l| {
-        if l.get() == 0 {
-            l.set(sys::stack_bounds().map_or(1, |(low, size)| low + native_stack_reserve(size)));
-        }
-        l.get()
-    });
-    sys::current_stack_address() < limit
-}
-
-/// Calls store function `func` with `args`, writing `results`. Arguments and results have
-/// been checked against the function's type by the caller.
+/// Calls wasm function `func` (a store index) with `args`, writing `results`. Arguments and
+/// results have been checked against the function's type, and the call depth counted, by the
+/// runtime.
 pub(crate) fn call(store: &mut Store, func: u32, args: &[Val], results: &mut [Val]) -> Result<(), Trap> {
-    if store.depth >= store.engine.config().max_call_depth || native_stack_exhausted() {
-        return Err(Trap::new(TrapCode::CallStackExhausted));
-    }
-    store.depth += 1;
-    let r = call_inner(store, func, args, results);
-    store.depth -= 1;
-    r
-}
-
-/// Runs a host function; a panic in it becomes a trap, so it never unwinds through the
-/// executor (whose bookkeeping it would skip) or across the C API.
-fn run_host(callback: &HostFunc, caller: &mut Caller<'_>, args: &[Val], results: &mut [Val]) -> Result<(), Trap> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| callback(caller, args, results))) {
-        Ok(r) => r,
-        Err(payload) => {
-            let why = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            Err(Trap::host(format!("host function panicked: {why}")))
-        }
-    }
-}
-
-fn call_inner(store: &mut Store, func: u32, args: &[Val], results: &mut [Val]) -> Result<(), Trap> {
-    if let FuncEntity::Host { callback, .. } = &store.funcs[func as usize] {
-        let callback = callback.clone();
-        return run_host(&callback, &mut Caller { store, instance: None }, args, results);
-    }
     let capacity = store.engine.config().max_stack_slots as usize;
-    let mut stack = std::mem::take(&mut store.stack);
+    let state = stack_state(store);
+    let mut stack = std::mem::take(&mut state.stack);
+    let base = state.top;
     if stack.len() < capacity {
         stack.resize(capacity, 0);
     }
-    let base = store.stack_top;
     let mut sp = base;
     for a in args {
         let raw = a.to_raw();
         if sp + 2 > stack.len() {
-            store.stack = stack;
+            stack_state(store).stack = stack;
             return Err(Trap::new(TrapCode::CallStackExhausted));
         }
         stack[sp] = raw as u64;
@@ -108,7 +75,7 @@ fn call_inner(store: &mut Store, func: u32, args: &[Val], results: &mut [Val]) -
             *slot = Val::from_raw(store.id, t, raw);
         }
     }
-    store.stack = stack;
+    stack_state(store).stack = stack;
     r
 }
 
@@ -116,7 +83,8 @@ fn call_inner(store: &mut Store, func: u32, args: &[Val], results: &mut [Val]) -
 #[derive(Clone, Copy)]
 pub(crate) struct Activation {
     /// The running function's code. Points into a `CompiledModule` kept alive by the store's
-    /// function entities, which are never removed while the store lives.
+    /// function entities, which are not freed while code runs (`Store::collect` frees
+    /// nothing then).
     pub(crate) func: *const Function,
     pub(crate) instance: u32,
     /// Where the activation resumes (for callers: the instruction after the call); for the
@@ -138,7 +106,10 @@ pub(crate) struct Executor<'a> {
     pub(crate) act: Activation,
     /// The running instance's module, and its defined functions.
     pub(crate) module: *const CompiledModule,
+    pub(crate) code: *const super::InterpCode,
     pub(crate) funcs: *const Function,
+    /// The running instance's global cells, by global index (its context's, see `vmctx`).
+    pub(crate) globals: *const *mut u128,
     /// Memory 0 of the running instance: base and length in bytes (0 when it has none).
     pub(crate) mem_base: *mut u8,
     pub(crate) mem_len: usize,
@@ -454,7 +425,9 @@ impl<'a> Executor<'a> {
             frames: Vec::new(),
             act: Activation { func: std::ptr::null(), instance: 0, ip: std::ptr::null(), fp: 0 },
             module: std::ptr::null(),
+            code: std::ptr::null(),
             funcs: std::ptr::null(),
+            globals: std::ptr::null(),
             mem_base: std::ptr::null_mut(),
             mem_len: 0,
             mem_index: u32::MAX,
@@ -471,7 +444,10 @@ impl<'a> Executor<'a> {
     pub(crate) fn switch_instance(&mut self, instance: u32) {
         let entity = &self.store.instances[instance as usize];
         self.module = Arc::as_ptr(&entity.module);
-        self.funcs = entity.module.code.as_ptr();
+        let code = super::code_of(&entity.module);
+        self.code = code;
+        self.funcs = code.functions.as_ptr();
+        self.globals = entity.context.vmctx.globals;
         self.mem_index = entity.memories.first().copied().unwrap_or(u32::MAX);
         self.refresh_memory();
     }
@@ -496,11 +472,6 @@ impl<'a> Executor<'a> {
         let m =
             &self.store.memories[self.store.instances[self.act.instance as usize].memories[index as usize] as usize];
         (m.base(), m.len())
-    }
-
-    /// Store index of table `t` of the running instance.
-    pub(crate) fn table_index(&self, t: u32) -> usize {
-        self.store.instances[self.act.instance as usize].tables[t as usize] as usize
     }
 
     /// The bounds-checked address of an access of `size` bytes at `addr + offset` in a memory
@@ -555,10 +526,10 @@ impl<'a> Executor<'a> {
     /// Runs store function `func` (a wasm function) with its arguments at `stack[base..]`;
     /// leaves its results there.
     fn run(&mut self, func: u32, base: usize) -> Result<(), Trap> {
-        let FuncEntity::Wasm { module, defined_index, instance } = &self.store.funcs[func as usize] else {
-            unreachable!("call_inner handles host functions");
+        let FuncEntity::Wasm { module, defined_index, instance, .. } = &self.store.funcs[func as usize] else {
+            unreachable!("the runtime calls host functions itself");
         };
-        let f: *const Function = &module.code[*defined_index as usize];
+        let f: *const Function = &super::code_of(module).functions[*defined_index as usize];
         let instance = *instance;
         // SAFETY: see Activation::func.
         let entry = Activation { func: f, instance, ip: unsafe { &*f }.code.as_ptr(), fp: base };
@@ -611,10 +582,10 @@ impl<'a> Executor<'a> {
             return Err(TrapCode::Interrupted);
         }
         if self.fuel {
-            if self.store.fuel == 0 {
+            if self.store.context.fuel == 0 {
                 return Err(TrapCode::OutOfFuel);
             }
-            self.store.fuel -= 1;
+            self.store.context.fuel -= 1;
         }
         Ok(())
     }
@@ -656,8 +627,8 @@ impl<'a> Executor<'a> {
     #[inline(never)]
     pub(crate) fn call(&mut self, callee: u32, base: Slot, ret: Ip) -> Result<bool, ()> {
         let outcome = match &self.store.funcs[callee as usize] {
-            FuncEntity::Wasm { module, defined_index, instance } => {
-                let f: *const Function = &module.code[*defined_index as usize];
+            FuncEntity::Wasm { module, defined_index, instance, .. } => {
+                let f: *const Function = &super::code_of(module).functions[*defined_index as usize];
                 let instance = *instance;
                 // SAFETY: see Activation::func.
                 self.push_frame(unsafe { &*f }, instance, base, ret).map(|()| true).map_err(Unwind::Trap)
@@ -693,99 +664,39 @@ impl<'a> Executor<'a> {
                 unsafe { set(regs, $s, v) }
             }};
         }
-        let instance = self.act.instance;
+        let (store, instance) = (&mut *self.store, self.act.instance);
+        // Operands are i32s (read as u32), except references (raw).
+        macro_rules! arg {
+            ($base:expr, $i:expr) => {
+                get!($base + $i) as u32
+            };
+        }
         match instr {
-            Instr::TableGet { table, base } => {
-                let t = self.table_index(table);
-                set!(base, self.store.tables[t].get(get!(base) as u32)?);
-            }
-            Instr::TableSet { table, base } => {
-                let t = self.table_index(table);
-                self.store.tables[t].set(get!(base) as u32, get!(base + 1))?;
-            }
-            Instr::TableSize { table, base } => {
-                let t = self.table_index(table);
-                set!(base, self.store.tables[t].size() as u64);
-            }
+            Instr::TableGet { table, base } => set!(base, ops::table_get(store, instance, table, arg!(base, 0))?),
+            Instr::TableSet { table, base } => ops::table_set(store, instance, table, arg!(base, 0), get!(base + 1))?,
+            Instr::TableSize { table, base } => set!(base, ops::table_size(store, instance, table) as u64),
             Instr::TableGrow { table, base } => {
-                let (init, delta) = (get!(base), get!(base + 1) as u32);
-                let t = self.table_index(table);
-                let old = self.store.tables[t].grow(delta as u64, init);
-                set!(base, old.unwrap_or(u32::MAX) as u64);
+                set!(base, ops::table_grow(store, instance, table, arg!(base, 1), get!(base)) as u64)
             }
             Instr::TableFill { table, base } => {
-                let (start, value, len) = (get!(base) as u32, get!(base + 1), get!(base + 2) as u32);
-                let t = self.table_index(table);
-                self.store.tables[t].fill(start, value, len)?;
+                ops::table_fill(store, instance, table, arg!(base, 0), get!(base + 1), arg!(base, 2))?
             }
             Instr::TableCopy { dst, src, base } => {
-                let (d, s, len) =
-                    (get!(base) as u32 as usize, get!(base + 1) as u32 as usize, get!(base + 2) as u32 as usize);
-                let dst = self.table_index(dst);
-                let src = self.table_index(src);
-                if s + len > self.store.tables[src].elements.len() || d + len > self.store.tables[dst].elements.len() {
-                    return Err(TrapCode::TableOutOfBounds);
-                }
-                if dst == src {
-                    self.store.tables[dst].elements.copy_within(s..s + len, d);
-                } else {
-                    let items: Vec<u64> = self.store.tables[src].elements[s..s + len].to_vec();
-                    self.store.tables[dst].elements[d..d + len].copy_from_slice(&items);
-                }
+                ops::table_copy(store, instance, dst, src, arg!(base, 0), arg!(base, 1), arg!(base, 2))?
             }
             Instr::TableInit { elem, table, base } => {
-                let (d, s, len) =
-                    (get!(base) as u32 as usize, get!(base + 1) as u32 as usize, get!(base + 2) as u32 as usize);
-                let t = self.table_index(table);
-                let items = &self.store.instances[instance as usize].elements[elem as usize];
-                if s + len > items.len() || d + len > self.store.tables[t].elements.len() {
-                    return Err(TrapCode::TableOutOfBounds);
-                }
-                let items: Vec<u64> = items[s..s + len].to_vec();
-                self.store.tables[t].elements[d..d + len].copy_from_slice(&items);
+                ops::table_init(store, instance, elem, table, arg!(base, 0), arg!(base, 1), arg!(base, 2))?
             }
-            Instr::ElemDrop(e) => self.store.instances[instance as usize].elements[e as usize] = Box::new([]),
+            Instr::ElemDrop(elem) => ops::elem_drop(store, instance, elem),
             Instr::MemoryInit { data, memory, base } => {
-                let (d, s, len) =
-                    (get!(base) as u32 as usize, get!(base + 1) as u32 as usize, get!(base + 2) as u32 as usize);
-                let (mem_base, mem_len) = self.memory(memory);
-                let entity = &self.store.instances[instance as usize];
-                let module = &entity.module.module;
-                let range = if entity.data_dropped[data as usize] {
-                    0..0
-                } else {
-                    module.raw.data[data as usize].bytes.clone()
-                };
-                if s + len > range.len() || d + len > mem_len {
-                    return Err(TrapCode::MemoryOutOfBounds);
-                }
-                let bytes = &module.bytes[range.start + s..range.start + s + len];
-                // SAFETY: d + len <= mem_len was checked; the source is the module's own
-                // bytes, which cannot overlap linear memory.
-                unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), mem_base.add(d), len) };
+                ops::memory_init(store, instance, data, memory, arg!(base, 0), arg!(base, 1), arg!(base, 2))?
             }
-            Instr::DataDrop(data) => self.store.instances[instance as usize].data_dropped[data as usize] = true,
+            Instr::DataDrop(data) => ops::data_drop(store, instance, data),
             Instr::MemoryCopy { dst, src, base } => {
-                let (d, s, len) =
-                    (get!(base) as u32 as usize, get!(base + 1) as u32 as usize, get!(base + 2) as u32 as usize);
-                let (src_base, src_len) = self.memory(src);
-                let (dst_base, dst_len) = self.memory(dst);
-                if s + len > src_len || d + len > dst_len {
-                    return Err(TrapCode::MemoryOutOfBounds);
-                }
-                // SAFETY: both ranges were checked against their memory's length; `copy`
-                // allows overlap (the same memory).
-                unsafe { std::ptr::copy(src_base.add(s), dst_base.add(d), len) };
+                ops::memory_copy(store, instance, dst, src, arg!(base, 0), arg!(base, 1), arg!(base, 2))?
             }
             Instr::MemoryFill { memory, base } => {
-                let (d, value, len) =
-                    (get!(base) as u32 as usize, get!(base + 1) as u8, get!(base + 2) as u32 as usize);
-                let (mem_base, mem_len) = self.memory(memory);
-                if d + len > mem_len {
-                    return Err(TrapCode::MemoryOutOfBounds);
-                }
-                // SAFETY: the range was checked against the memory's length.
-                unsafe { std::ptr::write_bytes(mem_base.add(d), value, len) };
+                ops::memory_fill(store, instance, memory, arg!(base, 0), arg!(base, 1) as u8, arg!(base, 2))?
             }
             other => unreachable!("{other:?} has a handler of its own"),
         }
@@ -795,10 +706,7 @@ impl<'a> Executor<'a> {
     /// Runs a host function whose arguments are at stack index `fp`; writes its results there.
     #[inline(never)]
     fn call_host(&mut self, callee: u32, fp: usize) -> Result<(), Unwind> {
-        let FuncEntity::Host { ty, callback } = &self.store.funcs[callee as usize] else {
-            unreachable!("call handles wasm functions");
-        };
-        let (ty, callback) = (ty.clone(), callback.clone());
+        let ty = self.store.funcs[callee as usize].ty().clone();
         let mut slot = fp;
         let mut args = Vec::with_capacity(ty.params().len());
         for &t in ty.params() {
@@ -810,37 +718,23 @@ impl<'a> Executor<'a> {
             args.push(Val::from_raw(self.store.id, t, raw));
         }
         let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_of(t)).collect();
-        // Nested calls from the host start above the caller's whole frame.
+        // The stack goes back to the store for calls the host makes; they start above the
+        // caller's whole frame.
         // SAFETY: see Activation::func.
         let caller_frame = unsafe { &*self.act.func }.frame_slots as usize;
-        let saved_top = self.store.stack_top;
-        self.store.stack_top = self.act.fp + caller_frame;
-        self.store.stack = std::mem::take(self.stack);
-        let caller_instance = Instance { store: self.store.id, index: self.act.instance };
-        let outcome = if native_stack_exhausted() {
-            Err(Trap::new(TrapCode::CallStackExhausted))
-        } else {
-            let depth = self.store.depth;
-            self.store.depth += self.frames.len() as u32 + 1;
-            let r = run_host(
-                &callback,
-                &mut Caller { store: self.store, instance: Some(caller_instance) },
-                &args,
-                &mut results,
-            );
-            self.store.depth = depth;
-            r
-        };
-        *self.stack = std::mem::take(&mut self.store.stack);
+        let state = stack_state(self.store);
+        let saved_top = std::mem::replace(&mut state.top, self.act.fp + caller_frame);
+        state.stack = std::mem::take(self.stack);
+        let frames = self.frames.len() as u32 + 1;
+        let outcome = self.store.call_host(callee, self.act.instance, frames, &args, &mut results);
+        let state = stack_state(self.store);
+        *self.stack = std::mem::take(&mut state.stack);
+        state.top = saved_top;
         self.stack_base = self.stack.as_mut_ptr();
-        self.store.stack_top = saved_top;
         self.refresh_memory();
         outcome.map_err(Unwind::Host)?;
         let mut slot = fp;
         for (r, &t) in results.iter().zip(ty.results()) {
-            if r.ty() != t || !self.store.val_belongs(r) {
-                return Err(Unwind::Host(Trap::host("host function returned a value of the wrong type")));
-            }
             let raw = r.to_raw();
             self.stack[slot] = raw as u64;
             if t == ValType::V128 {

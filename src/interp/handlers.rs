@@ -22,10 +22,9 @@
 
 use super::code::{imm_operand, Instr, Op, ACC_A, ACC_B, ACC_DST};
 use super::exec::{self, get, get128, set, set128, Executor, Unwind};
-use super::simd::{self, SimdFn};
 use crate::decode::ops::{MemKind, MemOp, SimpleOp};
 use crate::runtime::trap::TrapCode;
-use std::sync::Arc;
+use crate::semantics::simd::{self, SimdFn};
 
 use crate::runtime::store::FuncEntity;
 use crate::types::ValType;
@@ -1227,10 +1226,10 @@ handlers! {
     }
 
     fn call_indirect(ip, regs, mem, len, ex, ai, fd, fs) Instr::CallIndirect { type_index, table, base } => {
-        // SAFETY (module): the running instance's module lives as long as the store.
-        let module = &*ex.module;
-        let info = module.type_info[type_index as usize];
-        let index = get(regs, base + info.param_slots) as u32;
+        // SAFETY (module, code): the running instance's module lives as long as the store.
+        let (module, code) = (&*ex.module, &*ex.code);
+        let expected = module.sigs[type_index as usize];
+        let index = get(regs, base + code.param_slots[type_index as usize]) as u32;
         let instance = &ex.store.instances[ex.act.instance as usize];
         let table = &ex.store.tables[instance.tables[table as usize] as usize];
         let Some(&raw) = table.elements.get(index as usize) else {
@@ -1240,51 +1239,40 @@ handlers! {
             return trap(ex, ip, TrapCode::UninitializedElement);
         }
         let callee = (raw - 1) as u32;
-        match &ex.store.funcs[callee as usize] {
-            // A function of the same module: types compare by index.
-            FuncEntity::Wasm { module: m, defined_index, instance } if std::ptr::eq(Arc::as_ptr(m), ex.module) => {
-                let defined = *defined_index as usize;
-                let ty = module.module.funcs[module.module.imported_funcs as usize + defined];
-                if module.type_info[ty as usize].canonical != info.canonical {
-                    return trap(ex, ip, TrapCode::IndirectCallTypeMismatch);
-                }
-                let f = &*ex.funcs.add(defined);
-                if *instance == ex.act.instance {
-                    check!(ex, ip, ex.push_frame(f, ex.act.instance, base, ip.add(1)));
-                    next!(f.code.as_ptr(), regs.add(base as usize), mem, len, ex, 0, 0.0, 0.0)
-                }
-                call_store_func(ex, ip, callee, base)
-            }
-            other => {
-                if other.ty() != &module.module.raw.types[type_index as usize] {
-                    return trap(ex, ip, TrapCode::IndirectCallTypeMismatch);
-                }
-                call_store_func(ex, ip, callee, base)
+        let entity = &ex.store.funcs[callee as usize];
+        // Signatures are interned engine-wide: one comparison checks the type.
+        if entity.sig() != expected {
+            return trap(ex, ip, TrapCode::IndirectCallTypeMismatch);
+        }
+        if let FuncEntity::Wasm { defined_index, instance, .. } = entity {
+            if *instance == ex.act.instance {
+                let f = &*ex.funcs.add(*defined_index as usize);
+                check!(ex, ip, ex.push_frame(f, ex.act.instance, base, ip.add(1)));
+                next!(f.code.as_ptr(), regs.add(base as usize), mem, len, ex, 0, 0.0, 0.0)
             }
         }
+        call_store_func(ex, ip, callee, base)
     }
 
+    // Globals are read and written through the running instance's context: `ex.globals` holds
+    // a cell per global index (validation bounds `global`), each valid while the instance lives.
     fn global_get(ip, regs, mem, len, ex, ai, fd, fs) Instr::GlobalGet { dst, global } => {
-        let g = ex.store.instances[ex.act.instance as usize].globals[global as usize];
-        set(regs, dst, ex.store.globals[g as usize].value as u64);
+        set(regs, dst, **ex.globals.add(global as usize) as u64);
         next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
     fn global_set(ip, regs, mem, len, ex, ai, fd, fs) Instr::GlobalSet { src, global } => {
-        let g = ex.store.instances[ex.act.instance as usize].globals[global as usize];
-        ex.store.globals[g as usize].value = get(regs, src) as u128;
+        **ex.globals.add(global as usize) = get(regs, src) as u128;
         next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
     fn global_get2(ip, regs, mem, len, ex, ai, fd, fs) Instr::GlobalGet2 { dst, global } => {
-        let g = ex.store.instances[ex.act.instance as usize].globals[global as usize];
-        set128(regs, dst, ex.store.globals[g as usize].value);
+        set128(regs, dst, **ex.globals.add(global as usize));
         next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
     fn global_set2(ip, regs, mem, len, ex, ai, fd, fs) Instr::GlobalSet2 { src, global } => {
-        let g = ex.store.instances[ex.act.instance as usize].globals[global as usize];
-        ex.store.globals[g as usize].value = get128(regs, src);
+        **ex.globals.add(global as usize) = get128(regs, src);
         next!(ip.add(1), regs, mem, len, ex, ai, fd, fs)
     }
 
@@ -1355,9 +1343,8 @@ handlers! {
 
     fn memory_grow(ip, regs, mem, len, ex, ai, fd, fs) Instr::MemoryGrow { memory, base } => {
         let delta = get(regs, base) as u32;
-        let m = ex.store.instances[ex.act.instance as usize].memories[memory as usize];
-        let old = ex.store.memories[m as usize].grow(delta as u64);
-        set(regs, base, old.unwrap_or(u32::MAX as u64));
+        let old = crate::runtime::ops::memory_grow(ex.store, ex.act.instance, memory, delta);
+        set(regs, base, old as u64);
         ex.refresh_memory();
         next!(ip.add(1), regs, ex.mem_base, ex.mem_len, ex, 0, 0.0, 0.0)
     }

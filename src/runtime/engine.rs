@@ -1,9 +1,18 @@
-//! The engine: configuration shared by every store and module created from it.
+//! The engine: configuration shared by every store and module created from it, the tier that
+//! runs their code, and the engine-wide interning of function signatures.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
+use super::code::Backend;
 use crate::features::Features;
+use crate::types::FuncType;
+
+/// A function signature interned by its engine: two functions of any modules or hosts of one
+/// engine have the same signature exactly when their ids are equal, so `call_indirect`'s type
+/// check is one integer comparison.
+pub type SigId = u32;
 
 /// How compiled code runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,10 +49,17 @@ impl Default for Config {
     }
 }
 
-#[derive(Debug)]
 struct EngineInner {
     id: u64,
     config: Config,
+    backend: &'static dyn Backend,
+    signatures: Mutex<HashMap<FuncType, SigId>>,
+}
+
+impl std::fmt::Debug for EngineInner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("id", &self.id).field("config", &self.config).finish_non_exhaustive()
+    }
 }
 
 /// An engine. Cheap to clone; `Send + Sync`.
@@ -55,7 +71,21 @@ pub struct Engine {
 impl Engine {
     pub fn new(config: Config) -> Engine {
         static NEXT: AtomicU64 = AtomicU64::new(1);
-        Engine { inner: Arc::new(EngineInner { id: NEXT.fetch_add(1, Ordering::Relaxed), config }) }
+        let backend = crate::tiers::backend(config.tier);
+        let id = NEXT.fetch_add(1, Ordering::Relaxed);
+        Engine { inner: Arc::new(EngineInner { id, config, backend, signatures: Mutex::new(HashMap::new()) }) }
+    }
+
+    /// The tier that compiles and runs this engine's code.
+    pub(crate) fn backend(&self) -> &'static dyn Backend {
+        self.inner.backend
+    }
+
+    /// The engine-wide id of a signature.
+    pub fn intern(&self, ty: &FuncType) -> SigId {
+        let mut signatures = self.inner.signatures.lock().unwrap_or_else(|e| e.into_inner());
+        let next = signatures.len() as SigId;
+        *signatures.entry(ty.clone()).or_insert(next)
     }
 
     pub fn config(&self) -> &Config {

@@ -1,6 +1,6 @@
 //! Instantiation: import matching (the specification's extern subtyping), allocation of the
 //! module's functions, tables, memories and globals, exports, element and data segment
-//! initialization, and the start function. Plus calling functions from the host.
+//! initialization, and the start function.
 
 use std::fmt;
 use std::sync::Arc;
@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::module::CompiledModule;
 use super::store::{Extern, Func, FuncEntity, GlobalEntity, Instance, InstanceEntity, Store};
 use super::trap::{Trap, TrapCode};
-use super::value::Val;
+use super::vmctx::{ContextParts, InstanceContext, VMContext, VMFuncRef};
 use crate::decode::{ConstExpr, ConstOp, DataMode, ElementItems, ElementMode};
 use crate::types::{ExternKind, ImportType, Limits};
 
@@ -70,6 +70,7 @@ impl Store {
             elements: Vec::new(),
             data_dropped: vec![false; m.raw.data.len()],
             exports: Vec::new(),
+            context: InstanceContext::empty(self.instances.next_index(), &mut *self.context),
         };
         for (import, ext) in m.raw.imports.iter().zip(imports) {
             let what = format!("import \"{}\" \"{}\"", import.module, import.name);
@@ -114,6 +115,7 @@ impl Store {
             };
             entity.exports.push((ex.name.clone(), ext));
         }
+        entity.context = self.instance_context(module, &entity);
         let instance_index = self.instances.insert(entity);
         let instance = Instance { store, index: instance_index };
 
@@ -168,7 +170,8 @@ impl Store {
         let m = &module.module;
         let instance_index = self.instances.next_index();
         for i in 0..m.raw.functions.len() {
-            let f = FuncEntity::Wasm { instance: instance_index, module: module.clone(), defined_index: i as u32 };
+            let sig = module.func_sig(m.imported_funcs + i as u32);
+            let f = FuncEntity::Wasm { instance: instance_index, module: module.clone(), defined_index: i as u32, sig };
             entity.funcs.push(self.funcs.insert(f));
         }
         for t in &m.raw.tables {
@@ -185,7 +188,7 @@ impl Store {
         }
         for g in &m.raw.globals {
             let value = self.eval_const(entity, &g.init);
-            entity.globals.push(self.globals.insert(GlobalEntity { ty: g.ty, value }));
+            entity.globals.push(self.globals.insert(Box::new(GlobalEntity { ty: g.ty, value })));
         }
         for e in &m.raw.elements {
             let items: Box<[u64]> = match &e.items {
@@ -195,6 +198,43 @@ impl Store {
             entity.elements.push(items);
         }
         Ok(())
+    }
+
+    /// The context compiled code of the instance being built reads (see `vmctx`), for the index
+    /// spaces `allocate` completed; the instance's store index is the one the arena gives next.
+    fn instance_context(&mut self, module: &CompiledModule, entity: &InstanceEntity) -> InstanceContext {
+        let m = &module.module;
+        let memories = entity.memories.iter().map(|&x| self.memories[x as usize].definition()).collect();
+        let tables = entity.tables.iter().map(|&x| self.tables[x as usize].definition()).collect();
+        let globals = entity.globals.iter().map(|&x| &mut self.globals[x as usize].value as *mut u128).collect();
+        let funcs = entity
+            .funcs
+            .iter()
+            .map(|&f| match &self.funcs[f as usize] {
+                FuncEntity::Wasm { instance, sig, .. } => {
+                    // An import's exporter already has its context; the instance's own
+                    // functions get theirs from InstanceContext::new.
+                    let vmctx = self
+                        .instances
+                        .get(*instance as usize)
+                        .map_or(std::ptr::null_mut(), |i| &*i.context.vmctx as *const VMContext as *mut VMContext);
+                    VMFuncRef { code: std::ptr::null(), vmctx, sig: *sig }
+                }
+                FuncEntity::Host { sig, .. } => {
+                    VMFuncRef { code: std::ptr::null(), vmctx: std::ptr::null_mut(), sig: *sig }
+                }
+            })
+            .collect();
+        InstanceContext::new(ContextParts {
+            memories,
+            globals,
+            tables,
+            funcs,
+            own_funcs: m.imported_funcs as usize..m.funcs.len(),
+            sigs: &module.sigs,
+            store: &mut *self.context,
+            instance: self.instances.next_index(),
+        })
     }
 
     /// Undoes a failed `allocate`: frees what it allocated (the entries past the imports).
@@ -249,21 +289,5 @@ impl Store {
             stack.push(v);
         }
         stack.pop().unwrap_or(0)
-    }
-
-    /// Calls a function with arguments of its parameter types; returns its results.
-    pub fn call(&mut self, func: Func, args: &[Val]) -> Result<Vec<Val>, Trap> {
-        if !self.owns(func.store) {
-            return Err(Trap::host("function belongs to another store"));
-        }
-        let ty = self.funcs[func.index as usize].ty().clone();
-        if args.len() != ty.params().len()
-            || args.iter().zip(ty.params()).any(|(a, &t)| a.ty() != t || !self.val_belongs(a))
-        {
-            return Err(Trap::host(format!("arguments do not match the function type {ty}")));
-        }
-        let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_of(t)).collect();
-        crate::interp::exec::call(self, func.index, args, &mut results)?;
-        Ok(results)
     }
 }

@@ -2,6 +2,7 @@
 //! reserved up front with `mmap(PROT_NONE)` and pages are made accessible as the memory
 //! grows, so the memory never moves: a base pointer stays valid for the memory's lifetime.
 
+use super::vmctx::VMMemory;
 use crate::types::MemoryType;
 
 /// Size of a WebAssembly page.
@@ -16,6 +17,8 @@ pub struct Memory {
     pages: u64,
     /// The effective maximum: the declared one, capped by the store's limit.
     max_pages: u64,
+    /// The definition compiled code reads (see `vmctx`), kept current by `grow`.
+    definition: Box<VMMemory>,
 }
 
 // SAFETY: the mapping is owned by this object alone; access is synchronized by the store's
@@ -51,7 +54,8 @@ impl Memory {
             }
             p as *mut u8
         };
-        let mut memory = Memory { ty, base, reserved, pages: 0, max_pages };
+        let definition = Box::new(VMMemory { base, length: 0 });
+        let mut memory = Memory { ty, base, reserved, pages: 0, max_pages, definition };
         memory.grow(ty.limits.min)?;
         Some(memory)
     }
@@ -98,7 +102,13 @@ impl Memory {
             }
         }
         self.pages = new;
+        self.definition.length = new * PAGE_SIZE;
         Some(old)
+    }
+
+    /// The memory's definition for compiled code: valid for the memory's lifetime.
+    pub fn definition(&self) -> *const VMMemory {
+        &*self.definition
     }
 
     pub fn data(&self) -> &[u8] {

@@ -2,15 +2,19 @@
 //! tables, memories, globals, instances), values, traps, and instantiation.
 
 mod arena;
+pub mod call;
+pub mod code;
 pub mod engine;
 pub mod instance;
 pub mod memory;
 pub mod module;
+pub mod ops;
 pub mod store;
 pub mod sys;
 pub mod table;
 pub mod trap;
 pub mod value;
+pub mod vmctx;
 
 pub use engine::{Config, Engine, Tier};
 pub use instance::InstantiationError;

@@ -1,43 +1,35 @@
-//! A module compiled for an engine: the validated module plus its lowered code. Immutable and
-//! shareable across threads and stores of the same engine.
+//! A module compiled for an engine: the validated module plus its tier's code and its types'
+//! engine-wide signature ids. Immutable and shareable across threads and stores of the same
+//! engine.
 
 use std::sync::Arc;
 
-use super::engine::Engine;
+use super::code::ModuleCode;
+use super::engine::{Engine, SigId};
 use crate::error::Result;
-use crate::interp;
 use crate::module::Module;
-use crate::validate::func::types_slots;
 
 #[derive(Debug)]
 pub struct CompiledModule {
     pub module: Module,
-    /// Interpreter code of each defined function.
-    pub code: Vec<interp::code::Function>,
-    /// For each type index: the slots its parameters take, and the lowest index of an equal
-    /// type (two functions of this module have equal types when these are equal).
-    pub type_info: Vec<TypeInfo>,
+    /// The engine's tier's code for the module's functions.
+    pub code: Box<dyn ModuleCode>,
+    /// The signature id of each type index.
+    pub sigs: Vec<SigId>,
     pub engine_id: u64,
-}
-
-#[derive(Clone, Copy, Debug)]
-pub struct TypeInfo {
-    pub param_slots: u32,
-    pub canonical: u32,
 }
 
 impl CompiledModule {
     /// Decodes, validates and compiles a module for `engine`.
     pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Arc<CompiledModule>> {
         let module = Module::new(bytes, &engine.config().features)?;
-        let code = interp::compile::compile_module(&module, engine.config().accumulator)?;
-        let mut first = std::collections::HashMap::new();
-        let type_info = (0..module.raw.types.len() as u32)
-            .map(|i| {
-                let ty = &module.raw.types[i as usize];
-                TypeInfo { param_slots: types_slots(ty.params()), canonical: *first.entry(ty).or_insert(i) }
-            })
-            .collect();
-        Ok(Arc::new(CompiledModule { module, code, type_info, engine_id: engine.id() }))
+        let code = engine.backend().compile(&module, engine.config())?;
+        let sigs = module.raw.types.iter().map(|t| engine.intern(t)).collect();
+        Ok(Arc::new(CompiledModule { module, code, sigs, engine_id: engine.id() }))
+    }
+
+    /// The signature id of function `index` of the module's function index space.
+    pub fn func_sig(&self, index: u32) -> SigId {
+        self.sigs[self.module.funcs[index as usize] as usize]
     }
 }

@@ -7,12 +7,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::arena::Arena;
-use super::engine::Engine;
+use super::engine::{Engine, SigId};
 use super::memory::Memory as MemoryEntity;
 use super::module::CompiledModule;
 use super::table::Table as TableEntity;
 use super::trap::Trap;
 use super::value::Val;
+use super::vmctx::{InstanceContext, VMStoreContext};
 use crate::types::{FuncType, GlobalType};
 
 /// Identifies a store.
@@ -91,11 +92,19 @@ pub struct Caller<'a> {
 pub type HostFunc = Arc<dyn Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync>;
 
 pub(crate) enum FuncEntity {
-    Wasm { instance: u32, module: Arc<CompiledModule>, defined_index: u32 },
-    Host { ty: Arc<FuncType>, callback: HostFunc },
+    Wasm { instance: u32, module: Arc<CompiledModule>, defined_index: u32, sig: SigId },
+    Host { ty: Arc<FuncType>, callback: HostFunc, sig: SigId },
 }
 
 impl FuncEntity {
+    /// The function's engine-wide signature id.
+    #[inline]
+    pub(crate) fn sig(&self) -> SigId {
+        match self {
+            FuncEntity::Wasm { sig, .. } | FuncEntity::Host { sig, .. } => *sig,
+        }
+    }
+
     pub(crate) fn ty(&self) -> &FuncType {
         match self {
             FuncEntity::Wasm { module, defined_index, .. } => {
@@ -123,6 +132,8 @@ pub(crate) struct InstanceEntity {
     /// Whether each data segment was dropped.
     pub data_dropped: Vec<bool>,
     pub exports: Vec<(String, Extern)>,
+    /// What compiled code of the instance reads (see `vmctx`).
+    pub context: InstanceContext,
 }
 
 /// Limits a store puts on what it creates.
@@ -153,17 +164,18 @@ pub struct Store {
     pub(crate) funcs: Arena<FuncEntity>,
     pub(crate) tables: Arena<TableEntity>,
     pub(crate) memories: Arena<MemoryEntity>,
-    pub(crate) globals: Arena<GlobalEntity>,
+    /// Boxed: compiled code holds the address of each global's value (see `vmctx`).
+    pub(crate) globals: Arena<Box<GlobalEntity>>,
     pub(crate) instances: Arena<InstanceEntity>,
     pub(crate) externs: Arena<Box<dyn Any + Send>>,
     pub(crate) limits: StoreLimits,
-    /// Remaining fuel, when the engine counts it.
-    pub(crate) fuel: u64,
+    /// Remaining fuel (when the engine counts it), the interrupt flag and the native stack
+    /// limit, where compiled code reads them.
+    pub(crate) context: Box<VMStoreContext>,
     pub(crate) interrupt: Arc<AtomicBool>,
-    /// The interpreter's value stack, shared by nested (re-entrant) calls.
-    pub(crate) stack: Vec<u64>,
-    /// Where the next (re-entrant) call starts on `stack`.
-    pub(crate) stack_top: usize,
+    /// What the engine's tier keeps per store across nested (re-entrant) calls (the
+    /// interpreter: its value stack).
+    pub(crate) tier_state: Option<Box<dyn Any + Send>>,
     /// Wasm and host frames currently active, across re-entrant calls.
     pub(crate) depth: u32,
 }
@@ -184,6 +196,7 @@ impl InterruptHandle {
 impl Store {
     pub fn new(engine: &Engine) -> Store {
         static NEXT: AtomicU64 = AtomicU64::new(1);
+        let interrupt = Arc::new(AtomicBool::new(false));
         Store {
             id: NEXT.fetch_add(1, Ordering::Relaxed),
             engine: engine.clone(),
@@ -194,10 +207,9 @@ impl Store {
             instances: Arena::new(),
             externs: Arena::new(),
             limits: StoreLimits::default(),
-            fuel: 0,
-            interrupt: Arc::new(AtomicBool::new(false)),
-            stack: Vec::new(),
-            stack_top: 0,
+            context: Box::new(VMStoreContext { fuel: 0, interrupt: Arc::as_ptr(&interrupt), stack_limit: 0 }),
+            interrupt,
+            tier_state: None,
             depth: 0,
         }
     }
@@ -216,11 +228,11 @@ impl Store {
 
     /// Adds fuel (only counted if the engine's configuration enables fuel).
     pub fn add_fuel(&mut self, fuel: u64) {
-        self.fuel = self.fuel.saturating_add(fuel);
+        self.context.fuel = self.context.fuel.saturating_add(fuel);
     }
 
     pub fn fuel(&self) -> u64 {
-        self.fuel
+        self.context.fuel
     }
 
     pub fn interrupt_handle(&self) -> InterruptHandle {
@@ -233,7 +245,8 @@ impl Store {
 
     /// Creates a host function.
     pub fn new_host_func(&mut self, ty: FuncType, callback: HostFunc) -> Func {
-        let index = self.funcs.insert(FuncEntity::Host { ty: Arc::new(ty), callback });
+        let sig = self.engine.intern(&ty);
+        let index = self.funcs.insert(FuncEntity::Host { ty: Arc::new(ty), callback, sig });
         Func { store: self.id, index }
     }
 
@@ -266,7 +279,7 @@ impl Store {
         if value.ty() != ty.content || !self.val_belongs(&value) {
             return None;
         }
-        let index = self.globals.insert(GlobalEntity { ty, value: value.to_raw() });
+        let index = self.globals.insert(Box::new(GlobalEntity { ty, value: value.to_raw() }));
         Some(Global { store: self.id, index })
     }
 

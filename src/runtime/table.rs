@@ -1,15 +1,23 @@
 //! Tables: growable vectors of references in raw encoding (see `value`).
 
 use super::trap::TrapCode;
+use super::vmctx::VMTable;
 use crate::types::TableType;
 
 #[derive(Debug)]
 pub struct Table {
     pub ty: TableType,
+    /// The elements; only `grow` changes their number (and may move them).
     pub elements: Vec<u64>,
     /// The effective maximum: the declared one, capped by the store's limit.
     pub max: u64,
+    /// The definition compiled code reads (see `vmctx`), kept current by `grow`.
+    definition: Box<VMTable>,
 }
+
+// SAFETY: `definition` points into `elements`, owned by the table; a store and its objects
+// belong to one thread at a time.
+unsafe impl Send for Table {}
 
 impl Table {
     pub fn new(ty: TableType, init: u64, limit: u64) -> Option<Table> {
@@ -17,7 +25,14 @@ impl Table {
         if ty.limits.min > max {
             return None;
         }
-        Some(Table { ty, elements: vec![init; ty.limits.min as usize], max })
+        let mut elements = vec![init; ty.limits.min as usize];
+        let definition = Box::new(VMTable { elements: elements.as_mut_ptr(), length: elements.len() as u64 });
+        Some(Table { ty, elements, max, definition })
+    }
+
+    /// The table's definition for compiled code: valid for the table's lifetime.
+    pub fn definition(&self) -> *const VMTable {
+        &*self.definition
     }
 
     pub fn size(&self) -> u32 {
@@ -30,6 +45,7 @@ impl Table {
         let new = old.checked_add(delta).filter(|&n| n <= self.max)?;
         self.elements.try_reserve(delta as usize).ok()?;
         self.elements.resize(new as usize, init);
+        *self.definition = VMTable { elements: self.elements.as_mut_ptr(), length: new };
         Some(old as u32)
     }
 

@@ -1,8 +1,8 @@
 //! The semantics of every WebAssembly 2.0 fixed-width SIMD operation on `u128` values: simple
 //! operators, lane access, shuffles and the v128 memory loads' lane layouts. Portable scalar code.
 
+use super::num;
 use crate::decode::ops::{LaneOp, MemKind, MemOp, SimpleOp};
-use crate::interp::num;
 
 /// A v128 value; lane 0 is the least significant bits (little-endian lane order, as in memory).
 pub type V128 = u128;

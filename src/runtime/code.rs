@@ -1,0 +1,32 @@
+//! The engine contract between the runtime and an execution tier. A tier (`Backend`) compiles
+//! a validated module into code of its own (`ModuleCode`, held by the `CompiledModule`) and
+//! runs its wasm functions; the runtime owns everything else (stores, instances, memories,
+//! tables, globals, host functions, and the operations on them in `ops`), so both tiers share
+//! one implementation of the semantics outside function bodies. `crate::tiers` maps
+//! `Config.tier` to its backend; nothing in the runtime names a tier.
+
+use std::any::Any;
+use std::fmt;
+
+use super::engine::Config;
+use super::store::Store;
+use super::trap::Trap;
+use super::value::Val;
+use crate::error::Result;
+use crate::module::Module;
+
+/// An execution tier.
+pub trait Backend: Send + Sync + 'static {
+    /// Compiles every function body of a validated module.
+    fn compile(&self, module: &Module, config: &Config) -> Result<Box<dyn ModuleCode>>;
+
+    /// Runs wasm function `func` (a store index; its module was compiled by this backend) with
+    /// `args`, which match its parameter types, writing its results to `results`. The runtime
+    /// has checked the call depth and counted this call in `store.depth`.
+    fn call(&self, store: &mut Store, func: u32, args: &[Val], results: &mut [Val]) -> std::result::Result<(), Trap>;
+}
+
+/// A tier's code for one module. The tier that made it recovers its own type with `as_any`.
+pub trait ModuleCode: Send + Sync + fmt::Debug + 'static {
+    fn as_any(&self) -> &dyn Any;
+}

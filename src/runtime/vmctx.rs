@@ -1,0 +1,324 @@
+//! The instance context (`VMContext`): the one `#[repr(C)]` description of an instance that
+//! compiled code reads at fixed offsets, and the records it points to. The runtime builds an
+//! instance's context when it instantiates it and keeps every record current (a memory's
+//! definition on grow, a table's on grow, the store's fuel), so a tier never asks the store for
+//! them while code runs. Every pointer here stays valid for as long as the instance can run:
+//! the records live in boxes owned by their objects, which the store frees only when nothing
+//! can reach them (and never while code runs).
+//!
+//! Layout (offsets in `VMContext::OFFSETS`, checked by the tests below):
+//! ```text
+//! VMContext   memory0: *const VMMemory     memory 0's definition (null without memories)
+//!             memories: *const *const VMMemory   one per memory index (own and imported)
+//!             globals: *const *mut u128     one cell per global index (own and imported)
+//!             tables: *const *const VMTable     one per table index
+//!             funcs: *const VMFuncRef       one per function index: how to call it
+//!             sigs: *const SigId            the engine-wide id of each type index
+//!             store: *mut VMStoreContext    fuel, interruption, native stack limit
+//!             instance: u32                 the instance's store index
+//! VMMemory    base: *mut u8, length: u64 (bytes)
+//! VMTable     elements: *mut u64 (raw references, see `value`), length: u64
+//! VMFuncRef   code: *const u8 (the tier's entry, null until a tier sets it), vmctx, sig
+//! VMStoreContext  fuel: u64, interrupt: *const AtomicBool, stack_limit: usize
+//! ```
+
+use std::sync::atomic::AtomicBool;
+
+use super::engine::SigId;
+
+/// A linear memory's definition: where its bytes start and how many there are now.
+#[repr(C)]
+#[derive(Debug)]
+pub struct VMMemory {
+    pub base: *mut u8,
+    pub length: u64,
+}
+
+/// A table's definition: its elements (raw references) and how many there are now.
+#[repr(C)]
+#[derive(Debug)]
+pub struct VMTable {
+    pub elements: *mut u64,
+    pub length: u64,
+}
+
+/// How compiled code calls a function: its code, the context it runs with (its instance's;
+/// null for host functions) and its signature id, compared by `call_indirect`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct VMFuncRef {
+    pub code: *const u8,
+    pub vmctx: *mut VMContext,
+    pub sig: SigId,
+}
+
+/// What every instance of a store shares: the fuel counter (when the engine counts fuel), the
+/// interrupt flag another thread may set, and the lowest native stack address code may use.
+#[repr(C)]
+#[derive(Debug)]
+pub struct VMStoreContext {
+    pub fuel: u64,
+    pub interrupt: *const AtomicBool,
+    pub stack_limit: usize,
+}
+
+#[repr(C)]
+#[derive(Debug)]
+pub struct VMContext {
+    pub memory0: *const VMMemory,
+    pub memories: *const *const VMMemory,
+    pub globals: *const *mut u128,
+    pub tables: *const *const VMTable,
+    pub funcs: *const VMFuncRef,
+    pub sigs: *const SigId,
+    pub store: *mut VMStoreContext,
+    pub instance: u32,
+}
+
+/// Byte offsets of the context's fields, for code generators.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Offsets {
+    pub memory0: usize,
+    pub memories: usize,
+    pub globals: usize,
+    pub tables: usize,
+    pub funcs: usize,
+    pub sigs: usize,
+    pub store: usize,
+    pub instance: usize,
+    pub memory_base: usize,
+    pub memory_length: usize,
+    pub table_elements: usize,
+    pub table_length: usize,
+    pub func_code: usize,
+    pub func_vmctx: usize,
+    pub func_sig: usize,
+    pub func_size: usize,
+    pub store_fuel: usize,
+    pub store_interrupt: usize,
+    pub store_stack_limit: usize,
+}
+
+impl VMContext {
+    pub const OFFSETS: Offsets = Offsets {
+        memory0: 0,
+        memories: 8,
+        globals: 16,
+        tables: 24,
+        funcs: 32,
+        sigs: 40,
+        store: 48,
+        instance: 56,
+        memory_base: 0,
+        memory_length: 8,
+        table_elements: 0,
+        table_length: 8,
+        func_code: 0,
+        func_vmctx: 8,
+        func_sig: 16,
+        func_size: 24,
+        store_fuel: 0,
+        store_interrupt: 8,
+        store_stack_limit: 16,
+    };
+}
+
+/// An instance's context with the arrays it points into, owned by the instance.
+#[derive(Debug)]
+pub struct InstanceContext {
+    /// Boxed so its address, which the instance's own function references hold, is stable.
+    pub vmctx: Box<VMContext>,
+    memories: Box<[*const VMMemory]>,
+    globals: Box<[*mut u128]>,
+    tables: Box<[*const VMTable]>,
+    funcs: Box<[VMFuncRef]>,
+}
+
+// SAFETY: the context only points at records of objects of the same store, which belong to one
+// thread at a time together with the instance (the store's single-owner rule).
+unsafe impl Send for InstanceContext {}
+
+/// What the runtime knows of an instance's index spaces when it builds the context.
+pub struct ContextParts<'a> {
+    pub memories: Vec<*const VMMemory>,
+    pub globals: Vec<*mut u128>,
+    pub tables: Vec<*const VMTable>,
+    /// Each function's reference: an imported function's as its exporter made it; for the
+    /// instance's own functions, `vmctx` is filled in with this context.
+    pub funcs: Vec<VMFuncRef>,
+    /// Which entries of `funcs` are the instance's own.
+    pub own_funcs: std::ops::Range<usize>,
+    pub sigs: &'a [SigId],
+    pub store: *mut VMStoreContext,
+    pub instance: u32,
+}
+
+impl InstanceContext {
+    pub fn new(parts: ContextParts<'_>) -> InstanceContext {
+        let memories = parts.memories.into_boxed_slice();
+        let globals = parts.globals.into_boxed_slice();
+        let tables = parts.tables.into_boxed_slice();
+        let mut vmctx = Box::new(VMContext {
+            memory0: memories.first().copied().unwrap_or(std::ptr::null()),
+            memories: memories.as_ptr(),
+            globals: globals.as_ptr(),
+            tables: tables.as_ptr(),
+            funcs: std::ptr::null(),
+            sigs: parts.sigs.as_ptr(),
+            store: parts.store,
+            instance: parts.instance,
+        });
+        let mut funcs = parts.funcs.into_boxed_slice();
+        let own: *mut VMContext = &mut *vmctx;
+        for f in &mut funcs[parts.own_funcs] {
+            f.vmctx = own;
+        }
+        vmctx.funcs = funcs.as_ptr();
+        InstanceContext { vmctx, memories, globals, tables, funcs }
+    }
+
+    /// The context of an instance with nothing in its index spaces, which instantiation
+    /// replaces once it has allocated the instance's objects.
+    pub fn empty(instance: u32, store: *mut VMStoreContext) -> InstanceContext {
+        let parts = ContextParts {
+            memories: Vec::new(),
+            globals: Vec::new(),
+            tables: Vec::new(),
+            funcs: Vec::new(),
+            own_funcs: 0..0,
+            sigs: &[],
+            store,
+            instance,
+        };
+        InstanceContext::new(parts)
+    }
+
+    /// The reference compiled code uses to call the instance's function `index`.
+    pub fn func(&self, index: u32) -> VMFuncRef {
+        self.funcs[index as usize]
+    }
+
+    /// The cell of global `index`.
+    pub fn global(&self, index: u32) -> *mut u128 {
+        self.globals[index as usize]
+    }
+
+    /// The definition of memory `index`.
+    pub fn memory(&self, index: u32) -> *const VMMemory {
+        self.memories[index as usize]
+    }
+
+    /// The definition of table `index`.
+    pub fn table(&self, index: u32) -> *const VMTable {
+        self.tables[index as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::mem::{offset_of, size_of};
+
+    #[test]
+    fn offsets_match_the_layout() {
+        let actual = Offsets {
+            memory0: offset_of!(VMContext, memory0),
+            memories: offset_of!(VMContext, memories),
+            globals: offset_of!(VMContext, globals),
+            tables: offset_of!(VMContext, tables),
+            funcs: offset_of!(VMContext, funcs),
+            sigs: offset_of!(VMContext, sigs),
+            store: offset_of!(VMContext, store),
+            instance: offset_of!(VMContext, instance),
+            memory_base: offset_of!(VMMemory, base),
+            memory_length: offset_of!(VMMemory, length),
+            table_elements: offset_of!(VMTable, elements),
+            table_length: offset_of!(VMTable, length),
+            func_code: offset_of!(VMFuncRef, code),
+            func_vmctx: offset_of!(VMFuncRef, vmctx),
+            func_sig: offset_of!(VMFuncRef, sig),
+            func_size: size_of::<VMFuncRef>(),
+            store_fuel: offset_of!(VMStoreContext, fuel),
+            store_interrupt: offset_of!(VMStoreContext, interrupt),
+            store_stack_limit: offset_of!(VMStoreContext, stack_limit),
+        };
+        assert_eq!(actual, VMContext::OFFSETS);
+    }
+}
+
+#[cfg(test)]
+mod instance_tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::runtime::{CompiledModule, Engine, Extern, Store, Val};
+    use crate::types::{FuncType, ValType};
+
+    /// The runtime keeps an instance's context current as wasm grows its memory and table and
+    /// sets its global, and as the host adds fuel.
+    #[test]
+    fn the_context_follows_the_instance() {
+        let engine = Engine::new(crate::runtime::Config { fuel: true, ..Default::default() });
+        let mut store = Store::new(&engine);
+        store.add_fuel(100);
+        let bytes = wat::parse_str(
+            r#"(module
+                 (import "m" "f" (func (param i32) (result i32)))
+                 (memory 1 4)
+                 (table 1 10 funcref)
+                 (global (mut i64) (i64.const 7))
+                 (func (export "grow") (result i32)
+                   (drop (table.grow (ref.null func) (i32.const 3)))
+                   (global.set 0 (i64.const 42))
+                   (memory.grow (i32.const 2))))"#,
+        )
+        .expect("parses");
+        let module = CompiledModule::new(&engine, &bytes).expect("compiles");
+        let ty = FuncType::new(&[ValType::I32], &[ValType::I32]);
+        let host = store.new_host_func(
+            ty.clone(),
+            Arc::new(|_, a: &[Val], r: &mut [Val]| {
+                r[0] = a[0];
+                Ok(())
+            }),
+        );
+        let instance = store.instantiate(&module, &[Extern::Func(host)]).expect("instantiates");
+        let i = instance.index() as usize;
+        let (memory, table, global) =
+            (store.instances[i].memories[0], store.instances[i].tables[0], store.instances[i].globals[0]);
+        let ctx = &store.instances[i].context;
+        let vmctx: *const VMContext = &*ctx.vmctx;
+        // SAFETY (all reads below): the pointers come from the context of a live instance of a
+        // live store, whose records stay valid while the instance lives; nothing runs meanwhile.
+        unsafe {
+            assert_eq!((*vmctx).instance as usize, i);
+            assert_eq!((*(*vmctx).memory0).length, 65536);
+            assert_eq!((*(*vmctx).memory0).base, store.memories[memory as usize].base());
+            assert_eq!((*ctx.table(0)).length, 1);
+            assert_eq!(*ctx.global(0), 7);
+            let host_ref = *(*vmctx).funcs;
+            assert_eq!((host_ref.vmctx, host_ref.sig), (std::ptr::null_mut(), engine.intern(&ty)));
+            let own = *(*vmctx).funcs.add(1);
+            assert_eq!(own.vmctx as *const VMContext, vmctx);
+            assert_eq!(own.sig, engine.intern(&FuncType::new(&[], &[ValType::I32])));
+            assert_eq!(*(*vmctx).sigs, engine.intern(&ty));
+            assert_eq!((*(*vmctx).store).fuel, 100);
+        }
+        let Some(Extern::Func(grow)) = store.instance_export(instance, "grow") else { panic!("no export") };
+        assert_eq!(store.call(grow, &[]).expect("runs"), [Val::I32(1)]);
+        store.add_fuel(1000);
+        let ctx = &store.instances[i].context;
+        // SAFETY: as above.
+        unsafe {
+            assert_eq!((*ctx.memory(0)).length, 3 * 65536);
+            let t = &store.tables[table as usize];
+            assert_eq!(((*ctx.table(0)).length, (*ctx.table(0)).elements), (4, t.elements.as_ptr() as *mut u64));
+            assert_eq!(*ctx.global(0), 42);
+            assert_eq!(ctx.global(0), &store.globals[global as usize].value as *const u128 as *mut u128);
+            let store_ctx = ctx.vmctx.store;
+            assert_eq!((*store_ctx).fuel, store.fuel());
+            assert!((*store_ctx).stack_limit != 0, "a call sets the native stack limit");
+            assert!((*store_ctx).interrupt == Arc::as_ptr(&store.interrupt));
+        }
+    }
+}
