@@ -1,6 +1,7 @@
 /* memory: data segments, data/data_size, host writes seen by wasm and vice versa, growth
  * from the host and from wasm (and its limits), out-of-bounds access from wasm traps, host
- * memories (wasm_memory_new) imported by a module. */
+ * memories (wasm_memory_new) imported by a module; with guard regions (the default) and with
+ * explicit bounds checks (wasmrt_config_set_bounds_checks). */
 #include "test.h"
 
 static const wasm_func_t *load, *load32, *store_fn, *size_fn, *grow_fn;
@@ -29,8 +30,8 @@ static void check_oob(const wasm_func_t* f, size_t n, int32_t a, int32_t b) {
   CHECK_TRAP(trap, "out of bounds memory access");
 }
 
-int main(void) {
-  wasm_engine_t* engine = wasm_engine_new();
+/* Everything above, on an engine (each bounds-check mode gets one). */
+static void run(wasm_engine_t* engine) {
   wasm_store_t* store = wasm_store_new(engine);
   wasm_module_t* module = load_module(store, "memory");
   wasm_instance_t* instance = instantiate(store, module, NULL, 0);
@@ -177,6 +178,23 @@ int main(void) {
   wasm_instance_delete(instance);
   wasm_module_delete(module);
   wasm_store_delete(store);
+}
+
+int main(void) {
+  wasm_engine_t* engine = wasm_engine_new();
+  run(engine);
   wasm_engine_delete(engine);
+
+  /* Explicit bounds checks (no guard regions): the same behaviour. */
+  wasm_config_t* config = wasm_config_new();
+  CHECK(wasmrt_config_set_bounds_checks(config, WASMRT_BOUNDS_EXPLICIT));
+  CHECK(!wasmrt_config_set_bounds_checks(config, 7));
+  CHECK(!wasmrt_config_set_bounds_checks(NULL, WASMRT_BOUNDS_EXPLICIT));
+  engine = wasm_engine_new_with_config(config);
+  run(engine);
+  wasm_engine_delete(engine);
+  config = wasm_config_new();
+  CHECK(wasmrt_config_set_bounds_checks(config, WASMRT_BOUNDS_GUARD_REGIONS));
+  wasm_config_delete(config);
   return 0;
 }

@@ -48,6 +48,13 @@ enum wasmrt_tier_enum {
   WASMRT_TIER_JIT = 1, /* not available yet: wasmrt_config_set_tier returns false */
 };
 
+/* How linear memory accesses are kept in bounds (wasmrt_config_set_bounds_checks). */
+typedef uint32_t wasmrt_bounds_checks_t;
+enum wasmrt_bounds_checks_enum {
+  WASMRT_BOUNDS_GUARD_REGIONS = 0, /* default: guard regions around each memory, faults become traps */
+  WASMRT_BOUNDS_EXPLICIT = 1,      /* every access checked; no guard regions, no reliance on signals */
+};
+
 /* Interrupts a store's running code from any thread. */
 typedef struct wasmrt_interrupt_handle_t wasmrt_interrupt_handle_t;
 
@@ -58,6 +65,7 @@ WASM_API_EXTERN void wasmrt_frame_func_name(const wasm_frame_t *frame, wasm_name
 WASM_API_EXTERN void wasmrt_frame_module_name(const wasm_frame_t *frame, wasm_name_t *out);
 WASM_API_EXTERN bool wasmrt_trap_exit_status(const wasm_trap_t *trap, int *status);
 WASM_API_EXTERN bool wasmrt_config_set_tier(wasm_config_t *config, wasmrt_tier_t tier);
+WASM_API_EXTERN bool wasmrt_config_set_bounds_checks(wasm_config_t *config, wasmrt_bounds_checks_t checks);
 WASM_API_EXTERN void wasmrt_config_consume_fuel(wasm_config_t *config, bool enable);
 WASM_API_EXTERN void wasmrt_config_max_call_depth(wasm_config_t *config, uint32_t depth);
 WASM_API_EXTERN void wasmrt_store_add_fuel(wasm_store_t *store, uint64_t fuel);

@@ -23,6 +23,7 @@ pub mod decode;
 pub mod error;
 pub mod features;
 pub mod interp;
+pub mod jit;
 pub mod limits;
 pub mod module;
 pub mod runtime;

@@ -45,6 +45,13 @@ enum wasmrt_tier_enum {
   WASMRT_TIER_JIT = 1, /* not available yet: wasmrt_config_set_tier returns false */
 };
 
+/* How linear memory accesses are kept in bounds (wasmrt_config_set_bounds_checks). */
+typedef uint32_t wasmrt_bounds_checks_t;
+enum wasmrt_bounds_checks_enum {
+  WASMRT_BOUNDS_GUARD_REGIONS = 0, /* default: guard regions around each memory, faults become traps */
+  WASMRT_BOUNDS_EXPLICIT = 1,      /* every access checked; no guard regions, no reliance on signals */
+};
+
 /* Interrupts a store's running code from any thread. */
 typedef struct wasmrt_interrupt_handle_t wasmrt_interrupt_handle_t;
 

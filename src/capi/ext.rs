@@ -90,6 +90,30 @@ pub unsafe extern "C" fn wasmrt_config_set_tier(config: *mut wasm_config_t, tier
     })
 }
 
+/// How linear memory accesses are kept in bounds (see `wasmrt_bounds_checks_t` in wasmrt.h).
+pub type wasmrt_bounds_checks_t = u32;
+
+/// Chooses how engines built from this configuration keep memory accesses in bounds:
+/// `WASMRT_BOUNDS_GUARD_REGIONS` (the default: memories reserve guard regions so compiled code
+/// can rely on faults, falling back to explicit checks where the reservation cannot be made) or
+/// `WASMRT_BOUNDS_EXPLICIT` (no guard regions, no reliance on signal handlers: for hosts that
+/// own their signals, and sanitizer builds). False, with the configuration unchanged, for an
+/// unknown value or NULL.
+#[no_mangle]
+pub unsafe extern "C" fn wasmrt_config_set_bounds_checks(
+    config: *mut wasm_config_t,
+    checks: wasmrt_bounds_checks_t,
+) -> bool {
+    guard(false, || {
+        let checks = match checks {
+            0 => crate::runtime::BoundsChecks::GuardRegions,
+            1 => crate::runtime::BoundsChecks::Explicit,
+            _ => return false,
+        };
+        config.as_mut().map(|c| c.config.bounds_checks = checks).is_some()
+    })
+}
+
 /// Makes engines built from this configuration count fuel: a store then runs only while it has
 /// fuel (`wasmrt_store_add_fuel`), and traps when it runs out.
 #[no_mangle]

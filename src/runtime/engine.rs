@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::code::Backend;
+use super::memory::BoundsChecks;
 use crate::features::Features;
 use crate::types::FuncType;
 
@@ -30,6 +31,8 @@ pub struct Config {
     pub max_call_depth: u32,
     /// Operand-stack slots (64 bits each) of a store's value stack.
     pub max_stack_slots: u32,
+    /// How accesses to linear memory are kept inside it (guard regions, or explicit checks).
+    pub bounds_checks: BoundsChecks,
     /// Whether the interpreter passes a result to the next instruction in a register as well as
     /// in its slot (docs/INTERPRETER.md, "accumulator"). On by default; off, code runs the
     /// plain way, to check one against the other.
@@ -44,6 +47,7 @@ impl Default for Config {
             fuel: false,
             max_call_depth: 10_000,
             max_stack_slots: 1 << 20,
+            bounds_checks: BoundsChecks::GuardRegions,
             accumulator: true,
         }
     }

@@ -181,7 +181,7 @@ impl Store {
             entity.tables.push(self.tables.insert(table));
         }
         for t in &m.raw.memories {
-            let memory = super::memory::Memory::new(*t, self.limits.memory_pages)
+            let memory = super::memory::Memory::new(*t, self.limits.memory_pages, self.engine.config().bounds_checks)
                 .filter(|_| (self.memories.len() as u32) < self.limits.memories)
                 .ok_or_else(|| Resource(format!("memory of {} pages", t.limits.min)))?;
             entity.memories.push(self.memories.insert(memory));

@@ -18,6 +18,7 @@ pub mod vmctx;
 
 pub use engine::{Config, Engine, Tier};
 pub use instance::InstantiationError;
+pub use memory::BoundsChecks;
 pub use module::CompiledModule;
 pub use store::{
     Caller, Collected, Extern, ExternRef, Func, Global, HostFunc, Instance, InterruptHandle, Memory, Object, Store,

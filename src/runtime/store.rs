@@ -351,7 +351,7 @@ impl Store {
         if self.memories.len() as u32 >= self.limits.memories {
             return None;
         }
-        let m = super::memory::Memory::new(ty, self.limits.memory_pages)?;
+        let m = super::memory::Memory::new(ty, self.limits.memory_pages, self.engine.config().bounds_checks)?;
         let index = self.memories.insert(m);
         Some(Memory { store: self.id, index })
     }

@@ -25,6 +25,27 @@ pub enum TrapCode {
 }
 
 impl TrapCode {
+    const ALL: [TrapCode; 13] = [
+        TrapCode::Unreachable,
+        TrapCode::MemoryOutOfBounds,
+        TrapCode::IntegerDivideByZero,
+        TrapCode::IntegerOverflow,
+        TrapCode::InvalidConversionToInteger,
+        TrapCode::IndirectCallTypeMismatch,
+        TrapCode::UndefinedElement,
+        TrapCode::UninitializedElement,
+        TrapCode::TableOutOfBounds,
+        TrapCode::CallStackExhausted,
+        TrapCode::OutOfFuel,
+        TrapCode::Interrupted,
+        TrapCode::Host,
+    ];
+
+    /// The code whose number is `n`.
+    pub fn from_u32(n: u32) -> Option<TrapCode> {
+        Self::ALL.get(n as usize).copied()
+    }
+
     /// The message the specification's test suite uses for this trap.
     pub fn message(self) -> &'static str {
         match self {
@@ -113,3 +134,16 @@ impl fmt::Display for Trap {
 }
 
 impl std::error::Error for Trap {}
+
+#[cfg(test)]
+mod tests {
+    use super::TrapCode;
+
+    #[test]
+    fn codes_round_trip_through_their_numbers() {
+        for code in TrapCode::ALL {
+            assert_eq!(TrapCode::from_u32(code as u32), Some(code));
+        }
+        assert_eq!(TrapCode::from_u32(TrapCode::ALL.len() as u32), None);
+    }
+}

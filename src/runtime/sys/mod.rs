@@ -1,6 +1,8 @@
-//! Operating-system facts the runtime needs: the current thread's native stack bounds, so
-//! re-entrant calls (host -> wasm -> host -> wasm) stop with a trap before the native stack
-//! overflows.
+//! Operating-system facts and services the runtime needs: the current thread's native stack
+//! bounds, so re-entrant calls (host -> wasm -> host -> wasm) stop with a trap before the native
+//! stack overflows; and (`signals`) turning faults in compiled code into traps.
+
+pub mod signals;
 
 /// Lowest address and size of the current thread's stack, if the system can tell.
 pub fn stack_bounds() -> Option<(usize, usize)> {

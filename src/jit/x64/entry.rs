@@ -1,0 +1,71 @@
+//! Entering compiled code from Rust, and coming back from a trap. `call` runs a compiled
+//! function `code(vmctx, args)` through `enter`, which saves the callee-saved registers and
+//! publishes its stack pointer as the thread's resume point; if the code faults at a trap site,
+//! the signal handler makes the thread continue at `landing` with that stack pointer and the
+//! trap in `rax`, and `landing` returns from `enter` as a normal return would.
+
+use std::arch::naked_asm;
+
+use crate::runtime::sys::signals::{self, Resume};
+use crate::runtime::trap::TrapCode;
+use crate::runtime::vmctx::VMContext;
+
+/// A compiled function's calling convention (System V): the instance context and a pointer to
+/// its arguments and results (64-bit slots).
+pub type CompiledFn = unsafe extern "C" fn(vmctx: *mut VMContext, args: *mut u64);
+
+/// Calls `code(vmctx, args)`. Returns 0, or `TrapCode as u32 + 1` after a trap.
+///
+/// Stack at the call into `code`: return address, rbp, rbx, r12-r15, one alignment slot (at
+/// `resume.sp`), so `rsp` is 16-byte aligned at the call as the ABI wants.
+#[unsafe(naked)]
+unsafe extern "C" fn enter(code: CompiledFn, vmctx: *mut VMContext, args: *mut u64, resume: *mut Resume) -> u32 {
+    naked_asm!(
+        "push rbp",
+        "mov rbp, rsp",
+        "push rbx",
+        "push r12",
+        "push r13",
+        "push r14",
+        "push r15",
+        "sub rsp, 8",
+        "mov [rcx], rsp",
+        "mov rax, rdi",
+        "mov rdi, rsi",
+        "mov rsi, rdx",
+        "call rax",
+        "xor eax, eax",
+        "add rsp, 8",
+        "pop r15",
+        "pop r14",
+        "pop r13",
+        "pop r12",
+        "pop rbx",
+        "pop rbp",
+        "ret",
+    )
+}
+
+/// Where a trap lands: `rsp` is the `resume.sp` that `enter` published and `rax` holds the
+/// trap; unwinds `enter`'s frame and returns to its caller.
+#[unsafe(naked)]
+unsafe extern "C" fn landing() {
+    naked_asm!("add rsp, 8", "pop r15", "pop r14", "pop r13", "pop r12", "pop rbx", "pop rbp", "ret")
+}
+
+/// Runs compiled function `code` with `vmctx` and `args`; a fault at one of its registered trap
+/// sites comes back as that trap.
+///
+/// # Safety
+/// `code` is compiled code in a live `CodeMemory`, following `CompiledFn`'s convention, and
+/// `vmctx` and `args` are what it expects.
+pub unsafe fn call(code: CompiledFn, vmctx: *mut VMContext, args: *mut u64) -> Result<(), TrapCode> {
+    let mut resume = Resume { sp: 0, landing: landing as *const () as usize };
+    let previous = signals::enter(&resume);
+    let outcome = enter(code, vmctx, args, &mut resume);
+    signals::leave(previous);
+    match outcome {
+        0 => Ok(()),
+        n => Err(TrapCode::from_u32(n - 1).unwrap_or(TrapCode::Host)),
+    }
+}

@@ -1,0 +1,281 @@
+//! Faults in compiled code become traps. Compiled code registers its address range with the
+//! trap sites in it (the instructions that may fault on purpose: loads and stores past a
+//! memory's accessible bytes, `ud2` for explicit traps, `div` by zero). A thread that enters
+//! compiled code first publishes where it resumes after a trap (`Resume`). The handler, for
+//! SIGSEGV, SIGBUS, SIGILL and SIGFPE, installed once per process, does as little as possible:
+//! if the thread is inside compiled code and the faulting instruction is a registered trap site,
+//! it rewrites the interrupted context to continue at the resume point with the trap code;
+//! anything else goes to the handler the host had installed before (or the default action).
+//! Every thread that enters compiled code gets an alternate signal stack, so a fault near the
+//! end of the native stack is handled too.
+//!
+//! The handler reads the registry without locks: writers publish a new sorted snapshot and free
+//! the old one only once no handler is reading (`READERS`).
+
+use std::cell::Cell;
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use std::sync::{Mutex, Once};
+
+use crate::runtime::trap::TrapCode;
+
+/// A range of compiled code and its trap sites (offsets from `start`, sorted).
+struct Region {
+    start: usize,
+    end: usize,
+    sites: Box<[(u32, TrapCode)]>,
+}
+
+/// The registered regions, sorted by start; never null after the first registration.
+static REGIONS: AtomicPtr<Vec<Region>> = AtomicPtr::new(std::ptr::null_mut());
+/// How many handlers are reading `REGIONS` now.
+static READERS: AtomicUsize = AtomicUsize::new(0);
+/// Serializes writers of `REGIONS`.
+static WRITER: Mutex<()> = Mutex::new(());
+
+/// Replaces the registry with `edit` applied to a copy of it.
+fn update_regions(edit: impl FnOnce(&mut Vec<Region>)) {
+    let _writer = WRITER.lock().unwrap_or_else(|e| e.into_inner());
+    let current = REGIONS.load(Ordering::SeqCst);
+    let mut next: Vec<Region> = Vec::new();
+    // SAFETY: only writers (serialized by WRITER) free snapshots; `current` is live.
+    if let Some(regions) = unsafe { current.as_ref() } {
+        next.extend(regions.iter().map(|r| Region { start: r.start, end: r.end, sites: r.sites.clone() }));
+    }
+    edit(&mut next);
+    next.sort_by_key(|r| r.start);
+    let old = REGIONS.swap(Box::into_raw(Box::new(next)), Ordering::SeqCst);
+    // A handler that loaded `old` counted itself in READERS before loading it.
+    while READERS.load(Ordering::SeqCst) != 0 {
+        std::thread::yield_now();
+    }
+    if !old.is_null() {
+        // SAFETY: `old` came from Box::into_raw above (an earlier call) and no reader holds it.
+        drop(unsafe { Box::from_raw(old) });
+    }
+}
+
+/// Registers compiled code at `start..start + len` with its trap sites; the handler turns a
+/// fault at one of them into its trap. Unregister before freeing the code.
+pub fn register_code(start: usize, len: usize, mut sites: Vec<(u32, TrapCode)>) {
+    install_handlers();
+    sites.sort_by_key(|s| s.0);
+    update_regions(|r| r.push(Region { start, end: start + len, sites: sites.into_boxed_slice() }));
+}
+
+/// Forgets the code registered at `start`.
+pub fn unregister_code(start: usize) {
+    update_regions(|r| r.retain(|region| region.start != start));
+}
+
+/// The trap of a registered trap site at `pc`.
+fn trap_at(pc: usize) -> Option<TrapCode> {
+    READERS.fetch_add(1, Ordering::SeqCst);
+    // SAFETY: a snapshot is freed only after READERS drops to zero, and we counted ourselves.
+    let found = unsafe { REGIONS.load(Ordering::SeqCst).as_ref() }.and_then(|regions| {
+        let i = regions.partition_point(|r| r.start <= pc).checked_sub(1)?;
+        let r = &regions[i];
+        if pc >= r.end {
+            return None;
+        }
+        let offset = (pc - r.start) as u32;
+        r.sites.binary_search_by_key(&offset, |s| s.0).ok().map(|k| r.sites[k].1)
+    });
+    READERS.fetch_sub(1, Ordering::SeqCst);
+    found
+}
+
+/// Where a thread continues after a trap in the compiled code it entered: the stack pointer
+/// and address of the entry's landing code. The landing code finds the trap code in the
+/// return register (`TrapCode as u32 + 1`; 0 means a normal return).
+#[repr(C)]
+#[derive(Debug, Default)]
+pub struct Resume {
+    pub sp: usize,
+    pub landing: usize,
+}
+
+thread_local! {
+    /// The innermost entry into compiled code on this thread (null outside compiled code).
+    static RESUME: Cell<*const Resume> = const { Cell::new(std::ptr::null()) };
+}
+
+/// Makes `resume` this thread's resume point (entering compiled code); returns the previous
+/// one, to restore when the entry returns. Also gives the thread an alternate signal stack.
+pub fn enter(resume: *const Resume) -> *const Resume {
+    ensure_alternate_stack();
+    RESUME.with(|r| r.replace(resume))
+}
+
+/// Restores the resume point `enter` returned.
+pub fn leave(previous: *const Resume) {
+    RESUME.with(|r| r.set(previous));
+}
+
+const SIGNALS: [libc::c_int; 4] = [libc::SIGSEGV, libc::SIGBUS, libc::SIGILL, libc::SIGFPE];
+
+/// The handlers installed before ours, by position in SIGNALS; written once, before ours are
+/// installed.
+static mut PREVIOUS: [std::mem::MaybeUninit<libc::sigaction>; 4] = [std::mem::MaybeUninit::zeroed(); 4];
+
+fn install_handlers() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        for (i, &signal) in SIGNALS.iter().enumerate() {
+            // SAFETY: sigaction with a fully initialized action; PREVIOUS is written here only,
+            // once, before the handler that reads it can run.
+            unsafe {
+                let mut action: libc::sigaction = std::mem::zeroed();
+                action.sa_sigaction = handler as *const () as usize;
+                action.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
+                libc::sigemptyset(&mut action.sa_mask);
+                let previous = (*std::ptr::addr_of_mut!(PREVIOUS))[i].as_mut_ptr();
+                if libc::sigaction(signal, &action, previous) != 0 {
+                    panic!("cannot install the handler of signal {signal}");
+                }
+            }
+        }
+    });
+}
+
+extern "C" fn handler(signal: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
+    let resume = RESUME.with(|r| r.get());
+    // SAFETY: the kernel passes the interrupted thread's context; `resume` was published by
+    // this thread's entry into compiled code and lives on its stack until that entry returns.
+    unsafe {
+        if let (Some(resume), Some(pc)) = (resume.as_ref(), context::pc(context)) {
+            if let Some(code) = trap_at(pc) {
+                context::resume_at(context, resume, code as usize + 1);
+                return;
+            }
+        }
+        chain(signal, info, context);
+    }
+}
+
+/// Passes a signal that is not a trap to the handler installed before ours.
+///
+/// SAFETY (for callers): called from the signal handler with its arguments.
+unsafe fn chain(signal: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
+    let Some(i) = SIGNALS.iter().position(|&s| s == signal) else { return };
+    let previous = &*(*std::ptr::addr_of!(PREVIOUS))[i].as_ptr();
+    if previous.sa_flags & libc::SA_SIGINFO != 0 {
+        let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
+            std::mem::transmute(previous.sa_sigaction);
+        f(signal, info, context);
+    } else if previous.sa_sigaction == libc::SIG_DFL || previous.sa_sigaction == libc::SIG_IGN {
+        // The default action: restore it; returning re-runs the faulting instruction, which
+        // then takes it (a fault cannot be ignored).
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = libc::SIG_DFL;
+        libc::sigaction(signal, &action, std::ptr::null_mut());
+    } else {
+        let f: extern "C" fn(libc::c_int) = std::mem::transmute(previous.sa_sigaction);
+        f(signal);
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod context {
+    use super::Resume;
+
+    /// The interrupted instruction's address.
+    ///
+    /// SAFETY (for callers): `context` is the ucontext_t the kernel passed to the handler.
+    pub unsafe fn pc(context: *mut libc::c_void) -> Option<usize> {
+        let uc = context as *mut libc::ucontext_t;
+        Some((*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as usize)
+    }
+
+    /// Makes the interrupted thread continue at the resume point with `value` in the return
+    /// register. SAFETY: as for `pc`.
+    pub unsafe fn resume_at(context: *mut libc::c_void, resume: &Resume, value: usize) {
+        let uc = context as *mut libc::ucontext_t;
+        let gregs = &mut (*uc).uc_mcontext.gregs;
+        gregs[libc::REG_RIP as usize] = resume.landing as i64;
+        gregs[libc::REG_RSP as usize] = resume.sp as i64;
+        gregs[libc::REG_RAX as usize] = value as i64;
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+mod context {
+    use super::Resume;
+
+    /// No compiled code runs on this architecture yet: nothing is a trap site.
+    pub unsafe fn pc(_context: *mut libc::c_void) -> Option<usize> {
+        None
+    }
+
+    pub unsafe fn resume_at(_context: *mut libc::c_void, _resume: &Resume, _value: usize) {}
+}
+
+/// Size of the alternate signal stack given to threads that enter compiled code.
+const ALTERNATE_STACK_SIZE: usize = 64 * 1024;
+
+/// This thread's alternate signal stack, if wasmrt made it (freed when the thread exits).
+struct AlternateStack {
+    mapping: *mut libc::c_void,
+    size: usize,
+}
+
+impl Drop for AlternateStack {
+    fn drop(&mut self) {
+        // SAFETY: disables the alternate stack we installed, then unmaps it (guard page
+        // included); no handler runs on it as the thread is exiting normally.
+        unsafe {
+            let disable = libc::stack_t { ss_sp: std::ptr::null_mut(), ss_flags: libc::SS_DISABLE, ss_size: 0 };
+            libc::sigaltstack(&disable, std::ptr::null_mut());
+            libc::munmap(self.mapping, self.size);
+        }
+    }
+}
+
+thread_local! {
+    static ALTERNATE_STACK: Cell<bool> = const { Cell::new(false) };
+    static OWNED_STACK: std::cell::RefCell<Option<AlternateStack>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Gives this thread an alternate signal stack unless it has one (its own or the host's).
+fn ensure_alternate_stack() {
+    if ALTERNATE_STACK.with(|a| a.get()) {
+        return;
+    }
+    // SAFETY: sigaltstack queries and installs this thread's alternate stack; the mapping is
+    // fresh and owned by the thread-local that frees it.
+    unsafe {
+        let mut current: libc::stack_t = std::mem::zeroed();
+        if libc::sigaltstack(std::ptr::null(), &mut current) == 0
+            && current.ss_flags & libc::SS_DISABLE == 0
+            && current.ss_size >= ALTERNATE_STACK_SIZE
+        {
+            ALTERNATE_STACK.with(|a| a.set(true));
+            return;
+        }
+        let page = 4096;
+        let size = ALTERNATE_STACK_SIZE + page;
+        let mapping = libc::mmap(
+            std::ptr::null_mut(),
+            size,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        );
+        if mapping == libc::MAP_FAILED {
+            return;
+        }
+        // The lowest page stays inaccessible: an overflow of the signal stack faults.
+        libc::mprotect(mapping, page, libc::PROT_NONE);
+        let stack = libc::stack_t {
+            ss_sp: (mapping as *mut u8).add(page) as *mut libc::c_void,
+            ss_flags: 0,
+            ss_size: ALTERNATE_STACK_SIZE,
+        };
+        if libc::sigaltstack(&stack, std::ptr::null_mut()) != 0 {
+            libc::munmap(mapping, size);
+            return;
+        }
+        OWNED_STACK.with(|s| *s.borrow_mut() = Some(AlternateStack { mapping, size }));
+        ALTERNATE_STACK.with(|a| a.set(true));
+    }
+}
