@@ -1,0 +1,581 @@
+//! The x86_64 encoder: one method per instruction form the compiler emits, writing its bytes
+//! (legacy prefixes, REX, opcode, ModRM, SIB, displacement, immediate) to a buffer, plus labels
+//! for jumps. Every form is checked against a disassembler in tests/x64_encoding.rs.
+
+use super::regs::{Gpr, Xmm};
+
+/// Operand size of an integer instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Size {
+    S32,
+    S64,
+}
+
+impl Size {
+    fn w(self) -> bool {
+        self == Size::S64
+    }
+}
+
+/// A memory operand: `[base + index * scale + disp]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mem {
+    pub base: Gpr,
+    /// Index register (not rsp) and scale (1, 2, 4 or 8).
+    pub index: Option<(Gpr, u8)>,
+    pub disp: i32,
+}
+
+impl Mem {
+    pub fn base(base: Gpr, disp: i32) -> Mem {
+        Mem { base, index: None, disp }
+    }
+
+    pub fn indexed(base: Gpr, index: Gpr, scale: u8, disp: i32) -> Mem {
+        Mem { base, index: Some((index, scale)), disp }
+    }
+}
+
+/// Condition codes, numbered as `jcc`, `setcc` and `cmovcc` encode them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Cond {
+    O = 0,
+    No = 1,
+    B = 2,
+    Ae = 3,
+    E = 4,
+    Ne = 5,
+    Be = 6,
+    A = 7,
+    S = 8,
+    Ns = 9,
+    P = 10,
+    Np = 11,
+    L = 12,
+    Ge = 13,
+    Le = 14,
+    G = 15,
+}
+
+impl Cond {
+    pub const ALL: [Cond; 16] = [
+        Cond::O,
+        Cond::No,
+        Cond::B,
+        Cond::Ae,
+        Cond::E,
+        Cond::Ne,
+        Cond::Be,
+        Cond::A,
+        Cond::S,
+        Cond::Ns,
+        Cond::P,
+        Cond::Np,
+        Cond::L,
+        Cond::Ge,
+        Cond::Le,
+        Cond::G,
+    ];
+}
+
+/// Two-operand integer arithmetic; the value is the opcode extension (`/n`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Alu {
+    Add = 0,
+    Or = 1,
+    And = 4,
+    Sub = 5,
+    Xor = 6,
+    Cmp = 7,
+}
+
+/// One-operand group-3 instructions (`F7 /n`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Unary {
+    Not = 2,
+    Neg = 3,
+    Mul = 4,
+    Imul = 5,
+    Div = 6,
+    Idiv = 7,
+}
+
+/// Shifts and rotates (`/n` of `C1` and `D3`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Shift {
+    Rol = 0,
+    Ror = 1,
+    Shl = 4,
+    Shr = 5,
+    Sar = 7,
+}
+
+/// Bit counts (`F3 0F xx`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum BitCount {
+    Popcnt = 0xB8,
+    Tzcnt = 0xBC,
+    Lzcnt = 0xBD,
+}
+
+/// How a load widens what it reads into a register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Load {
+    /// 8 or 16 bits, zero-extended (to 64: writing a 32-bit register clears the upper half).
+    Zx8,
+    Zx16,
+    /// 8 or 16 bits, sign-extended to 32 or 64 bits.
+    Sx8(Size),
+    Sx16(Size),
+    /// 32 bits sign-extended to 64.
+    Sx32,
+    /// 32 bits (zero-extended to 64) or 64 bits.
+    Full(Size),
+}
+
+/// Scalar float precision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prec {
+    F32,
+    F64,
+}
+
+impl Prec {
+    /// The mandatory prefix of the scalar (`ss`/`sd`) forms.
+    fn scalar_prefix(self) -> u8 {
+        match self {
+            Prec::F32 => 0xF3,
+            Prec::F64 => 0xF2,
+        }
+    }
+}
+
+/// Scalar float arithmetic (`F3/F2 0F xx`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum SseArith {
+    Sqrt = 0x51,
+    Add = 0x58,
+    Mul = 0x59,
+    Sub = 0x5C,
+    Min = 0x5D,
+    Div = 0x5E,
+    Max = 0x5F,
+}
+
+/// Packed bitwise operations on whole registers (`0F xx`, `66 0F xx` for doubles).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum SseLogic {
+    And = 0x54,
+    Andn = 0x55,
+    Or = 0x56,
+    Xor = 0x57,
+}
+
+/// A position in the code that jumps can target before it is bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Label(u32);
+
+/// An emitted instruction's 32-bit displacement waiting for its label.
+struct Fixup {
+    /// Offset of the displacement; it is relative to the end of the instruction, 4 bytes on.
+    at: usize,
+    label: Label,
+}
+
+#[derive(Default)]
+pub struct Assembler {
+    code: Vec<u8>,
+    labels: Vec<Option<usize>>,
+    fixups: Vec<Fixup>,
+}
+
+/// What an operand contributes to ModRM: a register or memory.
+#[derive(Clone, Copy)]
+enum Rm {
+    Reg(u8),
+    Mem(Mem),
+}
+
+impl Assembler {
+    pub fn new() -> Assembler {
+        Assembler::default()
+    }
+
+    /// The offset the next instruction starts at.
+    pub fn offset(&self) -> usize {
+        self.code.len()
+    }
+
+    /// The code, with every jump resolved. Panics if a used label was never bound (a compiler
+    /// bug).
+    pub fn finish(mut self) -> Vec<u8> {
+        for f in std::mem::take(&mut self.fixups) {
+            let target = self.labels[f.label.0 as usize].expect("every used label is bound");
+            let rel = target as i64 - (f.at as i64 + 4);
+            self.code[f.at..f.at + 4].copy_from_slice(&(rel as i32).to_le_bytes());
+        }
+        self.code
+    }
+
+    pub fn new_label(&mut self) -> Label {
+        self.labels.push(None);
+        Label(self.labels.len() as u32 - 1)
+    }
+
+    /// Binds `label` to the current offset.
+    pub fn bind(&mut self, label: Label) {
+        self.labels[label.0 as usize] = Some(self.code.len());
+    }
+
+    fn byte(&mut self, b: u8) {
+        self.code.push(b);
+    }
+
+    fn bytes(&mut self, b: &[u8]) {
+        self.code.extend_from_slice(b);
+    }
+
+    /// Emits an instruction: `prefix` (a mandatory or size prefix, 0 for none), REX as needed,
+    /// `opcode`, then ModRM (with `reg` in its reg field) and what `rm` needs. `byte_regs`:
+    /// register operands are 8-bit, so spl/bpl/sil/dil need a REX prefix.
+    fn emit(&mut self, prefix: u8, w: bool, opcode: &[u8], reg: u8, rm: Rm, byte_regs: bool) {
+        if prefix != 0 {
+            self.byte(prefix);
+        }
+        let (x, b) = match rm {
+            Rm::Reg(r) => (0, r >> 3),
+            Rm::Mem(m) => (m.index.map_or(0, |(i, _)| i.num() >> 3), m.base.num() >> 3),
+        };
+        let rex = 0x40 | (w as u8) << 3 | (reg >> 3) << 2 | x << 1 | b;
+        let byte_reg_needs_rex =
+            byte_regs && ((4..8).contains(&reg) || matches!(rm, Rm::Reg(r) if (4..8).contains(&r)));
+        if rex != 0x40 || byte_reg_needs_rex {
+            self.byte(rex);
+        }
+        self.bytes(opcode);
+        match rm {
+            Rm::Reg(r) => self.byte(0xC0 | (reg & 7) << 3 | (r & 7)),
+            Rm::Mem(m) => self.modrm_mem(reg & 7, m),
+        }
+    }
+
+    fn modrm_mem(&mut self, reg: u8, m: Mem) {
+        let base = m.base.num() & 7;
+        // rbp and r13 as a base have no displacement-free form.
+        let mode = if m.disp == 0 && base != 5 {
+            0
+        } else if i8::try_from(m.disp).is_ok() {
+            1
+        } else {
+            2
+        };
+        match m.index {
+            Some((index, scale)) => {
+                assert!(index != Gpr::Rsp, "rsp cannot be an index");
+                let ss = match scale {
+                    1 => 0,
+                    2 => 1,
+                    4 => 2,
+                    8 => 3,
+                    _ => panic!("scale {scale} is not 1, 2, 4 or 8"),
+                };
+                self.byte(mode << 6 | reg << 3 | 4);
+                self.byte(ss << 6 | (index.num() & 7) << 3 | base);
+            }
+            // rsp and r12 as a base need a SIB byte (with no index).
+            None if base == 4 => {
+                self.byte(mode << 6 | reg << 3 | 4);
+                self.byte(0x24);
+            }
+            None => self.byte(mode << 6 | reg << 3 | base),
+        }
+        match mode {
+            1 => self.byte(m.disp as i8 as u8),
+            2 => self.bytes(&m.disp.to_le_bytes()),
+            _ => {}
+        }
+    }
+
+    /// `op dst, src` on registers.
+    pub fn alu_rr(&mut self, op: Alu, size: Size, dst: Gpr, src: Gpr) {
+        self.emit(0, size.w(), &[(op as u8) << 3 | 1], src.num(), Rm::Reg(dst.num()), false);
+    }
+
+    /// `op dst, imm` (the immediate sign-extended to the operand size).
+    pub fn alu_ri(&mut self, op: Alu, size: Size, dst: Gpr, imm: i32) {
+        if let Ok(imm8) = i8::try_from(imm) {
+            self.emit(0, size.w(), &[0x83], op as u8, Rm::Reg(dst.num()), false);
+            self.byte(imm8 as u8);
+        } else {
+            self.emit(0, size.w(), &[0x81], op as u8, Rm::Reg(dst.num()), false);
+            self.bytes(&imm.to_le_bytes());
+        }
+    }
+
+    /// `op dst, [mem]`.
+    pub fn alu_rm(&mut self, op: Alu, size: Size, dst: Gpr, src: Mem) {
+        self.emit(0, size.w(), &[(op as u8) << 3 | 3], dst.num(), Rm::Mem(src), false);
+    }
+
+    pub fn mov_rr(&mut self, size: Size, dst: Gpr, src: Gpr) {
+        self.emit(0, size.w(), &[0x89], src.num(), Rm::Reg(dst.num()), false);
+    }
+
+    /// Loads a constant in the shortest form: `mov r32, imm32` (zero-extending) when it fits
+    /// 32 unsigned bits, `mov r64, simm32` when it fits sign-extended, else `mov r64, imm64`.
+    pub fn mov_ri(&mut self, dst: Gpr, imm: u64) {
+        let (rex_b, low) = (dst.num() >> 3, dst.num() & 7);
+        if let Ok(imm32) = u32::try_from(imm) {
+            if rex_b != 0 {
+                self.byte(0x41);
+            }
+            self.byte(0xB8 + low);
+            self.bytes(&imm32.to_le_bytes());
+        } else if let Ok(simm32) = i32::try_from(imm as i64) {
+            self.emit(0, true, &[0xC7], 0, Rm::Reg(dst.num()), false);
+            self.bytes(&simm32.to_le_bytes());
+        } else {
+            self.byte(0x48 | rex_b);
+            self.byte(0xB8 + low);
+            self.bytes(&imm.to_le_bytes());
+        }
+    }
+
+    /// Loads from memory, widening as `kind` says.
+    pub fn load(&mut self, kind: Load, dst: Gpr, src: Mem) {
+        let (w, opcode): (bool, &[u8]) = match kind {
+            Load::Zx8 => (false, &[0x0F, 0xB6]),
+            Load::Zx16 => (false, &[0x0F, 0xB7]),
+            Load::Sx8(size) => (size.w(), &[0x0F, 0xBE]),
+            Load::Sx16(size) => (size.w(), &[0x0F, 0xBF]),
+            Load::Sx32 => (true, &[0x63]),
+            Load::Full(size) => (size.w(), &[0x8B]),
+        };
+        self.emit(0, w, opcode, dst.num(), Rm::Mem(src), false);
+    }
+
+    /// Stores the low `bytes` (1, 2, 4 or 8) of `src`.
+    pub fn store(&mut self, bytes: u8, dst: Mem, src: Gpr) {
+        match bytes {
+            1 => self.emit(0, false, &[0x88], src.num(), Rm::Mem(dst), true),
+            2 => self.emit(0x66, false, &[0x89], src.num(), Rm::Mem(dst), false),
+            4 => self.emit(0, false, &[0x89], src.num(), Rm::Mem(dst), false),
+            8 => self.emit(0, true, &[0x89], src.num(), Rm::Mem(dst), false),
+            _ => panic!("no {bytes}-byte store"),
+        }
+    }
+
+    /// Stores an immediate: the low `bytes` (1, 2, 4) of `imm`, or for 8 bytes `imm`
+    /// sign-extended.
+    pub fn store_imm(&mut self, bytes: u8, dst: Mem, imm: i32) {
+        match bytes {
+            1 => {
+                self.emit(0, false, &[0xC6], 0, Rm::Mem(dst), false);
+                self.byte(imm as u8);
+            }
+            2 => {
+                self.emit(0x66, false, &[0xC7], 0, Rm::Mem(dst), false);
+                self.bytes(&(imm as u16).to_le_bytes());
+            }
+            4 | 8 => {
+                self.emit(0, bytes == 8, &[0xC7], 0, Rm::Mem(dst), false);
+                self.bytes(&imm.to_le_bytes());
+            }
+            _ => panic!("no {bytes}-byte store"),
+        }
+    }
+
+    pub fn lea(&mut self, dst: Gpr, src: Mem) {
+        self.emit(0, true, &[0x8D], dst.num(), Rm::Mem(src), false);
+    }
+
+    /// `imul dst, src`.
+    pub fn imul_rr(&mut self, size: Size, dst: Gpr, src: Gpr) {
+        self.emit(0, size.w(), &[0x0F, 0xAF], dst.num(), Rm::Reg(src.num()), false);
+    }
+
+    /// `not`, `neg`, and the `rdx:rax` forms of `mul`, `imul`, `div`, `idiv`.
+    pub fn unary(&mut self, op: Unary, size: Size, r: Gpr) {
+        self.emit(0, size.w(), &[0xF7], op as u8, Rm::Reg(r.num()), false);
+    }
+
+    /// Sign-extends `eax` into `edx` (`cdq`) or `rax` into `rdx` (`cqo`), before `idiv`.
+    pub fn sign_extend_rax(&mut self, size: Size) {
+        if size.w() {
+            self.byte(0x48);
+        }
+        self.byte(0x99);
+    }
+
+    /// Shift or rotate by `cl`.
+    pub fn shift_cl(&mut self, op: Shift, size: Size, dst: Gpr) {
+        self.emit(0, size.w(), &[0xD3], op as u8, Rm::Reg(dst.num()), false);
+    }
+
+    /// Shift or rotate by a constant.
+    pub fn shift_ri(&mut self, op: Shift, size: Size, dst: Gpr, amount: u8) {
+        self.emit(0, size.w(), &[0xC1], op as u8, Rm::Reg(dst.num()), false);
+        self.byte(amount);
+    }
+
+    pub fn test_rr(&mut self, size: Size, a: Gpr, b: Gpr) {
+        self.emit(0, size.w(), &[0x85], b.num(), Rm::Reg(a.num()), false);
+    }
+
+    /// Sets the low byte of `dst` to 1 if `cond` holds, else 0 (the rest is unchanged).
+    pub fn setcc(&mut self, cond: Cond, dst: Gpr) {
+        self.emit(0, false, &[0x0F, 0x90 | cond as u8], 0, Rm::Reg(dst.num()), true);
+    }
+
+    /// `movzx dst32, src8`.
+    pub fn movzx_r8(&mut self, dst: Gpr, src: Gpr) {
+        self.emit(0, false, &[0x0F, 0xB6], dst.num(), Rm::Reg(src.num()), true);
+    }
+
+    /// `movsx` of the low 8 or 16 bits, or `movsxd` of the low 32, into a 32- or 64-bit
+    /// register.
+    pub fn movsx_rr(&mut self, from_bits: u8, size: Size, dst: Gpr, src: Gpr) {
+        match from_bits {
+            8 => self.emit(0, size.w(), &[0x0F, 0xBE], dst.num(), Rm::Reg(src.num()), true),
+            16 => self.emit(0, size.w(), &[0x0F, 0xBF], dst.num(), Rm::Reg(src.num()), false),
+            32 => self.emit(0, true, &[0x63], dst.num(), Rm::Reg(src.num()), false),
+            _ => panic!("no sign extension from {from_bits} bits"),
+        }
+    }
+
+    pub fn cmov(&mut self, cond: Cond, size: Size, dst: Gpr, src: Gpr) {
+        self.emit(0, size.w(), &[0x0F, 0x40 | cond as u8], dst.num(), Rm::Reg(src.num()), false);
+    }
+
+    /// `popcnt`, `tzcnt` or `lzcnt` (the latter two need BMI1/LZCNT; the compiler checks cpuid).
+    pub fn bit_count(&mut self, op: BitCount, size: Size, dst: Gpr, src: Gpr) {
+        self.emit(0xF3, size.w(), &[0x0F, op as u8], dst.num(), Rm::Reg(src.num()), false);
+    }
+
+    pub fn push(&mut self, r: Gpr) {
+        if r.num() >= 8 {
+            self.byte(0x41);
+        }
+        self.byte(0x50 + (r.num() & 7));
+    }
+
+    pub fn pop(&mut self, r: Gpr) {
+        if r.num() >= 8 {
+            self.byte(0x41);
+        }
+        self.byte(0x58 + (r.num() & 7));
+    }
+
+    pub fn ret(&mut self) {
+        self.byte(0xC3);
+    }
+
+    /// `ud2`: raises SIGILL, for explicit traps at a registered trap site.
+    pub fn ud2(&mut self) {
+        self.bytes(&[0x0F, 0x0B]);
+    }
+
+    pub fn call_r(&mut self, target: Gpr) {
+        self.emit(0, false, &[0xFF], 2, Rm::Reg(target.num()), false);
+    }
+
+    pub fn call_m(&mut self, target: Mem) {
+        self.emit(0, false, &[0xFF], 2, Rm::Mem(target), false);
+    }
+
+    pub fn jmp_r(&mut self, target: Gpr) {
+        self.emit(0, false, &[0xFF], 4, Rm::Reg(target.num()), false);
+    }
+
+    fn rel32(&mut self, label: Label) {
+        self.fixups.push(Fixup { at: self.code.len(), label });
+        self.bytes(&[0; 4]);
+    }
+
+    pub fn jmp(&mut self, label: Label) {
+        self.byte(0xE9);
+        self.rel32(label);
+    }
+
+    pub fn jcc(&mut self, cond: Cond, label: Label) {
+        self.bytes(&[0x0F, 0x80 | cond as u8]);
+        self.rel32(label);
+    }
+
+    pub fn call(&mut self, label: Label) {
+        self.byte(0xE8);
+        self.rel32(label);
+    }
+
+    /// `addss`/`addsd` and the other scalar arithmetic: `dst = dst op src` (`sqrt`: of `src`).
+    pub fn sse_arith(&mut self, op: SseArith, prec: Prec, dst: Xmm, src: Xmm) {
+        self.emit(prec.scalar_prefix(), false, &[0x0F, op as u8], dst.num(), Rm::Reg(src.num()), false);
+    }
+
+    /// `movss`/`movsd` from memory.
+    pub fn sse_load(&mut self, prec: Prec, dst: Xmm, src: Mem) {
+        self.emit(prec.scalar_prefix(), false, &[0x0F, 0x10], dst.num(), Rm::Mem(src), false);
+    }
+
+    /// `movss`/`movsd` to memory.
+    pub fn sse_store(&mut self, prec: Prec, dst: Mem, src: Xmm) {
+        self.emit(prec.scalar_prefix(), false, &[0x0F, 0x11], src.num(), Rm::Mem(dst), false);
+    }
+
+    /// `movaps dst, src`: copies the whole register.
+    pub fn movaps(&mut self, dst: Xmm, src: Xmm) {
+        self.emit(0, false, &[0x0F, 0x28], dst.num(), Rm::Reg(src.num()), false);
+    }
+
+    /// Bitwise operation on whole registers: `andps`, `andnps`, `orps`, `xorps`.
+    pub fn sse_logic(&mut self, op: SseLogic, dst: Xmm, src: Xmm) {
+        self.emit(0, false, &[0x0F, op as u8], dst.num(), Rm::Reg(src.num()), false);
+    }
+
+    /// `ucomiss`/`ucomisd a, b`: sets ZF, PF, CF (PF: unordered).
+    pub fn ucomis(&mut self, prec: Prec, a: Xmm, b: Xmm) {
+        let prefix = if prec == Prec::F64 { 0x66 } else { 0 };
+        self.emit(prefix, false, &[0x0F, 0x2E], a.num(), Rm::Reg(b.num()), false);
+    }
+
+    /// `movd`/`movq xmm, gpr`: the register's low 32 or 64 bits into the low lane.
+    pub fn mov_to_xmm(&mut self, size: Size, dst: Xmm, src: Gpr) {
+        self.emit(0x66, size.w(), &[0x0F, 0x6E], dst.num(), Rm::Reg(src.num()), false);
+    }
+
+    /// `movd`/`movq gpr, xmm`.
+    pub fn mov_from_xmm(&mut self, size: Size, dst: Gpr, src: Xmm) {
+        self.emit(0x66, size.w(), &[0x0F, 0x7E], src.num(), Rm::Reg(dst.num()), false);
+    }
+
+    /// `cvtsi2ss`/`cvtsi2sd`: a signed 32- or 64-bit integer to float.
+    pub fn cvt_int_to_float(&mut self, prec: Prec, size: Size, dst: Xmm, src: Gpr) {
+        self.emit(prec.scalar_prefix(), size.w(), &[0x0F, 0x2A], dst.num(), Rm::Reg(src.num()), false);
+    }
+
+    /// `cvttss2si`/`cvttsd2si`: float to a signed 32- or 64-bit integer, truncating
+    /// (0x80..0 when out of range or NaN).
+    pub fn cvt_float_to_int(&mut self, prec: Prec, size: Size, dst: Gpr, src: Xmm) {
+        self.emit(prec.scalar_prefix(), size.w(), &[0x0F, 0x2C], dst.num(), Rm::Reg(src.num()), false);
+    }
+
+    /// `cvtss2sd` (from F32) or `cvtsd2ss` (from F64).
+    pub fn cvt_float(&mut self, from: Prec, dst: Xmm, src: Xmm) {
+        self.emit(from.scalar_prefix(), false, &[0x0F, 0x5A], dst.num(), Rm::Reg(src.num()), false);
+    }
+
+    /// `roundss`/`roundsd` (SSE4.1) with rounding `mode` (0 nearest, 1 down, 2 up, 3 toward
+    /// zero; bit 3 suppresses the precision exception).
+    pub fn round(&mut self, prec: Prec, dst: Xmm, src: Xmm, mode: u8) {
+        let op = if prec == Prec::F32 { 0x0A } else { 0x0B };
+        self.emit(0x66, false, &[0x0F, 0x3A, op], dst.num(), Rm::Reg(src.num()), false);
+        self.byte(mode);
+    }
+}
