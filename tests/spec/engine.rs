@@ -1,7 +1,8 @@
 //! The engine contract the spec harness runs every tier through. Each tier implements
 //! `Engine`; directives that need execution go through `Engine::executor`, and a tier that
 //! cannot execute returns `None` there, which the harness counts as "not run", not passed.
-//! Also: the interpreter tier, with the standard `spectest` host module.
+//! Also: `Tiered`, which runs the runtime with a given execution tier (every tier the build has:
+//! `tiers()`), with the standard `spectest` host module.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -85,8 +86,14 @@ impl Engine for ValidateOnly {
     }
 }
 
-/// The interpreter tier.
-pub struct Interpreter {
+/// The execution tiers this build has (the spec suite runs on each).
+pub fn tiers() -> Vec<runtime::Tier> {
+    vec![runtime::Tier::Interpreter]
+}
+
+/// The runtime with one execution tier.
+pub struct Tiered {
+    tier: runtime::Tier,
     engine: runtime::Engine,
     store: Store,
     modules: Vec<Arc<CompiledModule>>,
@@ -97,11 +104,12 @@ pub struct Interpreter {
     extern_refs: HashMap<u32, runtime::ExternRef>,
 }
 
-impl Interpreter {
-    pub fn new() -> Interpreter {
+impl Tiered {
+    pub fn new(tier: runtime::Tier) -> Tiered {
         let engine = runtime::Engine::default();
         let store = Store::new(&engine);
-        let mut i = Interpreter {
+        let mut i = Tiered {
+            tier,
             engine,
             store,
             modules: Vec::new(),
@@ -191,20 +199,22 @@ fn trap_failure(t: Trap) -> Failure {
     }
 }
 
-impl Engine for Interpreter {
+impl Engine for Tiered {
     fn name(&self) -> &'static str {
-        "interp"
+        match self.tier {
+            runtime::Tier::Interpreter => "interp",
+        }
     }
 
     fn reset(&mut self, features: &Features) {
-        let config = runtime::Config { features: *features, ..runtime::Config::default() };
+        let config = runtime::Config { features: *features, tier: self.tier, ..runtime::Config::default() };
         self.engine = runtime::Engine::new(config);
         self.store = Store::new(&self.engine);
         self.modules.clear();
         self.instances.clear();
         self.registered.clear();
         self.extern_refs.clear();
-        self.spectest = Interpreter::spectest(&mut self.store);
+        self.spectest = Tiered::spectest(&mut self.store);
     }
 
     fn compile(&mut self, bytes: &[u8]) -> Result<ModuleId, wasmrt::Error> {
@@ -217,7 +227,7 @@ impl Engine for Interpreter {
     }
 }
 
-impl Executor for Interpreter {
+impl Executor for Tiered {
     fn instantiate(&mut self, module: ModuleId) -> Result<InstanceId, Failure> {
         let module = self.modules[module].clone();
         let mut imports = Vec::new();

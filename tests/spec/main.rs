@@ -11,7 +11,7 @@ mod engine;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use engine::{Engine, Failure, InstanceId, Interpreter, ValidateOnly, Value};
+use engine::{tiers, Engine, Failure, InstanceId, Tiered, ValidateOnly, Value};
 use wasmrt::{ErrorKind, Features};
 use wast::core::{HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::parser::{self, ParseBuffer};
@@ -438,7 +438,10 @@ fn spec_validate() {
     run_engine(&mut ValidateOnly::default());
 }
 
+/// Every execution tier of this build (its summary lines name it).
 #[test]
-fn spec_interp() {
-    run_engine(&mut Interpreter::new());
+fn spec_tiers() {
+    for tier in tiers() {
+        run_engine(&mut Tiered::new(tier));
+    }
 }
