@@ -21,7 +21,7 @@ thread_local! {
 }
 
 /// The lowest address this thread's native stack may reach before only its reserve is left.
-fn native_stack_limit() -> usize {
+pub(crate) fn native_stack_limit() -> usize {
     STACK_LIMIT.with(|l| {
         if l.get() == 0 {
             l.set(sys::stack_bounds().map_or(1, |(low, size)| low + native_stack_reserve(size)));

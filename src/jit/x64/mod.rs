@@ -4,4 +4,5 @@
 
 pub mod asm;
 pub mod entry;
+pub mod masm;
 pub mod regs;

@@ -1,0 +1,238 @@
+//! The compiler in progress, against the interpreter: integer operators on edge values (with
+//! register and immediate right operands), control flow, calls, memory and globals, traps.
+//! Each function runs compiled and interpreted on the same instance; results and trap codes
+//! must agree.
+
+use std::sync::Arc;
+
+use super::code_memory::CodeMemory;
+use super::codegen::compile_module;
+use super::x64::entry::{self, CompiledFn};
+use super::x64::masm::X64Masm;
+use crate::runtime::{CompiledModule, Engine, Extern, Instance, Store, TrapCode, Val};
+use crate::types::ExternKind;
+
+/// A module instantiated in a store and compiled by the JIT.
+struct Both {
+    store: Store,
+    instance: Instance,
+    module: Arc<CompiledModule>,
+    code: CodeMemory,
+    offsets: Vec<usize>,
+}
+
+impl Both {
+    fn new(wat: &str) -> Both {
+        let engine = Engine::default();
+        let mut store = Store::new(&engine);
+        let module = CompiledModule::new(&engine, &wat::parse_str(wat).expect("parses")).expect("compiles");
+        let instance = store.instantiate(&module, &[]).expect("instantiates");
+        let masm = compile_module(&module.module, X64Masm::new(module.module.raw.code.len() as u32))
+            .unwrap_or_else(|e| panic!("the JIT compiles it: {e:?}"));
+        let (bytes, offsets, sites) = crate::jit::masm::Masm::finish(masm);
+        let code = CodeMemory::new(&bytes, sites).expect("maps");
+        store.context.stack_limit = crate::runtime::call::native_stack_limit();
+        Both { store, instance, module, code, offsets }
+    }
+
+    fn defined(&self, name: &str) -> u32 {
+        let e = self.module.module.raw.exports.iter().find(|e| e.name == name && e.kind == ExternKind::Func);
+        e.unwrap_or_else(|| panic!("no export {name}")).index
+    }
+
+    /// Runs export `name` compiled.
+    fn jit(&mut self, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
+        let index = self.defined(name);
+        let ty = self.module.module.func_type(index).clone();
+        let mut buffer = vec![0u64; ty.params().len().max(ty.results().len()).max(1)];
+        for (slot, a) in buffer.iter_mut().zip(args) {
+            *slot = a.to_raw() as u64;
+        }
+        let vmctx = &*self.store.instances[self.instance.index() as usize].context.vmctx as *const _ as *mut _;
+        // SAFETY: the code was compiled from this module for this convention, and the context
+        // is its instance's; the buffer has room for the arguments and the results.
+        let outcome = unsafe {
+            let f: CompiledFn = std::mem::transmute(self.code.base().add(self.offsets[index as usize]));
+            entry::call(f, vmctx, buffer.as_mut_ptr())
+        };
+        outcome.map(|()| {
+            ty.results().iter().zip(&buffer).map(|(&t, &raw)| Val::from_raw(self.store.id(), t, raw as u128)).collect()
+        })
+    }
+
+    /// Runs export `name` interpreted.
+    fn interp(&mut self, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
+        let Some(Extern::Func(f)) = self.store.instance_export(self.instance, name) else { panic!("no export {name}") };
+        self.store.call(f, args).map_err(|t| t.code)
+    }
+
+    fn agree(&mut self, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
+        let expected = self.interp(name, args);
+        assert_eq!(self.jit(name, args), expected, "{name}{args:?}");
+        expected
+    }
+}
+
+const I32S: [i32; 9] = [0, 1, -1, 2, 7, -7, i32::MIN, i32::MAX, 0x1234_5678];
+const I64S: [i64; 10] = [0, 1, -1, 2, 7, -7, i64::MIN, i64::MAX, 0x1234_5678_9abc_def0, 1 << 32];
+
+#[test]
+fn integer_operators_agree_with_the_interpreter() {
+    let binary = [
+        "add", "sub", "mul", "and", "or", "xor", "shl", "shr_s", "shr_u", "rotl", "rotr", "div_s", "div_u", "rem_s",
+        "rem_u",
+    ];
+    let compare = ["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"];
+    let unary32 = ["eqz", "clz", "ctz", "popcnt", "extend8_s", "extend16_s"];
+    let unary64 = ["eqz", "clz", "ctz", "popcnt", "extend8_s", "extend16_s", "extend32_s"];
+    let mut wat = String::from("(module\n");
+    for t in ["i32", "i64"] {
+        for op in binary.iter().chain(&compare) {
+            let result = if compare.contains(op) { "i32" } else { t };
+            wat += &format!(
+                "(func (export \"{t}.{op}\") (param {t} {t}) (result {result}) local.get 0 local.get 1 {t}.{op})\n"
+            );
+            for (k, c) in ["0", "1", "-1", "5", "31", "33", "100000", "-2147483648"].iter().enumerate() {
+                wat += &format!("(func (export \"{t}.{op}/{k}\") (param {t}) (result {result}) local.get 0 {t}.const {c} {t}.{op})\n");
+            }
+        }
+        let unary = if t == "i32" { &unary32[..] } else { &unary64[..] };
+        for op in unary {
+            let result = if *op == "eqz" { "i32" } else { t };
+            wat += &format!("(func (export \"{t}.{op}\") (param {t}) (result {result}) local.get 0 {t}.{op})\n");
+        }
+    }
+    wat += "(func (export \"wrap\") (param i64) (result i32) local.get 0 i32.wrap_i64)\n";
+    wat += "(func (export \"extend_s\") (param i32) (result i64) local.get 0 i64.extend_i32_s)\n";
+    wat += "(func (export \"extend_u\") (param i32) (result i64) local.get 0 i64.extend_i32_u))\n";
+    let mut b = Both::new(&wat);
+    let (v32, v64): (Vec<Val>, Vec<Val>) = (I32S.map(Val::I32).to_vec(), I64S.map(Val::I64).to_vec());
+    let mut runs = 0;
+    for (t, values) in [("i32", &v32), ("i64", &v64)] {
+        for op in binary.iter().chain(&compare) {
+            for &x in values {
+                for &y in values {
+                    b.agree(&format!("{t}.{op}"), &[x, y]).ok();
+                    runs += 1;
+                }
+                for k in 0..8 {
+                    b.agree(&format!("{t}.{op}/{k}"), &[x]).ok();
+                    runs += 1;
+                }
+            }
+        }
+        let unary = if t == "i32" { &unary32[..] } else { &unary64[..] };
+        for op in unary {
+            for &x in values {
+                b.agree(&format!("{t}.{op}"), &[x]).ok();
+            }
+        }
+    }
+    for &x in &v64 {
+        b.agree("wrap", &[x]).ok();
+    }
+    for &x in &v32 {
+        b.agree("extend_s", &[x]).ok();
+        b.agree("extend_u", &[x]).ok();
+    }
+    assert!(runs > 5000);
+    // The traps are the interpreter's.
+    assert_eq!(b.jit("i32.div_s", &[Val::I32(1), Val::I32(0)]), Err(TrapCode::IntegerDivideByZero));
+    assert_eq!(b.jit("i64.div_s", &[Val::I64(i64::MIN), Val::I64(-1)]), Err(TrapCode::IntegerOverflow));
+    assert_eq!(b.jit("i64.rem_s", &[Val::I64(i64::MIN), Val::I64(-1)]), Ok(vec![Val::I64(0)]));
+}
+
+#[test]
+fn control_flow_calls_memory_and_globals_agree() {
+    let mut b = Both::new(
+        r#"(module
+          (memory 1)
+          (global $g (mut i64) (i64.const 5))
+          (func $fib (export "fib") (param i64) (result i64)
+            (if (result i64) (i64.lt_u (local.get 0) (i64.const 2))
+              (then (local.get 0))
+              (else (i64.add (call $fib (i64.sub (local.get 0) (i64.const 1)))
+                             (call $fib (i64.sub (local.get 0) (i64.const 2)))))))
+          (func (export "fact") (param i64) (result i64) (local $acc i64)
+            (local.set $acc (i64.const 1))
+            (block $done
+              (loop $next
+                (br_if $done (i64.eqz (local.get 0)))
+                (local.set $acc (i64.mul (local.get $acc) (local.get 0)))
+                (local.set 0 (i64.sub (local.get 0) (i64.const 1)))
+                (br $next)))
+            (local.get $acc))
+          (func (export "gcd") (param i32 i32) (result i32)
+            (loop $l
+              (if (local.get 1)
+                (then
+                  (local.get 1)
+                  (local.set 1 (i32.rem_u (local.get 0) (local.get 1)))
+                  (local.set 0)
+                  (br $l))))
+            (local.get 0))
+          (func (export "switch") (param i32) (result i32)
+            (block $d (block $c (block $b (block $a
+              (br_table $a $b $c $d (local.get 0)))
+              (return (i32.const 10)))
+              (return (i32.const 20)))
+              (return (i32.const 30)))
+            (i32.const 40))
+          (func (export "blocks") (param i32) (result i32)
+            (block $out (result i32)
+              (i32.add
+                (block (result i32) (drop (br_if $out (i32.const 99) (i32.eq (local.get 0) (i32.const 3)))) (i32.const 1))
+                (if (result i32) (local.get 0) (then (i32.const 100)) (else (i32.const 200))))))
+          (func (export "select") (param i64 i64 i32) (result i64)
+            (select (local.get 0) (local.get 1) (local.get 2)))
+          (func (export "many") (param i32) (result i32)
+            ;; More live operands than registers.
+            (i32.add (i32.add (i32.add (i32.add (i32.add (i32.add (i32.add (i32.add (i32.add (i32.add
+              (local.get 0) (i32.mul (local.get 0) (i32.const 2))) (i32.mul (local.get 0) (i32.const 3)))
+              (i32.mul (local.get 0) (i32.const 4))) (i32.mul (local.get 0) (i32.const 5)))
+              (i32.mul (local.get 0) (i32.const 6))) (i32.mul (local.get 0) (i32.const 7)))
+              (i32.mul (local.get 0) (i32.const 8))) (i32.mul (local.get 0) (i32.const 9)))
+              (i32.mul (local.get 0) (i32.const 10))) (i32.mul (local.get 0) (i32.const 11))))
+          (func (export "memory") (param i32 i64) (result i64)
+            (i64.store (local.get 0) (local.get 1))
+            (i32.store8 offset=9 (local.get 0) (i32.const 0x80))
+            (i64.add (i64.add (i64.load8_s offset=9 (local.get 0)) (i64.load16_u offset=1 (local.get 0)))
+                     (i64.add (i64.load32_s (local.get 0)) (i64.extend_i32_u (i32.load8_u offset=7 (local.get 0))))))
+          (func (export "globals") (param i64) (result i64)
+            (global.set $g (i64.add (global.get $g) (local.get 0)))
+            (global.get $g))
+          (func (export "trap") unreachable)
+          (func $deep (export "deep") (param i32) (result i32)
+            (i32.add (call $deep (i32.add (local.get 0) (i32.const 1))) (i32.const 1))))"#,
+    );
+    for n in [0i64, 1, 2, 10, 20] {
+        b.agree("fib", &[Val::I64(n)]).expect("fib runs");
+        b.agree("fact", &[Val::I64(n)]).expect("fact runs");
+    }
+    assert_eq!(b.jit("fib", &[Val::I64(20)]), Ok(vec![Val::I64(6765)]));
+    for (x, y) in [(12, 18), (17, 5), (0, 9), (1071, 462)] {
+        b.agree("gcd", &[Val::I32(x), Val::I32(y)]).expect("gcd runs");
+    }
+    for i in -1..6 {
+        b.agree("switch", &[Val::I32(i)]).expect("switch runs");
+        b.agree("blocks", &[Val::I32(i)]).expect("blocks runs");
+        b.agree("many", &[Val::I32(i * 1000)]).expect("many runs");
+    }
+    for c in [0, 1, 7] {
+        b.agree("select", &[Val::I64(-3), Val::I64(4), Val::I32(c)]).expect("select runs");
+    }
+    for (addr, v) in [(0, -1i64), (100, 0x0123_4567_89ab_cdef), (65520, 42)] {
+        b.agree("memory", &[Val::I32(addr), Val::I64(v)]).expect("memory runs");
+    }
+    // Out of bounds, also with an index whose sign bit is set (it must not wrap below the base).
+    for addr in [65530, 65536, -1, i32::MIN] {
+        assert_eq!(b.agree("memory", &[Val::I32(addr), Val::I64(1)]), Err(TrapCode::MemoryOutOfBounds));
+    }
+    // One global cell, seen by both: each call adds to what the other left.
+    assert_eq!(b.interp("globals", &[Val::I64(10)]), Ok(vec![Val::I64(15)]));
+    assert_eq!(b.jit("globals", &[Val::I64(-3)]), Ok(vec![Val::I64(12)]));
+    assert_eq!(b.interp("globals", &[Val::I64(0)]), Ok(vec![Val::I64(12)]));
+    assert_eq!(b.agree("trap", &[]), Err(TrapCode::Unreachable));
+    assert_eq!(b.jit("deep", &[Val::I32(0)]), Err(TrapCode::CallStackExhausted));
+    assert_eq!(b.jit("fib", &[Val::I64(15)]), Ok(vec![Val::I64(610)]), "usable after a trap");
+}

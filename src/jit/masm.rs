@@ -1,0 +1,132 @@
+//! The narrow interface between the ISA-free compiler (`codegen`) and an instruction set: the
+//! operations the compiler emits, on abstract registers and frame slots. `x64::masm`
+//! implements it; an aarch64 one will implement the same.
+
+use crate::runtime::trap::TrapCode;
+
+/// An allocatable register, as the ISA numbers it.
+pub type Reg = u8;
+
+/// Operand width of an integer operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Width {
+    W32,
+    W64,
+}
+
+/// Two-operand integer operations (`dst = dst op src`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntOp {
+    Add,
+    Sub,
+    Mul,
+    And,
+    Or,
+    Xor,
+    Shl,
+    ShrS,
+    ShrU,
+    Rotl,
+    Rotr,
+    DivS,
+    DivU,
+    RemS,
+    RemU,
+}
+
+/// One-operand integer operations (`dst = op dst`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntUnary {
+    Clz,
+    Ctz,
+    Popcnt,
+    /// `eqz`: 1 if zero, else 0.
+    Eqz,
+    /// Sign-extends the low 8, 16 or 32 bits to the width.
+    Extend8S,
+    Extend16S,
+    Extend32S,
+    /// Zero-extends the low 32 bits (i64.extend_i32_u, i32.wrap_i64).
+    Wrap32,
+}
+
+/// Integer comparisons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cmp {
+    Eq,
+    Ne,
+    LtS,
+    LtU,
+    GtS,
+    GtU,
+    LeS,
+    LeU,
+    GeS,
+    GeU,
+}
+
+/// How a heap load widens what it reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeapLoad {
+    U8,
+    S8(Width),
+    U16,
+    S16(Width),
+    U32,
+    S32,
+    U64,
+}
+
+pub trait Masm {
+    type Label: Copy;
+
+    /// Registers the compiler may hold operands in (the ISA keeps others for itself).
+    fn allocatable(&self) -> &'static [Reg];
+    fn new_label(&mut self) -> Self::Label;
+    fn bind(&mut self, label: Self::Label);
+
+    /// Starts function `index` of the module (its entry label) with a frame of `slots` 64-bit
+    /// slots, the first `params` holding its parameters and the next `locals` zeroed.
+    fn prologue(&mut self, index: u32, slots: u32, params: u32, locals: u32, heap: bool);
+    /// Returns the `count` values in slots `first..` as results.
+    fn epilogue(&mut self, first: u32, count: u32);
+    /// Ends the function: emits the out-of-line trap stubs its code jumps to.
+    fn end_function(&mut self);
+
+    fn load_slot(&mut self, dst: Reg, slot: u32);
+    fn store_slot(&mut self, slot: u32, src: Reg);
+    fn store_slot_imm(&mut self, slot: u32, value: i64);
+    fn copy_slot(&mut self, dst: u32, src: u32);
+    fn mov_imm(&mut self, dst: Reg, value: i64, width: Width);
+
+    fn int_op(&mut self, op: IntOp, width: Width, dst: Reg, src: Reg);
+    /// `dst = dst op imm` where the ISA has such a form (else false and nothing emitted).
+    fn int_op_imm(&mut self, op: IntOp, width: Width, dst: Reg, imm: i64) -> bool;
+    fn int_unary(&mut self, op: IntUnary, width: Width, dst: Reg) -> bool;
+    /// `dst = (dst cmp src) ? 1 : 0`.
+    fn compare(&mut self, cmp: Cmp, width: Width, dst: Reg, src: Reg);
+    /// `dst = cond != 0 ? dst : other`.
+    fn select(&mut self, width: Width, dst: Reg, other: Reg, cond: Reg);
+
+    fn jump(&mut self, label: Self::Label);
+    fn branch_if_zero(&mut self, reg: Reg, label: Self::Label);
+    fn branch_if_nonzero(&mut self, reg: Reg, label: Self::Label);
+    /// Jumps to `label` if the i32 in `reg` equals `value`.
+    fn branch_if_equal(&mut self, reg: Reg, value: u32, label: Self::Label);
+    fn trap(&mut self, code: TrapCode);
+
+    /// Calls defined function `index` of the module with its arguments in slots `args..`,
+    /// where its results are left.
+    fn call(&mut self, index: u32, args: u32);
+
+    /// `dst = heap[addr (32-bit) + offset]`.
+    fn heap_load(&mut self, kind: HeapLoad, dst: Reg, addr: Reg, offset: u32);
+    /// `heap[addr + offset] = low `bytes` of src`.
+    fn heap_store(&mut self, bytes: u8, addr: Reg, src: Reg, offset: u32);
+
+    fn global_get(&mut self, dst: Reg, index: u32);
+    fn global_set(&mut self, index: u32, src: Reg);
+
+    /// The code, the offset of each function in it, and its trap sites.
+    fn finish(self) -> (Vec<u8>, Vec<usize>, Vec<(u32, TrapCode)>);
+}

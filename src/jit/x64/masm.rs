@@ -1,0 +1,416 @@
+//! The compiler's operations (`jit::masm::Masm`) in x86_64 instructions.
+//!
+//! Registers: operands live in rsi, rdi, r8, r9, r10, rbx, r12, r13; rax, rcx, rdx and r11 are
+//! scratch for the operations themselves (division, shifts, moves between slots); r14 holds
+//! memory 0's base and r15 the instance context. A function's frame: rbp, then the saved rbx,
+//! r12-r15, then the pointer to its arguments and results (`[rbp - 48]`), then its slots
+//! (locals, then operands), slot k at `[rbp - area + 8k]`; rsp stays 16-byte aligned.
+//! A function is called as `f(vmctx: rdi, args: rsi)`, like `entry::CompiledFn`, with its
+//! arguments in `args[0..]`, where it writes its results.
+
+use super::asm::{Alu, Assembler, BitCount, Cond, Label, Load, Mem, Shift, Size, Unary};
+use super::regs::Gpr;
+use crate::jit::masm::{Cmp, HeapLoad, IntOp, IntUnary, Masm, Reg, Width};
+use crate::runtime::trap::TrapCode;
+use crate::runtime::vmctx::VMContext;
+
+const ALLOCATABLE: [Reg; 8] = [6, 7, 8, 9, 10, 3, 12, 13];
+const VMCTX: Gpr = Gpr::R15;
+const HEAP: Gpr = Gpr::R14;
+const SCRATCH: Gpr = Gpr::R11;
+/// Where the pointer to the arguments and results is kept.
+const ARGS_AT: i32 = -48;
+
+fn gpr(r: Reg) -> Gpr {
+    Gpr::ALL[r as usize]
+}
+
+fn size(w: Width) -> Size {
+    match w {
+        Width::W32 => Size::S32,
+        Width::W64 => Size::S64,
+    }
+}
+
+pub struct X64Masm {
+    asm: Assembler,
+    functions: Vec<Label>,
+    offsets: Vec<usize>,
+    sites: Vec<(u32, TrapCode)>,
+    /// The current function's trap stubs (emitted at its end).
+    stubs: Vec<(TrapCode, Label)>,
+    /// Bytes of the current function's slot area (below rbp), a multiple of 16.
+    area: i32,
+}
+
+impl X64Masm {
+    /// An assembler for a module with `functions` defined functions.
+    pub fn new(functions: u32) -> X64Masm {
+        let mut asm = Assembler::new();
+        let functions = (0..functions).map(|_| asm.new_label()).collect();
+        X64Masm { asm, functions, offsets: Vec::new(), sites: Vec::new(), stubs: Vec::new(), area: 0 }
+    }
+
+    fn slot(&self, k: u32) -> Mem {
+        Mem::base(Gpr::Rbp, -self.area + 8 * k as i32)
+    }
+
+    /// The label of the current function's stub that traps with `code`.
+    fn stub(&mut self, code: TrapCode) -> Label {
+        if let Some(&(_, l)) = self.stubs.iter().find(|(c, _)| *c == code) {
+            return l;
+        }
+        let l = self.asm.new_label();
+        self.stubs.push((code, l));
+        l
+    }
+
+    fn site(&mut self, code: TrapCode) {
+        self.sites.push((self.asm.offset() as u32, code));
+    }
+
+    /// The heap operand for `addr + offset`, the 32-bit index zero-extended first.
+    fn heap_operand(&mut self, addr: Reg, offset: u32) -> Mem {
+        let addr = gpr(addr);
+        self.asm.mov_rr(Size::S32, addr, addr);
+        match i32::try_from(offset) {
+            Ok(disp) => Mem::indexed(HEAP, addr, 1, disp),
+            Err(_) => {
+                self.asm.mov_ri(SCRATCH, offset as u64);
+                self.asm.alu_rr(Alu::Add, Size::S64, SCRATCH, addr);
+                Mem::indexed(HEAP, SCRATCH, 1, 0)
+            }
+        }
+    }
+}
+
+fn cond(cmp: Cmp) -> Cond {
+    match cmp {
+        Cmp::Eq => Cond::E,
+        Cmp::Ne => Cond::Ne,
+        Cmp::LtS => Cond::L,
+        Cmp::LtU => Cond::B,
+        Cmp::GtS => Cond::G,
+        Cmp::GtU => Cond::A,
+        Cmp::LeS => Cond::Le,
+        Cmp::LeU => Cond::Be,
+        Cmp::GeS => Cond::Ge,
+        Cmp::GeU => Cond::Ae,
+    }
+}
+
+impl Masm for X64Masm {
+    type Label = Label;
+
+    fn allocatable(&self) -> &'static [Reg] {
+        &ALLOCATABLE
+    }
+
+    fn new_label(&mut self) -> Label {
+        self.asm.new_label()
+    }
+
+    fn bind(&mut self, label: Label) {
+        self.asm.bind(label);
+    }
+
+    fn prologue(&mut self, index: u32, slots: u32, params: u32, locals: u32, heap: bool) {
+        let a = &mut self.asm;
+        a.bind(self.functions[index as usize]);
+        self.offsets.push(a.offset());
+        a.push(Gpr::Rbp);
+        a.mov_rr(Size::S64, Gpr::Rbp, Gpr::Rsp);
+        for r in [Gpr::Rbx, Gpr::R12, Gpr::R13, Gpr::R14, Gpr::R15] {
+            a.push(r);
+        }
+        self.area = ((-ARGS_AT + 8 * slots as i32) + 15) & !15;
+        let a = &mut self.asm;
+        a.alu_ri(Alu::Sub, Size::S64, Gpr::Rsp, self.area - 40);
+        a.mov_rr(Size::S64, VMCTX, Gpr::Rdi);
+        a.store(8, Mem::base(Gpr::Rbp, ARGS_AT), Gpr::Rsi);
+        // The native stack limit: a deeper call traps instead of overflowing.
+        let offsets = VMContext::OFFSETS;
+        a.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.store as i32));
+        a.alu_rm(Alu::Cmp, Size::S64, Gpr::Rsp, Mem::base(Gpr::Rax, offsets.store_stack_limit as i32));
+        let exhausted = self.stub(TrapCode::CallStackExhausted);
+        self.asm.jcc(Cond::B, exhausted);
+        for i in 0..params {
+            self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rsi, 8 * i as i32));
+            let slot = self.slot(i);
+            self.asm.store(8, slot, Gpr::Rax);
+        }
+        for i in params..params + locals {
+            let slot = self.slot(i);
+            self.asm.store_imm(8, slot, 0);
+        }
+        if heap {
+            self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.memory0 as i32));
+            self.asm.load(Load::Full(Size::S64), HEAP, Mem::base(Gpr::Rax, offsets.memory_base as i32));
+        }
+    }
+
+    fn epilogue(&mut self, first: u32, count: u32) {
+        self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rbp, ARGS_AT));
+        for i in 0..count {
+            let slot = self.slot(first + i);
+            self.asm.load(Load::Full(Size::S64), SCRATCH, slot);
+            self.asm.store(8, Mem::base(Gpr::Rax, 8 * i as i32), SCRATCH);
+        }
+        let a = &mut self.asm;
+        a.lea(Gpr::Rsp, Mem::base(Gpr::Rbp, -40));
+        for r in [Gpr::R15, Gpr::R14, Gpr::R13, Gpr::R12, Gpr::Rbx, Gpr::Rbp] {
+            a.pop(r);
+        }
+        a.ret();
+    }
+
+    fn end_function(&mut self) {
+        for (code, label) in std::mem::take(&mut self.stubs) {
+            self.asm.bind(label);
+            self.site(code);
+            self.asm.ud2();
+        }
+    }
+
+    fn load_slot(&mut self, dst: Reg, slot: u32) {
+        let m = self.slot(slot);
+        self.asm.load(Load::Full(Size::S64), gpr(dst), m);
+    }
+
+    fn store_slot(&mut self, slot: u32, src: Reg) {
+        let m = self.slot(slot);
+        self.asm.store(8, m, gpr(src));
+    }
+
+    fn store_slot_imm(&mut self, slot: u32, value: i64) {
+        let m = self.slot(slot);
+        match i32::try_from(value) {
+            Ok(v) => self.asm.store_imm(8, m, v),
+            Err(_) => {
+                self.asm.mov_ri(SCRATCH, value as u64);
+                self.asm.store(8, m, SCRATCH);
+            }
+        }
+    }
+
+    fn copy_slot(&mut self, dst: u32, src: u32) {
+        let (d, s) = (self.slot(dst), self.slot(src));
+        self.asm.load(Load::Full(Size::S64), SCRATCH, s);
+        self.asm.store(8, d, SCRATCH);
+    }
+
+    fn mov_imm(&mut self, dst: Reg, value: i64, width: Width) {
+        let bits = match width {
+            Width::W32 => value as u32 as u64,
+            Width::W64 => value as u64,
+        };
+        self.asm.mov_ri(gpr(dst), bits);
+    }
+
+    fn int_op(&mut self, op: IntOp, width: Width, dst: Reg, src: Reg) {
+        let (s, d, r) = (size(width), gpr(dst), gpr(src));
+        let alu = |a: &mut Assembler, op| a.alu_rr(op, s, d, r);
+        match op {
+            IntOp::Add => alu(&mut self.asm, Alu::Add),
+            IntOp::Sub => alu(&mut self.asm, Alu::Sub),
+            IntOp::And => alu(&mut self.asm, Alu::And),
+            IntOp::Or => alu(&mut self.asm, Alu::Or),
+            IntOp::Xor => alu(&mut self.asm, Alu::Xor),
+            IntOp::Mul => self.asm.imul_rr(s, d, r),
+            IntOp::Shl | IntOp::ShrS | IntOp::ShrU | IntOp::Rotl | IntOp::Rotr => {
+                // The count is taken modulo the width, as WebAssembly's is.
+                self.asm.mov_rr(Size::S32, Gpr::Rcx, r);
+                self.asm.shift_cl(shift(op), s, d);
+            }
+            IntOp::DivU | IntOp::RemU => {
+                let zero = self.stub(TrapCode::IntegerDivideByZero);
+                self.asm.test_rr(s, r, r);
+                self.asm.jcc(Cond::E, zero);
+                self.asm.mov_rr(s, Gpr::Rax, d);
+                self.asm.alu_rr(Alu::Xor, Size::S32, Gpr::Rdx, Gpr::Rdx);
+                self.asm.unary(Unary::Div, s, r);
+                self.asm.mov_rr(s, d, if op == IntOp::DivU { Gpr::Rax } else { Gpr::Rdx });
+            }
+            IntOp::DivS | IntOp::RemS => {
+                let zero = self.stub(TrapCode::IntegerDivideByZero);
+                self.asm.test_rr(s, r, r);
+                self.asm.jcc(Cond::E, zero);
+                let (divide, done) = (self.asm.new_label(), self.asm.new_label());
+                self.asm.alu_ri(Alu::Cmp, s, r, -1);
+                self.asm.jcc(Cond::Ne, divide);
+                if op == IntOp::DivS {
+                    // MIN / -1 overflows; anything else / -1 is its negation.
+                    match width {
+                        Width::W32 => self.asm.alu_ri(Alu::Cmp, s, d, i32::MIN),
+                        Width::W64 => {
+                            self.asm.mov_ri(SCRATCH, i64::MIN as u64);
+                            self.asm.alu_rr(Alu::Cmp, s, d, SCRATCH);
+                        }
+                    }
+                    let overflow = self.stub(TrapCode::IntegerOverflow);
+                    self.asm.jcc(Cond::E, overflow);
+                    self.asm.unary(Unary::Neg, s, d);
+                } else {
+                    // x % -1 is 0 (and idiv would fault on MIN % -1).
+                    self.asm.alu_rr(Alu::Xor, Size::S32, d, d);
+                }
+                self.asm.jmp(done);
+                self.asm.bind(divide);
+                self.asm.mov_rr(s, Gpr::Rax, d);
+                self.asm.sign_extend_rax(s);
+                self.asm.unary(Unary::Idiv, s, r);
+                self.asm.mov_rr(s, d, if op == IntOp::DivS { Gpr::Rax } else { Gpr::Rdx });
+                self.asm.bind(done);
+            }
+        }
+    }
+
+    fn int_op_imm(&mut self, op: IntOp, width: Width, dst: Reg, imm: i64) -> bool {
+        let (s, d) = (size(width), gpr(dst));
+        let imm32 = match width {
+            Width::W32 => Some(imm as i32),
+            Width::W64 => i32::try_from(imm).ok(),
+        };
+        let alu = match op {
+            IntOp::Add => Alu::Add,
+            IntOp::Sub => Alu::Sub,
+            IntOp::And => Alu::And,
+            IntOp::Or => Alu::Or,
+            IntOp::Xor => Alu::Xor,
+            IntOp::Shl | IntOp::ShrS | IntOp::ShrU | IntOp::Rotl | IntOp::Rotr => {
+                let mask = if width == Width::W32 { 31 } else { 63 };
+                self.asm.shift_ri(shift(op), s, d, (imm & mask) as u8);
+                return true;
+            }
+            _ => return false,
+        };
+        match imm32 {
+            Some(imm) => {
+                self.asm.alu_ri(alu, s, d, imm);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn int_unary(&mut self, op: IntUnary, width: Width, dst: Reg) -> bool {
+        let (s, d) = (size(width), gpr(dst));
+        match op {
+            IntUnary::Clz | IntUnary::Ctz | IntUnary::Popcnt => {
+                let (count, available) = match op {
+                    IntUnary::Clz => (BitCount::Lzcnt, std::arch::is_x86_feature_detected!("lzcnt")),
+                    IntUnary::Ctz => (BitCount::Tzcnt, std::arch::is_x86_feature_detected!("bmi1")),
+                    _ => (BitCount::Popcnt, std::arch::is_x86_feature_detected!("popcnt")),
+                };
+                if !available {
+                    return false;
+                }
+                self.asm.bit_count(count, s, d, d);
+            }
+            IntUnary::Eqz => {
+                self.asm.test_rr(s, d, d);
+                self.asm.setcc(Cond::E, d);
+                self.asm.movzx_r8(d, d);
+            }
+            IntUnary::Extend8S => self.asm.movsx_rr(8, s, d, d),
+            IntUnary::Extend16S => self.asm.movsx_rr(16, s, d, d),
+            IntUnary::Extend32S => self.asm.movsx_rr(32, Size::S64, d, d),
+            IntUnary::Wrap32 => self.asm.mov_rr(Size::S32, d, d),
+        }
+        true
+    }
+
+    fn compare(&mut self, cmp: Cmp, width: Width, dst: Reg, src: Reg) {
+        let d = gpr(dst);
+        self.asm.alu_rr(Alu::Cmp, size(width), d, gpr(src));
+        self.asm.setcc(cond(cmp), d);
+        self.asm.movzx_r8(d, d);
+    }
+
+    fn select(&mut self, width: Width, dst: Reg, other: Reg, c: Reg) {
+        self.asm.test_rr(Size::S32, gpr(c), gpr(c));
+        self.asm.cmov(Cond::E, size(width), gpr(dst), gpr(other));
+    }
+
+    fn jump(&mut self, label: Label) {
+        self.asm.jmp(label);
+    }
+
+    fn branch_if_zero(&mut self, reg: Reg, label: Label) {
+        self.asm.test_rr(Size::S32, gpr(reg), gpr(reg));
+        self.asm.jcc(Cond::E, label);
+    }
+
+    fn branch_if_nonzero(&mut self, reg: Reg, label: Label) {
+        self.asm.test_rr(Size::S32, gpr(reg), gpr(reg));
+        self.asm.jcc(Cond::Ne, label);
+    }
+
+    fn branch_if_equal(&mut self, reg: Reg, value: u32, label: Label) {
+        self.asm.alu_ri(Alu::Cmp, Size::S32, gpr(reg), value as i32);
+        self.asm.jcc(Cond::E, label);
+    }
+
+    fn trap(&mut self, code: TrapCode) {
+        let stub = self.stub(code);
+        self.asm.jmp(stub);
+    }
+
+    fn call(&mut self, index: u32, args: u32) {
+        let m = self.slot(args);
+        self.asm.lea(Gpr::Rsi, m);
+        self.asm.mov_rr(Size::S64, Gpr::Rdi, VMCTX);
+        self.asm.call(self.functions[index as usize]);
+    }
+
+    fn heap_load(&mut self, kind: HeapLoad, dst: Reg, addr: Reg, offset: u32) {
+        let m = self.heap_operand(addr, offset);
+        let load = match kind {
+            HeapLoad::U8 => Load::Zx8,
+            HeapLoad::S8(w) => Load::Sx8(size(w)),
+            HeapLoad::U16 => Load::Zx16,
+            HeapLoad::S16(w) => Load::Sx16(size(w)),
+            HeapLoad::U32 => Load::Full(Size::S32),
+            HeapLoad::S32 => Load::Sx32,
+            HeapLoad::U64 => Load::Full(Size::S64),
+        };
+        self.site(TrapCode::MemoryOutOfBounds);
+        self.asm.load(load, gpr(dst), m);
+    }
+
+    fn heap_store(&mut self, bytes: u8, addr: Reg, src: Reg, offset: u32) {
+        let m = self.heap_operand(addr, offset);
+        self.site(TrapCode::MemoryOutOfBounds);
+        self.asm.store(bytes, m, gpr(src));
+    }
+
+    fn global_get(&mut self, dst: Reg, index: u32) {
+        let offsets = VMContext::OFFSETS;
+        self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.globals as i32));
+        self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, 8 * index as i32));
+        self.asm.load(Load::Full(Size::S64), gpr(dst), Mem::base(Gpr::Rax, 0));
+    }
+
+    fn global_set(&mut self, index: u32, src: Reg) {
+        let offsets = VMContext::OFFSETS;
+        self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.globals as i32));
+        self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, 8 * index as i32));
+        self.asm.store(8, Mem::base(Gpr::Rax, 0), gpr(src));
+        // A cell holds 128 bits; a scalar value clears the upper half.
+        self.asm.store_imm(8, Mem::base(Gpr::Rax, 8), 0);
+    }
+
+    fn finish(self) -> (Vec<u8>, Vec<usize>, Vec<(u32, TrapCode)>) {
+        (self.asm.finish(), self.offsets, self.sites)
+    }
+}
+
+fn shift(op: IntOp) -> Shift {
+    match op {
+        IntOp::Shl => Shift::Shl,
+        IntOp::ShrS => Shift::Sar,
+        IntOp::ShrU => Shift::Shr,
+        IntOp::Rotl => Shift::Rol,
+        _ => Shift::Ror,
+    }
+}
