@@ -1,4 +1,4 @@
-//! The single-pass compiler's ISA-free driver (in progress: integer code; see docs/JIT.md).
+//! The single-pass compiler's ISA-free driver (in progress: scalar code; see docs/JIT.md).
 //!
 //! Each operator is validated first (`FuncValidator::op`), then lowered through a `Masm`. An
 //! abstract operand stack records where each operand is: in a register, a constant not yet
@@ -8,7 +8,7 @@
 //! A function whose body uses an operator this compiler does not handle yet is reported as
 //! `Unsupported`. Heap accesses rely on guard regions (no bounds checks are emitted yet).
 
-use super::masm::{Cmp, HeapLoad, IntOp, IntUnary, Masm, Reg, Width};
+use super::masm::{Cmp, Convert, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Width};
 use crate::decode::ops::{MemOp, Operator, SimpleOp};
 use crate::module::Module;
 use crate::runtime::trap::TrapCode;
@@ -36,6 +36,58 @@ fn unsupported<T>(what: impl Into<String>) -> Result<T> {
     Err(CompileError::Unsupported(what.into()))
 }
 
+/// The type of an operand this compiler handles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    I32,
+    I64,
+    F32,
+    F64,
+}
+
+impl Kind {
+    fn of(t: ValType) -> Result<Kind> {
+        match t {
+            ValType::I32 => Ok(Kind::I32),
+            ValType::I64 => Ok(Kind::I64),
+            ValType::F32 => Ok(Kind::F32),
+            ValType::F64 => Ok(Kind::F64),
+            other => unsupported(format!("values of type {other}")),
+        }
+    }
+
+    /// The precision of a float kind.
+    fn prec(self) -> Option<Prec> {
+        match self {
+            Kind::F32 => Some(Prec::F32),
+            Kind::F64 => Some(Prec::F64),
+            _ => None,
+        }
+    }
+
+    /// The width of an integer kind (or of the float's bits).
+    fn width(self) -> Width {
+        match self {
+            Kind::I32 | Kind::F32 => Width::W32,
+            Kind::I64 | Kind::F64 => Width::W64,
+        }
+    }
+
+    fn int(width: Width) -> Kind {
+        match width {
+            Width::W32 => Kind::I32,
+            Width::W64 => Kind::I64,
+        }
+    }
+
+    fn float(prec: Prec) -> Kind {
+        match prec {
+            Prec::F32 => Kind::F32,
+            Prec::F64 => Kind::F64,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Loc {
     Reg(Reg),
@@ -44,18 +96,19 @@ enum Loc {
     Slot,
 }
 
+/// An operand: where it is, and its type (a constant float holds its bits).
 #[derive(Clone, Copy, Debug)]
 struct Operand {
     loc: Loc,
-    width: Width,
+    kind: Kind,
 }
 
 struct Control<L> {
     kind: FrameKind,
     /// Operand count below the block's parameters.
     height: usize,
-    params: Vec<Width>,
-    results: Vec<Width>,
+    params: Vec<Kind>,
+    results: Vec<Kind>,
     /// Where branches to the block go (the end, or for loops the header).
     label: L,
     /// For `if`: where the false condition goes.
@@ -70,21 +123,15 @@ struct Compiler<'m, M: Masm> {
     module: &'m Module,
     masm: M,
     stack: Vec<Operand>,
+    /// Free integer and float registers.
     free: Vec<Reg>,
+    free_float: Vec<Reg>,
     controls: Vec<Control<M::Label>>,
-    locals: Vec<Width>,
+    locals: Vec<Kind>,
 }
 
-fn width_of(t: ValType) -> Result<Width> {
-    match t {
-        ValType::I32 => Ok(Width::W32),
-        ValType::I64 => Ok(Width::W64),
-        other => unsupported(format!("values of type {other}")),
-    }
-}
-
-fn widths(types: &[ValType]) -> Result<Vec<Width>> {
-    types.iter().map(|&t| width_of(t)).collect()
+fn kinds(types: &[ValType]) -> Result<Vec<Kind>> {
+    types.iter().map(|&t| Kind::of(t)).collect()
 }
 
 /// Compiles every defined function of `module` with `masm`.
@@ -95,7 +142,8 @@ pub fn compile_module<M: Masm>(module: &Module, masm: M) -> Result<M> {
     let mut v = FuncValidator::new(module);
     let mut c = Compiler {
         module,
-        free: masm.allocatable().to_vec(),
+        free: Vec::new(),
+        free_float: Vec::new(),
         masm,
         stack: Vec::new(),
         controls: Vec::new(),
@@ -111,14 +159,15 @@ impl<M: Masm> Compiler<'_, M> {
     fn function(&mut self, v: &mut FuncValidator<'_>, defined: usize) -> Result<()> {
         let mut ops = v.start(defined)?;
         let ty = self.module.func_type(defined as u32);
-        self.locals = widths(v.locals())?;
+        self.locals = kinds(v.locals())?;
         let params = ty.params().len() as u32;
-        let results = widths(ty.results())?;
+        let results = kinds(ty.results())?;
         let slots = self.locals.len() as u32 + v_max_height(self.module, defined)?;
         let heap = !self.module.memories.is_empty();
         self.masm.prologue(defined as u32, slots, params, self.locals.len() as u32 - params, heap);
         self.stack.clear();
         self.free = self.masm.allocatable().to_vec();
+        self.free_float = self.masm.allocatable_float().to_vec();
         let end = self.masm.new_label();
         self.controls = vec![Control {
             kind: FrameKind::Function,
@@ -145,21 +194,36 @@ impl<M: Masm> Compiler<'_, M> {
         (self.locals.len() + height) as u32
     }
 
-    fn alloc(&mut self) -> Reg {
-        if let Some(r) = self.free.pop() {
+    /// A free register for a value of `kind`, spilling the deepest operand of that class if
+    /// none is free.
+    fn alloc(&mut self, kind: Kind) -> Reg {
+        let float = kind.prec().is_some();
+        let free = if float { &mut self.free_float } else { &mut self.free };
+        if let Some(r) = free.pop() {
             return r;
         }
-        // Spill the deepest operand held in a register.
-        let h = self.stack.iter().position(|o| matches!(o.loc, Loc::Reg(_))).expect("some operand holds a register");
+        let h = self
+            .stack
+            .iter()
+            .position(|o| matches!(o.loc, Loc::Reg(_)) && o.kind.prec().is_some() == float)
+            .expect("some operand holds a register of the class");
         let Loc::Reg(r) = self.stack[h].loc else { unreachable!() };
-        let slot = self.slot(h);
-        self.masm.store_slot(slot, r);
+        self.store(h, r);
         self.stack[h].loc = Loc::Slot;
         r
     }
 
-    fn push_reg(&mut self, r: Reg, width: Width) {
-        self.stack.push(Operand { loc: Loc::Reg(r), width });
+    /// Stores the register of the operand at `height` in its slot.
+    fn store(&mut self, height: usize, r: Reg) {
+        let slot = self.slot(height);
+        match self.stack[height].kind.prec() {
+            Some(p) => self.masm.float_store_slot(p, slot, r),
+            None => self.masm.store_slot(slot, r),
+        }
+    }
+
+    fn push_reg(&mut self, r: Reg, kind: Kind) {
+        self.stack.push(Operand { loc: Loc::Reg(r), kind });
     }
 
     /// Pops the top operand into a register the caller owns.
@@ -168,32 +232,54 @@ impl<M: Masm> Compiler<'_, M> {
         match o.loc {
             Loc::Reg(r) => r,
             Loc::Const(v) => {
-                let r = self.alloc();
-                self.masm.mov_imm(r, v, o.width);
+                let r = self.alloc(o.kind);
+                match o.kind.prec() {
+                    Some(p) => self.masm.float_const(p, r, v as u64),
+                    None => self.masm.mov_imm(r, v, o.kind.width()),
+                }
                 r
             }
             Loc::Slot => {
-                let r = self.alloc();
-                self.masm.load_slot(r, self.slot(self.stack.len()));
+                let r = self.alloc(o.kind);
+                let slot = self.slot(self.stack.len());
+                match o.kind.prec() {
+                    Some(p) => self.masm.float_load_slot(p, r, slot),
+                    None => self.masm.load_slot(r, slot),
+                }
                 r
             }
         }
     }
 
-    fn release(&mut self, r: Reg) {
-        self.free.push(r);
+    /// The kind of the top operand.
+    fn top_kind(&self) -> Kind {
+        self.stack[self.stack.len() - 1].kind
+    }
+
+    fn release(&mut self, r: Reg, kind: Kind) {
+        if kind.prec().is_some() {
+            self.free_float.push(r);
+        } else {
+            self.free.push(r);
+        }
+    }
+
+    /// Pops and discards the top operand.
+    fn drop_top(&mut self) {
+        if let Some(Operand { loc: Loc::Reg(r), kind }) = self.stack.pop() {
+            self.release(r, kind);
+        }
     }
 
     /// Puts every operand in its frame slot.
     fn spill_all(&mut self) {
         for h in 0..self.stack.len() {
-            let slot = self.slot(h);
             match self.stack[h].loc {
                 Loc::Reg(r) => {
-                    self.masm.store_slot(slot, r);
-                    self.free.push(r);
+                    self.store(h, r);
+                    self.release(r, self.stack[h].kind);
                 }
-                Loc::Const(v) => self.masm.store_slot_imm(slot, v),
+                Loc::Const(v) => self.masm.store_slot_imm(self.slot(h), v),
                 Loc::Slot => continue,
             }
             self.stack[h].loc = Loc::Slot;
@@ -210,13 +296,13 @@ impl<M: Masm> Compiler<'_, M> {
         }
     }
 
-    fn block_types(&self, bt: BlockType) -> Result<(Vec<Width>, Vec<Width>)> {
+    fn block_types(&self, bt: BlockType) -> Result<(Vec<Kind>, Vec<Kind>)> {
         Ok(match bt {
             BlockType::Empty => (Vec::new(), Vec::new()),
-            BlockType::Value(t) => (Vec::new(), vec![width_of(t)?]),
+            BlockType::Value(t) => (Vec::new(), vec![Kind::of(t)?]),
             BlockType::Func(i) => {
                 let ty = &self.module.raw.types[i as usize];
-                (widths(ty.params())?, widths(ty.results())?)
+                (kinds(ty.params())?, kinds(ty.results())?)
             }
         })
     }
@@ -238,23 +324,19 @@ impl<M: Masm> Compiler<'_, M> {
     fn set_dead(&mut self) {
         let height = self.controls.last().map_or(0, |c| c.height);
         while self.stack.len() > height {
-            if let Some(Operand { loc: Loc::Reg(r), .. }) = self.stack.pop() {
-                self.release(r);
-            }
+            self.drop_top();
         }
         if let Some(c) = self.controls.last_mut() {
             c.dead = true;
         }
     }
 
-    /// Replaces operands above `height` with `widths` in their slots (a join's layout).
-    fn reset_stack(&mut self, height: usize, widths: &[Width]) {
+    /// Replaces operands above `height` with `kinds` in their slots (a join's layout).
+    fn reset_stack(&mut self, height: usize, kinds: &[Kind]) {
         while self.stack.len() > height {
-            if let Some(Operand { loc: Loc::Reg(r), .. }) = self.stack.pop() {
-                self.release(r);
-            }
+            self.drop_top();
         }
-        self.stack.extend(widths.iter().map(|&width| Operand { loc: Loc::Slot, width }));
+        self.stack.extend(kinds.iter().map(|&kind| Operand { loc: Loc::Slot, kind }));
     }
 
     fn lower(&mut self, op: &Operator<'_>) -> Result<()> {
@@ -296,7 +378,7 @@ impl<M: Masm> Compiler<'_, M> {
                 self.spill_all();
                 let (label, else_label) = (self.masm.new_label(), self.masm.new_label());
                 self.masm.branch_if_zero(cond, else_label);
-                self.release(cond);
+                self.release(cond, Kind::I32);
                 let height = self.stack.len() - params.len();
                 self.controls.push(Control {
                     kind: FrameKind::If,
@@ -332,7 +414,7 @@ impl<M: Masm> Compiler<'_, M> {
                 self.spill_all();
                 let skip = self.masm.new_label();
                 self.masm.branch_if_zero(cond, skip);
-                self.release(cond);
+                self.release(cond, Kind::I32);
                 self.branch(*depth);
                 self.masm.bind(skip);
             }
@@ -349,7 +431,7 @@ impl<M: Masm> Compiler<'_, M> {
                     self.branch(depth);
                     self.masm.bind(next);
                 }
-                self.release(index);
+                self.release(index, Kind::I32);
                 self.branch(table.default);
                 self.set_dead();
             }
@@ -360,57 +442,72 @@ impl<M: Masm> Compiler<'_, M> {
             }
             Operator::Call(f) => {
                 let ty = self.module.func_type(*f);
-                let (params, results) = (ty.params().len(), widths(ty.results())?);
+                let (params, results) = (ty.params().len(), kinds(ty.results())?);
+                kinds(ty.params())?;
                 self.spill_all();
                 let args = self.stack.len() - params;
                 self.masm.call(*f, self.slot(args));
                 self.stack.truncate(args);
-                self.stack.extend(results.iter().map(|&width| Operand { loc: Loc::Slot, width }));
+                self.stack.extend(results.iter().map(|&kind| Operand { loc: Loc::Slot, kind }));
             }
-            Operator::Drop => {
-                if let Some(Operand { loc: Loc::Reg(r), .. }) = self.stack.pop() {
-                    self.release(r);
-                }
-            }
+            Operator::Drop => self.drop_top(),
             Operator::Select | Operator::SelectTyped(_) => {
                 let cond = self.pop_reg();
-                let width = self.stack[self.stack.len() - 1].width;
+                let kind = self.top_kind();
                 let other = self.pop_reg();
                 let dst = self.pop_reg();
-                self.masm.select(width, dst, other, cond);
-                self.release(other);
-                self.release(cond);
-                self.push_reg(dst, width);
+                match kind.prec() {
+                    Some(_) => self.masm.float_select(dst, other, cond),
+                    None => self.masm.select(kind.width(), dst, other, cond),
+                }
+                self.release(other, kind);
+                self.release(cond, Kind::I32);
+                self.push_reg(dst, kind);
             }
             Operator::LocalGet(i) => {
-                let r = self.alloc();
-                self.masm.load_slot(r, *i);
-                self.push_reg(r, self.locals[*i as usize]);
+                let kind = self.locals[*i as usize];
+                let r = self.alloc(kind);
+                match kind.prec() {
+                    Some(p) => self.masm.float_load_slot(p, r, *i),
+                    None => self.masm.load_slot(r, *i),
+                }
+                self.push_reg(r, kind);
             }
             Operator::LocalSet(i) | Operator::LocalTee(i) => {
-                let width = self.stack[self.stack.len() - 1].width;
+                let kind = self.top_kind();
                 let r = self.pop_reg();
-                self.masm.store_slot(*i, r);
+                match kind.prec() {
+                    Some(p) => self.masm.float_store_slot(p, *i, r),
+                    None => self.masm.store_slot(*i, r),
+                }
                 if matches!(op, Operator::LocalTee(_)) {
-                    self.push_reg(r, width);
+                    self.push_reg(r, kind);
                 } else {
-                    self.release(r);
+                    self.release(r, kind);
                 }
             }
             Operator::GlobalGet(g) => {
-                let width = width_of(self.module.globals[*g as usize].content)?;
-                let r = self.alloc();
-                self.masm.global_get(r, *g);
-                self.push_reg(r, width);
+                let kind = Kind::of(self.module.globals[*g as usize].content)?;
+                let r = self.alloc(kind);
+                match kind.prec() {
+                    Some(p) => self.masm.float_global_get(p, r, *g),
+                    None => self.masm.global_get(r, *g),
+                }
+                self.push_reg(r, kind);
             }
             Operator::GlobalSet(g) => {
-                width_of(self.module.globals[*g as usize].content)?;
+                let kind = Kind::of(self.module.globals[*g as usize].content)?;
                 let r = self.pop_reg();
-                self.masm.global_set(*g, r);
-                self.release(r);
+                match kind.prec() {
+                    Some(p) => self.masm.float_global_set(p, *g, r),
+                    None => self.masm.global_set(*g, r),
+                }
+                self.release(r, kind);
             }
-            Operator::I32Const(v) => self.stack.push(Operand { loc: Loc::Const(*v as i64), width: Width::W32 }),
-            Operator::I64Const(v) => self.stack.push(Operand { loc: Loc::Const(*v), width: Width::W64 }),
+            Operator::I32Const(v) => self.stack.push(Operand { loc: Loc::Const(*v as i64), kind: Kind::I32 }),
+            Operator::I64Const(v) => self.stack.push(Operand { loc: Loc::Const(*v), kind: Kind::I64 }),
+            Operator::F32Const(bits) => self.stack.push(Operand { loc: Loc::Const(*bits as i64), kind: Kind::F32 }),
+            Operator::F64Const(bits) => self.stack.push(Operand { loc: Loc::Const(*bits as i64), kind: Kind::F64 }),
             Operator::Memory(op, memarg) => self.memory(*op, memarg.offset, memarg.memory)?,
             Operator::Simple(op) => self.simple(*op)?,
             other => return unsupported(other.name()),
@@ -489,149 +586,131 @@ impl<M: Masm> Compiler<'_, M> {
         }
         let offset = u32::try_from(offset).or_else(|_| unsupported("64-bit offsets"))?;
         use MemOp::*;
-        let load = match op {
-            I32Load8U | I64Load8U => Some((HeapLoad::U8, Width::W32)),
-            I32Load8S => Some((HeapLoad::S8(Width::W32), Width::W32)),
-            I64Load8S => Some((HeapLoad::S8(Width::W64), Width::W64)),
-            I32Load16U | I64Load16U => Some((HeapLoad::U16, Width::W32)),
-            I32Load16S => Some((HeapLoad::S16(Width::W32), Width::W32)),
-            I64Load16S => Some((HeapLoad::S16(Width::W64), Width::W64)),
-            I32Load | I64Load32U => Some((HeapLoad::U32, Width::W32)),
-            I64Load32S => Some((HeapLoad::S32, Width::W64)),
-            I64Load => Some((HeapLoad::U64, Width::W64)),
+        let (w32, w64) = (Width::W32, Width::W64);
+        let int_load = match op {
+            I32Load8U => Some((HeapLoad::U8, Kind::I32)),
+            I64Load8U => Some((HeapLoad::U8, Kind::I64)),
+            I32Load8S => Some((HeapLoad::S8(w32), Kind::I32)),
+            I64Load8S => Some((HeapLoad::S8(w64), Kind::I64)),
+            I32Load16U => Some((HeapLoad::U16, Kind::I32)),
+            I64Load16U => Some((HeapLoad::U16, Kind::I64)),
+            I32Load16S => Some((HeapLoad::S16(w32), Kind::I32)),
+            I64Load16S => Some((HeapLoad::S16(w64), Kind::I64)),
+            I32Load => Some((HeapLoad::U32, Kind::I32)),
+            I64Load32U => Some((HeapLoad::U32, Kind::I64)),
+            I64Load32S => Some((HeapLoad::S32, Kind::I64)),
+            I64Load => Some((HeapLoad::U64, Kind::I64)),
             _ => None,
         };
-        if let Some((kind, width)) = load {
-            // i64 loads of 8, 16 or 32 unsigned bits produce an i64 (zero-extended).
-            let width = match op {
-                I64Load8U | I64Load16U | I64Load32U => Width::W64,
-                _ => width,
-            };
+        if let Some((load, kind)) = int_load {
             let addr = self.pop_reg();
-            self.masm.heap_load(kind, addr, addr, offset);
-            self.push_reg(addr, width);
+            self.masm.heap_load(load, addr, addr, offset);
+            self.push_reg(addr, kind);
             return Ok(());
         }
-        let bytes = match op {
-            I32Store8 | I64Store8 => 1,
-            I32Store16 | I64Store16 => 2,
-            I32Store | I64Store32 => 4,
-            I64Store => 8,
-            other => return unsupported(format!("{other:?}")),
-        };
+        if let F32Load | F64Load = op {
+            let (p, kind) = if op == F32Load { (Prec::F32, Kind::F32) } else { (Prec::F64, Kind::F64) };
+            let addr = self.pop_reg();
+            let dst = self.alloc(kind);
+            self.masm.float_heap_load(p, dst, addr, offset);
+            self.release(addr, Kind::I32);
+            self.push_reg(dst, kind);
+            return Ok(());
+        }
+        let value_kind = self.top_kind();
         let value = self.pop_reg();
         let addr = self.pop_reg();
-        self.masm.heap_store(bytes, addr, value, offset);
-        self.release(value);
-        self.release(addr);
+        match op {
+            I32Store8 | I64Store8 => self.masm.heap_store(1, addr, value, offset),
+            I32Store16 | I64Store16 => self.masm.heap_store(2, addr, value, offset),
+            I32Store | I64Store32 => self.masm.heap_store(4, addr, value, offset),
+            I64Store => self.masm.heap_store(8, addr, value, offset),
+            F32Store => self.masm.float_heap_store(Prec::F32, addr, value, offset),
+            F64Store => self.masm.float_heap_store(Prec::F64, addr, value, offset),
+            other => return unsupported(format!("{other:?}")),
+        }
+        self.release(value, value_kind);
+        self.release(addr, Kind::I32);
         Ok(())
+    }
+
+    /// `dst op src` for two operands of `kind`, the result in `dst`'s register.
+    fn binary(&mut self, kind: Kind, result: Kind, emit: impl FnOnce(&mut M, Reg, Reg)) {
+        let src = self.pop_reg();
+        let dst = self.pop_reg();
+        emit(&mut self.masm, dst, src);
+        self.release(src, kind);
+        self.push_reg(dst, result);
     }
 
     fn simple(&mut self, op: SimpleOp) -> Result<()> {
         use SimpleOp::*;
-        let binary = |op| Some((op, Width::W32));
-        let binary64 = |op| Some((op, Width::W64));
-        let int_op = match op {
-            I32Add => binary(IntOp::Add),
-            I32Sub => binary(IntOp::Sub),
-            I32Mul => binary(IntOp::Mul),
-            I32And => binary(IntOp::And),
-            I32Or => binary(IntOp::Or),
-            I32Xor => binary(IntOp::Xor),
-            I32Shl => binary(IntOp::Shl),
-            I32ShrS => binary(IntOp::ShrS),
-            I32ShrU => binary(IntOp::ShrU),
-            I32Rotl => binary(IntOp::Rotl),
-            I32Rotr => binary(IntOp::Rotr),
-            I32DivS => binary(IntOp::DivS),
-            I32DivU => binary(IntOp::DivU),
-            I32RemS => binary(IntOp::RemS),
-            I32RemU => binary(IntOp::RemU),
-            I64Add => binary64(IntOp::Add),
-            I64Sub => binary64(IntOp::Sub),
-            I64Mul => binary64(IntOp::Mul),
-            I64And => binary64(IntOp::And),
-            I64Or => binary64(IntOp::Or),
-            I64Xor => binary64(IntOp::Xor),
-            I64Shl => binary64(IntOp::Shl),
-            I64ShrS => binary64(IntOp::ShrS),
-            I64ShrU => binary64(IntOp::ShrU),
-            I64Rotl => binary64(IntOp::Rotl),
-            I64Rotr => binary64(IntOp::Rotr),
-            I64DivS => binary64(IntOp::DivS),
-            I64DivU => binary64(IntOp::DivU),
-            I64RemS => binary64(IntOp::RemS),
-            I64RemU => binary64(IntOp::RemU),
-            _ => None,
-        };
-        if let Some((int_op, width)) = int_op {
+        if let Some((int_op, width)) = int_binary(op) {
             // A constant right operand is an immediate where the ISA has the form.
             if let Some(Operand { loc: Loc::Const(imm), .. }) = self.stack.last().copied() {
                 self.stack.pop();
                 let dst = self.pop_reg();
                 if self.masm.int_op_imm(int_op, width, dst, imm) {
-                    self.push_reg(dst, width);
+                    self.push_reg(dst, Kind::int(width));
                     return Ok(());
                 }
-                self.stack.push(Operand { loc: Loc::Reg(dst), width });
-                self.stack.push(Operand { loc: Loc::Const(imm), width });
+                self.push_reg(dst, Kind::int(width));
+                self.stack.push(Operand { loc: Loc::Const(imm), kind: Kind::int(width) });
             }
-            let src = self.pop_reg();
-            let dst = self.pop_reg();
-            self.masm.int_op(int_op, width, dst, src);
-            self.release(src);
-            self.push_reg(dst, width);
+            let kind = Kind::int(width);
+            self.binary(kind, kind, |m, d, s| m.int_op(int_op, width, d, s));
             return Ok(());
         }
-        let compare = |c| Some((c, Width::W32));
-        let compare64 = |c| Some((c, Width::W64));
-        let cmp = match op {
-            I32Eq => compare(Cmp::Eq),
-            I32Ne => compare(Cmp::Ne),
-            I32LtS => compare(Cmp::LtS),
-            I32LtU => compare(Cmp::LtU),
-            I32GtS => compare(Cmp::GtS),
-            I32GtU => compare(Cmp::GtU),
-            I32LeS => compare(Cmp::LeS),
-            I32LeU => compare(Cmp::LeU),
-            I32GeS => compare(Cmp::GeS),
-            I32GeU => compare(Cmp::GeU),
-            I64Eq => compare64(Cmp::Eq),
-            I64Ne => compare64(Cmp::Ne),
-            I64LtS => compare64(Cmp::LtS),
-            I64LtU => compare64(Cmp::LtU),
-            I64GtS => compare64(Cmp::GtS),
-            I64GtU => compare64(Cmp::GtU),
-            I64LeS => compare64(Cmp::LeS),
-            I64LeU => compare64(Cmp::LeU),
-            I64GeS => compare64(Cmp::GeS),
-            I64GeU => compare64(Cmp::GeU),
-            _ => None,
-        };
-        if let Some((cmp, width)) = cmp {
+        if let Some((cmp, width)) = int_compare(op) {
+            self.binary(Kind::int(width), Kind::I32, |m, d, s| m.compare(cmp, width, d, s));
+            return Ok(());
+        }
+        if let Some((float_op, p)) = float_binary(op) {
+            self.binary(Kind::float(p), Kind::float(p), |m, d, s| m.float_op(float_op, p, d, s));
+            return Ok(());
+        }
+        if let Some((cmp, p)) = float_compare(op) {
+            let b = self.pop_reg();
+            let a = self.pop_reg();
+            let dst = self.alloc(Kind::I32);
+            self.masm.float_compare(cmp, p, dst, a, b);
+            self.release(a, Kind::float(p));
+            self.release(b, Kind::float(p));
+            self.push_reg(dst, Kind::I32);
+            return Ok(());
+        }
+        if let Some((unary, p)) = float_unary(op) {
+            let r = self.pop_reg();
+            if !self.masm.float_unary(unary, p, r) {
+                return unsupported(format!("{} on this CPU", op.name()));
+            }
+            self.push_reg(r, Kind::float(p));
+            return Ok(());
+        }
+        if let Some((conversion, p, from, to)) = conversion(op) {
             let src = self.pop_reg();
-            let dst = self.pop_reg();
-            self.masm.compare(cmp, width, dst, src);
-            self.release(src);
-            self.push_reg(dst, Width::W32);
+            let dst = self.alloc(to);
+            self.masm.convert(conversion, p, dst, src);
+            self.release(src, from);
+            self.push_reg(dst, to);
             return Ok(());
         }
         let (unary, width, result) = match op {
-            I32Eqz => (IntUnary::Eqz, Width::W32, Width::W32),
-            I64Eqz => (IntUnary::Eqz, Width::W64, Width::W32),
-            I32Clz => (IntUnary::Clz, Width::W32, Width::W32),
-            I32Ctz => (IntUnary::Ctz, Width::W32, Width::W32),
-            I32Popcnt => (IntUnary::Popcnt, Width::W32, Width::W32),
-            I64Clz => (IntUnary::Clz, Width::W64, Width::W64),
-            I64Ctz => (IntUnary::Ctz, Width::W64, Width::W64),
-            I64Popcnt => (IntUnary::Popcnt, Width::W64, Width::W64),
-            I32Extend8S => (IntUnary::Extend8S, Width::W32, Width::W32),
-            I32Extend16S => (IntUnary::Extend16S, Width::W32, Width::W32),
-            I64Extend8S => (IntUnary::Extend8S, Width::W64, Width::W64),
-            I64Extend16S => (IntUnary::Extend16S, Width::W64, Width::W64),
-            I64Extend32S | I64ExtendI32S => (IntUnary::Extend32S, Width::W64, Width::W64),
-            I64ExtendI32U => (IntUnary::Wrap32, Width::W64, Width::W64),
-            I32WrapI64 => (IntUnary::Wrap32, Width::W64, Width::W32),
+            I32Eqz => (IntUnary::Eqz, Width::W32, Kind::I32),
+            I64Eqz => (IntUnary::Eqz, Width::W64, Kind::I32),
+            I32Clz => (IntUnary::Clz, Width::W32, Kind::I32),
+            I32Ctz => (IntUnary::Ctz, Width::W32, Kind::I32),
+            I32Popcnt => (IntUnary::Popcnt, Width::W32, Kind::I32),
+            I64Clz => (IntUnary::Clz, Width::W64, Kind::I64),
+            I64Ctz => (IntUnary::Ctz, Width::W64, Kind::I64),
+            I64Popcnt => (IntUnary::Popcnt, Width::W64, Kind::I64),
+            I32Extend8S => (IntUnary::Extend8S, Width::W32, Kind::I32),
+            I32Extend16S => (IntUnary::Extend16S, Width::W32, Kind::I32),
+            I64Extend8S => (IntUnary::Extend8S, Width::W64, Kind::I64),
+            I64Extend16S => (IntUnary::Extend16S, Width::W64, Kind::I64),
+            I64Extend32S | I64ExtendI32S => (IntUnary::Extend32S, Width::W64, Kind::I64),
+            I64ExtendI32U => (IntUnary::Wrap32, Width::W64, Kind::I64),
+            I32WrapI64 => (IntUnary::Wrap32, Width::W64, Kind::I32),
             other => return unsupported(other.name()),
         };
         let r = self.pop_reg();
@@ -641,6 +720,170 @@ impl<M: Masm> Compiler<'_, M> {
         self.push_reg(r, result);
         Ok(())
     }
+}
+
+fn int_binary(op: SimpleOp) -> Option<(IntOp, Width)> {
+    use SimpleOp::*;
+    let (w32, w64) = (Width::W32, Width::W64);
+    Some(match op {
+        I32Add => (IntOp::Add, w32),
+        I32Sub => (IntOp::Sub, w32),
+        I32Mul => (IntOp::Mul, w32),
+        I32And => (IntOp::And, w32),
+        I32Or => (IntOp::Or, w32),
+        I32Xor => (IntOp::Xor, w32),
+        I32Shl => (IntOp::Shl, w32),
+        I32ShrS => (IntOp::ShrS, w32),
+        I32ShrU => (IntOp::ShrU, w32),
+        I32Rotl => (IntOp::Rotl, w32),
+        I32Rotr => (IntOp::Rotr, w32),
+        I32DivS => (IntOp::DivS, w32),
+        I32DivU => (IntOp::DivU, w32),
+        I32RemS => (IntOp::RemS, w32),
+        I32RemU => (IntOp::RemU, w32),
+        I64Add => (IntOp::Add, w64),
+        I64Sub => (IntOp::Sub, w64),
+        I64Mul => (IntOp::Mul, w64),
+        I64And => (IntOp::And, w64),
+        I64Or => (IntOp::Or, w64),
+        I64Xor => (IntOp::Xor, w64),
+        I64Shl => (IntOp::Shl, w64),
+        I64ShrS => (IntOp::ShrS, w64),
+        I64ShrU => (IntOp::ShrU, w64),
+        I64Rotl => (IntOp::Rotl, w64),
+        I64Rotr => (IntOp::Rotr, w64),
+        I64DivS => (IntOp::DivS, w64),
+        I64DivU => (IntOp::DivU, w64),
+        I64RemS => (IntOp::RemS, w64),
+        I64RemU => (IntOp::RemU, w64),
+        _ => return None,
+    })
+}
+
+fn int_compare(op: SimpleOp) -> Option<(Cmp, Width)> {
+    use SimpleOp::*;
+    let (w32, w64) = (Width::W32, Width::W64);
+    Some(match op {
+        I32Eq => (Cmp::Eq, w32),
+        I32Ne => (Cmp::Ne, w32),
+        I32LtS => (Cmp::LtS, w32),
+        I32LtU => (Cmp::LtU, w32),
+        I32GtS => (Cmp::GtS, w32),
+        I32GtU => (Cmp::GtU, w32),
+        I32LeS => (Cmp::LeS, w32),
+        I32LeU => (Cmp::LeU, w32),
+        I32GeS => (Cmp::GeS, w32),
+        I32GeU => (Cmp::GeU, w32),
+        I64Eq => (Cmp::Eq, w64),
+        I64Ne => (Cmp::Ne, w64),
+        I64LtS => (Cmp::LtS, w64),
+        I64LtU => (Cmp::LtU, w64),
+        I64GtS => (Cmp::GtS, w64),
+        I64GtU => (Cmp::GtU, w64),
+        I64LeS => (Cmp::LeS, w64),
+        I64LeU => (Cmp::LeU, w64),
+        I64GeS => (Cmp::GeS, w64),
+        I64GeU => (Cmp::GeU, w64),
+        _ => return None,
+    })
+}
+
+fn float_binary(op: SimpleOp) -> Option<(FloatOp, Prec)> {
+    use SimpleOp::*;
+    let (f32, f64) = (Prec::F32, Prec::F64);
+    Some(match op {
+        F32Add => (FloatOp::Add, f32),
+        F32Sub => (FloatOp::Sub, f32),
+        F32Mul => (FloatOp::Mul, f32),
+        F32Div => (FloatOp::Div, f32),
+        F32Min => (FloatOp::Min, f32),
+        F32Max => (FloatOp::Max, f32),
+        F32Copysign => (FloatOp::Copysign, f32),
+        F64Add => (FloatOp::Add, f64),
+        F64Sub => (FloatOp::Sub, f64),
+        F64Mul => (FloatOp::Mul, f64),
+        F64Div => (FloatOp::Div, f64),
+        F64Min => (FloatOp::Min, f64),
+        F64Max => (FloatOp::Max, f64),
+        F64Copysign => (FloatOp::Copysign, f64),
+        _ => return None,
+    })
+}
+
+/// Float comparisons, as the `Cmp` of the same relation (the signed names stand for the
+/// ordered float relations).
+fn float_compare(op: SimpleOp) -> Option<(Cmp, Prec)> {
+    use SimpleOp::*;
+    let (f32, f64) = (Prec::F32, Prec::F64);
+    Some(match op {
+        F32Eq => (Cmp::Eq, f32),
+        F32Ne => (Cmp::Ne, f32),
+        F32Lt => (Cmp::LtS, f32),
+        F32Gt => (Cmp::GtS, f32),
+        F32Le => (Cmp::LeS, f32),
+        F32Ge => (Cmp::GeS, f32),
+        F64Eq => (Cmp::Eq, f64),
+        F64Ne => (Cmp::Ne, f64),
+        F64Lt => (Cmp::LtS, f64),
+        F64Gt => (Cmp::GtS, f64),
+        F64Le => (Cmp::LeS, f64),
+        F64Ge => (Cmp::GeS, f64),
+        _ => return None,
+    })
+}
+
+fn float_unary(op: SimpleOp) -> Option<(FloatUnary, Prec)> {
+    use SimpleOp::*;
+    let (f32, f64) = (Prec::F32, Prec::F64);
+    Some(match op {
+        F32Abs => (FloatUnary::Abs, f32),
+        F32Neg => (FloatUnary::Neg, f32),
+        F32Sqrt => (FloatUnary::Sqrt, f32),
+        F32Ceil => (FloatUnary::Ceil, f32),
+        F32Floor => (FloatUnary::Floor, f32),
+        F32Trunc => (FloatUnary::Trunc, f32),
+        F32Nearest => (FloatUnary::Nearest, f32),
+        F64Abs => (FloatUnary::Abs, f64),
+        F64Neg => (FloatUnary::Neg, f64),
+        F64Sqrt => (FloatUnary::Sqrt, f64),
+        F64Ceil => (FloatUnary::Ceil, f64),
+        F64Floor => (FloatUnary::Floor, f64),
+        F64Trunc => (FloatUnary::Trunc, f64),
+        F64Nearest => (FloatUnary::Nearest, f64),
+        _ => return None,
+    })
+}
+
+/// Conversions: the operation, the float side's precision, the operand and result kinds.
+fn conversion(op: SimpleOp) -> Option<(Convert, Prec, Kind, Kind)> {
+    use Kind::{F32 as KF32, F64 as KF64, I32 as KI32, I64 as KI64};
+    use SimpleOp::*;
+    let (f32, f64, w32, w64) = (Prec::F32, Prec::F64, Width::W32, Width::W64);
+    Some(match op {
+        I32TruncF32S => (Convert::Trunc(w32, true), f32, KF32, KI32),
+        I32TruncF32U => (Convert::Trunc(w32, false), f32, KF32, KI32),
+        I32TruncF64S => (Convert::Trunc(w32, true), f64, KF64, KI32),
+        I32TruncF64U => (Convert::Trunc(w32, false), f64, KF64, KI32),
+        I64TruncF32S => (Convert::Trunc(w64, true), f32, KF32, KI64),
+        I64TruncF32U => (Convert::Trunc(w64, false), f32, KF32, KI64),
+        I64TruncF64S => (Convert::Trunc(w64, true), f64, KF64, KI64),
+        I64TruncF64U => (Convert::Trunc(w64, false), f64, KF64, KI64),
+        F32ConvertI32S => (Convert::FromInt(w32, true), f32, KI32, KF32),
+        F32ConvertI32U => (Convert::FromInt(w32, false), f32, KI32, KF32),
+        F32ConvertI64S => (Convert::FromInt(w64, true), f32, KI64, KF32),
+        F32ConvertI64U => (Convert::FromInt(w64, false), f32, KI64, KF32),
+        F64ConvertI32S => (Convert::FromInt(w32, true), f64, KI32, KF64),
+        F64ConvertI32U => (Convert::FromInt(w32, false), f64, KI32, KF64),
+        F64ConvertI64S => (Convert::FromInt(w64, true), f64, KI64, KF64),
+        F64ConvertI64U => (Convert::FromInt(w64, false), f64, KI64, KF64),
+        F32DemoteF64 => (Convert::Demote, f64, KF64, KF32),
+        F64PromoteF32 => (Convert::Promote, f32, KF32, KF64),
+        F32ReinterpretI32 => (Convert::BitsToFloat, f32, KI32, KF32),
+        F64ReinterpretI64 => (Convert::BitsToFloat, f64, KI64, KF64),
+        I32ReinterpretF32 => (Convert::FloatToBits, f32, KF32, KI32),
+        I64ReinterpretF64 => (Convert::FloatToBits, f64, KF64, KI64),
+        _ => return None,
+    })
 }
 
 /// The most operand slots function `defined` uses (its validated maximum height).

@@ -66,9 +66,20 @@ impl Both {
         self.store.call(f, args).map_err(|t| t.code)
     }
 
+    /// Runs export `name` both ways; the results (any NaN equal to any NaN) and traps agree.
     fn agree(&mut self, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
         let expected = self.interp(name, args);
-        assert_eq!(self.jit(name, args), expected, "{name}{args:?}");
+        let actual = self.jit(name, args);
+        let nan = |v: &Val| match *v {
+            Val::F32(b) => f32::from_bits(b).is_nan(),
+            Val::F64(b) => f64::from_bits(b).is_nan(),
+            _ => false,
+        };
+        let same = match (&actual, &expected) {
+            (Ok(a), Ok(e)) => a.len() == e.len() && a.iter().zip(e).all(|(a, e)| a == e || (nan(a) && nan(e))),
+            (a, e) => a == e,
+        };
+        assert!(same, "{name}{args:?}: compiled {actual:?}, interpreted {expected:?}");
         expected
     }
 }
@@ -235,4 +246,141 @@ fn control_flow_calls_memory_and_globals_agree() {
     assert_eq!(b.agree("trap", &[]), Err(TrapCode::Unreachable));
     assert_eq!(b.jit("deep", &[Val::I32(0)]), Err(TrapCode::CallStackExhausted));
     assert_eq!(b.jit("fib", &[Val::I64(15)]), Ok(vec![Val::I64(610)]), "usable after a trap");
+}
+
+const F64S: [f64; 26] = [
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    0.5,
+    -0.5,
+    1.5,
+    2.5,
+    -2.5,
+    f64::NAN,
+    -f64::NAN,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
+    f64::MAX,
+    f64::MIN_POSITIVE,
+    5e-324,
+    2147483648.0,
+    -2147483648.0,
+    -2147483648.5,
+    -2147483649.0,
+    4294967295.5,
+    4294967296.0,
+    9223372036854775808.0,
+    -9223372036854775808.0,
+    18446744073709551616.0,
+    1e30,
+];
+
+#[test]
+fn float_operators_agree_with_the_interpreter() {
+    let binary = ["add", "sub", "mul", "div", "min", "max", "copysign"];
+    let compare = ["eq", "ne", "lt", "gt", "le", "ge"];
+    let unary = ["abs", "neg", "sqrt", "ceil", "floor", "trunc", "nearest"];
+    let mut wat = String::from("(module\n");
+    for t in ["f32", "f64"] {
+        for op in binary.iter().chain(&compare) {
+            let result = if compare.contains(op) { "i32" } else { t };
+            wat += &format!(
+                "(func (export \"{t}.{op}\") (param {t} {t}) (result {result}) local.get 0 local.get 1 {t}.{op})\n"
+            );
+            wat += &format!(
+                "(func (export \"{t}.{op}/c\") (param {t}) (result {result}) local.get 0 {t}.const -0.75 {t}.{op})\n"
+            );
+        }
+        for op in unary {
+            wat += &format!("(func (export \"{t}.{op}\") (param {t}) (result {t}) local.get 0 {t}.{op})\n");
+        }
+        for i in ["i32", "i64"] {
+            for s in ["s", "u"] {
+                wat += &format!(
+                    "(func (export \"{i}.trunc_{t}_{s}\") (param {t}) (result {i}) local.get 0 {i}.trunc_{t}_{s})\n"
+                );
+                wat += &format!("(func (export \"{t}.convert_{i}_{s}\") (param {i}) (result {t}) local.get 0 {t}.convert_{i}_{s})\n");
+            }
+        }
+    }
+    wat += "(func (export \"demote\") (param f64) (result f32) local.get 0 f32.demote_f64)\n";
+    wat += "(func (export \"promote\") (param f32) (result f64) local.get 0 f64.promote_f32)\n";
+    wat += "(func (export \"bits32\") (param f32) (result i32) local.get 0 i32.reinterpret_f32)\n";
+    wat += "(func (export \"bits64\") (param f64) (result i64) local.get 0 i64.reinterpret_f64)\n";
+    wat += "(func (export \"float32\") (param i32) (result f32) local.get 0 f32.reinterpret_i32)\n";
+    wat += "(func (export \"float64\") (param i64) (result f64) local.get 0 f64.reinterpret_i64)\n";
+    wat += r#"(memory 1)
+      (global $g (mut f64) (f64.const 0.25))
+      (func (export "mixed") (param f32 f64 i32) (result f64)
+        (f32.store (i32.const 8) (local.get 0))
+        (f64.store offset=16 (i32.const 0) (local.get 1))
+        (global.set $g (f64.add (global.get $g) (f64.promote_f32 (f32.load (i32.const 8)))))
+        (select (f64.load offset=16 (i32.const 0)) (global.get $g) (local.get 2)))
+      (func (export "pressure") (param f64) (result f64)
+        (f64.add (f64.add (f64.add (f64.add (f64.add (f64.add (f64.add (f64.add
+          (f64.add (f64.add (f64.add (f64.add (f64.add (f64.add (f64.add (f64.add
+          (local.get 0) (f64.mul (local.get 0) (f64.const 2))) (f64.mul (local.get 0) (f64.const 3)))
+          (f64.mul (local.get 0) (f64.const 4))) (f64.mul (local.get 0) (f64.const 5)))
+          (f64.mul (local.get 0) (f64.const 6))) (f64.mul (local.get 0) (f64.const 7)))
+          (f64.mul (local.get 0) (f64.const 8))) (f64.mul (local.get 0) (f64.const 9)))
+          (f64.mul (local.get 0) (f64.const 10))) (f64.mul (local.get 0) (f64.const 11)))
+          (f64.mul (local.get 0) (f64.const 12))) (f64.mul (local.get 0) (f64.const 13)))
+          (f64.mul (local.get 0) (f64.const 14))) (f64.mul (local.get 0) (f64.const 15)))
+          (f64.mul (local.get 0) (f64.const 16))) (f64.mul (local.get 0) (f64.const 17))))
+    )"#;
+    let mut b = Both::new(&wat);
+    let v64: Vec<Val> = F64S.iter().map(|&x| Val::F64(x.to_bits())).collect();
+    let v32: Vec<Val> = F64S.iter().map(|&x| Val::F32((x as f32).to_bits())).collect();
+    let mut traps = 0;
+    for (t, values) in [("f32", &v32), ("f64", &v64)] {
+        for op in binary.iter().chain(&compare) {
+            for &x in values {
+                for &y in values {
+                    b.agree(&format!("{t}.{op}"), &[x, y]).expect("float operators do not trap");
+                }
+                b.agree(&format!("{t}.{op}/c"), &[x]).expect("float operators do not trap");
+            }
+        }
+        for op in unary {
+            for &x in values {
+                b.agree(&format!("{t}.{op}"), &[x]).expect("float operators do not trap");
+            }
+        }
+        for i in ["i32", "i64"] {
+            for s in ["s", "u"] {
+                for &x in values {
+                    traps += b.agree(&format!("{i}.trunc_{t}_{s}"), &[x]).is_err() as u32;
+                }
+                let ints: Vec<Val> = if i == "i32" { I32S.map(Val::I32).to_vec() } else { I64S.map(Val::I64).to_vec() };
+                for x in ints.iter().chain(&[Val::I64(-2), Val::I64(i64::MAX - 1023)][..if i == "i64" { 2 } else { 0 }])
+                {
+                    b.agree(&format!("{t}.convert_{i}_{s}"), &[*x]).expect("conversions to float do not trap");
+                }
+            }
+        }
+    }
+    assert!(traps > 20, "the truncations trap on NaN and out-of-range inputs ({traps})");
+    for &x in &v64 {
+        b.agree("demote", &[x]).expect("runs");
+        b.agree("bits64", &[x]).expect("runs");
+        b.agree("pressure", &[x]).expect("runs");
+    }
+    for &x in &v32 {
+        b.agree("promote", &[x]).expect("runs");
+        b.agree("bits32", &[x]).expect("runs");
+    }
+    for x in I32S {
+        b.agree("float32", &[Val::I32(x)]).expect("runs");
+    }
+    for x in I64S {
+        b.agree("float64", &[Val::I64(x)]).expect("runs");
+    }
+    // Memory and a global shared with the interpreter: compare one call each way.
+    let args = [Val::F32(1.5f32.to_bits()), Val::F64(2.25f64.to_bits()), Val::I32(0)];
+    assert_eq!(b.interp("mixed", &args), Ok(vec![Val::F64(1.75f64.to_bits())]));
+    assert_eq!(b.jit("mixed", &args), Ok(vec![Val::F64(3.25f64.to_bits())]));
+    let args = [Val::F32(1.5f32.to_bits()), Val::F64(2.25f64.to_bits()), Val::I32(1)];
+    assert_eq!(b.jit("mixed", &args), Ok(vec![Val::F64(2.25f64.to_bits())]));
 }

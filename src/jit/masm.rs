@@ -77,6 +77,53 @@ pub enum HeapLoad {
     U64,
 }
 
+/// Scalar float precision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prec {
+    F32,
+    F64,
+}
+
+/// Two-operand float operations (`dst = dst op src`), with WebAssembly's NaN and signed-zero
+/// rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FloatOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Min,
+    Max,
+    Copysign,
+}
+
+/// One-operand float operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FloatUnary {
+    Abs,
+    Neg,
+    Sqrt,
+    Ceil,
+    Floor,
+    Trunc,
+    Nearest,
+}
+
+/// Conversions between the classes of registers or precisions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Convert {
+    /// Float to integer, trapping on NaN or out of range: (target, signed).
+    Trunc(Width, bool),
+    /// Integer to float: (source, signed).
+    FromInt(Width, bool),
+    /// f64 to f32, f32 to f64.
+    Demote,
+    Promote,
+    /// Bits between an integer and a float register of the same width.
+    BitsToFloat,
+    FloatToBits,
+}
+
 pub trait Masm {
     type Label: Copy;
 
@@ -126,6 +173,24 @@ pub trait Masm {
 
     fn global_get(&mut self, dst: Reg, index: u32);
     fn global_set(&mut self, index: u32, src: Reg);
+
+    /// Float registers the compiler may hold operands in.
+    fn allocatable_float(&self) -> &'static [Reg];
+    fn float_load_slot(&mut self, prec: Prec, dst: Reg, slot: u32);
+    fn float_store_slot(&mut self, prec: Prec, slot: u32, src: Reg);
+    fn float_const(&mut self, prec: Prec, dst: Reg, bits: u64);
+    fn float_op(&mut self, op: FloatOp, prec: Prec, dst: Reg, src: Reg);
+    /// False if this CPU lacks what the operation needs (nothing emitted then).
+    fn float_unary(&mut self, op: FloatUnary, prec: Prec, dst: Reg) -> bool;
+    /// Integer `dst = (a cmp b) ? 1 : 0` for the ordered comparisons (`Ne` is true on NaN).
+    fn float_compare(&mut self, cmp: Cmp, prec: Prec, dst: Reg, a: Reg, b: Reg);
+    fn float_select(&mut self, dst: Reg, other: Reg, cond: Reg);
+    /// `dst = convert(src)`; `prec` is the float side's precision (for `Demote`, the source's).
+    fn convert(&mut self, conversion: Convert, prec: Prec, dst: Reg, src: Reg);
+    fn float_heap_load(&mut self, prec: Prec, dst: Reg, addr: Reg, offset: u32);
+    fn float_heap_store(&mut self, prec: Prec, addr: Reg, src: Reg, offset: u32);
+    fn float_global_get(&mut self, prec: Prec, dst: Reg, index: u32);
+    fn float_global_set(&mut self, prec: Prec, index: u32, src: Reg);
 
     /// The code, the offset of each function in it, and its trap sites.
     fn finish(self) -> (Vec<u8>, Vec<usize>, Vec<(u32, TrapCode)>);

@@ -1,20 +1,25 @@
 //! The compiler's operations (`jit::masm::Masm`) in x86_64 instructions.
 //!
-//! Registers: operands live in rsi, rdi, r8, r9, r10, rbx, r12, r13; rax, rcx, rdx and r11 are
-//! scratch for the operations themselves (division, shifts, moves between slots); r14 holds
+//! Registers: operands live in rsi, rdi, r8, r9, r10, rbx, r12, r13 and xmm0-xmm13; rax, rcx,
+//! rdx, r11, xmm14 and xmm15 are scratch for the operations themselves (division, shifts,
+//! conversions, moves between slots); r14 holds
 //! memory 0's base and r15 the instance context. A function's frame: rbp, then the saved rbx,
 //! r12-r15, then the pointer to its arguments and results (`[rbp - 48]`), then its slots
 //! (locals, then operands), slot k at `[rbp - area + 8k]`; rsp stays 16-byte aligned.
 //! A function is called as `f(vmctx: rdi, args: rsi)`, like `entry::CompiledFn`, with its
 //! arguments in `args[0..]`, where it writes its results.
 
-use super::asm::{Alu, Assembler, BitCount, Cond, Label, Load, Mem, Shift, Size, Unary};
-use super::regs::Gpr;
-use crate::jit::masm::{Cmp, HeapLoad, IntOp, IntUnary, Masm, Reg, Width};
+use super::asm::{self, Alu, Assembler, BitCount, Cond, Label, Load, Mem, Shift, Size, SseArith, SseLogic, Unary};
+use super::regs::{Gpr, Xmm};
+use crate::jit::masm::{Cmp, Convert, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Width};
 use crate::runtime::trap::TrapCode;
 use crate::runtime::vmctx::VMContext;
 
 const ALLOCATABLE: [Reg; 8] = [6, 7, 8, 9, 10, 3, 12, 13];
+/// xmm0-xmm13; xmm14 and xmm15 are scratch.
+const ALLOCATABLE_FLOAT: [Reg; 14] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+const XSCRATCH: Xmm = Xmm(15);
+const XSCRATCH2: Xmm = Xmm(14);
 const VMCTX: Gpr = Gpr::R15;
 const HEAP: Gpr = Gpr::R14;
 const SCRATCH: Gpr = Gpr::R11;
@@ -81,6 +86,108 @@ impl X64Masm {
                 Mem::indexed(HEAP, SCRATCH, 1, 0)
             }
         }
+    }
+}
+
+fn prec(p: Prec) -> asm::Prec {
+    match p {
+        Prec::F32 => asm::Prec::F32,
+        Prec::F64 => asm::Prec::F64,
+    }
+}
+
+fn float_size(p: Prec) -> Size {
+    match p {
+        Prec::F32 => Size::S32,
+        Prec::F64 => Size::S64,
+    }
+}
+
+/// The bits of `value` in precision `p`.
+fn float_bits(p: Prec, value: f64) -> u64 {
+    match p {
+        Prec::F32 => (value as f32).to_bits() as u64,
+        Prec::F64 => value.to_bits(),
+    }
+}
+
+impl X64Masm {
+    /// `reg op= mask` on 32 or 64 bits (64-bit masks through the scratch register).
+    fn mask(&mut self, op: Alu, p: Prec, reg: Gpr, mask: u64) {
+        match p {
+            Prec::F32 => self.asm.alu_ri(op, Size::S32, reg, mask as u32 as i32),
+            Prec::F64 => {
+                self.asm.mov_ri(SCRATCH, mask);
+                self.asm.alu_rr(op, Size::S64, reg, SCRATCH);
+            }
+        }
+    }
+
+    fn float_const_into(&mut self, p: Prec, dst: Xmm, bits: u64) {
+        self.asm.mov_ri(SCRATCH, bits);
+        self.asm.mov_to_xmm(float_size(p), dst, SCRATCH);
+    }
+
+    /// A trapping float-to-integer truncation (`dst` integer, `src` float).
+    fn truncate(&mut self, width: Width, signed: bool, p: Prec, dst: Gpr, src: Xmm) {
+        let (ap, s) = (prec(p), size(width));
+        let invalid = self.stub(TrapCode::InvalidConversionToInteger);
+        let overflow = self.stub(TrapCode::IntegerOverflow);
+        let done = self.asm.new_label();
+        if signed {
+            self.asm.cvt_float_to_int(ap, s, dst, src);
+            // x86 gives the minimum for NaN and out-of-range inputs; only some inputs near the
+            // minimum really truncate to it.
+            match width {
+                Width::W32 => self.asm.alu_ri(Alu::Cmp, s, dst, i32::MIN),
+                Width::W64 => {
+                    self.asm.mov_ri(SCRATCH, i64::MIN as u64);
+                    self.asm.alu_rr(Alu::Cmp, s, dst, SCRATCH);
+                }
+            }
+            self.asm.jcc(Cond::Ne, done);
+            self.asm.ucomis(ap, src, src);
+            self.asm.jcc(Cond::P, invalid);
+            let min = if width == Width::W32 { i32::MIN as f64 } else { i64::MIN as f64 };
+            self.float_const_into(p, XSCRATCH, float_bits(p, min));
+            self.asm.ucomis(ap, src, XSCRATCH);
+            self.asm.jcc(Cond::A, overflow);
+            if p == Prec::F64 && width == Width::W32 {
+                // (-2^31 - 1, -2^31] truncates to -2^31.
+                self.float_const_into(p, XSCRATCH, float_bits(p, -2147483649.0));
+                self.asm.ucomis(ap, src, XSCRATCH);
+                self.asm.jcc(Cond::Be, overflow);
+            } else {
+                self.asm.jcc(Cond::B, overflow);
+            }
+        } else if width == Width::W32 {
+            self.asm.ucomis(ap, src, src);
+            self.asm.jcc(Cond::P, invalid);
+            self.asm.cvt_float_to_int(ap, Size::S64, dst, src);
+            self.asm.mov_ri(SCRATCH, u32::MAX as u64);
+            self.asm.alu_rr(Alu::Cmp, Size::S64, dst, SCRATCH);
+            self.asm.jcc(Cond::A, overflow);
+        } else {
+            self.asm.ucomis(ap, src, src);
+            self.asm.jcc(Cond::P, invalid);
+            self.float_const_into(p, XSCRATCH, float_bits(p, 9223372036854775808.0));
+            let big = self.asm.new_label();
+            self.asm.ucomis(ap, src, XSCRATCH);
+            self.asm.jcc(Cond::Ae, big);
+            self.asm.cvt_float_to_int(ap, Size::S64, dst, src);
+            self.asm.test_rr(Size::S64, dst, dst);
+            self.asm.jcc(Cond::S, overflow);
+            self.asm.jmp(done);
+            self.asm.bind(big);
+            self.asm.movaps(XSCRATCH2, src);
+            self.asm.sse_arith(SseArith::Sub, ap, XSCRATCH2, XSCRATCH);
+            self.asm.cvt_float_to_int(ap, Size::S64, dst, XSCRATCH2);
+            self.asm.test_rr(Size::S64, dst, dst);
+            self.asm.jcc(Cond::S, overflow);
+            self.asm.mov_ri(SCRATCH, 1 << 63);
+            self.asm.alu_rr(Alu::Xor, Size::S64, dst, SCRATCH);
+        }
+        self.asm.bind(done);
     }
 }
 
@@ -398,6 +505,190 @@ impl Masm for X64Masm {
         self.asm.store(8, Mem::base(Gpr::Rax, 0), gpr(src));
         // A cell holds 128 bits; a scalar value clears the upper half.
         self.asm.store_imm(8, Mem::base(Gpr::Rax, 8), 0);
+    }
+
+    fn allocatable_float(&self) -> &'static [Reg] {
+        &ALLOCATABLE_FLOAT
+    }
+
+    fn float_load_slot(&mut self, p: Prec, dst: Reg, slot: u32) {
+        let m = self.slot(slot);
+        self.asm.sse_load(prec(p), Xmm(dst), m);
+    }
+
+    fn float_store_slot(&mut self, p: Prec, slot: u32, src: Reg) {
+        let m = self.slot(slot);
+        self.asm.sse_store(prec(p), m, Xmm(src));
+    }
+
+    fn float_const(&mut self, p: Prec, dst: Reg, bits: u64) {
+        self.float_const_into(p, Xmm(dst), bits);
+    }
+
+    fn float_op(&mut self, op: FloatOp, p: Prec, dst: Reg, src: Reg) {
+        let (ap, d, s) = (prec(p), Xmm(dst), Xmm(src));
+        let arith = match op {
+            FloatOp::Add => SseArith::Add,
+            FloatOp::Sub => SseArith::Sub,
+            FloatOp::Mul => SseArith::Mul,
+            FloatOp::Div => SseArith::Div,
+            FloatOp::Min | FloatOp::Max => {
+                // x86's min and max return the second operand for NaN and for equal operands
+                // (-0 and +0); WebAssembly wants NaN, and -0 < +0.
+                let (nan, equal, done) = (self.asm.new_label(), self.asm.new_label(), self.asm.new_label());
+                self.asm.ucomis(ap, d, s);
+                self.asm.jcc(Cond::P, nan);
+                self.asm.jcc(Cond::E, equal);
+                let arith = if op == FloatOp::Min { SseArith::Min } else { SseArith::Max };
+                self.asm.sse_arith(arith, ap, d, s);
+                self.asm.jmp(done);
+                self.asm.bind(equal);
+                self.asm.sse_logic(if op == FloatOp::Min { SseLogic::Or } else { SseLogic::And }, d, s);
+                self.asm.jmp(done);
+                self.asm.bind(nan);
+                self.asm.sse_arith(SseArith::Add, ap, d, s);
+                self.asm.bind(done);
+                return;
+            }
+            FloatOp::Copysign => {
+                let sign = if p == Prec::F32 { 1u64 << 31 } else { 1 << 63 };
+                self.asm.mov_from_xmm(float_size(p), Gpr::Rcx, s);
+                self.mask(Alu::And, p, Gpr::Rcx, sign);
+                self.asm.mov_from_xmm(float_size(p), Gpr::Rax, d);
+                self.mask(Alu::And, p, Gpr::Rax, sign - 1);
+                self.asm.alu_rr(Alu::Or, Size::S64, Gpr::Rax, Gpr::Rcx);
+                self.asm.mov_to_xmm(float_size(p), d, Gpr::Rax);
+                return;
+            }
+        };
+        self.asm.sse_arith(arith, ap, d, s);
+    }
+
+    fn float_unary(&mut self, op: FloatUnary, p: Prec, dst: Reg) -> bool {
+        let (ap, d) = (prec(p), Xmm(dst));
+        let sign = if p == Prec::F32 { 1u64 << 31 } else { 1 << 63 };
+        let mode = match op {
+            FloatUnary::Abs | FloatUnary::Neg => {
+                let alu = if op == FloatUnary::Abs { Alu::And } else { Alu::Xor };
+                let mask = if op == FloatUnary::Abs { sign - 1 } else { sign };
+                self.asm.mov_from_xmm(float_size(p), Gpr::Rax, d);
+                self.mask(alu, p, Gpr::Rax, mask);
+                self.asm.mov_to_xmm(float_size(p), d, Gpr::Rax);
+                return true;
+            }
+            FloatUnary::Sqrt => {
+                self.asm.sse_arith(SseArith::Sqrt, ap, d, d);
+                return true;
+            }
+            FloatUnary::Nearest => 0,
+            FloatUnary::Floor => 1,
+            FloatUnary::Ceil => 2,
+            FloatUnary::Trunc => 3,
+        };
+        if !std::arch::is_x86_feature_detected!("sse4.1") {
+            return false;
+        }
+        // Bit 3: no precision exception (the result is exact either way).
+        self.asm.round(ap, d, d, mode | 8);
+        true
+    }
+
+    fn float_compare(&mut self, cmp: Cmp, p: Prec, dst: Reg, a: Reg, b: Reg) {
+        let (ap, a, b, d) = (prec(p), Xmm(a), Xmm(b), gpr(dst));
+        match cmp {
+            Cmp::Eq | Cmp::Ne => {
+                // Unordered (NaN) sets ZF, PF and CF: equal needs ZF without PF.
+                self.asm.ucomis(ap, a, b);
+                let (flag, parity, combine) =
+                    if cmp == Cmp::Eq { (Cond::E, Cond::Np, Alu::And) } else { (Cond::Ne, Cond::P, Alu::Or) };
+                self.asm.setcc(flag, Gpr::Rax);
+                self.asm.setcc(parity, Gpr::Rcx);
+                self.asm.alu_rr(combine, Size::S32, Gpr::Rax, Gpr::Rcx);
+                self.asm.movzx_r8(d, Gpr::Rax);
+            }
+            _ => {
+                // Above / above-or-equal are false when unordered; less-than swaps operands.
+                let (x, y, c) = match cmp {
+                    Cmp::GtS => (a, b, Cond::A),
+                    Cmp::GeS => (a, b, Cond::Ae),
+                    Cmp::LtS => (b, a, Cond::A),
+                    _ => (b, a, Cond::Ae),
+                };
+                self.asm.ucomis(ap, x, y);
+                self.asm.setcc(c, Gpr::Rax);
+                self.asm.movzx_r8(d, Gpr::Rax);
+            }
+        }
+    }
+
+    fn float_select(&mut self, dst: Reg, other: Reg, c: Reg) {
+        let keep = self.asm.new_label();
+        self.asm.test_rr(Size::S32, gpr(c), gpr(c));
+        self.asm.jcc(Cond::Ne, keep);
+        self.asm.movaps(Xmm(dst), Xmm(other));
+        self.asm.bind(keep);
+    }
+
+    fn convert(&mut self, conversion: Convert, p: Prec, dst: Reg, src: Reg) {
+        let ap = prec(p);
+        match conversion {
+            Convert::Trunc(width, signed) => self.truncate(width, signed, p, gpr(dst), Xmm(src)),
+            Convert::FromInt(Width::W32, true) => self.asm.cvt_int_to_float(ap, Size::S32, Xmm(dst), gpr(src)),
+            Convert::FromInt(Width::W32, false) => {
+                self.asm.mov_rr(Size::S32, Gpr::Rax, gpr(src));
+                self.asm.cvt_int_to_float(ap, Size::S64, Xmm(dst), Gpr::Rax);
+            }
+            Convert::FromInt(Width::W64, true) => self.asm.cvt_int_to_float(ap, Size::S64, Xmm(dst), gpr(src)),
+            Convert::FromInt(Width::W64, false) => {
+                // Above 2^63: halve (keeping the low bit, for rounding), convert, double.
+                let (big, done) = (self.asm.new_label(), self.asm.new_label());
+                let (d, s) = (Xmm(dst), gpr(src));
+                self.asm.test_rr(Size::S64, s, s);
+                self.asm.jcc(Cond::S, big);
+                self.asm.cvt_int_to_float(ap, Size::S64, d, s);
+                self.asm.jmp(done);
+                self.asm.bind(big);
+                self.asm.mov_rr(Size::S64, Gpr::Rax, s);
+                self.asm.shift_ri(Shift::Shr, Size::S64, Gpr::Rax, 1);
+                self.asm.mov_rr(Size::S32, Gpr::Rcx, s);
+                self.asm.alu_ri(Alu::And, Size::S32, Gpr::Rcx, 1);
+                self.asm.alu_rr(Alu::Or, Size::S64, Gpr::Rax, Gpr::Rcx);
+                self.asm.cvt_int_to_float(ap, Size::S64, d, Gpr::Rax);
+                self.asm.sse_arith(SseArith::Add, ap, d, d);
+                self.asm.bind(done);
+            }
+            Convert::Demote => self.asm.cvt_float(asm::Prec::F64, Xmm(dst), Xmm(src)),
+            Convert::Promote => self.asm.cvt_float(asm::Prec::F32, Xmm(dst), Xmm(src)),
+            Convert::BitsToFloat => self.asm.mov_to_xmm(float_size(p), Xmm(dst), gpr(src)),
+            Convert::FloatToBits => self.asm.mov_from_xmm(float_size(p), gpr(dst), Xmm(src)),
+        }
+    }
+
+    fn float_heap_load(&mut self, p: Prec, dst: Reg, addr: Reg, offset: u32) {
+        let m = self.heap_operand(addr, offset);
+        self.site(TrapCode::MemoryOutOfBounds);
+        self.asm.sse_load(prec(p), Xmm(dst), m);
+    }
+
+    fn float_heap_store(&mut self, p: Prec, addr: Reg, src: Reg, offset: u32) {
+        let m = self.heap_operand(addr, offset);
+        self.site(TrapCode::MemoryOutOfBounds);
+        self.asm.sse_store(prec(p), m, Xmm(src));
+    }
+
+    fn float_global_get(&mut self, p: Prec, dst: Reg, index: u32) {
+        let offsets = VMContext::OFFSETS;
+        self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.globals as i32));
+        self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, 8 * index as i32));
+        self.asm.sse_load(prec(p), Xmm(dst), Mem::base(Gpr::Rax, 0));
+    }
+
+    fn float_global_set(&mut self, p: Prec, index: u32, src: Reg) {
+        let offsets = VMContext::OFFSETS;
+        self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.globals as i32));
+        self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, 8 * index as i32));
+        // The cell's other bytes stay zero: a global's type never changes.
+        self.asm.sse_store(prec(p), Mem::base(Gpr::Rax, 0), Xmm(src));
     }
 
     fn finish(self) -> (Vec<u8>, Vec<usize>, Vec<(u32, TrapCode)>) {
