@@ -509,6 +509,20 @@ impl<M: Masm> Compiler<'_, M> {
             Operator::F32Const(bits) => self.stack.push(Operand { loc: Loc::Const(*bits as i64), kind: Kind::F32 }),
             Operator::F64Const(bits) => self.stack.push(Operand { loc: Loc::Const(*bits as i64), kind: Kind::F64 }),
             Operator::Memory(op, memarg) => self.memory(*op, memarg.offset, memarg.memory)?,
+            Operator::MemorySize(0) => {
+                let r = self.alloc(Kind::I32);
+                self.masm.memory_size(r);
+                self.push_reg(r, Kind::I32);
+            }
+            Operator::MemoryGrow(0) => {
+                // A call into the runtime: every operand goes to its slot first.
+                self.spill_all();
+                let delta = self.pop_reg();
+                self.release(delta, Kind::I32);
+                let r = self.alloc(Kind::I32);
+                self.masm.memory_grow(r, delta);
+                self.push_reg(r, Kind::I32);
+            }
             Operator::Simple(op) => self.simple(*op)?,
             other => return unsupported(other.name()),
         }

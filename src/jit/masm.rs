@@ -171,6 +171,12 @@ pub trait Masm {
     /// `heap[addr + offset] = low `bytes` of src`.
     fn heap_store(&mut self, bytes: u8, addr: Reg, src: Reg, offset: u32);
 
+    /// `dst` = memory 0's size in pages.
+    fn memory_size(&mut self, dst: Reg);
+    /// `dst` = `memory.grow` of memory 0 by the i32 in `delta`, through the runtime: a call
+    /// that clobbers every register an operand may be in (the compiler spills first).
+    fn memory_grow(&mut self, dst: Reg, delta: Reg);
+
     fn global_get(&mut self, dst: Reg, index: u32);
     fn global_set(&mut self, index: u32, src: Reg);
 

@@ -4,6 +4,7 @@
 //! compiled code, where a fault at a trap site comes back as a trap (`runtime::sys::signals`).
 //! The ISA-specific parts sit in one directory per architecture (`x64/`).
 
+pub mod builtins;
 pub mod code_memory;
 pub mod codegen;
 #[cfg(all(test, target_arch = "x86_64"))]

@@ -68,8 +68,10 @@ impl Store {
             return Err(Trap::new(TrapCode::CallStackExhausted));
         }
         if self.depth == 0 {
-            // The thread that enters the store now; compiled code checks against its limit.
+            // The thread that enters the store now, and where the store is now: compiled code
+            // checks against the limit and calls runtime operations on the store.
             self.context.stack_limit = native_stack_limit();
+            self.context.store = self;
         }
         self.depth += 1;
         let outcome = match &self.funcs[func.index as usize] {

@@ -207,7 +207,12 @@ impl Store {
             instances: Arena::new(),
             externs: Arena::new(),
             limits: StoreLimits::default(),
-            context: Box::new(VMStoreContext { fuel: 0, interrupt: Arc::as_ptr(&interrupt), stack_limit: 0 }),
+            context: Box::new(VMStoreContext {
+                fuel: 0,
+                interrupt: Arc::as_ptr(&interrupt),
+                stack_limit: 0,
+                store: std::ptr::null_mut(),
+            }),
             interrupt,
             tier_state: None,
             depth: 0,

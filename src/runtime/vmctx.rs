@@ -19,12 +19,13 @@
 //! VMMemory    base: *mut u8, length: u64 (bytes)
 //! VMTable     elements: *mut u64 (raw references, see `value`), length: u64
 //! VMFuncRef   code: *const u8 (the tier's entry, null until a tier sets it), vmctx, sig
-//! VMStoreContext  fuel: u64, interrupt: *const AtomicBool, stack_limit: usize
+//! VMStoreContext  fuel: u64, interrupt: *const AtomicBool, stack_limit: usize, store: *mut Store
 //! ```
 
 use std::sync::atomic::AtomicBool;
 
 use super::engine::SigId;
+use super::store::Store;
 
 /// A linear memory's definition: where its bytes start and how many there are now.
 #[repr(C)]
@@ -53,13 +54,16 @@ pub struct VMFuncRef {
 }
 
 /// What every instance of a store shares: the fuel counter (when the engine counts fuel), the
-/// interrupt flag another thread may set, and the lowest native stack address code may use.
+/// interrupt flag another thread may set, the lowest native stack address code may use, and
+/// the store itself, for the runtime operations compiled code calls (set on each entry from
+/// the host, as a store may move between calls).
 #[repr(C)]
 #[derive(Debug)]
 pub struct VMStoreContext {
     pub fuel: u64,
     pub interrupt: *const AtomicBool,
     pub stack_limit: usize,
+    pub store: *mut Store,
 }
 
 #[repr(C)]
@@ -97,6 +101,7 @@ pub struct Offsets {
     pub store_fuel: usize,
     pub store_interrupt: usize,
     pub store_stack_limit: usize,
+    pub store_store: usize,
 }
 
 impl VMContext {
@@ -120,6 +125,7 @@ impl VMContext {
         store_fuel: 0,
         store_interrupt: 8,
         store_stack_limit: 16,
+        store_store: 24,
     };
 }
 
@@ -241,6 +247,7 @@ mod tests {
             store_fuel: offset_of!(VMStoreContext, fuel),
             store_interrupt: offset_of!(VMStoreContext, interrupt),
             store_stack_limit: offset_of!(VMStoreContext, stack_limit),
+            store_store: offset_of!(VMStoreContext, store),
         };
         assert_eq!(actual, VMContext::OFFSETS);
     }

@@ -491,6 +491,22 @@ impl Masm for X64Masm {
         self.asm.store(bytes, m, gpr(src));
     }
 
+    fn memory_size(&mut self, dst: Reg) {
+        let offsets = VMContext::OFFSETS;
+        self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.memory0 as i32));
+        self.asm.load(Load::Full(Size::S64), gpr(dst), Mem::base(Gpr::Rax, offsets.memory_length as i32));
+        self.asm.shift_ri(Shift::Shr, Size::S64, gpr(dst), 16);
+    }
+
+    fn memory_grow(&mut self, dst: Reg, delta: Reg) {
+        // memory_grow(vmctx, delta): the delta first, as it may be in rdi.
+        self.asm.mov_rr(Size::S32, Gpr::Rsi, gpr(delta));
+        self.asm.mov_rr(Size::S64, Gpr::Rdi, VMCTX);
+        self.asm.mov_ri(Gpr::Rax, crate::jit::builtins::memory_grow as *const () as u64);
+        self.asm.call_r(Gpr::Rax);
+        self.asm.mov_rr(Size::S32, gpr(dst), Gpr::Rax);
+    }
+
     fn global_get(&mut self, dst: Reg, index: u32) {
         let offsets = VMContext::OFFSETS;
         self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.globals as i32));
