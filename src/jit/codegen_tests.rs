@@ -311,6 +311,9 @@ fn float_operators_agree_with_the_interpreter() {
                 wat += &format!(
                     "(func (export \"{i}.trunc_{t}_{s}\") (param {t}) (result {i}) local.get 0 {i}.trunc_{t}_{s})\n"
                 );
+                wat += &format!(
+                    "(func (export \"{i}.trunc_sat_{t}_{s}\") (param {t}) (result {i}) local.get 0 {i}.trunc_sat_{t}_{s})\n"
+                );
                 wat += &format!("(func (export \"{t}.convert_{i}_{s}\") (param {i}) (result {t}) local.get 0 {t}.convert_{i}_{s})\n");
             }
         }
@@ -362,6 +365,7 @@ fn float_operators_agree_with_the_interpreter() {
             for s in ["s", "u"] {
                 for &x in values {
                     traps += b.agree(&format!("{i}.trunc_{t}_{s}"), &[x]).is_err() as u32;
+                    b.agree(&format!("{i}.trunc_sat_{t}_{s}"), &[x]).expect("saturating truncations do not trap");
                 }
                 let ints: Vec<Val> = if i == "i32" { I32S.map(Val::I32).to_vec() } else { I64S.map(Val::I64).to_vec() };
                 for x in ints.iter().chain(&[Val::I64(-2), Val::I64(i64::MAX - 1023)][..if i == "i64" { 2 } else { 0 }])
@@ -415,7 +419,7 @@ fn smith_bytes(seed: u64, len: usize) -> Vec<u8> {
 #[test]
 fn random_modules_agree_with_the_interpreter() {
     let config = wasm_smith::Config {
-        saturating_float_to_int_enabled: false,
+        saturating_float_to_int_enabled: true,
         sign_extension_ops_enabled: true,
         multi_value_enabled: true,
         reference_types_enabled: false,

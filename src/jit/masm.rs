@@ -114,6 +114,8 @@ pub enum FloatUnary {
 pub enum Convert {
     /// Float to integer, trapping on NaN or out of range: (target, signed).
     Trunc(Width, bool),
+    /// Float to integer, saturating (NaN to 0, out of range to the nearest bound).
+    TruncSat(Width, bool),
     /// Integer to float: (source, signed).
     FromInt(Width, bool),
     /// f64 to f32, f32 to f64.

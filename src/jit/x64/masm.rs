@@ -191,6 +191,86 @@ impl X64Masm {
     }
 }
 
+impl X64Masm {
+    /// A saturating float-to-integer truncation (`dst` integer, `src` float).
+    fn truncate_saturating(&mut self, width: Width, signed: bool, p: Prec, dst: Gpr, src: Xmm) {
+        let (ap, s) = (prec(p), size(width));
+        let (zero, done) = (self.asm.new_label(), self.asm.new_label());
+        let max: u64 = match (width, signed) {
+            (Width::W32, true) => i32::MAX as u64,
+            (Width::W32, false) => u32::MAX as u64,
+            (Width::W64, true) => i64::MAX as u64,
+            (Width::W64, false) => u64::MAX,
+        };
+        let positive_overflow = self.asm.new_label();
+        if signed {
+            self.asm.cvt_float_to_int(ap, s, dst, src);
+            // The minimum is right for inputs at or below it; NaN gives 0, large inputs the
+            // maximum.
+            match width {
+                Width::W32 => self.asm.alu_ri(Alu::Cmp, s, dst, i32::MIN),
+                Width::W64 => {
+                    self.asm.mov_ri(SCRATCH, i64::MIN as u64);
+                    self.asm.alu_rr(Alu::Cmp, s, dst, SCRATCH);
+                }
+            }
+            self.asm.jcc(Cond::Ne, done);
+            self.asm.ucomis(ap, src, src);
+            self.asm.jcc(Cond::P, zero);
+            self.float_const_into(p, XSCRATCH, 0);
+            self.asm.ucomis(ap, src, XSCRATCH);
+            self.asm.jcc(Cond::A, positive_overflow);
+            self.asm.jmp(done);
+        } else if width == Width::W32 {
+            self.asm.ucomis(ap, src, src);
+            self.asm.jcc(Cond::P, zero);
+            self.asm.cvt_float_to_int(ap, Size::S64, dst, src);
+            let negative_or_huge = self.asm.new_label();
+            self.asm.test_rr(Size::S64, dst, dst);
+            self.asm.jcc(Cond::S, negative_or_huge);
+            self.asm.mov_ri(SCRATCH, u32::MAX as u64);
+            self.asm.alu_rr(Alu::Cmp, Size::S64, dst, SCRATCH);
+            self.asm.jcc(Cond::A, positive_overflow);
+            self.asm.jmp(done);
+            self.asm.bind(negative_or_huge);
+            self.float_const_into(p, XSCRATCH, 0);
+            self.asm.ucomis(ap, src, XSCRATCH);
+            self.asm.jcc(Cond::A, positive_overflow);
+            self.asm.jmp(zero);
+        } else {
+            self.asm.ucomis(ap, src, src);
+            self.asm.jcc(Cond::P, zero);
+            self.float_const_into(p, XSCRATCH, float_bits(p, 9223372036854775808.0));
+            let big = self.asm.new_label();
+            self.asm.ucomis(ap, src, XSCRATCH);
+            self.asm.jcc(Cond::Ae, big);
+            self.asm.cvt_float_to_int(ap, Size::S64, dst, src);
+            self.asm.test_rr(Size::S64, dst, dst);
+            self.asm.jcc(Cond::Ns, done);
+            self.asm.jmp(zero);
+            self.asm.bind(big);
+            self.asm.movaps(XSCRATCH2, src);
+            self.asm.sse_arith(SseArith::Sub, ap, XSCRATCH2, XSCRATCH);
+            self.asm.cvt_float_to_int(ap, Size::S64, dst, XSCRATCH2);
+            self.asm.test_rr(Size::S64, dst, dst);
+            self.asm.jcc(Cond::S, positive_overflow);
+            self.asm.mov_ri(SCRATCH, 1 << 63);
+            self.asm.alu_rr(Alu::Xor, Size::S64, dst, SCRATCH);
+            self.asm.jmp(done);
+        }
+        self.asm.bind(positive_overflow);
+        self.asm.mov_ri(dst, max);
+        self.asm.jmp(done);
+        self.asm.bind(zero);
+        self.asm.alu_rr(Alu::Xor, Size::S32, dst, dst);
+        self.asm.bind(done);
+        if width == Width::W32 {
+            // An i32 result has its upper half clear.
+            self.asm.mov_rr(Size::S32, dst, dst);
+        }
+    }
+}
+
 fn cond(cmp: Cmp) -> Cond {
     match cmp {
         Cmp::Eq => Cond::E,
@@ -649,6 +729,7 @@ impl Masm for X64Masm {
         let ap = prec(p);
         match conversion {
             Convert::Trunc(width, signed) => self.truncate(width, signed, p, gpr(dst), Xmm(src)),
+            Convert::TruncSat(width, signed) => self.truncate_saturating(width, signed, p, gpr(dst), Xmm(src)),
             Convert::FromInt(Width::W32, true) => self.asm.cvt_int_to_float(ap, Size::S32, Xmm(dst), gpr(src)),
             Convert::FromInt(Width::W32, false) => {
                 self.asm.mov_rr(Size::S32, Gpr::Rax, gpr(src));
