@@ -224,6 +224,10 @@ fn memory_forms() {
         check(&format!("mov dword ptr {at}, 0x12345678"), |s| s.store_imm(4, m, 0x12345678));
         check(&format!("mov qword ptr {at}, 0xffffffffffffffff"), |s| s.store_imm(8, m, -1));
         check(&format!("call qword ptr {at}"), |s| s.call_m(m));
+        check(&format!("cmp byte ptr {at}, 0x0"), |s| s.alu_mi(Alu::Cmp, 1, m, 0));
+        check(&format!("cmp qword ptr {at}, 0x0"), |s| s.alu_mi(Alu::Cmp, 8, m, 0));
+        check(&format!("sub qword ptr {at}, 0x1"), |s| s.alu_mi(Alu::Sub, 8, m, 1));
+        check(&format!("add dword ptr {at}, 0x12345678"), |s| s.alu_mi(Alu::Add, 4, m, 0x12345678));
         for n in [0u8, 7, 8, 15] {
             check(&format!("movss {}, {at}", x(n)), |s| s.sse_load(Prec::F32, Xmm(n), m));
             check(&format!("movsd {}, {at}", x(n)), |s| s.sse_load(Prec::F64, Xmm(n), m));

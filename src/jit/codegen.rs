@@ -128,14 +128,17 @@ struct Compiler<'m, M: Masm> {
     free_float: Vec<Reg>,
     controls: Vec<Control<M::Label>>,
     locals: Vec<Kind>,
+    /// Whether the code counts fuel.
+    fuel: bool,
 }
 
 fn kinds(types: &[ValType]) -> Result<Vec<Kind>> {
     types.iter().map(|&t| Kind::of(t)).collect()
 }
 
-/// Compiles every defined function of `module` with `masm`.
-pub fn compile_module<M: Masm>(module: &Module, masm: M) -> Result<M> {
+/// Compiles every defined function of `module` with `masm`; with `fuel`, the code counts fuel
+/// as the engine's configuration asks.
+pub fn compile_module<M: Masm>(module: &Module, masm: M, fuel: bool) -> Result<M> {
     if module.imported_funcs != 0 {
         return unsupported("imported functions");
     }
@@ -148,6 +151,7 @@ pub fn compile_module<M: Masm>(module: &Module, masm: M) -> Result<M> {
         stack: Vec::new(),
         controls: Vec::new(),
         locals: Vec::new(),
+        fuel,
     };
     for defined in 0..module.raw.code.len() {
         c.function(&mut v, defined)?;
@@ -165,6 +169,7 @@ impl<M: Masm> Compiler<'_, M> {
         let slots = self.locals.len() as u32 + v_max_height(self.module, defined)?;
         let heap = !self.module.memories.is_empty();
         self.masm.prologue(defined as u32, slots, params, self.locals.len() as u32 - params, heap);
+        self.masm.check_interrupt_and_fuel(self.fuel);
         self.stack.clear();
         self.free = self.masm.allocatable().to_vec();
         self.free_float = self.masm.allocatable_float().to_vec();
@@ -358,6 +363,7 @@ impl<M: Masm> Compiler<'_, M> {
                 let label = self.masm.new_label();
                 if is_loop {
                     self.masm.bind(label);
+                    self.masm.check_interrupt_and_fuel(self.fuel);
                 }
                 let height = self.stack.len() - params.len();
                 let kind = if is_loop { FrameKind::Loop } else { FrameKind::Block };

@@ -23,11 +23,16 @@ struct Both {
 
 impl Both {
     fn new(wat: &str) -> Both {
-        let engine = Engine::default();
+        Both::with(wat, crate::runtime::Config::default())
+    }
+
+    fn with(wat: &str, config: crate::runtime::Config) -> Both {
+        let fuel = config.fuel;
+        let engine = Engine::new(config);
         let mut store = Store::new(&engine);
         let module = CompiledModule::new(&engine, &wat::parse_str(wat).expect("parses")).expect("compiles");
         let instance = store.instantiate(&module, &[]).expect("instantiates");
-        let masm = compile_module(&module.module, X64Masm::new(module.module.raw.code.len() as u32))
+        let masm = compile_module(&module.module, X64Masm::new(module.module.raw.code.len() as u32), fuel)
             .unwrap_or_else(|e| panic!("the JIT compiles it: {e:?}"));
         let (bytes, offsets, sites) = crate::jit::masm::Masm::finish(masm);
         let code = CodeMemory::new(&bytes, sites).expect("maps");
@@ -457,7 +462,7 @@ fn random_modules_agree_with_the_interpreter() {
         let bytes = module.to_bytes();
         let engine = Engine::default();
         let module = CompiledModule::new(&engine, &bytes).expect("wasm-smith modules are valid");
-        let masm = match compile_module(&module.module, X64Masm::new(module.module.raw.code.len() as u32)) {
+        let masm = match compile_module(&module.module, X64Masm::new(module.module.raw.code.len() as u32), false) {
             Ok(m) => m,
             Err(super::codegen::CompileError::Unsupported(what)) => {
                 *unsupported.entry(what).or_insert(0) += 1;
@@ -514,4 +519,50 @@ fn random_modules_agree_with_the_interpreter() {
          agree; not compiled yet: {unsupported:?}"
     );
     assert!(compiled >= 50 && calls >= 100, "too few modules compiled ({compiled}) or calls ({calls})");
+}
+
+/// Fuel and interruption with the interpreter's semantics: one unit per function entry and loop
+/// iteration, the same count either way; an infinite loop ends promptly when another thread
+/// asks, and the request is then cleared.
+#[test]
+fn fuel_and_interruption_agree_with_the_interpreter() {
+    let wat = r#"(module
+        (global $iterations (mut i64) (i64.const 0))
+        (func $leaf)
+        (func (export "count") (result i64)
+          (loop $forever
+            (global.set $iterations (i64.add (global.get $iterations) (i64.const 1)))
+            (call $leaf)
+            (br $forever))
+          (i64.const -1))
+        (func (export "iterations") (result i64) (global.get $iterations))
+        (func (export "spin") (loop $l (br $l))))"#;
+    let mut b = Both::with(wat, crate::runtime::Config { fuel: true, ..Default::default() });
+    let iterations = |b: &mut Both| {
+        b.store.add_fuel(1);
+        let Ok(v) = b.jit("iterations", &[]) else { panic!("one unit is enough") };
+        v[0]
+    };
+    b.store.add_fuel(1000);
+    assert_eq!(b.interp("count", &[]), Err(TrapCode::OutOfFuel));
+    assert_eq!(b.store.fuel(), 0);
+    let Val::I64(interpreted) = iterations(&mut b) else { panic!("an i64") };
+    assert!(interpreted > 100, "{interpreted} iterations");
+    b.store.add_fuel(1000);
+    assert_eq!(b.jit("count", &[]), Err(TrapCode::OutOfFuel));
+    assert_eq!(b.store.fuel(), 0);
+    assert_eq!(iterations(&mut b), Val::I64(2 * interpreted), "as many iterations for as much fuel");
+
+    let mut b = Both::new(wat);
+    let handle = b.store.interrupt_handle();
+    let started = std::time::Instant::now();
+    let interrupter = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        handle.interrupt();
+    });
+    assert_eq!(b.jit("spin", &[]), Err(TrapCode::Interrupted));
+    interrupter.join().expect("joins");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    // The request was answered: the next run is not interrupted.
+    assert_eq!(b.jit("iterations", &[]), Ok(vec![Val::I64(0)]));
 }

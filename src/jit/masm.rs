@@ -142,6 +142,11 @@ pub trait Masm {
     /// Ends the function: emits the out-of-line trap stubs its code jumps to.
     fn end_function(&mut self);
 
+    /// At function entries and loop headers: traps `Interrupted` (clearing the request) if
+    /// another thread asked for it and, with `fuel`, `OutOfFuel` when the store has none left,
+    /// else takes one unit.
+    fn check_interrupt_and_fuel(&mut self, fuel: bool);
+
     fn load_slot(&mut self, dst: Reg, slot: u32);
     fn store_slot(&mut self, slot: u32, src: Reg);
     fn store_slot_imm(&mut self, slot: u32, value: i64);

@@ -324,6 +324,25 @@ impl Assembler {
         self.emit(0, size.w(), &[(op as u8) << 3 | 3], dst.num(), Rm::Mem(src), false);
     }
 
+    /// `op [mem], imm` on 1, 4 or 8 bytes (the immediate sign-extended to the size).
+    pub fn alu_mi(&mut self, op: Alu, bytes: u8, dst: Mem, imm: i32) {
+        match (bytes, i8::try_from(imm)) {
+            (1, _) => {
+                self.emit(0, false, &[0x80], op as u8, Rm::Mem(dst), false);
+                self.byte(imm as u8);
+            }
+            (4 | 8, Ok(imm8)) => {
+                self.emit(0, bytes == 8, &[0x83], op as u8, Rm::Mem(dst), false);
+                self.byte(imm8 as u8);
+            }
+            (4 | 8, Err(_)) => {
+                self.emit(0, bytes == 8, &[0x81], op as u8, Rm::Mem(dst), false);
+                self.bytes(&imm.to_le_bytes());
+            }
+            _ => panic!("no {bytes}-byte form"),
+        }
+    }
+
     pub fn mov_rr(&mut self, size: Size, dst: Gpr, src: Gpr) {
         self.emit(0, size.w(), &[0x89], src.num(), Rm::Reg(dst.num()), false);
     }

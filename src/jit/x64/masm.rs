@@ -354,8 +354,29 @@ impl Masm for X64Masm {
     fn end_function(&mut self) {
         for (code, label) in std::mem::take(&mut self.stubs) {
             self.asm.bind(label);
+            if code == TrapCode::Interrupted {
+                // The request is answered: clear the flag (its address is in rcx, see
+                // check_interrupt_and_fuel).
+                self.asm.store_imm(1, Mem::base(Gpr::Rcx, 0), 0);
+            }
             self.site(code);
             self.asm.ud2();
+        }
+    }
+
+    fn check_interrupt_and_fuel(&mut self, fuel: bool) {
+        let offsets = VMContext::OFFSETS;
+        self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.store as i32));
+        self.asm.load(Load::Full(Size::S64), Gpr::Rcx, Mem::base(Gpr::Rax, offsets.store_interrupt as i32));
+        self.asm.alu_mi(Alu::Cmp, 1, Mem::base(Gpr::Rcx, 0), 0);
+        let interrupted = self.stub(TrapCode::Interrupted);
+        self.asm.jcc(Cond::Ne, interrupted);
+        if fuel {
+            let fuel = Mem::base(Gpr::Rax, offsets.store_fuel as i32);
+            self.asm.alu_mi(Alu::Cmp, 8, fuel, 0);
+            let out = self.stub(TrapCode::OutOfFuel);
+            self.asm.jcc(Cond::E, out);
+            self.asm.alu_mi(Alu::Sub, 8, fuel, 1);
         }
     }
 
