@@ -8,5 +8,6 @@ use crate::runtime::Tier;
 pub(crate) fn backend(tier: Tier) -> &'static dyn Backend {
     match tier {
         Tier::Interpreter => &crate::interp::Interpreter,
+        Tier::Jit => &crate::jit::Jit,
     }
 }

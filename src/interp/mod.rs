@@ -37,9 +37,11 @@ impl ModuleCode for InterpCode {
     }
 }
 
-/// The interpreter's code of a module of an interpreter engine.
+/// The interpreter's code of a module: its code, or the code its tier falls back on.
 pub(crate) fn code_of(module: &CompiledModule) -> &InterpCode {
-    module.code.as_any().downcast_ref().expect("modules of an interpreter engine hold interpreter code")
+    let code = module.code.as_any().downcast_ref();
+    code.or_else(|| module.code.fallback()?.as_any().downcast_ref())
+        .expect("modules of an interpreter engine, or with a fallback, hold interpreter code")
 }
 
 impl Backend for Interpreter {

@@ -7,6 +7,7 @@ use std::io;
 use crate::runtime::sys::signals;
 use crate::runtime::trap::TrapCode;
 
+#[derive(Debug)]
 pub struct CodeMemory {
     base: *mut u8,
     len: usize,

@@ -637,17 +637,21 @@ impl<M: Masm> Compiler<'_, M> {
             self.push_reg(dst, kind);
             return Ok(());
         }
+        let store = match op {
+            I32Store8 | I64Store8 => Ok(1),
+            I32Store16 | I64Store16 => Ok(2),
+            I32Store | I64Store32 => Ok(4),
+            I64Store => Ok(8),
+            F32Store => Err(Prec::F32),
+            F64Store => Err(Prec::F64),
+            other => return unsupported(other.name()),
+        };
         let value_kind = self.top_kind();
         let value = self.pop_reg();
         let addr = self.pop_reg();
-        match op {
-            I32Store8 | I64Store8 => self.masm.heap_store(1, addr, value, offset),
-            I32Store16 | I64Store16 => self.masm.heap_store(2, addr, value, offset),
-            I32Store | I64Store32 => self.masm.heap_store(4, addr, value, offset),
-            I64Store => self.masm.heap_store(8, addr, value, offset),
-            F32Store => self.masm.float_heap_store(Prec::F32, addr, value, offset),
-            F64Store => self.masm.float_heap_store(Prec::F64, addr, value, offset),
-            other => return unsupported(format!("{other:?}")),
+        match store {
+            Ok(bytes) => self.masm.heap_store(bytes, addr, value, offset),
+            Err(p) => self.masm.float_heap_store(p, addr, value, offset),
         }
         self.release(value, value_kind);
         self.release(addr, Kind::I32);

@@ -12,3 +12,118 @@ mod codegen_tests;
 pub mod masm;
 #[cfg(target_arch = "x86_64")]
 pub mod x64;
+
+use std::any::Any;
+
+use crate::error::Result;
+use crate::module::Module;
+use crate::runtime::code::{Backend, ModuleCode};
+use crate::runtime::module::CompiledModule;
+use crate::runtime::store::FuncEntity;
+use crate::runtime::{BoundsChecks, Config, Store, Trap, Val};
+
+/// The compiled tier (in progress). Every module also gets interpreter code: a module the
+/// compiler cannot handle yet runs on it, and so do calls made by interpreted code.
+pub struct Jit;
+
+/// The machine code of a module's functions.
+#[derive(Debug)]
+struct Compiled {
+    #[cfg(target_arch = "x86_64")]
+    code: code_memory::CodeMemory,
+    offsets: Vec<usize>,
+}
+
+/// A module's code on the compiled tier.
+#[derive(Debug)]
+pub struct JitCode {
+    interp: Box<dyn ModuleCode>,
+    compiled: std::result::Result<Compiled, String>,
+}
+
+impl ModuleCode for JitCode {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn fallback(&self) -> Option<&dyn ModuleCode> {
+        Some(&*self.interp)
+    }
+}
+
+/// Whether `module`'s functions run compiled, or why not.
+pub fn compiled(module: &CompiledModule) -> std::result::Result<(), String> {
+    match module.code.as_any().downcast_ref::<JitCode>() {
+        Some(code) => code.compiled.as_ref().map(|_| ()).map_err(|why| why.clone()),
+        None => Err("the module belongs to an engine of another tier".into()),
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn compile(module: &Module, config: &Config) -> Result<std::result::Result<Compiled, String>> {
+    use codegen::CompileError;
+    if config.bounds_checks != BoundsChecks::GuardRegions {
+        return Ok(Err("explicit bounds checks".into()));
+    }
+    if !std::arch::is_x86_feature_detected!("sse4.1") {
+        return Ok(Err("this CPU has no SSE4.1".into()));
+    }
+    let masm = x64::masm::X64Masm::new(module.raw.code.len() as u32);
+    match codegen::compile_module(module, masm, config.fuel) {
+        Ok(masm) => {
+            let (bytes, offsets, sites) = masm::Masm::finish(masm);
+            match code_memory::CodeMemory::new(&bytes, sites) {
+                Ok(code) => Ok(Ok(Compiled { code, offsets })),
+                Err(e) => Ok(Err(format!("no executable memory: {e}"))),
+            }
+        }
+        Err(CompileError::Unsupported(what)) => Ok(Err(format!("not compiled yet: {what}"))),
+        Err(CompileError::Invalid(e)) => Err(e),
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn compile(_module: &Module, _config: &Config) -> Result<std::result::Result<Compiled, String>> {
+    Ok(Err("no compiler for this architecture".into()))
+}
+
+impl Backend for Jit {
+    fn compile(&self, module: &Module, config: &Config) -> Result<Box<dyn ModuleCode>> {
+        let interp = crate::interp::Interpreter.compile(module, config)?;
+        Ok(Box::new(JitCode { interp, compiled: compile(module, config)? }))
+    }
+
+    fn call(&self, store: &mut Store, func: u32, args: &[Val], results: &mut [Val]) -> std::result::Result<(), Trap> {
+        #[cfg(target_arch = "x86_64")]
+        if let FuncEntity::Wasm { module, defined_index, instance, .. } = &store.funcs[func as usize] {
+            let entity = &store.instances[*instance as usize];
+            // Compiled code relies on guard regions; a memory that could not reserve them runs
+            // interpreted.
+            let guarded = entity.memories.first().is_none_or(|&m| store.memories[m as usize].guarded());
+            let code = module.code.as_any().downcast_ref::<JitCode>().and_then(|c| c.compiled.as_ref().ok());
+            if let (Some(code), true) = (code, guarded) {
+                let mut buffer = vec![0u64; args.len().max(results.len()).max(1)];
+                for (slot, a) in buffer.iter_mut().zip(args) {
+                    *slot = a.to_raw() as u64;
+                }
+                let vmctx = &*entity.context.vmctx as *const _ as *mut _;
+                let entry = code.code.base().wrapping_add(code.offsets[*defined_index as usize]);
+                store.context.store = store;
+                // SAFETY: the code was compiled from this function's module with the entry
+                // convention, for contexts of its instances; `vmctx` is its instance's; the
+                // buffer holds the arguments (checked against the type by the runtime) and has
+                // room for the results.
+                let outcome = unsafe {
+                    let f: x64::entry::CompiledFn = std::mem::transmute(entry);
+                    x64::entry::call(f, vmctx, buffer.as_mut_ptr())
+                };
+                outcome.map_err(Trap::new)?;
+                for (slot, raw) in results.iter_mut().zip(buffer) {
+                    *slot = Val::from_raw(store.id(), slot.ty(), raw as u128);
+                }
+                return Ok(());
+            }
+        }
+        crate::interp::Interpreter.call(store, func, args, results)
+    }
+}

@@ -29,4 +29,10 @@ pub trait Backend: Send + Sync + 'static {
 /// A tier's code for one module. The tier that made it recovers its own type with `as_any`.
 pub trait ModuleCode: Send + Sync + fmt::Debug + 'static {
     fn as_any(&self) -> &dyn Any;
+
+    /// Other code for the same module that this code falls back on (a compiled tier's
+    /// interpreter code), if any.
+    fn fallback(&self) -> Option<&dyn ModuleCode> {
+        None
+    }
 }

@@ -19,6 +19,10 @@ pub type SigId = u32;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tier {
     Interpreter,
+    /// The compiler (x86_64, in progress: a module it cannot compile yet runs interpreted, and
+    /// calls from interpreted code stay interpreted; see docs/JIT.md). Not offered through the
+    /// C API until it compiles everything.
+    Jit,
 }
 
 #[derive(Clone, Debug)]

@@ -57,6 +57,10 @@ pub trait Engine {
     fn compile(&mut self, bytes: &[u8]) -> Result<ModuleId, wasmrt::Error>;
     /// Execution, when the tier has it.
     fn executor(&mut self) -> Option<&mut dyn Executor>;
+    /// What to add to the summary of the suite just run (and forget it).
+    fn take_notes(&mut self) -> Option<String> {
+        None
+    }
 }
 
 /// Decode and validation only: the stages every tier shares.
@@ -88,12 +92,29 @@ impl Engine for ValidateOnly {
 
 /// The execution tiers this build has (the spec suite runs on each).
 pub fn tiers() -> Vec<runtime::Tier> {
-    vec![runtime::Tier::Interpreter]
+    let mut tiers = vec![runtime::Tier::Interpreter];
+    if cfg!(all(target_arch = "x86_64", target_os = "linux")) {
+        tiers.push(runtime::Tier::Jit);
+    }
+    tiers
+}
+
+/// On the compiled tier: how many modules compiled, why the others did not, and how many
+/// calls ran compiled.
+#[derive(Default)]
+struct JitNotes {
+    compiled: usize,
+    not_compiled: std::collections::BTreeMap<String, usize>,
+    compiled_calls: usize,
+    interpreted_calls: usize,
 }
 
 /// The runtime with one execution tier.
 pub struct Tiered {
     tier: runtime::Tier,
+    notes: JitNotes,
+    /// The module of each instance.
+    instance_modules: Vec<ModuleId>,
     engine: runtime::Engine,
     store: Store,
     modules: Vec<Arc<CompiledModule>>,
@@ -110,6 +131,8 @@ impl Tiered {
         let store = Store::new(&engine);
         let mut i = Tiered {
             tier,
+            notes: JitNotes::default(),
+            instance_modules: Vec::new(),
             engine,
             store,
             modules: Vec::new(),
@@ -203,6 +226,7 @@ impl Engine for Tiered {
     fn name(&self) -> &'static str {
         match self.tier {
             runtime::Tier::Interpreter => "interp",
+            runtime::Tier::Jit => "jit",
         }
     }
 
@@ -212,23 +236,50 @@ impl Engine for Tiered {
         self.store = Store::new(&self.engine);
         self.modules.clear();
         self.instances.clear();
+        self.instance_modules.clear();
         self.registered.clear();
         self.extern_refs.clear();
         self.spectest = Tiered::spectest(&mut self.store);
     }
 
     fn compile(&mut self, bytes: &[u8]) -> Result<ModuleId, wasmrt::Error> {
-        self.modules.push(CompiledModule::new(&self.engine, bytes)?);
+        let module = CompiledModule::new(&self.engine, bytes)?;
+        if self.tier == runtime::Tier::Jit {
+            match wasmrt::jit::compiled(&module) {
+                Ok(()) => self.notes.compiled += 1,
+                Err(why) => *self.notes.not_compiled.entry(why).or_insert(0) += 1,
+            }
+        }
+        self.modules.push(module);
         Ok(self.modules.len() - 1)
     }
 
     fn executor(&mut self) -> Option<&mut dyn Executor> {
         Some(self)
     }
+
+    fn take_notes(&mut self) -> Option<String> {
+        if self.tier != runtime::Tier::Jit {
+            return None;
+        }
+        let n = std::mem::take(&mut self.notes);
+        let total: usize = n.compiled + n.not_compiled.values().sum::<usize>();
+        let mut reasons: Vec<(usize, String)> = n.not_compiled.into_iter().map(|(why, k)| (k, why)).collect();
+        reasons.sort_by(|a, b| b.cmp(a));
+        let reasons: Vec<String> = reasons.iter().take(8).map(|(k, why)| format!("{why} ({k})")).collect();
+        Some(format!(
+            "  jit: {} of {total} modules compiled; {} calls ran compiled, {} interpreted; not compiled: {}",
+            n.compiled,
+            n.compiled_calls,
+            n.interpreted_calls,
+            reasons.join(", ")
+        ))
+    }
 }
 
 impl Executor for Tiered {
     fn instantiate(&mut self, module: ModuleId) -> Result<InstanceId, Failure> {
+        let module_id = module;
         let module = self.modules[module].clone();
         let mut imports = Vec::new();
         for import in &module.module.raw.imports {
@@ -242,9 +293,11 @@ impl Executor for Tiered {
                 None => return Err(Failure::Link(format!("unknown import \"{}\" \"{}\"", import.module, import.name))),
             }
         }
+        let id = module_id;
         match self.store.instantiate(&module, &imports) {
             Ok(i) => {
                 self.instances.push(i);
+                self.instance_modules.push(id);
                 Ok(self.instances.len() - 1)
             }
             Err(InstantiationError::Link(m)) => Err(Failure::Link(m)),
@@ -258,6 +311,10 @@ impl Executor for Tiered {
     }
 
     fn invoke(&mut self, instance: InstanceId, export: &str, args: &[Value]) -> Result<Vec<Value>, Failure> {
+        if self.tier == runtime::Tier::Jit {
+            let compiled = wasmrt::jit::compiled(&self.modules[self.instance_modules[instance]]).is_ok();
+            *(if compiled { &mut self.notes.compiled_calls } else { &mut self.notes.interpreted_calls }) += 1;
+        }
         let Some(Extern::Func(f)) = self.store.instance_export(self.instances[instance], export) else {
             return Err(Failure::Link(format!("no exported function \"{export}\"")));
         };

@@ -416,6 +416,9 @@ fn run_engine(engine: &mut dyn Engine) {
             t.not_applicable,
             t.not_run
         );
+        if let Some(notes) = engine.take_notes() {
+            let _ = writeln!(report, "{notes}");
+        }
         for (location, why) in t.failures {
             let key = format!("{}:{location}", engine.name());
             if expected.contains(&key) {
