@@ -1,21 +1,61 @@
 //! Runtime operations compiled code calls: `extern "C"` functions taking the instance context,
-//! which reach the store through it. A panic must not unwind through compiled frames, so each
-//! catches it and returns the operation's failure value.
+//! which reach the store through it. Operations that can trap return 0, or 1 for their trap
+//! (each has one: the caller knows which). A panic must not unwind through compiled frames, so
+//! each catches it and reports the operation's failure.
 
 use crate::runtime::ops;
+use crate::runtime::store::Store;
+use crate::runtime::trap::TrapCode;
 use crate::runtime::vmctx::VMContext;
 
-/// `memory.grow` on memory 0: the old size in pages, or `u32::MAX` (-1).
+/// Runs `f` on the store and instance of `vmctx`; `failed` if it panics.
 ///
-/// # Safety
-/// Called by compiled code with its instance's context, while the store that entered it runs.
-pub unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, delta: u32) -> u32 {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // SAFETY: compiled code passes its own instance's context; the store context's `store`
-        // was set when the host entered the store, which is running this code now (so no other
-        // reference to it is in use while this runs).
-        let (store, instance) = unsafe { (&mut *(*(*vmctx).store).store, (*vmctx).instance) };
-        ops::memory_grow(store, instance, 0, delta)
-    }))
-    .unwrap_or(u32::MAX)
+/// SAFETY (for callers): compiled code passes its own instance's context; the store context's
+/// `store` was set when the host entered the store, which is running this code now (so no other
+/// reference to the store is in use while `f` runs).
+unsafe fn with_store<T>(vmctx: *mut VMContext, failed: T, f: impl FnOnce(&mut Store, u32) -> T) -> T {
+    let (store, instance) = (&mut *(*(*vmctx).store).store, (*vmctx).instance);
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(store, instance))).unwrap_or(failed)
+}
+
+fn status(r: Result<(), TrapCode>) -> u32 {
+    r.is_err() as u32
+}
+
+/// The functions below: see `runtime::ops`. `# Safety`: as for `with_store`.
+macro_rules! builtins {
+    ($($(#[$doc:meta])* fn $name:ident($($arg:ident: $t:ty),*) -> u32 = $failed:expr, |$store:ident, $instance:ident| $body:expr;)*) => {$(
+        $(#[$doc])*
+        ///
+        /// # Safety
+        /// Called by compiled code with its instance's context, while the store that entered
+        /// it runs.
+        pub unsafe extern "C" fn $name(vmctx: *mut VMContext, $($arg: $t),*) -> u32 {
+            with_store(vmctx, $failed, |$store, $instance| $body)
+        }
+    )*};
+}
+
+builtins! {
+    /// `memory.grow`: the old size in pages, or `u32::MAX` (-1).
+    fn memory_grow(memory: u32, delta: u32) -> u32 = u32::MAX, |s, i| ops::memory_grow(s, i, memory, delta);
+    fn memory_fill(memory: u32, d: u32, value: u32, len: u32) -> u32 = 1,
+        |s, i| status(ops::memory_fill(s, i, memory, d, value as u8, len));
+    fn memory_copy(dst: u32, src: u32, d: u32, s_: u32, len: u32) -> u32 = 1,
+        |s, i| status(ops::memory_copy(s, i, dst, src, d, s_, len));
+    fn memory_init(data: u32, memory: u32, d: u32, s_: u32, len: u32) -> u32 = 1,
+        |s, i| status(ops::memory_init(s, i, data, memory, d, s_, len));
+    fn data_drop(data: u32) -> u32 = 0, |s, i| {
+        ops::data_drop(s, i, data);
+        0
+    };
+    fn table_size(table: u32) -> u32 = 0, |s, i| ops::table_size(s, i, table);
+    fn table_copy(dst: u32, src: u32, d: u32, s_: u32, len: u32) -> u32 = 1,
+        |s, i| status(ops::table_copy(s, i, dst, src, d, s_, len));
+    fn table_init(elem: u32, table: u32, d: u32, s_: u32, len: u32) -> u32 = 1,
+        |s, i| status(ops::table_init(s, i, elem, table, d, s_, len));
+    fn elem_drop(elem: u32) -> u32 = 0, |s, i| {
+        ops::elem_drop(s, i, elem);
+        0
+    };
 }

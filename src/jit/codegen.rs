@@ -8,7 +8,8 @@
 //! A function whose body uses an operator this compiler does not handle yet is reported as
 //! `Unsupported`. Heap accesses rely on guard regions (no bounds checks are emitted yet).
 
-use super::masm::{Cmp, Convert, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Width};
+use super::builtins as b;
+use super::masm::{BuiltinArg, Cmp, Convert, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Width};
 use crate::decode::ops::{MemOp, Operator, SimpleOp};
 use crate::module::Module;
 use crate::runtime::trap::TrapCode;
@@ -520,15 +521,25 @@ impl<M: Masm> Compiler<'_, M> {
                 self.masm.memory_size(r);
                 self.push_reg(r, Kind::I32);
             }
-            Operator::MemoryGrow(0) => {
-                // A call into the runtime: every operand goes to its slot first.
-                self.spill_all();
-                let delta = self.pop_reg();
-                self.release(delta, Kind::I32);
-                let r = self.alloc(Kind::I32);
-                self.masm.memory_grow(r, delta);
-                self.push_reg(r, Kind::I32);
+            Operator::MemoryGrow(memory) => self.builtin(b::memory_grow as *const (), &[*memory], 1, None, true),
+            Operator::MemoryFill(memory) => {
+                self.builtin(b::memory_fill as *const (), &[*memory], 3, Some(TrapCode::MemoryOutOfBounds), false)
             }
+            Operator::MemoryCopy { dst, src } => {
+                self.builtin(b::memory_copy as *const (), &[*dst, *src], 3, Some(TrapCode::MemoryOutOfBounds), false)
+            }
+            Operator::MemoryInit { data, memory } => {
+                self.builtin(b::memory_init as *const (), &[*data, *memory], 3, Some(TrapCode::MemoryOutOfBounds), false)
+            }
+            Operator::DataDrop(data) => self.builtin(b::data_drop as *const (), &[*data], 0, None, false),
+            Operator::TableSize(table) => self.builtin(b::table_size as *const (), &[*table], 0, None, true),
+            Operator::TableCopy { dst, src } => {
+                self.builtin(b::table_copy as *const (), &[*dst, *src], 3, Some(TrapCode::TableOutOfBounds), false)
+            }
+            Operator::TableInit { elem, table } => {
+                self.builtin(b::table_init as *const (), &[*elem, *table], 3, Some(TrapCode::TableOutOfBounds), false)
+            }
+            Operator::ElemDrop(elem) => self.builtin(b::elem_drop as *const (), &[*elem], 0, None, false),
             Operator::Simple(op) => self.simple(*op)?,
             other => return unsupported(other.name()),
         }
@@ -597,6 +608,23 @@ impl<M: Masm> Compiler<'_, M> {
         if c.kind == FrameKind::Function {
             let first = self.slot(c.height);
             self.masm.epilogue(first, c.results.len() as u32);
+        }
+    }
+
+    /// A runtime call with the immediates `imms`, then the top `operands` i32 operands, as
+    /// arguments; with `trap`, a nonzero result traps; with `result`, it is pushed as an i32.
+    fn builtin(&mut self, f: *const (), imms: &[u32], operands: usize, trap: Option<TrapCode>, result: bool) {
+        self.spill_all();
+        let base = self.stack.len() - operands;
+        let mut args: Vec<BuiltinArg> = imms.iter().map(|&v| BuiltinArg::Imm(v)).collect();
+        args.extend((base..self.stack.len()).map(|h| BuiltinArg::Slot(self.slot(h))));
+        self.stack.truncate(base);
+        if result {
+            let r = self.alloc(Kind::I32);
+            self.masm.call_builtin(f, &args, trap, Some(r));
+            self.push_reg(r, Kind::I32);
+        } else {
+            self.masm.call_builtin(f, &args, trap, None);
         }
     }
 

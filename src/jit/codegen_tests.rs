@@ -417,8 +417,8 @@ fn smith_bytes(seed: u64, len: usize) -> Vec<u8> {
         .collect()
 }
 
-/// Random modules of the scalar subset the compiler handles (no imports, tables, references,
-/// bulk memory, SIMD; NaNs canonicalized; loops and recursion bounded by wasm-smith's fuel
+/// Random modules of the scalar subset the compiler handles (no imports, tables, references or
+/// SIMD; NaNs canonicalized; loops and recursion bounded by wasm-smith's fuel
 /// global): two instances of each, every export run interpreted on one and compiled on the
 /// other, in export order with zero arguments; results, traps, globals and memory must agree.
 #[test]
@@ -428,7 +428,7 @@ fn random_modules_agree_with_the_interpreter() {
         sign_extension_ops_enabled: true,
         multi_value_enabled: true,
         reference_types_enabled: false,
-        bulk_memory_enabled: false,
+        bulk_memory_enabled: true,
         simd_enabled: false,
         relaxed_simd_enabled: false,
         threads_enabled: false,

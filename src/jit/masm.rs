@@ -126,6 +126,13 @@ pub enum Convert {
     FloatToBits,
 }
 
+/// An argument of a runtime call: an operand's frame slot (its low 32 bits) or a constant.
+#[derive(Clone, Copy, Debug)]
+pub enum BuiltinArg {
+    Slot(u32),
+    Imm(u32),
+}
+
 pub trait Masm {
     type Label: Copy;
 
@@ -180,9 +187,10 @@ pub trait Masm {
 
     /// `dst` = memory 0's size in pages.
     fn memory_size(&mut self, dst: Reg);
-    /// `dst` = `memory.grow` of memory 0 by the i32 in `delta`, through the runtime: a call
-    /// that clobbers every register an operand may be in (the compiler spills first).
-    fn memory_grow(&mut self, dst: Reg, delta: Reg);
+    /// Calls runtime operation `f(vmctx, args...)` (see `builtins`), which returns a u32:
+    /// with `trap`, a nonzero result traps with that code; otherwise it goes to `dst`. The call
+    /// clobbers every register an operand may be in (the compiler spills first).
+    fn call_builtin(&mut self, f: *const (), args: &[BuiltinArg], trap: Option<TrapCode>, dst: Option<Reg>);
 
     fn global_get(&mut self, dst: Reg, index: u32);
     fn global_set(&mut self, index: u32, src: Reg);

@@ -11,7 +11,7 @@
 
 use super::asm::{self, Alu, Assembler, BitCount, Cond, Label, Load, Mem, Shift, Size, SseArith, SseLogic, Unary};
 use super::regs::{Gpr, Xmm};
-use crate::jit::masm::{Cmp, Convert, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Width};
+use crate::jit::masm::{BuiltinArg, Cmp, Convert, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Width};
 use crate::runtime::trap::TrapCode;
 use crate::runtime::vmctx::VMContext;
 
@@ -599,13 +599,29 @@ impl Masm for X64Masm {
         self.asm.shift_ri(Shift::Shr, Size::S64, gpr(dst), 16);
     }
 
-    fn memory_grow(&mut self, dst: Reg, delta: Reg) {
-        // memory_grow(vmctx, delta): the delta first, as it may be in rdi.
-        self.asm.mov_rr(Size::S32, Gpr::Rsi, gpr(delta));
+    fn call_builtin(&mut self, f: *const (), args: &[BuiltinArg], trap: Option<TrapCode>, dst: Option<Reg>) {
+        const ARGS: [Gpr; 5] = [Gpr::Rsi, Gpr::Rdx, Gpr::Rcx, Gpr::R8, Gpr::R9];
+        assert!(args.len() <= ARGS.len(), "runtime calls take at most {} arguments", ARGS.len());
+        for (&arg, &reg) in args.iter().zip(&ARGS) {
+            match arg {
+                BuiltinArg::Slot(k) => {
+                    let m = self.slot(k);
+                    self.asm.load(Load::Full(Size::S32), reg, m);
+                }
+                BuiltinArg::Imm(v) => self.asm.mov_ri(reg, v as u64),
+            }
+        }
         self.asm.mov_rr(Size::S64, Gpr::Rdi, VMCTX);
-        self.asm.mov_ri(Gpr::Rax, crate::jit::builtins::memory_grow as *const () as u64);
+        self.asm.mov_ri(Gpr::Rax, f as u64);
         self.asm.call_r(Gpr::Rax);
-        self.asm.mov_rr(Size::S32, gpr(dst), Gpr::Rax);
+        if let Some(code) = trap {
+            let stub = self.stub(code);
+            self.asm.test_rr(Size::S32, Gpr::Rax, Gpr::Rax);
+            self.asm.jcc(Cond::Ne, stub);
+        }
+        if let Some(dst) = dst {
+            self.asm.mov_rr(Size::S32, gpr(dst), Gpr::Rax);
+        }
     }
 
     fn global_get(&mut self, dst: Reg, index: u32) {
