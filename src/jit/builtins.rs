@@ -6,6 +6,7 @@
 use crate::runtime::ops;
 use crate::runtime::store::Store;
 use crate::runtime::trap::TrapCode;
+use crate::runtime::value::Val;
 use crate::runtime::vmctx::VMContext;
 
 /// Runs `f` on the store and instance of `vmctx`; `failed` if it panics.
@@ -58,4 +59,34 @@ builtins! {
         ops::elem_drop(s, i, elem);
         0
     };
+}
+
+/// Calls imported function `func` (an index of the instance's function space) with its
+/// arguments in `args[0..]` (64-bit slots), where its results go; 1 if it trapped (the trap
+/// waits in `Store::pending_trap`).
+///
+/// # Safety
+/// As for the other runtime calls; `args` has room for the function's parameters and results.
+pub unsafe extern "C" fn call_import(vmctx: *mut VMContext, func: u32, args: *mut u64) -> u32 {
+    with_store(vmctx, 1, |store, instance| {
+        let f = store.instances[instance as usize].funcs[func as usize];
+        let ty = store.funcs[f as usize].ty().clone();
+        // SAFETY: the caller's operand slots, as many as the larger of parameters and results.
+        let slots = std::slice::from_raw_parts_mut(args, ty.params().len().max(ty.results().len()));
+        let params: Vec<Val> =
+            ty.params().iter().zip(&*slots).map(|(&t, &raw)| Val::from_raw(store.id(), t, raw as u128)).collect();
+        let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_of(t)).collect();
+        match store.call_from_compiled(f, instance, &params, &mut results) {
+            Ok(()) => {
+                for (slot, r) in slots.iter_mut().zip(&results) {
+                    *slot = r.to_raw() as u64;
+                }
+                0
+            }
+            Err(trap) => {
+                store.pending_trap = Some(trap);
+                1
+            }
+        }
+    })
 }

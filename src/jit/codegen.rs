@@ -140,9 +140,6 @@ fn kinds(types: &[ValType]) -> Result<Vec<Kind>> {
 /// Compiles every defined function of `module` with `masm`; with `fuel`, the code counts fuel
 /// as the engine's configuration asks.
 pub fn compile_module<M: Masm>(module: &Module, masm: M, fuel: bool) -> Result<M> {
-    if module.imported_funcs != 0 {
-        return unsupported("imported functions");
-    }
     let mut v = FuncValidator::new(module);
     let mut c = Compiler {
         module,
@@ -163,7 +160,7 @@ pub fn compile_module<M: Masm>(module: &Module, masm: M, fuel: bool) -> Result<M
 impl<M: Masm> Compiler<'_, M> {
     fn function(&mut self, v: &mut FuncValidator<'_>, defined: usize) -> Result<()> {
         let mut ops = v.start(defined)?;
-        let ty = self.module.func_type(defined as u32);
+        let ty = self.module.func_type(self.module.imported_funcs + defined as u32);
         self.locals = kinds(v.locals())?;
         let params = ty.params().len() as u32;
         let results = kinds(ty.results())?;
@@ -453,7 +450,16 @@ impl<M: Masm> Compiler<'_, M> {
                 kinds(ty.params())?;
                 self.spill_all();
                 let args = self.stack.len() - params;
-                self.masm.call(*f, self.slot(args));
+                let imported = self.module.imported_funcs;
+                if *f < imported {
+                    // Through the runtime, which finds the function (a host function, or one of
+                    // another module) and reports a trap as `Host`, the trap itself waiting in
+                    // the store.
+                    let call = [BuiltinArg::Imm(*f), BuiltinArg::SlotAddress(self.slot(args))];
+                    self.masm.call_builtin(b::call_import as *const (), &call, Some(TrapCode::Host), None);
+                } else {
+                    self.masm.call(*f - imported, self.slot(args));
+                }
                 self.stack.truncate(args);
                 self.stack.extend(results.iter().map(|&kind| Operand { loc: Loc::Slot, kind }));
             }
@@ -528,9 +534,13 @@ impl<M: Masm> Compiler<'_, M> {
             Operator::MemoryCopy { dst, src } => {
                 self.builtin(b::memory_copy as *const (), &[*dst, *src], 3, Some(TrapCode::MemoryOutOfBounds), false)
             }
-            Operator::MemoryInit { data, memory } => {
-                self.builtin(b::memory_init as *const (), &[*data, *memory], 3, Some(TrapCode::MemoryOutOfBounds), false)
-            }
+            Operator::MemoryInit { data, memory } => self.builtin(
+                b::memory_init as *const (),
+                &[*data, *memory],
+                3,
+                Some(TrapCode::MemoryOutOfBounds),
+                false,
+            ),
             Operator::DataDrop(data) => self.builtin(b::data_drop as *const (), &[*data], 0, None, false),
             Operator::TableSize(table) => self.builtin(b::table_size as *const (), &[*table], 0, None, true),
             Operator::TableCopy { dst, src } => {

@@ -58,7 +58,8 @@ impl Both {
         // SAFETY: the code was compiled from this module for this convention, and the context
         // is its instance's; the buffer has room for the arguments and the results.
         let outcome = unsafe {
-            let f: CompiledFn = std::mem::transmute(self.code.base().add(self.offsets[index as usize]));
+            let defined = (index - self.module.module.imported_funcs) as usize;
+            let f: CompiledFn = std::mem::transmute(self.code.base().add(self.offsets[defined]));
             entry::call(f, vmctx, buffer.as_mut_ptr())
         };
         outcome.map(|()| {

@@ -126,11 +126,13 @@ pub enum Convert {
     FloatToBits,
 }
 
-/// An argument of a runtime call: an operand's frame slot (its low 32 bits) or a constant.
+/// An argument of a runtime call: an operand's frame slot (its low 32 bits), a constant, or
+/// the address of a frame slot.
 #[derive(Clone, Copy, Debug)]
 pub enum BuiltinArg {
     Slot(u32),
     Imm(u32),
+    SlotAddress(u32),
 }
 
 pub trait Masm {

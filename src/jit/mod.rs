@@ -20,7 +20,7 @@ use crate::module::Module;
 use crate::runtime::code::{Backend, ModuleCode};
 use crate::runtime::module::CompiledModule;
 use crate::runtime::store::FuncEntity;
-use crate::runtime::{BoundsChecks, Config, Store, Trap, Val};
+use crate::runtime::{BoundsChecks, Config, Store, Trap, TrapCode, Val};
 
 /// The compiled tier (in progress). Every module also gets interpreter code: a module the
 /// compiler cannot handle yet runs on it, and so do calls made by interpreted code.
@@ -117,7 +117,11 @@ impl Backend for Jit {
                     let f: x64::entry::CompiledFn = std::mem::transmute(entry);
                     x64::entry::call(f, vmctx, buffer.as_mut_ptr())
                 };
-                outcome.map_err(Trap::new)?;
+                outcome.map_err(|code| match code {
+                    // A trap from a runtime call waits in the store, with its message and frames.
+                    TrapCode::Host => store.pending_trap.take().unwrap_or_else(|| Trap::new(code)),
+                    code => Trap::new(code),
+                })?;
                 for (slot, raw) in results.iter_mut().zip(buffer) {
                     *slot = Val::from_raw(store.id(), slot.ty(), raw as u128);
                 }

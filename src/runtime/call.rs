@@ -85,6 +85,32 @@ impl Store {
         outcome.map(|()| results)
     }
 
+    /// Calls function `func` (a store index: a host function, or a wasm function of any
+    /// module) for compiled code of instance `caller`, counting one more frame.
+    pub(crate) fn call_from_compiled(
+        &mut self,
+        func: u32,
+        caller: u32,
+        args: &[Val],
+        results: &mut [Val],
+    ) -> Result<(), Trap> {
+        if self.depth >= self.engine.config().max_call_depth {
+            return Err(Trap::new(TrapCode::CallStackExhausted));
+        }
+        match &self.funcs[func as usize] {
+            FuncEntity::Host { .. } => self.call_host(func, caller, 1, args, results),
+            FuncEntity::Wasm { .. } => {
+                if native_stack_exhausted() {
+                    return Err(Trap::new(TrapCode::CallStackExhausted));
+                }
+                self.depth += 1;
+                let outcome = self.engine.backend().call(self, func, args, results);
+                self.depth -= 1;
+                outcome
+            }
+        }
+    }
+
     /// Calls host function `func` (a store index) for wasm code of `caller` that runs `frames`
     /// wasm frames deep above the store's current depth; `args` match its parameter types.
     /// Checks the results' types.

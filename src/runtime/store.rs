@@ -178,6 +178,9 @@ pub struct Store {
     pub(crate) tier_state: Option<Box<dyn Any + Send>>,
     /// Wasm and host frames currently active, across re-entrant calls.
     pub(crate) depth: u32,
+    /// A trap raised inside a runtime call made by compiled code (a call of an imported
+    /// function), on its way to the entry into compiled code, which reports it.
+    pub(crate) pending_trap: Option<Trap>,
 }
 
 /// Lets another thread interrupt a store's running code.
@@ -215,6 +218,7 @@ impl Store {
             }),
             interrupt,
             tier_state: None,
+            pending_trap: None,
             depth: 0,
         }
     }

@@ -11,7 +11,9 @@
 
 use super::asm::{self, Alu, Assembler, BitCount, Cond, Label, Load, Mem, Shift, Size, SseArith, SseLogic, Unary};
 use super::regs::{Gpr, Xmm};
-use crate::jit::masm::{BuiltinArg, Cmp, Convert, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Width};
+use crate::jit::masm::{
+    BuiltinArg, Cmp, Convert, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Width,
+};
 use crate::runtime::trap::TrapCode;
 use crate::runtime::vmctx::VMContext;
 
@@ -609,6 +611,10 @@ impl Masm for X64Masm {
                     self.asm.load(Load::Full(Size::S32), reg, m);
                 }
                 BuiltinArg::Imm(v) => self.asm.mov_ri(reg, v as u64),
+                BuiltinArg::SlotAddress(k) => {
+                    let m = self.slot(k);
+                    self.asm.lea(reg, m);
+                }
             }
         }
         self.asm.mov_rr(Size::S64, Gpr::Rdi, VMCTX);
