@@ -90,3 +90,82 @@ pub unsafe extern "C" fn call_import(vmctx: *mut VMContext, func: u32, args: *mu
         }
     })
 }
+
+/// Reads `n` raw 64-bit slots at `at`.
+///
+/// SAFETY (for callers): `at` points to `n` slots of the calling frame.
+unsafe fn slots<'a>(at: *mut u64, n: usize) -> &'a mut [u64] {
+    std::slice::from_raw_parts_mut(at, n)
+}
+
+/// Calls the function at `index` of table `table` with the signature of type `type_index`, its
+/// arguments in `args[0..]`, where its results go; 1 if anything trapped (the bounds, null and
+/// signature checks too; the trap waits in `Store::pending_trap`).
+///
+/// # Safety
+/// As for `call_import`.
+pub unsafe extern "C" fn call_indirect(
+    vmctx: *mut VMContext,
+    type_index: u32,
+    table: u32,
+    index: u32,
+    args: *mut u64,
+) -> u32 {
+    with_store(vmctx, 1, |store, instance| {
+        let outcome = (|| {
+            let raw = ops::table_get(store, instance, table, index).map_err(|_| TrapCode::UndefinedElement)?;
+            let callee = (raw as u32).checked_sub(1).ok_or(TrapCode::UninitializedElement)?;
+            let expected = store.instances[instance as usize].module.sigs[type_index as usize];
+            if store.funcs[callee as usize].sig() != expected {
+                return Err(TrapCode::IndirectCallTypeMismatch);
+            }
+            Ok(callee)
+        })();
+        let callee = match outcome {
+            Ok(callee) => callee,
+            Err(code) => {
+                store.pending_trap = Some(crate::runtime::Trap::new(code));
+                return 1;
+            }
+        };
+        let ty = store.funcs[callee as usize].ty().clone();
+        let slots = slots(args, ty.params().len().max(ty.results().len()));
+        let params: Vec<Val> =
+            ty.params().iter().zip(&*slots).map(|(&t, &raw)| Val::from_raw(store.id(), t, raw as u128)).collect();
+        let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_of(t)).collect();
+        match store.call_from_compiled(callee, instance, &params, &mut results) {
+            Ok(()) => {
+                for (slot, r) in slots.iter_mut().zip(&results) {
+                    *slot = r.to_raw() as u64;
+                }
+                0
+            }
+            Err(trap) => {
+                store.pending_trap = Some(trap);
+                1
+            }
+        }
+    })
+}
+
+builtins! {
+    /// `ref.func`: the raw reference to function `func` of the instance.
+    fn ref_func(func: u32) -> u32 = 0, |s, i| s.instances[i as usize].funcs[func as usize] + 1;
+    /// `table.get` into `*out`.
+    fn table_get(table: u32, index: u32, out: *mut u64) -> u32 = 1, |s, i| match ops::table_get(s, i, table, index) {
+        Ok(v) => {
+            *out = v;
+            0
+        }
+        Err(_) => 1,
+    };
+    /// `table.set` of the raw reference at `value`.
+    fn table_set(table: u32, index: u32, value: *const u64) -> u32 = 1,
+        |s, i| status(ops::table_set(s, i, table, index, *value));
+    /// `table.grow` by `delta` elements of the raw reference at `init`.
+    fn table_grow(table: u32, init: *const u64, delta: u32) -> u32 = u32::MAX,
+        |s, i| ops::table_grow(s, i, table, delta, *init);
+    /// `table.fill` of `len` elements from `d` with the raw reference at `value`.
+    fn table_fill(table: u32, d: u32, value: *const u64, len: u32) -> u32 = 1,
+        |s, i| status(ops::table_fill(s, i, table, d, *value, len));
+}

@@ -44,6 +44,8 @@ enum Kind {
     I64,
     F32,
     F64,
+    /// funcref or externref: a raw reference (see `runtime::value`) in a 64-bit register.
+    Ref,
 }
 
 impl Kind {
@@ -53,6 +55,7 @@ impl Kind {
             ValType::I64 => Ok(Kind::I64),
             ValType::F32 => Ok(Kind::F32),
             ValType::F64 => Ok(Kind::F64),
+            ValType::FuncRef | ValType::ExternRef => Ok(Kind::Ref),
             other => unsupported(format!("values of type {other}")),
         }
     }
@@ -70,7 +73,7 @@ impl Kind {
     fn width(self) -> Width {
         match self {
             Kind::I32 | Kind::F32 => Width::W32,
-            Kind::I64 | Kind::F64 => Width::W64,
+            Kind::I64 | Kind::F64 | Kind::Ref => Width::W64,
         }
     }
 
@@ -527,29 +530,68 @@ impl<M: Masm> Compiler<'_, M> {
                 self.masm.memory_size(r);
                 self.push_reg(r, Kind::I32);
             }
-            Operator::MemoryGrow(memory) => self.builtin(b::memory_grow as *const (), &[*memory], 1, None, true),
+            Operator::MemoryGrow(memory) => {
+                self.builtin(b::memory_grow as *const (), &[*memory], 1, None, Some(Kind::I32))
+            }
             Operator::MemoryFill(memory) => {
-                self.builtin(b::memory_fill as *const (), &[*memory], 3, Some(TrapCode::MemoryOutOfBounds), false)
+                self.builtin(b::memory_fill as *const (), &[*memory], 3, Some(TrapCode::MemoryOutOfBounds), None)
             }
             Operator::MemoryCopy { dst, src } => {
-                self.builtin(b::memory_copy as *const (), &[*dst, *src], 3, Some(TrapCode::MemoryOutOfBounds), false)
+                self.builtin(b::memory_copy as *const (), &[*dst, *src], 3, Some(TrapCode::MemoryOutOfBounds), None)
             }
-            Operator::MemoryInit { data, memory } => self.builtin(
-                b::memory_init as *const (),
-                &[*data, *memory],
-                3,
-                Some(TrapCode::MemoryOutOfBounds),
-                false,
-            ),
-            Operator::DataDrop(data) => self.builtin(b::data_drop as *const (), &[*data], 0, None, false),
-            Operator::TableSize(table) => self.builtin(b::table_size as *const (), &[*table], 0, None, true),
+            Operator::MemoryInit { data, memory } => {
+                self.builtin(b::memory_init as *const (), &[*data, *memory], 3, Some(TrapCode::MemoryOutOfBounds), None)
+            }
+            Operator::DataDrop(data) => self.builtin(b::data_drop as *const (), &[*data], 0, None, None),
+            Operator::TableSize(table) => self.builtin(b::table_size as *const (), &[*table], 0, None, Some(Kind::I32)),
             Operator::TableCopy { dst, src } => {
-                self.builtin(b::table_copy as *const (), &[*dst, *src], 3, Some(TrapCode::TableOutOfBounds), false)
+                self.builtin(b::table_copy as *const (), &[*dst, *src], 3, Some(TrapCode::TableOutOfBounds), None)
             }
             Operator::TableInit { elem, table } => {
-                self.builtin(b::table_init as *const (), &[*elem, *table], 3, Some(TrapCode::TableOutOfBounds), false)
+                self.builtin(b::table_init as *const (), &[*elem, *table], 3, Some(TrapCode::TableOutOfBounds), None)
             }
-            Operator::ElemDrop(elem) => self.builtin(b::elem_drop as *const (), &[*elem], 0, None, false),
+            Operator::ElemDrop(elem) => self.builtin(b::elem_drop as *const (), &[*elem], 0, None, None),
+            Operator::TableSet(table) => {
+                self.builtin(b::table_set as *const (), &[*table], 2, Some(TrapCode::TableOutOfBounds), None)
+            }
+            Operator::TableGrow(table) => self.builtin(b::table_grow as *const (), &[*table], 2, None, Some(Kind::I32)),
+            Operator::TableFill(table) => {
+                self.builtin(b::table_fill as *const (), &[*table], 3, Some(TrapCode::TableOutOfBounds), None)
+            }
+            Operator::TableGet(table) => {
+                // The index's slot receives the element.
+                self.spill_all();
+                let h = self.stack.len() - 1;
+                let args =
+                    [BuiltinArg::Imm(*table), BuiltinArg::Slot(self.slot(h)), BuiltinArg::SlotAddress(self.slot(h))];
+                self.masm.call_builtin(b::table_get as *const (), &args, Some(TrapCode::TableOutOfBounds), None);
+                self.stack[h].kind = Kind::Ref;
+            }
+            Operator::RefNull(_) => self.stack.push(Operand { loc: Loc::Const(0), kind: Kind::Ref }),
+            Operator::RefIsNull => {
+                let r = self.pop_reg();
+                self.masm.int_unary(IntUnary::Eqz, Width::W64, r);
+                self.push_reg(r, Kind::I32);
+            }
+            Operator::RefFunc(f) => self.builtin(b::ref_func as *const (), &[*f], 0, None, Some(Kind::Ref)),
+            Operator::CallIndirect { type_index, table } => {
+                let ty = &self.module.raw.types[*type_index as usize];
+                let (params, results) = (ty.params().len(), kinds(ty.results())?);
+                kinds(ty.params())?;
+                self.spill_all();
+                // The element index is on top, the arguments below it.
+                let index = self.stack.len() - 1;
+                let args = index - params;
+                let call = [
+                    BuiltinArg::Imm(*type_index),
+                    BuiltinArg::Imm(*table),
+                    BuiltinArg::Slot(self.slot(index)),
+                    BuiltinArg::SlotAddress(self.slot(args)),
+                ];
+                self.masm.call_builtin(b::call_indirect as *const (), &call, Some(TrapCode::Host), None);
+                self.stack.truncate(args);
+                self.stack.extend(results.iter().map(|&kind| Operand { loc: Loc::Slot, kind }));
+            }
             Operator::Simple(op) => self.simple(*op)?,
             other => return unsupported(other.name()),
         }
@@ -621,20 +663,25 @@ impl<M: Masm> Compiler<'_, M> {
         }
     }
 
-    /// A runtime call with the immediates `imms`, then the top `operands` i32 operands, as
-    /// arguments; with `trap`, a nonzero result traps; with `result`, it is pushed as an i32.
-    fn builtin(&mut self, f: *const (), imms: &[u32], operands: usize, trap: Option<TrapCode>, result: bool) {
+    /// A runtime call with the immediates `imms`, then the top `operands` operands, as
+    /// arguments (i32s by value, references by the address of their slot); with `trap`, a
+    /// nonzero result traps; a `result` is pushed.
+    fn builtin(&mut self, f: *const (), imms: &[u32], operands: usize, trap: Option<TrapCode>, result: Option<Kind>) {
         self.spill_all();
         let base = self.stack.len() - operands;
         let mut args: Vec<BuiltinArg> = imms.iter().map(|&v| BuiltinArg::Imm(v)).collect();
-        args.extend((base..self.stack.len()).map(|h| BuiltinArg::Slot(self.slot(h))));
+        args.extend((base..self.stack.len()).map(|h| match self.stack[h].kind {
+            Kind::Ref => BuiltinArg::SlotAddress(self.slot(h)),
+            _ => BuiltinArg::Slot(self.slot(h)),
+        }));
         self.stack.truncate(base);
-        if result {
-            let r = self.alloc(Kind::I32);
-            self.masm.call_builtin(f, &args, trap, Some(r));
-            self.push_reg(r, Kind::I32);
-        } else {
-            self.masm.call_builtin(f, &args, trap, None);
+        match result {
+            Some(kind) => {
+                let r = self.alloc(kind);
+                self.masm.call_builtin(f, &args, trap, Some(r));
+                self.push_reg(r, kind);
+            }
+            None => self.masm.call_builtin(f, &args, trap, None),
         }
     }
 
