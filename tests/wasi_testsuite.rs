@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use wasmrt::runtime::{CompiledModule, Engine, Store};
+use wasmrt::runtime::{CompiledModule, Config, Engine, Store, Tier};
 use wasmrt::wasi::{self, Capture, DirPerms, Output, Stdin, WasiCtx};
 
 /// Tests known to fail, with the reason. The harness fails if one of them starts passing.
@@ -199,10 +199,22 @@ struct Case {
     spec: Json,
 }
 
+/// How many programs the compiled tier compiled.
+static COMPILED: AtomicUsize = AtomicUsize::new(0);
+
 /// Runs one test in `scratch` (a fresh directory); returns why it failed, if it did.
 fn run_case(engine: &Engine, case: &Case, scratch: &Path) -> Result<(), String> {
     let bytes = std::fs::read(&case.wasm).map_err(|e| format!("read: {e}"))?;
     let module = CompiledModule::new(engine, &bytes).map_err(|e| format!("compile: {e}"))?;
+    if engine.config().tier == Tier::Jit {
+        match wasmrt::jit::compiled(&module) {
+            Ok(()) => COMPILED.fetch_add(1, Ordering::Relaxed),
+            Err(why) => {
+                eprintln!("      {}: runs interpreted ({why})", case.name);
+                0
+            }
+        };
+    }
     let stdout = Capture::new();
     let stderr = Capture::new();
     let file_name = case.wasm.file_name().unwrap().to_string_lossy().into_owned();
@@ -293,9 +305,20 @@ fn wasi_testsuite() {
     assert_eq!(cases.len(), 72, "the corpus holds 72 preview1 programs");
     let only = std::env::var("WASI_TEST").ok();
     let cases: Vec<Case> = cases.into_iter().filter(|c| only.as_deref().is_none_or(|o| c.name.contains(o))).collect();
-    let tmp = std::env::temp_dir().join(format!("wasmrt-wasi-testsuite-{}", std::process::id()));
+    let mut tiers = vec![Tier::Interpreter];
+    if cfg!(all(target_arch = "x86_64", target_os = "linux")) {
+        tiers.push(Tier::Jit);
+    }
+    for tier in tiers {
+        run_on(tier, &cases);
+    }
+}
+
+/// Runs the cases on `tier`.
+fn run_on(tier: Tier, cases: &[Case]) {
+    let tmp = std::env::temp_dir().join(format!("wasmrt-wasi-testsuite-{}-{tier:?}", std::process::id()));
     std::fs::create_dir_all(&tmp).expect("creates the scratch directory");
-    let engine = Engine::default();
+    let engine = Engine::new(Config { tier, ..Config::default() });
     let next = AtomicUsize::new(0);
     let results: Arc<Mutex<Vec<Outcome>>> = Arc::default();
     std::thread::scope(|s| {
@@ -329,6 +352,9 @@ fn wasi_testsuite() {
             }
         }
     }
-    eprintln!("wasi-testsuite: {passed}/{} passed", results.len());
+    eprintln!("wasi-testsuite on {tier:?}: {passed}/{} passed", results.len());
+    if tier == Tier::Jit {
+        eprintln!("  {} of the programs ran compiled", COMPILED.load(Ordering::Relaxed));
+    }
     assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
 }
