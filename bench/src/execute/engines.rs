@@ -11,17 +11,20 @@ use crate::wasi::{self, Ctx, Outcome};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
     Wasmrt,
+    /// wasmrt's compiled tier (in progress; modules it cannot compile run interpreted).
+    WasmrtJit,
     Wasmi,
     Wasmi2,
     Wasm3,
 }
 
-pub const ENGINES: [Engine; 4] = [Engine::Wasmrt, Engine::Wasmi, Engine::Wasmi2, Engine::Wasm3];
+pub const ENGINES: [Engine; 5] = [Engine::Wasmrt, Engine::WasmrtJit, Engine::Wasmi, Engine::Wasmi2, Engine::Wasm3];
 
 impl Engine {
     pub fn name(self) -> &'static str {
         match self {
             Engine::Wasmrt => "wasmrt",
+            Engine::WasmrtJit => "wasmrt-jit",
             Engine::Wasmi => "wasmi",
             Engine::Wasmi2 => "wasmi2",
             Engine::Wasm3 => "wasm3",
@@ -187,10 +190,16 @@ impl Kernel for Wasm3Kernel {
     }
 }
 
+/// The wasmrt engine of `engine`'s tier.
+fn wasmrt_engine(engine: Engine) -> rt::Engine {
+    let tier = if engine == Engine::WasmrtJit { rt::Tier::Jit } else { rt::Tier::Interpreter };
+    rt::Engine::new(rt::Config { tier, ..rt::Config::default() })
+}
+
 pub fn kernel(engine: Engine, bytes: &[u8]) -> Result<Box<dyn Kernel>, String> {
     match engine {
-        Engine::Wasmrt => {
-            let e = rt::Engine::default();
+        Engine::Wasmrt | Engine::WasmrtJit => {
+            let e = wasmrt_engine(engine);
             let module = rt::CompiledModule::new(&e, bytes).map_err(err)?;
             let mut store = rt::Store::new(&e);
             let inst = store.instantiate(&module, &[]).map_err(err)?;
@@ -228,8 +237,8 @@ pub enum Compiled {
 pub fn compile(engine: Engine, bytes: &[u8]) -> Result<(Compiled, Duration), String> {
     let t0 = cpu_now();
     Ok(match engine {
-        Engine::Wasmrt => {
-            let e = rt::Engine::default();
+        Engine::Wasmrt | Engine::WasmrtJit => {
+            let e = wasmrt_engine(engine);
             let t0 = cpu_now();
             let m = rt::CompiledModule::new(&e, bytes).map_err(err)?;
             let t = cpu_now() - t0;

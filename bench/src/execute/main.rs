@@ -146,13 +146,13 @@ const OTHERS: [&str; 4] = ["wasmi", "wasmi2", "wasm3", "native"];
 fn print_table(title: &str, rows: &[Row], native: bool, extra_headers: &[&str]) -> BTreeMap<&'static str, Vec<f64>> {
     println!("\n### {title}\n");
     let engines: &[&str] = if native {
-        &["wasmrt", "wasmi", "wasmi2", "wasm3", "native"]
+        &["wasmrt", "wasmrt-jit", "wasmi", "wasmi2", "wasm3", "native"]
     } else {
-        &["wasmrt", "wasmi", "wasmi2", "wasm3"]
+        &["wasmrt", "wasmrt-jit", "wasmi", "wasmi2", "wasm3"]
     };
-    let others = &OTHERS[..engines.len() - 1];
-    let mut header = String::from("| workload | wasmrt ms | wasmi 0.40 ms | wasmi 2.0 ms | wasm3 ms |");
-    let mut sep = String::from("|---|---:|---:|---:|---:|");
+    let others = &OTHERS[..engines.len() - 2];
+    let mut header = String::from("| workload | wasmrt ms | wasmrt-jit ms | wasmi 0.40 ms | wasmi 2.0 ms | wasm3 ms |");
+    let mut sep = String::from("|---|---:|---:|---:|---:|---:|");
     if native {
         header.push_str(" native ms |");
         sep.push_str("---:|");
@@ -161,11 +161,18 @@ fn print_table(title: &str, rows: &[Row], native: bool, extra_headers: &[&str]) 
         header.push_str(&format!(" wasmrt/{e} |"));
         sep.push_str("---:|");
     }
+    // The compiled tier against the interpreter and native code.
+    let jit_refs: &[&'static str] = if native { &["wasmrt", "native"] } else { &["wasmrt"] };
+    for e in jit_refs {
+        header.push_str(&format!(" jit/{e} |"));
+        sep.push_str("---:|");
+    }
     for h in extra_headers {
         header.push_str(&format!(" {h} |"));
         sep.push_str("---:|");
     }
     println!("{header}\n{sep}");
+    let mut jit_ratios: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
     let mut ratios: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
     for row in rows {
         let t = |e: &str| row.times.get(e).copied();
@@ -180,6 +187,13 @@ fn print_table(title: &str, rows: &[Row], native: bool, extra_headers: &[&str]) 
             }
             line.push_str(&format!(" {} |", fmt_ratio(r)));
         }
+        for &e in jit_refs {
+            let r = ratio(t("wasmrt-jit"), t(e));
+            if let Some(r) = r {
+                jit_ratios.entry(e).or_default().push(r);
+            }
+            line.push_str(&format!(" {} |", fmt_ratio(r)));
+        }
         for x in &row.extra {
             line.push_str(&format!(" {x} |"));
         }
@@ -189,6 +203,10 @@ fn print_table(title: &str, rows: &[Row], native: bool, extra_headers: &[&str]) 
     for e in others {
         let v = ratios.get(e).map(Vec::as_slice).unwrap_or(&[]);
         println!("geomean wasmrt/{e}: {} over {} workloads", fmt_ratio(geomean(v)), v.len());
+    }
+    for e in jit_refs {
+        let v = jit_ratios.get(e).map(Vec::as_slice).unwrap_or(&[]);
+        println!("geomean wasmrt-jit/{e}: {} over {} workloads", fmt_ratio(geomean(v)), v.len());
     }
     // n/a, grouped by reason (byte offsets left out, so one reason covers many modules).
     let mut na: BTreeMap<String, Vec<&str>> = BTreeMap::new();
