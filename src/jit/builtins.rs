@@ -61,6 +61,32 @@ builtins! {
     };
 }
 
+/// Calls store function `f` for compiled code of `instance`, its arguments in the 64-bit slots
+/// at `args`, where its results go; 1 if it trapped (the trap then waits in
+/// `Store::pending_trap`).
+///
+/// SAFETY (for callers): `args` points to the calling frame's slots, as many as the larger of
+/// the function's parameters and results.
+unsafe fn call_with_slots(store: &mut Store, instance: u32, f: u32, args: *mut u64) -> u32 {
+    let ty = store.funcs[f as usize].ty().clone();
+    let slots = std::slice::from_raw_parts_mut(args, ty.params().len().max(ty.results().len()));
+    let params: Vec<Val> =
+        ty.params().iter().zip(&*slots).map(|(&t, &raw)| Val::from_raw(store.id(), t, raw as u128)).collect();
+    let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_of(t)).collect();
+    match store.call_from_compiled(f, instance, &params, &mut results) {
+        Ok(()) => {
+            for (slot, r) in slots.iter_mut().zip(&results) {
+                *slot = r.to_raw() as u64;
+            }
+            0
+        }
+        Err(trap) => {
+            store.pending_trap = Some(trap);
+            1
+        }
+    }
+}
+
 /// Calls imported function `func` (an index of the instance's function space) with its
 /// arguments in `args[0..]` (64-bit slots), where its results go; 1 if it trapped (the trap
 /// waits in `Store::pending_trap`).
@@ -70,32 +96,8 @@ builtins! {
 pub unsafe extern "C" fn call_import(vmctx: *mut VMContext, func: u32, args: *mut u64) -> u32 {
     with_store(vmctx, 1, |store, instance| {
         let f = store.instances[instance as usize].funcs[func as usize];
-        let ty = store.funcs[f as usize].ty().clone();
-        // SAFETY: the caller's operand slots, as many as the larger of parameters and results.
-        let slots = std::slice::from_raw_parts_mut(args, ty.params().len().max(ty.results().len()));
-        let params: Vec<Val> =
-            ty.params().iter().zip(&*slots).map(|(&t, &raw)| Val::from_raw(store.id(), t, raw as u128)).collect();
-        let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_of(t)).collect();
-        match store.call_from_compiled(f, instance, &params, &mut results) {
-            Ok(()) => {
-                for (slot, r) in slots.iter_mut().zip(&results) {
-                    *slot = r.to_raw() as u64;
-                }
-                0
-            }
-            Err(trap) => {
-                store.pending_trap = Some(trap);
-                1
-            }
-        }
+        call_with_slots(store, instance, f, args)
     })
-}
-
-/// Reads `n` raw 64-bit slots at `at`.
-///
-/// SAFETY (for callers): `at` points to `n` slots of the calling frame.
-unsafe fn slots<'a>(at: *mut u64, n: usize) -> &'a mut [u64] {
-    std::slice::from_raw_parts_mut(at, n)
 }
 
 /// Calls the function at `index` of table `table` with the signature of type `type_index`, its
@@ -112,7 +114,7 @@ pub unsafe extern "C" fn call_indirect(
     args: *mut u64,
 ) -> u32 {
     with_store(vmctx, 1, |store, instance| {
-        let outcome = (|| {
+        let callee = (|| {
             let raw = ops::table_get(store, instance, table, index).map_err(|_| TrapCode::UndefinedElement)?;
             let callee = (raw as u32).checked_sub(1).ok_or(TrapCode::UninitializedElement)?;
             let expected = store.instances[instance as usize].module.sigs[type_index as usize];
@@ -121,27 +123,10 @@ pub unsafe extern "C" fn call_indirect(
             }
             Ok(callee)
         })();
-        let callee = match outcome {
-            Ok(callee) => callee,
+        match callee {
+            Ok(callee) => call_with_slots(store, instance, callee, args),
             Err(code) => {
                 store.pending_trap = Some(crate::runtime::Trap::new(code));
-                return 1;
-            }
-        };
-        let ty = store.funcs[callee as usize].ty().clone();
-        let slots = slots(args, ty.params().len().max(ty.results().len()));
-        let params: Vec<Val> =
-            ty.params().iter().zip(&*slots).map(|(&t, &raw)| Val::from_raw(store.id(), t, raw as u128)).collect();
-        let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_of(t)).collect();
-        match store.call_from_compiled(callee, instance, &params, &mut results) {
-            Ok(()) => {
-                for (slot, r) in slots.iter_mut().zip(&results) {
-                    *slot = r.to_raw() as u64;
-                }
-                0
-            }
-            Err(trap) => {
-                store.pending_trap = Some(trap);
                 1
             }
         }

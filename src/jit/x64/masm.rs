@@ -125,6 +125,42 @@ impl X64Masm {
         }
     }
 
+    /// Compares the integer in `dst` with the minimum of `width`.
+    fn compare_with_min(&mut self, width: Width, dst: Gpr) {
+        match width {
+            Width::W32 => self.asm.alu_ri(Alu::Cmp, Size::S32, dst, i32::MIN),
+            Width::W64 => {
+                self.asm.mov_ri(SCRATCH, i64::MIN as u64);
+                self.asm.alu_rr(Alu::Cmp, Size::S64, dst, SCRATCH);
+            }
+        }
+    }
+
+    /// Truncates the (not NaN) float in `src` to an unsigned 64-bit `dst`, jumping to
+    /// `negative` for inputs at or below -1 and to `too_big` for inputs of 2^64 or more; falls
+    /// through with the result. x86 only converts to signed integers: inputs of 2^63 or more
+    /// are converted less 2^63, and the top bit set back.
+    fn truncate_to_u64(&mut self, p: Prec, dst: Gpr, src: Xmm, negative: Label, too_big: Label) {
+        let ap = prec(p);
+        let (big, done) = (self.asm.new_label(), self.asm.new_label());
+        self.float_const_into(p, XSCRATCH, float_bits(p, 9223372036854775808.0));
+        self.asm.ucomis(ap, src, XSCRATCH);
+        self.asm.jcc(Cond::Ae, big);
+        self.asm.cvt_float_to_int(ap, Size::S64, dst, src);
+        self.asm.test_rr(Size::S64, dst, dst);
+        self.asm.jcc(Cond::S, negative);
+        self.asm.jmp(done);
+        self.asm.bind(big);
+        self.asm.movaps(XSCRATCH2, src);
+        self.asm.sse_arith(SseArith::Sub, ap, XSCRATCH2, XSCRATCH);
+        self.asm.cvt_float_to_int(ap, Size::S64, dst, XSCRATCH2);
+        self.asm.test_rr(Size::S64, dst, dst);
+        self.asm.jcc(Cond::S, too_big);
+        self.asm.mov_ri(SCRATCH, 1 << 63);
+        self.asm.alu_rr(Alu::Xor, Size::S64, dst, SCRATCH);
+        self.asm.bind(done);
+    }
+
     fn float_const_into(&mut self, p: Prec, dst: Xmm, bits: u64) {
         self.asm.mov_ri(SCRATCH, bits);
         self.asm.mov_to_xmm(float_size(p), dst, SCRATCH);
@@ -140,13 +176,7 @@ impl X64Masm {
             self.asm.cvt_float_to_int(ap, s, dst, src);
             // x86 gives the minimum for NaN and out-of-range inputs; only some inputs near the
             // minimum really truncate to it.
-            match width {
-                Width::W32 => self.asm.alu_ri(Alu::Cmp, s, dst, i32::MIN),
-                Width::W64 => {
-                    self.asm.mov_ri(SCRATCH, i64::MIN as u64);
-                    self.asm.alu_rr(Alu::Cmp, s, dst, SCRATCH);
-                }
-            }
+            self.compare_with_min(width, dst);
             self.asm.jcc(Cond::Ne, done);
             self.asm.ucomis(ap, src, src);
             self.asm.jcc(Cond::P, invalid);
@@ -172,22 +202,7 @@ impl X64Masm {
         } else {
             self.asm.ucomis(ap, src, src);
             self.asm.jcc(Cond::P, invalid);
-            self.float_const_into(p, XSCRATCH, float_bits(p, 9223372036854775808.0));
-            let big = self.asm.new_label();
-            self.asm.ucomis(ap, src, XSCRATCH);
-            self.asm.jcc(Cond::Ae, big);
-            self.asm.cvt_float_to_int(ap, Size::S64, dst, src);
-            self.asm.test_rr(Size::S64, dst, dst);
-            self.asm.jcc(Cond::S, overflow);
-            self.asm.jmp(done);
-            self.asm.bind(big);
-            self.asm.movaps(XSCRATCH2, src);
-            self.asm.sse_arith(SseArith::Sub, ap, XSCRATCH2, XSCRATCH);
-            self.asm.cvt_float_to_int(ap, Size::S64, dst, XSCRATCH2);
-            self.asm.test_rr(Size::S64, dst, dst);
-            self.asm.jcc(Cond::S, overflow);
-            self.asm.mov_ri(SCRATCH, 1 << 63);
-            self.asm.alu_rr(Alu::Xor, Size::S64, dst, SCRATCH);
+            self.truncate_to_u64(p, dst, src, overflow, overflow);
         }
         self.asm.bind(done);
     }
@@ -209,13 +224,7 @@ impl X64Masm {
             self.asm.cvt_float_to_int(ap, s, dst, src);
             // The minimum is right for inputs at or below it; NaN gives 0, large inputs the
             // maximum.
-            match width {
-                Width::W32 => self.asm.alu_ri(Alu::Cmp, s, dst, i32::MIN),
-                Width::W64 => {
-                    self.asm.mov_ri(SCRATCH, i64::MIN as u64);
-                    self.asm.alu_rr(Alu::Cmp, s, dst, SCRATCH);
-                }
-            }
+            self.compare_with_min(width, dst);
             self.asm.jcc(Cond::Ne, done);
             self.asm.ucomis(ap, src, src);
             self.asm.jcc(Cond::P, zero);
@@ -242,22 +251,7 @@ impl X64Masm {
         } else {
             self.asm.ucomis(ap, src, src);
             self.asm.jcc(Cond::P, zero);
-            self.float_const_into(p, XSCRATCH, float_bits(p, 9223372036854775808.0));
-            let big = self.asm.new_label();
-            self.asm.ucomis(ap, src, XSCRATCH);
-            self.asm.jcc(Cond::Ae, big);
-            self.asm.cvt_float_to_int(ap, Size::S64, dst, src);
-            self.asm.test_rr(Size::S64, dst, dst);
-            self.asm.jcc(Cond::Ns, done);
-            self.asm.jmp(zero);
-            self.asm.bind(big);
-            self.asm.movaps(XSCRATCH2, src);
-            self.asm.sse_arith(SseArith::Sub, ap, XSCRATCH2, XSCRATCH);
-            self.asm.cvt_float_to_int(ap, Size::S64, dst, XSCRATCH2);
-            self.asm.test_rr(Size::S64, dst, dst);
-            self.asm.jcc(Cond::S, positive_overflow);
-            self.asm.mov_ri(SCRATCH, 1 << 63);
-            self.asm.alu_rr(Alu::Xor, Size::S64, dst, SCRATCH);
+            self.truncate_to_u64(p, dst, src, zero, positive_overflow);
             self.asm.jmp(done);
         }
         self.asm.bind(positive_overflow);
