@@ -488,3 +488,57 @@ fn signatures_are_interned_engine_wide() {
     let trap = store.call(call, &[Val::I32(1), Val::I32(1)]).expect_err("f32 result is another type");
     assert_eq!(trap.code, TrapCode::IndirectCallTypeMismatch);
 }
+
+/// A trap from compiled code carries the interpreter's backtrace: the same frames (function
+/// index, names, module and function offsets), through direct calls, guard-page faults,
+/// explicit traps, host functions and `call_indirect`.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn compiled_traps_carry_the_interpreters_backtraces() {
+    use wasmrt::runtime::Tier;
+    let wat = r#"(module $bt
+        (import "host" "fail" (func $fail))
+        (memory 1)
+        (table 2 funcref)
+        (elem (i32.const 0) $inner $via_host)
+        (func $inner (param i32) (result i32) (i32.div_u (local.get 0) (i32.const 0)))
+        (func $load (param i32) (result i32) (i32.load offset=8 (local.get 0)))
+        (func $middle (param i32) (result i32) (i32.add (call $inner (local.get 0)) (i32.const 1)))
+        (func $via_host (param i32) (result i32) (call $fail) (local.get 0))
+        (func (export "direct") (result i32) (call $middle (i32.const 7)))
+        (func (export "oob") (result i32) (call $load (i32.const 65534)))
+        (func (export "indirect") (param i32) (result i32)
+          (call_indirect (param i32) (result i32) (i32.const 5) (local.get 0)))
+        (func (export "unreachable") (block (br_if 0 (i32.const 0)) unreachable))
+        (func (export "host") (result i32) (call $via_host (i32.const 1))))"#;
+    let outcomes = |tier: Tier| {
+        let engine = Engine::new(Config { tier, ..Config::default() });
+        let mut store = Store::new(&engine);
+        let fail =
+            store.new_host_func(FuncType::new(&[], &[]), Arc::new(|_, _, _| Err(wasmrt::runtime::Trap::host("boom"))));
+        let module = compile(&engine, wat);
+        if tier == Tier::Jit {
+            assert_eq!(wasmrt::jit::compiled(&module), Ok(()), "the module compiles");
+        }
+        let instance = store.instantiate(&module, &[Extern::Func(fail)]).expect("instantiates");
+        let mut out = Vec::new();
+        for (name, args) in [
+            ("direct", vec![]),
+            ("oob", vec![]),
+            ("indirect", vec![Val::I32(0)]),
+            ("indirect", vec![Val::I32(1)]),
+            ("unreachable", vec![]),
+            ("host", vec![]),
+        ] {
+            let f = export_func(&store, instance, name);
+            let trap = store.call(f, &args).expect_err("traps");
+            out.push((name, trap.code, trap.message, trap.frames));
+        }
+        out
+    };
+    let (interpreted, compiled) = (outcomes(Tier::Interpreter), outcomes(Tier::Jit));
+    for (i, c) in interpreted.iter().zip(&compiled) {
+        assert_eq!(c, i, "{}", i.0);
+        assert!(!i.3.is_empty(), "{}: frames", i.0);
+    }
+}

@@ -169,6 +169,8 @@ impl<M: Masm> Compiler<'_, M> {
         let results = kinds(ty.results())?;
         let slots = self.locals.len() as u32 + v_max_height(self.module, defined)?;
         let heap = !self.module.memories.is_empty();
+        // The prologue's checks trap at the function's first operator.
+        self.masm.set_offset(ops.offset() as u32);
         self.masm.prologue(defined as u32, slots, params, self.locals.len() as u32 - params, heap);
         self.masm.check_interrupt_and_fuel(self.fuel);
         self.stack.clear();
@@ -189,6 +191,7 @@ impl<M: Masm> Compiler<'_, M> {
             let at = ops.offset();
             let op = ops.read()?;
             v.op(&op, at)?;
+            self.masm.set_offset(at as u32);
             self.lower(&op)?;
         }
         self.masm.end_function();

@@ -34,8 +34,8 @@ impl Both {
         let instance = store.instantiate(&module, &[]).expect("instantiates");
         let masm = compile_module(&module.module, X64Masm::new(module.module.raw.code.len() as u32), fuel)
             .unwrap_or_else(|e| panic!("the JIT compiles it: {e:?}"));
-        let (bytes, offsets, sites) = crate::jit::masm::Masm::finish(masm);
-        let code = CodeMemory::new(&bytes, sites).expect("maps");
+        let f = crate::jit::masm::Masm::finish(masm);
+        let (code, offsets) = (CodeMemory::new(&f.code, f.sites).expect("maps"), f.functions);
         store.context.stack_limit = crate::runtime::call::native_stack_limit();
         Both { store, instance, module, code, offsets }
     }
@@ -472,8 +472,8 @@ fn random_modules_agree_with_the_interpreter() {
             Err(e) => panic!("seed {seed}: {e:?}"),
         };
         compiled += 1;
-        let (code, offsets, sites) = crate::jit::masm::Masm::finish(masm);
-        let code = CodeMemory::new(&code, sites).expect("maps");
+        let f = crate::jit::masm::Masm::finish(masm);
+        let (code, offsets) = (CodeMemory::new(&f.code, f.sites).expect("maps"), f.functions);
         let mut store = Store::new(&engine);
         let (Ok(a), Ok(b)) = (store.instantiate(&module, &[]), store.instantiate(&module, &[])) else {
             failed_instantiations += 1;

@@ -215,6 +215,21 @@ pub trait Masm {
     fn float_global_get(&mut self, prec: Prec, dst: Reg, index: u32);
     fn float_global_set(&mut self, prec: Prec, index: u32, src: Reg);
 
-    /// The code, the offset of each function in it, and its trap sites.
-    fn finish(self) -> (Vec<u8>, Vec<usize>, Vec<(u32, TrapCode)>);
+    /// Makes `module_offset` (of the operator being lowered) the source of what follows: trap
+    /// sites and call return addresses map back to it in backtraces.
+    fn set_offset(&mut self, module_offset: u32);
+
+    fn finish(self) -> Finished;
+}
+
+/// A compiled module's code and what maps it back to the module.
+pub struct Finished {
+    pub code: Vec<u8>,
+    /// Where each defined function starts.
+    pub functions: Vec<usize>,
+    /// The trap sites: code offset and trap.
+    pub sites: Vec<(u32, TrapCode)>,
+    /// Trap sites and call return addresses, with the module offset of their operator,
+    /// sorted by code offset.
+    pub sources: Vec<(u32, u32)>,
 }

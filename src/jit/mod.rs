@@ -31,7 +31,22 @@ pub struct Jit;
 struct Compiled {
     #[cfg(target_arch = "x86_64")]
     code: code_memory::CodeMemory,
-    offsets: Vec<usize>,
+    /// Where each defined function starts.
+    functions: Vec<usize>,
+    /// Code offsets of trap sites and call return addresses, with their module offsets.
+    sources: Vec<(u32, u32)>,
+}
+
+impl Compiled {
+    /// The defined function and module offset of code address `pc`, if it is a trap site or
+    /// a return address in this code.
+    #[cfg(target_arch = "x86_64")]
+    fn locate(&self, pc: usize) -> Option<(u32, u32)> {
+        let offset = u32::try_from(pc.checked_sub(self.code.base() as usize)?).ok()?;
+        let k = self.sources.binary_search_by_key(&offset, |s| s.0).ok()?;
+        let function = self.functions.partition_point(|&start| start <= offset as usize).checked_sub(1)?;
+        Some((function as u32, self.sources[k].1))
+    }
 }
 
 /// A module's code on the compiled tier.
@@ -71,9 +86,9 @@ fn compile(module: &Module, config: &Config) -> Result<std::result::Result<Compi
     let masm = x64::masm::X64Masm::new(module.raw.code.len() as u32);
     match codegen::compile_module(module, masm, config.fuel) {
         Ok(masm) => {
-            let (bytes, offsets, sites) = masm::Masm::finish(masm);
-            match code_memory::CodeMemory::new(&bytes, sites) {
-                Ok(code) => Ok(Ok(Compiled { code, offsets })),
+            let f = masm::Masm::finish(masm);
+            match code_memory::CodeMemory::new(&f.code, f.sites) {
+                Ok(code) => Ok(Ok(Compiled { code, functions: f.functions, sources: f.sources })),
                 Err(e) => Ok(Err(format!("no executable memory: {e}"))),
             }
         }
@@ -87,6 +102,27 @@ fn compile(_module: &Module, _config: &Config) -> Result<std::result::Result<Com
     Ok(Err("no compiler for this architecture".into()))
 }
 
+/// Appends the compiled frames of `point` to `trap`'s backtrace: the trapping function, then
+/// its callers in this module's code (calls into other modules and the host go through the
+/// runtime, whose frames end the trace).
+#[cfg(target_arch = "x86_64")]
+fn add_frames(trap: &mut Trap, module: &CompiledModule, code: &Compiled, instance: u32, point: &x64::entry::TrapPoint) {
+    let m = &module.module;
+    for &pc in &point.trace {
+        let Some((defined, module_offset)) = code.locate(pc) else { break };
+        let index = m.imported_funcs + defined;
+        let body_start = m.raw.code[defined as usize].start;
+        trap.frames.push(crate::runtime::trap::Frame {
+            func_index: index,
+            func_name: m.raw.names.functions.get(&index).cloned(),
+            module_name: m.raw.names.module.clone(),
+            module_offset: module_offset as usize,
+            func_offset: (module_offset as usize).saturating_sub(body_start),
+            instance,
+        });
+    }
+}
+
 impl Backend for Jit {
     fn compile(&self, module: &Module, config: &Config) -> Result<Box<dyn ModuleCode>> {
         let interp = crate::interp::Interpreter.compile(module, config)?;
@@ -96,18 +132,19 @@ impl Backend for Jit {
     fn call(&self, store: &mut Store, func: u32, args: &[Val], results: &mut [Val]) -> std::result::Result<(), Trap> {
         #[cfg(target_arch = "x86_64")]
         if let FuncEntity::Wasm { module, defined_index, instance, .. } = &store.funcs[func as usize] {
-            let entity = &store.instances[*instance as usize];
+            let (module, defined, instance) = (module.clone(), *defined_index as usize, *instance);
+            let entity = &store.instances[instance as usize];
             // Compiled code relies on guard regions; a memory that could not reserve them runs
             // interpreted.
             let guarded = entity.memories.first().is_none_or(|&m| store.memories[m as usize].guarded());
+            let vmctx = &*entity.context.vmctx as *const _ as *mut _;
             let code = module.code.as_any().downcast_ref::<JitCode>().and_then(|c| c.compiled.as_ref().ok());
             if let (Some(code), true) = (code, guarded) {
                 let mut buffer = vec![0u64; args.len().max(results.len()).max(1)];
                 for (slot, a) in buffer.iter_mut().zip(args) {
                     *slot = a.to_raw() as u64;
                 }
-                let vmctx = &*entity.context.vmctx as *const _ as *mut _;
-                let entry = code.code.base().wrapping_add(code.offsets[*defined_index as usize]);
+                let entry = code.code.base().wrapping_add(code.functions[defined]);
                 store.context.store = store;
                 // SAFETY: the code was compiled from this function's module with the entry
                 // convention, for contexts of its instances; `vmctx` is its instance's; the
@@ -115,13 +152,18 @@ impl Backend for Jit {
                 // room for the results.
                 let outcome = unsafe {
                     let f: x64::entry::CompiledFn = std::mem::transmute(entry);
-                    x64::entry::call(f, vmctx, buffer.as_mut_ptr())
+                    x64::entry::call_traced(f, vmctx, buffer.as_mut_ptr())
                 };
-                outcome.map_err(|code| match code {
-                    // A trap from a runtime call waits in the store, with its message and frames.
-                    TrapCode::Host => store.pending_trap.take().unwrap_or_else(|| Trap::new(code)),
-                    code => Trap::new(code),
-                })?;
+                if let Err(point) = outcome {
+                    let mut trap = match point.code {
+                        // A trap from a runtime call waits in the store, with its message and
+                        // the frames inside the call.
+                        TrapCode::Host => store.pending_trap.take().unwrap_or_else(|| Trap::new(point.code)),
+                        code => Trap::new(code),
+                    };
+                    add_frames(&mut trap, &module, code, instance, &point);
+                    return Err(trap);
+                }
                 for (slot, raw) in results.iter_mut().zip(buffer) {
                     *slot = Val::from_raw(store.id(), slot.ty(), raw as u128);
                 }

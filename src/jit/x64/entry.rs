@@ -53,6 +53,23 @@ unsafe extern "C" fn landing() {
     naked_asm!("add rsp, 8", "pop r15", "pop r14", "pop r13", "pop r12", "pop rbx", "pop rbp", "ret")
 }
 
+/// A trap and where it happened: the faulting instruction, then the return addresses of the
+/// compiled frames it was nested in, innermost first (at most `TRACE_CAPACITY`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrapPoint {
+    pub code: TrapCode,
+    pub trace: Vec<usize>,
+}
+
+/// How many compiled frames a backtrace records at most.
+pub const TRACE_CAPACITY: usize = 16384;
+
+thread_local! {
+    /// The buffer the signal handler writes backtraces into (allocated before any trap, as the
+    /// handler must not allocate); each entry copies out what it needs before returning.
+    static TRACE: std::cell::RefCell<Vec<usize>> = std::cell::RefCell::new(vec![0; TRACE_CAPACITY]);
+}
+
 /// Runs compiled function `code` with `vmctx` and `args`; a fault at one of its registered trap
 /// sites comes back as that trap.
 ///
@@ -60,12 +77,26 @@ unsafe extern "C" fn landing() {
 /// `code` is compiled code in a live `CodeMemory`, following `CompiledFn`'s convention, and
 /// `vmctx` and `args` are what it expects.
 pub unsafe fn call(code: CompiledFn, vmctx: *mut VMContext, args: *mut u64) -> Result<(), TrapCode> {
-    let mut resume = Resume { sp: 0, landing: landing as *const () as usize };
-    let previous = signals::enter(&resume);
+    call_traced(code, vmctx, args).map_err(|t| t.code)
+}
+
+/// As `call`, with where the trap happened.
+///
+/// # Safety
+/// As for `call`.
+pub unsafe fn call_traced(code: CompiledFn, vmctx: *mut VMContext, args: *mut u64) -> Result<(), TrapPoint> {
+    let trace = TRACE.with(|t| t.borrow_mut().as_mut_ptr());
+    let mut resume =
+        Resume { sp: 0, landing: landing as *const () as usize, trace, capacity: TRACE_CAPACITY, count: 0 };
+    let previous = signals::enter(&mut resume);
     let outcome = enter(code, vmctx, args, &mut resume);
     signals::leave(previous);
     match outcome {
         0 => Ok(()),
-        n => Err(TrapCode::from_u32(n - 1).unwrap_or(TrapCode::Host)),
+        n => Err(TrapPoint {
+            code: TrapCode::from_u32(n - 1).unwrap_or(TrapCode::Host),
+            // SAFETY: the handler wrote `count` entries into the buffer for this entry.
+            trace: std::slice::from_raw_parts(trace, resume.count).to_vec(),
+        }),
     }
 }

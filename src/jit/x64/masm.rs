@@ -12,7 +12,7 @@
 use super::asm::{self, Alu, Assembler, BitCount, Cond, Label, Load, Mem, Shift, Size, SseArith, SseLogic, Unary};
 use super::regs::{Gpr, Xmm};
 use crate::jit::masm::{
-    BuiltinArg, Cmp, Convert, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Width,
+    BuiltinArg, Cmp, Convert, Finished, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Width,
 };
 use crate::runtime::trap::TrapCode;
 use crate::runtime::vmctx::VMContext;
@@ -44,8 +44,11 @@ pub struct X64Masm {
     functions: Vec<Label>,
     offsets: Vec<usize>,
     sites: Vec<(u32, TrapCode)>,
-    /// The current function's trap stubs (emitted at its end).
-    stubs: Vec<(TrapCode, Label)>,
+    sources: Vec<(u32, u32)>,
+    /// The module offset of the operator being lowered.
+    source: u32,
+    /// The current function's trap stubs (emitted at its end), one per trap and operator.
+    stubs: Vec<(TrapCode, u32, Label)>,
     /// Bytes of the current function's slot area (below rbp), a multiple of 16.
     area: i32,
 }
@@ -55,25 +58,44 @@ impl X64Masm {
     pub fn new(functions: u32) -> X64Masm {
         let mut asm = Assembler::new();
         let functions = (0..functions).map(|_| asm.new_label()).collect();
-        X64Masm { asm, functions, offsets: Vec::new(), sites: Vec::new(), stubs: Vec::new(), area: 0 }
+        X64Masm {
+            asm,
+            functions,
+            offsets: Vec::new(),
+            sites: Vec::new(),
+            sources: Vec::new(),
+            source: 0,
+            stubs: Vec::new(),
+            area: 0,
+        }
     }
 
     fn slot(&self, k: u32) -> Mem {
         Mem::base(Gpr::Rbp, -self.area + 8 * k as i32)
     }
 
-    /// The label of the current function's stub that traps with `code`.
+    /// The label of the current function's stub that traps with `code` for the operator being
+    /// lowered.
     fn stub(&mut self, code: TrapCode) -> Label {
-        if let Some(&(_, l)) = self.stubs.iter().find(|(c, _)| *c == code) {
+        let source = self.source;
+        if let Some(&(_, _, l)) = self.stubs.iter().find(|(c, s, _)| *c == code && *s == source) {
             return l;
         }
         let l = self.asm.new_label();
-        self.stubs.push((code, l));
+        self.stubs.push((code, source, l));
         l
     }
 
+    /// Registers the next instruction as a trap site of the operator being lowered.
     fn site(&mut self, code: TrapCode) {
-        self.sites.push((self.asm.offset() as u32, code));
+        let pc = self.asm.offset() as u32;
+        self.sites.push((pc, code));
+        self.sources.push((pc, self.source));
+    }
+
+    /// Maps the return address of the call just emitted to the operator being lowered.
+    fn after_call(&mut self) {
+        self.sources.push((self.asm.offset() as u32, self.source));
     }
 
     /// The heap operand for `addr + offset`, the 32-bit index zero-extended first.
@@ -348,7 +370,8 @@ impl Masm for X64Masm {
     }
 
     fn end_function(&mut self) {
-        for (code, label) in std::mem::take(&mut self.stubs) {
+        for (code, source, label) in std::mem::take(&mut self.stubs) {
+            self.source = source;
             self.asm.bind(label);
             if code == TrapCode::Interrupted {
                 // The request is answered: clear the flag (its address is in rcx, see
@@ -565,6 +588,7 @@ impl Masm for X64Masm {
         self.asm.lea(Gpr::Rsi, m);
         self.asm.mov_rr(Size::S64, Gpr::Rdi, VMCTX);
         self.asm.call(self.functions[index as usize]);
+        self.after_call();
     }
 
     fn heap_load(&mut self, kind: HeapLoad, dst: Reg, addr: Reg, offset: u32) {
@@ -614,6 +638,7 @@ impl Masm for X64Masm {
         self.asm.mov_rr(Size::S64, Gpr::Rdi, VMCTX);
         self.asm.mov_ri(Gpr::Rax, f as u64);
         self.asm.call_r(Gpr::Rax);
+        self.after_call();
         if let Some(code) = trap {
             let stub = self.stub(code);
             self.asm.test_rr(Size::S32, Gpr::Rax, Gpr::Rax);
@@ -825,8 +850,13 @@ impl Masm for X64Masm {
         self.asm.sse_store(prec(p), Mem::base(Gpr::Rax, 0), Xmm(src));
     }
 
-    fn finish(self) -> (Vec<u8>, Vec<usize>, Vec<(u32, TrapCode)>) {
-        (self.asm.finish(), self.offsets, self.sites)
+    fn set_offset(&mut self, module_offset: u32) {
+        self.source = module_offset;
+    }
+
+    fn finish(mut self) -> Finished {
+        self.sources.sort_unstable();
+        Finished { code: self.asm.finish(), functions: self.offsets, sites: self.sites, sources: self.sources }
     }
 }
 

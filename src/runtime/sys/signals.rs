@@ -84,6 +84,44 @@ fn trap_at(pc: usize) -> Option<TrapCode> {
     found
 }
 
+/// Whether `pc` is inside registered code.
+fn in_code(pc: usize) -> bool {
+    READERS.fetch_add(1, Ordering::SeqCst);
+    // SAFETY: as in `trap_at`.
+    let found = unsafe { REGIONS.load(Ordering::SeqCst).as_ref() }.is_some_and(|regions| {
+        let i = regions.partition_point(|r| r.start <= pc);
+        i > 0 && pc < regions[i - 1].end
+    });
+    READERS.fetch_sub(1, Ordering::SeqCst);
+    found
+}
+
+/// Writes the backtrace from `pc` (with frame pointer `fp` and stack pointer `sp`) into
+/// `resume.trace`. Compiled frames save the caller's frame pointer at `[fp]` and the return
+/// address at `[fp + 8]`; the walk only reads frame pointers that are aligned, above the
+/// stack pointer and rising, so a clobbered one ends it rather than faulting.
+///
+/// SAFETY (for callers): `sp` is the interrupted thread's stack pointer, and stack memory
+/// between it and the frames of compiled code is mapped.
+unsafe fn record_trace(resume: &mut Resume, pc: usize, fp: usize, sp: usize) {
+    const MAX_STACK: usize = 256 << 20;
+    let (mut pc, mut fp) = (pc, fp);
+    resume.count = 0;
+    while resume.count < resume.capacity {
+        *resume.trace.add(resume.count) = pc;
+        resume.count += 1;
+        if fp % 8 != 0 || fp < sp || fp - sp > MAX_STACK {
+            break;
+        }
+        let caller = *((fp + 8) as *const usize);
+        let next = *(fp as *const usize);
+        if !in_code(caller) || next <= fp {
+            break;
+        }
+        (pc, fp) = (caller, next);
+    }
+}
+
 /// Where a thread continues after a trap in the compiled code it entered: the stack pointer
 /// and address of the entry's landing code. The landing code finds the trap code in the
 /// return register (`TrapCode as u32 + 1`; 0 means a normal return).
@@ -92,22 +130,28 @@ fn trap_at(pc: usize) -> Option<TrapCode> {
 pub struct Resume {
     pub sp: usize,
     pub landing: usize,
+    /// Where the handler writes the backtrace: the faulting instruction's address, then the
+    /// return addresses of the compiled frames it is nested in (following frame pointers while
+    /// they lead into registered code), at most `capacity` of them; `count` says how many.
+    pub trace: *mut usize,
+    pub capacity: usize,
+    pub count: usize,
 }
 
 thread_local! {
     /// The innermost entry into compiled code on this thread (null outside compiled code).
-    static RESUME: Cell<*const Resume> = const { Cell::new(std::ptr::null()) };
+    static RESUME: Cell<*mut Resume> = const { Cell::new(std::ptr::null_mut()) };
 }
 
 /// Makes `resume` this thread's resume point (entering compiled code); returns the previous
 /// one, to restore when the entry returns. Also gives the thread an alternate signal stack.
-pub fn enter(resume: *const Resume) -> *const Resume {
+pub fn enter(resume: *mut Resume) -> *mut Resume {
     ensure_alternate_stack();
     RESUME.with(|r| r.replace(resume))
 }
 
 /// Restores the resume point `enter` returned.
-pub fn leave(previous: *const Resume) {
+pub fn leave(previous: *mut Resume) {
     RESUME.with(|r| r.set(previous));
 }
 
@@ -142,8 +186,9 @@ extern "C" fn handler(signal: libc::c_int, info: *mut libc::siginfo_t, context: 
     // SAFETY: the kernel passes the interrupted thread's context; `resume` was published by
     // this thread's entry into compiled code and lives on its stack until that entry returns.
     unsafe {
-        if let (Some(resume), Some(pc)) = (resume.as_ref(), context::pc(context)) {
+        if let (Some(resume), Some(pc)) = (resume.as_mut(), context::pc(context)) {
             if let Some(code) = trap_at(pc) {
+                record_trace(resume, pc, context::fp(context), context::sp(context));
                 context::resume_at(context, resume, code as usize + 1);
                 return;
             }
@@ -186,6 +231,18 @@ mod context {
         Some((*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as usize)
     }
 
+    /// The interrupted frame pointer. SAFETY: as for `pc`.
+    pub unsafe fn fp(context: *mut libc::c_void) -> usize {
+        let uc = context as *mut libc::ucontext_t;
+        (*uc).uc_mcontext.gregs[libc::REG_RBP as usize] as usize
+    }
+
+    /// The interrupted stack pointer. SAFETY: as for `pc`.
+    pub unsafe fn sp(context: *mut libc::c_void) -> usize {
+        let uc = context as *mut libc::ucontext_t;
+        (*uc).uc_mcontext.gregs[libc::REG_RSP as usize] as usize
+    }
+
     /// Makes the interrupted thread continue at the resume point with `value` in the return
     /// register. SAFETY: as for `pc`.
     pub unsafe fn resume_at(context: *mut libc::c_void, resume: &Resume, value: usize) {
@@ -204,6 +261,14 @@ mod context {
     /// No compiled code runs on this architecture yet: nothing is a trap site.
     pub unsafe fn pc(_context: *mut libc::c_void) -> Option<usize> {
         None
+    }
+
+    pub unsafe fn fp(_context: *mut libc::c_void) -> usize {
+        0
+    }
+
+    pub unsafe fn sp(_context: *mut libc::c_void) -> usize {
+        0
     }
 
     pub unsafe fn resume_at(_context: *mut libc::c_void, _resume: &Resume, _value: usize) {}
