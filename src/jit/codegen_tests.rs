@@ -567,3 +567,70 @@ fn fuel_and_interruption_agree_with_the_interpreter() {
     // The request was answered: the next run is not interrupted.
     assert_eq!(b.jit("iterations", &[]), Ok(vec![Val::I64(0)]));
 }
+
+/// The memory-isolation matrix: every load and store width, at offsets up to 2^32 - 1 and at
+/// addresses around the end of memory and at 2^32 - 1, before and after `memory.grow`; compiled
+/// (guard regions) and interpreted (explicit checks) agree, and each access traps exactly when
+/// it does not fit. Also an index whose register had garbage in its upper half (a wrapped
+/// i64).
+#[test]
+fn memory_isolation_matrix() {
+    let loads = [
+        ("i32.load8_u", 1u64, "i32"),
+        ("i32.load16_u", 2, "i32"),
+        ("i32.load", 4, "i32"),
+        ("i64.load", 8, "i64"),
+        ("f32.load", 4, "f32"),
+        ("f64.load", 8, "f64"),
+    ];
+    let stores = [
+        ("i32.store8", 1u64, "i32"),
+        ("i32.store16", 2, "i32"),
+        ("i32.store", 4, "i32"),
+        ("i64.store", 8, "i64"),
+        ("f32.store", 4, "f32"),
+        ("f64.store", 8, "f64"),
+    ];
+    let offsets = [0u64, 1, 65535, 65536, 1 << 31, u32::MAX as u64];
+    let mut wat =
+        String::from("(module (memory 1 3)\n(func (export \"grow\") (result i32) (memory.grow (i32.const 1)))\n");
+    for (op, _, t) in loads {
+        for (k, o) in offsets.iter().enumerate() {
+            wat += &format!("(func (export \"{op}/{k}\") (param i32) (result {t}) ({op} offset={o} (local.get 0)))\n");
+        }
+    }
+    for (op, _, t) in stores {
+        for (k, o) in offsets.iter().enumerate() {
+            wat += &format!("(func (export \"{op}/{k}\") (param i32) ({op} offset={o} (local.get 0) ({t}.const 0)))\n");
+        }
+    }
+    // An i32 index made from an i64 whose upper half is not zero: only the low 32 bits count.
+    wat += "(func (export \"wrapped\") (param i64) (result i32) (i32.load (i32.wrap_i64 (local.get 0))))\n)";
+    let mut b = Both::new(&wat);
+    let mut checked = 0;
+    for pages in [1u64, 2] {
+        let size = pages * 65536;
+        for (ops, is_load) in [(&loads, true), (&stores, false)] {
+            for &(op, width, _) in ops.iter() {
+                for (k, &offset) in offsets.iter().enumerate() {
+                    for addr in [0, size - width, size - width + 1, size, u32::MAX as u64] {
+                        let fits = addr + offset + width <= size;
+                        let name = format!("{op}/{k}");
+                        let outcome = b.agree(&name, &[Val::I32(addr as u32 as i32)]);
+                        assert_eq!(outcome.is_ok(), fits, "{name} at {addr:#x} in {size:#x} bytes (load: {is_load})");
+                        if !fits {
+                            assert_eq!(outcome, Err(TrapCode::MemoryOutOfBounds));
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        if pages == 1 {
+            assert_eq!(b.jit("grow", &[]), Ok(vec![Val::I32(1)]));
+        }
+    }
+    assert_eq!(checked, 2 * 2 * 6 * 6 * 5);
+    b.agree("wrapped", &[Val::I64(0x7fff_ffff_0000_0010)]).expect("the low 32 bits are in bounds");
+    assert_eq!(b.agree("wrapped", &[Val::I64(0x0000_0001_ffff_fff0)]), Err(TrapCode::MemoryOutOfBounds));
+}
