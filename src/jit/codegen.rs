@@ -167,7 +167,7 @@ impl<M: Masm> Compiler<'_, M> {
         self.locals = kinds(v.locals())?;
         let params = ty.params().len() as u32;
         let results = kinds(ty.results())?;
-        let slots = self.locals.len() as u32 + v_max_height(self.module, defined)?;
+        let slots = self.locals.len() as u32 + max_operand_slots(self.module, defined)?;
         let heap = !self.module.memories.is_empty();
         // The prologue's checks trap at the function's first operator.
         self.masm.set_offset(ops.offset() as u32);
@@ -1007,7 +1007,7 @@ fn conversion(op: SimpleOp) -> Option<(Convert, Prec, Kind, Kind)> {
 }
 
 /// The most operand slots function `defined` uses (its validated maximum height).
-fn v_max_height(module: &Module, defined: usize) -> Result<u32> {
+fn max_operand_slots(module: &Module, defined: usize) -> Result<u32> {
     let mut v = FuncValidator::new(module);
     v.validate(defined)?;
     Ok(v.max_height_slots())
