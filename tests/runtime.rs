@@ -542,3 +542,51 @@ fn compiled_traps_carry_the_interpreters_backtraces() {
         assert!(!i.3.is_empty(), "{}: frames", i.0);
     }
 }
+
+/// The configured call depth bounds compiled code exactly as it bounds the interpreter: the
+/// deepest recursion that completes is the same on both tiers, directly, through an imported
+/// function of another instance, and through a host function that calls back in.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn the_call_depth_limit_is_the_same_on_both_tiers() {
+    use wasmrt::runtime::Tier;
+    let callee_wat = r#"(module
+        (func $down (export "down") (param i32) (result i32)
+          (if (result i32) (local.get 0)
+            (then (i32.add (call $down (i32.sub (local.get 0) (i32.const 1))) (i32.const 1)))
+            (else (i32.const 0)))))"#;
+    let caller_wat = r#"(module
+        (import "m" "down" (func $down (param i32) (result i32)))
+        (import "host" "again" (func $again (param i32) (result i32)))
+        (func (export "via_import") (param i32) (result i32) (call $down (local.get 0)))
+        (func $via_host (export "via_host") (param i32) (result i32)
+          (if (result i32) (local.get 0)
+            (then (call $again (i32.sub (local.get 0) (i32.const 1))))
+            (else (i32.const 0)))))"#;
+    let deepest = |tier: Tier, export: &str| {
+        let engine = Engine::new(Config { tier, max_call_depth: 50, ..Config::default() });
+        let mut store = Store::new(&engine);
+        let callee = instantiate(&engine, &mut store, callee_wat);
+        let down = export_func(&store, callee, "down");
+        let cell: Arc<std::sync::Mutex<Option<Func>>> = Arc::default();
+        let target = cell.clone();
+        let again = store.new_host_func(
+            FuncType::new(&[ValType::I32], &[ValType::I32]),
+            Arc::new(move |caller, args: &[Val], results: &mut [Val]| {
+                let f = target.lock().unwrap().expect("set");
+                results[0] = caller.store.call(f, args)?[0];
+                Ok(())
+            }),
+        );
+        let module = compile(&engine, caller_wat);
+        let caller = store.instantiate(&module, &[Extern::Func(down), Extern::Func(again)]).expect("instantiates");
+        *cell.lock().unwrap() = Some(export_func(&store, caller, "via_host"));
+        let f = if export == "down" { down } else { export_func(&store, caller, export) };
+        (0..200).take_while(|&n| store.call(f, &[Val::I32(n)]).is_ok()).last().expect("depth 0 completes")
+    };
+    for export in ["down", "via_import", "via_host"] {
+        let (interpreted, compiled) = (deepest(Tier::Interpreter, export), deepest(Tier::Jit, export));
+        assert!(interpreted < 50, "{export}: the limit applies ({interpreted})");
+        assert_eq!(compiled, interpreted, "{export}");
+    }
+}

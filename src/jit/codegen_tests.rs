@@ -55,6 +55,7 @@ impl Both {
         }
         let vmctx = &*self.store.instances[self.instance.index() as usize].context.vmctx as *const _ as *mut _;
         self.store.context.store = &mut self.store;
+        self.store.context.depth_left = self.store.engine().config().max_call_depth;
         // SAFETY: the code was compiled from this module for this convention, and the context
         // is its instance's; the buffer has room for the arguments and the results.
         let outcome = unsafe {
@@ -496,6 +497,7 @@ fn random_modules_agree_with_the_interpreter() {
             let mut buffer = vec![0u64; ty.params().len().max(ty.results().len()).max(1)];
             let vmctx = &*store.instances[b.index() as usize].context.vmctx as *const _ as *mut _;
             store.context.store = &mut store;
+            store.context.depth_left = store.engine().config().max_call_depth;
             // SAFETY: compiled from this module for this convention; instance b's context.
             let outcome = unsafe {
                 let f: CompiledFn = std::mem::transmute(code.base().add(offsets[index as usize]));

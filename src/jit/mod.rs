@@ -146,6 +146,9 @@ impl Backend for Jit {
                 }
                 let entry = code.code.base().wrapping_add(code.functions[defined]);
                 store.context.store = store;
+                // The frames compiled code may open: as many as the interpreter would allow.
+                let max = store.engine().config().max_call_depth;
+                let depth_left = std::mem::replace(&mut store.context.depth_left, max.saturating_sub(store.depth));
                 // SAFETY: the code was compiled from this function's module with the entry
                 // convention, for contexts of its instances; `vmctx` is its instance's; the
                 // buffer holds the arguments (checked against the type by the runtime) and has
@@ -154,6 +157,7 @@ impl Backend for Jit {
                     let f: x64::entry::CompiledFn = std::mem::transmute(entry);
                     x64::entry::call_traced(f, vmctx, buffer.as_mut_ptr())
                 };
+                store.context.depth_left = depth_left;
                 if let Err(point) = outcome {
                     let mut trap = match point.code {
                         // A trap from a runtime call waits in the store, with its message and

@@ -86,8 +86,24 @@ impl Store {
     }
 
     /// Calls function `func` (a store index: a host function, or a wasm function of any
-    /// module) for compiled code of instance `caller`, counting one more frame.
+    /// module) for compiled code of instance `caller`; the compiled frames opened since the
+    /// entry count toward the call depth, as the interpreter's frames do.
     pub(crate) fn call_from_compiled(
+        &mut self,
+        func: u32,
+        caller: u32,
+        args: &[Val],
+        results: &mut [Val],
+    ) -> Result<(), Trap> {
+        // The compiled frames opened since the entry count toward the depth.
+        let depth = self.depth;
+        self.depth = self.engine.config().max_call_depth.saturating_sub(self.context.depth_left);
+        let outcome = self.call_from_compiled_at_depth(func, caller, args, results);
+        self.depth = depth;
+        outcome
+    }
+
+    fn call_from_compiled_at_depth(
         &mut self,
         func: u32,
         caller: u32,
@@ -98,15 +114,14 @@ impl Store {
             return Err(Trap::new(TrapCode::CallStackExhausted));
         }
         match &self.funcs[func as usize] {
-            FuncEntity::Host { .. } => self.call_host(func, caller, 1, args, results),
+            // The calling compiled frame is already counted, as the interpreter counts it.
+            FuncEntity::Host { .. } => self.call_host(func, caller, 0, args, results),
+            // The callee's own frames count themselves, as when the interpreter calls it.
             FuncEntity::Wasm { .. } => {
                 if native_stack_exhausted() {
                     return Err(Trap::new(TrapCode::CallStackExhausted));
                 }
-                self.depth += 1;
-                let outcome = self.engine.backend().call(self, func, args, results);
-                self.depth -= 1;
-                outcome
+                self.engine.backend().call(self, func, args, results)
             }
         }
     }

@@ -215,6 +215,7 @@ impl Store {
                 interrupt: Arc::as_ptr(&interrupt),
                 stack_limit: 0,
                 store: std::ptr::null_mut(),
+                depth_left: 0,
             }),
             interrupt,
             tier_state: None,

@@ -19,7 +19,8 @@
 //! VMMemory    base: *mut u8, length: u64 (bytes)
 //! VMTable     elements: *mut u64 (raw references, see `value`), length: u64
 //! VMFuncRef   code: *const u8 (the tier's entry, null until a tier sets it), vmctx, sig
-//! VMStoreContext  fuel: u64, interrupt: *const AtomicBool, stack_limit: usize, store: *mut Store
+//! VMStoreContext  fuel: u64, interrupt: *const AtomicBool, stack_limit: usize, store: *mut Store,
+//!                 depth_left: u32
 //! ```
 
 use std::sync::atomic::AtomicBool;
@@ -64,6 +65,9 @@ pub struct VMStoreContext {
     pub interrupt: *const AtomicBool,
     pub stack_limit: usize,
     pub store: *mut Store,
+    /// How many more wasm frames compiled code may open before the configured call depth is
+    /// reached (set on each entry into compiled code).
+    pub depth_left: u32,
 }
 
 #[repr(C)]
@@ -102,6 +106,7 @@ pub struct Offsets {
     pub store_interrupt: usize,
     pub store_stack_limit: usize,
     pub store_store: usize,
+    pub store_depth_left: usize,
 }
 
 impl VMContext {
@@ -126,6 +131,7 @@ impl VMContext {
         store_interrupt: 8,
         store_stack_limit: 16,
         store_store: 24,
+        store_depth_left: 32,
     };
 }
 
@@ -248,6 +254,7 @@ mod tests {
             store_interrupt: offset_of!(VMStoreContext, interrupt),
             store_stack_limit: offset_of!(VMStoreContext, stack_limit),
             store_store: offset_of!(VMStoreContext, store),
+            store_depth_left: offset_of!(VMStoreContext, depth_left),
         };
         assert_eq!(actual, VMContext::OFFSETS);
     }

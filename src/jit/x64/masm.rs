@@ -339,6 +339,9 @@ impl Masm for X64Masm {
         a.alu_rm(Alu::Cmp, Size::S64, Gpr::Rsp, Mem::base(Gpr::Rax, offsets.store_stack_limit as i32));
         let exhausted = self.stub(TrapCode::CallStackExhausted);
         self.asm.jcc(Cond::B, exhausted);
+        // The configured call depth: one frame more, unless none is left.
+        self.asm.alu_mi(Alu::Sub, 4, Mem::base(Gpr::Rax, offsets.store_depth_left as i32), 1);
+        self.asm.jcc(Cond::B, exhausted);
         for i in 0..params {
             self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rsi, 8 * i as i32));
             let slot = self.slot(i);
@@ -361,6 +364,9 @@ impl Masm for X64Masm {
             self.asm.load(Load::Full(Size::S64), SCRATCH, slot);
             self.asm.store(8, Mem::base(Gpr::Rax, 8 * i as i32), SCRATCH);
         }
+        let offsets = VMContext::OFFSETS;
+        self.asm.load(Load::Full(Size::S64), SCRATCH, Mem::base(VMCTX, offsets.store as i32));
+        self.asm.alu_mi(Alu::Add, 4, Mem::base(SCRATCH, offsets.store_depth_left as i32), 1);
         let a = &mut self.asm;
         a.lea(Gpr::Rsp, Mem::base(Gpr::Rbp, -40));
         for r in [Gpr::R15, Gpr::R14, Gpr::R13, Gpr::R12, Gpr::Rbx, Gpr::Rbp] {
