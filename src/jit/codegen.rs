@@ -98,6 +98,14 @@ enum Loc {
     Const(i64),
     /// In its frame slot.
     Slot,
+    /// An integer comparison not yet computed: `br_if` and `if` branch on it directly; anything
+    /// else materializes it (into `a`).
+    Compare {
+        cmp: Cmp,
+        width: Width,
+        a: Reg,
+        b: Reg,
+    },
 }
 
 /// An operand: where it is, and its type (a constant float holds its bits).
@@ -105,6 +113,12 @@ enum Loc {
 struct Operand {
     loc: Loc,
     kind: Kind,
+}
+
+/// The condition of a branch.
+enum Condition {
+    Compare(Cmp, Width, Reg, Reg),
+    Reg(Reg),
 }
 
 struct Control<L> {
@@ -211,6 +225,12 @@ impl<M: Masm> Compiler<'_, M> {
         if let Some(r) = free.pop() {
             return r;
         }
+        if !float && !self.stack.iter().any(|o| matches!(o.loc, Loc::Reg(_)) && o.kind.prec().is_none()) {
+            // Only pending comparisons hold integer registers: computing one frees one.
+            let h = self.stack.iter().position(|o| matches!(o.loc, Loc::Compare { .. })).expect("a comparison");
+            self.materialize(h);
+            return self.free.pop().expect("materializing freed a register");
+        }
         let h = self
             .stack
             .iter()
@@ -220,6 +240,15 @@ impl<M: Masm> Compiler<'_, M> {
         self.store(h, r);
         self.stack[h].loc = Loc::Slot;
         r
+    }
+
+    /// Computes a pending comparison at `height` into its first register.
+    fn materialize(&mut self, height: usize) {
+        if let Loc::Compare { cmp, width, a, b } = self.stack[height].loc {
+            self.masm.compare(cmp, width, a, b);
+            self.free.push(b);
+            self.stack[height].loc = Loc::Reg(a);
+        }
     }
 
     /// Stores the register of the operand at `height` in its slot.
@@ -237,9 +266,11 @@ impl<M: Masm> Compiler<'_, M> {
 
     /// Pops the top operand into a register the caller owns.
     fn pop_reg(&mut self) -> Reg {
+        self.materialize(self.stack.len() - 1);
         let o = self.stack.pop().expect("validation keeps the operand stack non-empty here");
         match o.loc {
             Loc::Reg(r) => r,
+            Loc::Compare { .. } => unreachable!("materialized above"),
             Loc::Const(v) => {
                 let r = self.alloc(o.kind);
                 match o.kind.prec() {
@@ -275,15 +306,53 @@ impl<M: Masm> Compiler<'_, M> {
 
     /// Pops and discards the top operand.
     fn drop_top(&mut self) {
-        if let Some(Operand { loc: Loc::Reg(r), kind }) = self.stack.pop() {
-            self.release(r, kind);
+        match self.stack.pop() {
+            Some(Operand { loc: Loc::Reg(r), kind }) => self.release(r, kind),
+            Some(Operand { loc: Loc::Compare { a, b, .. }, .. }) => {
+                self.free.push(a);
+                self.free.push(b);
+            }
+            _ => {}
+        }
+    }
+
+    /// Pops the condition of a branch: a pending comparison (its registers stay the caller's
+    /// until it releases them), or a register holding an i32.
+    fn pop_condition(&mut self) -> Condition {
+        match self.stack.last().map(|o| o.loc) {
+            Some(Loc::Compare { cmp, width, a, b }) => {
+                self.stack.pop();
+                Condition::Compare(cmp, width, a, b)
+            }
+            _ => Condition::Reg(self.pop_reg()),
+        }
+    }
+
+    /// Emits a jump to `label` taken when `condition` is `when`, then releases its registers.
+    fn branch_on(&mut self, condition: Condition, when: bool, label: M::Label) {
+        match condition {
+            Condition::Compare(cmp, width, a, b) => {
+                self.masm.branch_if_compare(cmp, width, a, b, when, label);
+                self.free.push(a);
+                self.free.push(b);
+            }
+            Condition::Reg(r) => {
+                if when {
+                    self.masm.branch_if_nonzero(r, label);
+                } else {
+                    self.masm.branch_if_zero(r, label);
+                }
+                self.release(r, Kind::I32);
+            }
         }
     }
 
     /// Puts every operand in its frame slot.
     fn spill_all(&mut self) {
         for h in 0..self.stack.len() {
+            self.materialize(h);
             match self.stack[h].loc {
+                Loc::Compare { .. } => unreachable!("materialized above"),
                 Loc::Reg(r) => {
                     self.store(h, r);
                     self.release(r, self.stack[h].kind);
@@ -384,11 +453,10 @@ impl<M: Masm> Compiler<'_, M> {
             }
             Operator::If(bt) => {
                 let (params, results) = self.block_types(*bt)?;
-                let cond = self.pop_reg();
+                let cond = self.pop_condition();
                 self.spill_all();
                 let (label, else_label) = (self.masm.new_label(), self.masm.new_label());
-                self.masm.branch_if_zero(cond, else_label);
-                self.release(cond, Kind::I32);
+                self.branch_on(cond, false, else_label);
                 let height = self.stack.len() - params.len();
                 self.controls.push(Control {
                     kind: FrameKind::If,
@@ -420,11 +488,10 @@ impl<M: Masm> Compiler<'_, M> {
                 self.set_dead();
             }
             Operator::BrIf(depth) => {
-                let cond = self.pop_reg();
+                let cond = self.pop_condition();
                 self.spill_all();
                 let skip = self.masm.new_label();
-                self.masm.branch_if_zero(cond, skip);
-                self.release(cond, Kind::I32);
+                self.branch_on(cond, false, skip);
                 self.branch(*depth);
                 self.masm.bind(skip);
             }
@@ -774,7 +841,10 @@ impl<M: Masm> Compiler<'_, M> {
             return Ok(());
         }
         if let Some((cmp, width)) = int_compare(op) {
-            self.binary(Kind::int(width), Kind::I32, |m, d, s| m.compare(cmp, width, d, s));
+            // Pending: a branch on it compares and jumps.
+            let b = self.pop_reg();
+            let a = self.pop_reg();
+            self.stack.push(Operand { loc: Loc::Compare { cmp, width, a, b }, kind: Kind::I32 });
             return Ok(());
         }
         if let Some((float_op, p)) = float_binary(op) {

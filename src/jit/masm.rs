@@ -172,6 +172,8 @@ pub trait Masm {
     fn select(&mut self, width: Width, dst: Reg, other: Reg, cond: Reg);
 
     fn jump(&mut self, label: Self::Label);
+    /// Jumps to `label` if `a cmp b` is `when`.
+    fn branch_if_compare(&mut self, cmp: Cmp, width: Width, a: Reg, b: Reg, when: bool, label: Self::Label);
     fn branch_if_zero(&mut self, reg: Reg, label: Self::Label);
     fn branch_if_nonzero(&mut self, reg: Reg, label: Self::Label);
     /// Jumps to `label` if the i32 in `reg` equals `value`.

@@ -569,6 +569,14 @@ impl Masm for X64Masm {
         self.asm.jmp(label);
     }
 
+    fn branch_if_compare(&mut self, cmp: Cmp, width: Width, a: Reg, b: Reg, when: bool, label: Label) {
+        self.asm.alu_rr(Alu::Cmp, size(width), gpr(a), gpr(b));
+        let c = cond(cmp);
+        // Condition codes come in pairs that differ in the lowest bit: the negation.
+        let c = if when { c } else { Cond::ALL[(c as usize) ^ 1] };
+        self.asm.jcc(c, label);
+    }
+
     fn branch_if_zero(&mut self, reg: Reg, label: Label) {
         self.asm.test_rr(Size::S32, gpr(reg), gpr(reg));
         self.asm.jcc(Cond::E, label);
