@@ -189,6 +189,15 @@ fn integer_register_forms() {
             check(&expected, |s| s.mov_ri(a, imm));
         }
     }
+    for a in Gpr::ALL {
+        check(&format!("sub {}, 0x8", r64(a)), |s| {
+            s.alu_ri32(Alu::Sub, Size::S64, a, 8);
+        });
+        check(&format!("sub {}, 0x12345678", r64(a)), |s| {
+            let at = s.alu_ri32(Alu::Sub, Size::S64, a, 0);
+            s.patch_imm32(at, 0x12345678);
+        });
+    }
     check("cdq", |s| s.sign_extend_rax(Size::S32));
     check("cqo", |s| s.sign_extend_rax(Size::S64));
     check("ret", |s| s.ret());

@@ -51,14 +51,6 @@ impl CodeMemory {
     pub fn base(&self) -> *const u8 {
         self.base
     }
-
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
 }
 
 impl Drop for CodeMemory {

@@ -181,11 +181,10 @@ impl<M: Masm> Compiler<'_, M> {
         self.locals = kinds(v.locals())?;
         let params = ty.params().len() as u32;
         let results = kinds(ty.results())?;
-        let slots = self.locals.len() as u32 + max_operand_slots(self.module, defined)?;
         let heap = !self.module.memories.is_empty();
         // The prologue's checks trap at the function's first operator.
         self.masm.set_offset(ops.offset() as u32);
-        self.masm.prologue(defined as u32, slots, params, self.locals.len() as u32 - params, heap);
+        self.masm.prologue(defined as u32, params, self.locals.len() as u32 - params, heap);
         self.masm.check_interrupt_and_fuel(self.fuel);
         self.stack.clear();
         self.free = self.masm.allocatable().to_vec();
@@ -208,7 +207,7 @@ impl<M: Masm> Compiler<'_, M> {
             self.masm.set_offset(at as u32);
             self.lower(&op)?;
         }
-        self.masm.end_function();
+        self.masm.end_function(self.locals.len() as u32 + v.max_height_slots());
         Ok(())
     }
 
@@ -1074,11 +1073,4 @@ fn conversion(op: SimpleOp) -> Option<(Convert, Prec, Kind, Kind)> {
         I64ReinterpretF64 => (Convert::FloatToBits, f64, KF64, KI64),
         _ => return None,
     })
-}
-
-/// The most operand slots function `defined` uses (its validated maximum height).
-fn max_operand_slots(module: &Module, defined: usize) -> Result<u32> {
-    let mut v = FuncValidator::new(module);
-    v.validate(defined)?;
-    Ok(v.max_height_slots())
 }

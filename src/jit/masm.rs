@@ -143,13 +143,14 @@ pub trait Masm {
     fn new_label(&mut self) -> Self::Label;
     fn bind(&mut self, label: Self::Label);
 
-    /// Starts function `index` of the module (its entry label) with a frame of `slots` 64-bit
-    /// slots, the first `params` holding its parameters and the next `locals` zeroed.
-    fn prologue(&mut self, index: u32, slots: u32, params: u32, locals: u32, heap: bool);
+    /// Starts function `index` of the module (its entry label): its frame's first `params`
+    /// slots hold its parameters and the next `locals` are zeroed.
+    fn prologue(&mut self, index: u32, params: u32, locals: u32, heap: bool);
     /// Returns the `count` values in slots `first..` as results.
     fn epilogue(&mut self, first: u32, count: u32);
-    /// Ends the function: emits the out-of-line trap stubs its code jumps to.
-    fn end_function(&mut self);
+    /// Ends the function, whose frame has `slots` 64-bit slots (known only now): emits the
+    /// out-of-line trap stubs its code jumps to.
+    fn end_function(&mut self, slots: u32);
 
     /// At function entries and loop headers: traps `Interrupted` (clearing the request) if
     /// another thread asked for it and, with `fuel`, `OutOfFuel` when the store has none left,

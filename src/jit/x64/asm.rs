@@ -319,6 +319,20 @@ impl Assembler {
         }
     }
 
+    /// `op dst, imm32`, always with a 32-bit immediate; returns where the immediate is, for
+    /// `patch_imm32` (a value known only later, such as a frame's size).
+    pub fn alu_ri32(&mut self, op: Alu, size: Size, dst: Gpr, imm: i32) -> usize {
+        self.emit(0, size.w(), &[0x81], op as u8, Rm::Reg(dst.num()), false);
+        let at = self.code.len();
+        self.bytes(&imm.to_le_bytes());
+        at
+    }
+
+    /// Replaces the 32-bit immediate at `at` (from `alu_ri32`).
+    pub fn patch_imm32(&mut self, at: usize, imm: i32) {
+        self.code[at..at + 4].copy_from_slice(&imm.to_le_bytes());
+    }
+
     /// `op dst, [mem]`.
     pub fn alu_rm(&mut self, op: Alu, size: Size, dst: Gpr, src: Mem) {
         self.emit(0, size.w(), &[(op as u8) << 3 | 3], dst.num(), Rm::Mem(src), false);

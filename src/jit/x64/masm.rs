@@ -5,7 +5,8 @@
 //! conversions, moves between slots); r14 holds
 //! memory 0's base and r15 the instance context. A function's frame: rbp, then the saved rbx,
 //! r12-r15, then the pointer to its arguments and results (`[rbp - 48]`), then its slots
-//! (locals, then operands), slot k at `[rbp - area + 8k]`; rsp stays 16-byte aligned.
+//! (locals, then operands), slot k at `[rsp + 8k]`; rsp stays 16-byte aligned and does not move
+//! inside the body, so the frame's size is patched into the prologue when the function ends.
 //! A function is called as `f(vmctx: rdi, args: rsi)`, like `entry::CompiledFn`, with its
 //! arguments in `args[0..]`, where it writes its results.
 
@@ -49,8 +50,8 @@ pub struct X64Masm {
     source: u32,
     /// The current function's trap stubs (emitted at its end), one per trap and operator.
     stubs: Vec<(TrapCode, u32, Label)>,
-    /// Bytes of the current function's slot area (below rbp), a multiple of 16.
-    area: i32,
+    /// Where the current function's prologue has the immediate of `sub rsp, frame`.
+    frame_size_at: usize,
 }
 
 impl X64Masm {
@@ -66,12 +67,12 @@ impl X64Masm {
             sources: Vec::new(),
             source: 0,
             stubs: Vec::new(),
-            area: 0,
+            frame_size_at: 0,
         }
     }
 
     fn slot(&self, k: u32) -> Mem {
-        Mem::base(Gpr::Rbp, -self.area + 8 * k as i32)
+        Mem::base(Gpr::Rsp, 8 * k as i32)
     }
 
     /// The label of the current function's stub that traps with `code` for the operator being
@@ -319,7 +320,7 @@ impl Masm for X64Masm {
         self.asm.bind(label);
     }
 
-    fn prologue(&mut self, index: u32, slots: u32, params: u32, locals: u32, heap: bool) {
+    fn prologue(&mut self, index: u32, params: u32, locals: u32, heap: bool) {
         let a = &mut self.asm;
         a.bind(self.functions[index as usize]);
         self.offsets.push(a.offset());
@@ -328,9 +329,8 @@ impl Masm for X64Masm {
         for r in [Gpr::Rbx, Gpr::R12, Gpr::R13, Gpr::R14, Gpr::R15] {
             a.push(r);
         }
-        self.area = ((-ARGS_AT + 8 * slots as i32) + 15) & !15;
-        let a = &mut self.asm;
-        a.alu_ri(Alu::Sub, Size::S64, Gpr::Rsp, self.area - 40);
+        // The frame's size is known at the end of the function (end_function patches it).
+        self.frame_size_at = a.alu_ri32(Alu::Sub, Size::S64, Gpr::Rsp, 0);
         a.mov_rr(Size::S64, VMCTX, Gpr::Rdi);
         a.store(8, Mem::base(Gpr::Rbp, ARGS_AT), Gpr::Rsi);
         // The native stack limit: a deeper call traps instead of overflowing.
@@ -375,7 +375,11 @@ impl Masm for X64Masm {
         a.ret();
     }
 
-    fn end_function(&mut self) {
+    fn end_function(&mut self, slots: u32) {
+        // Below the saved registers (40 bytes): the arguments pointer and the slots, rounded
+        // so that rsp stays 16-byte aligned.
+        let area = ((-ARGS_AT + 8 * slots as i32) + 15) & !15;
+        self.asm.patch_imm32(self.frame_size_at, area - 40);
         for (code, source, label) in std::mem::take(&mut self.stubs) {
             self.source = source;
             self.asm.bind(label);
