@@ -6,7 +6,7 @@
 #
 # Builds the program <name> from SOURCES (C or C++; warnings are errors) linked against
 # wasmrt::wasmrt, or the WASMRT target given (e.g. wasmrt::wasmrt_prefixed_static), plus
-# LIBRARIES, and adds up to three CTest tests, each passing when the
+# LIBRARIES, and adds up to three CTest tests per execution tier, each passing when the
 # program exits with 0:
 #   <name>            the program                                              label "plain"
 #   <name>-asan       the program rebuilt with -fsanitize=address,undefined    label "asan"
@@ -14,7 +14,13 @@
 #                     but the ASan runtime checks the C side and interposes malloc)
 #   <name>-valgrind   the plain program under valgrind memcheck: any error, or  label "valgrind"
 #                     a definite or indirect leak, fails
-# PLAIN_ONLY adds only the first. `ctest -L asan` (or plain, valgrind) runs one kind.
+# on the interpreter (WASMRT_TIER=interpreter in the environment, which sets the default tier of
+# wasm_config_new and wasm_engine_new), and the same three named <name>-jit, <name>-jit-asan and
+# <name>-jit-valgrind on the JIT (WASMRT_TIER=jit, label "jit") when WASMRT_TEST_TIERS has it.
+# Under valgrind the JIT runs with explicit bounds checks (WASMRT_BOUNDS_CHECKS=explicit):
+# memcheck reports the accesses that guard regions turn into traps as invalid before the signal
+# arrives, so there compiled code checks every access itself and raises traps without signals.
+# PLAIN_ONLY adds only the first. `ctest -L asan` (or plain, valgrind, jit) runs one kind.
 
 option(WASMRT_TEST_SANITIZERS "Also build and run every C/C++ test with -fsanitize=address,undefined" ON)
 find_program(WASMRT_VALGRIND valgrind)
@@ -40,6 +46,14 @@ if(WASMRT_TEST_SANITIZERS)
       "-fsanitize=address,undefined (on Debian: apt-get install libasan8 libubsan1)")
   endif()
 endif()
+
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
+  set(_wasmrt_tiers_default "interpreter;jit")
+else()
+  set(_wasmrt_tiers_default "interpreter")
+endif()
+set(WASMRT_TEST_TIERS "${_wasmrt_tiers_default}" CACHE STRING
+  "Execution tiers the C and C++ tests run on (interpreter, jit)")
 
 find_package(Threads REQUIRED)
 
@@ -81,24 +95,42 @@ function(wasmrt_add_test)
   endif()
 
   _wasmrt_test_target(${T_NAME} "${T_SOURCES}" "${T_DEFINITIONS}" "${T_LIBRARIES}" ${T_WASMRT})
-  add_test(NAME ${T_NAME} COMMAND ${T_NAME})
-  set_tests_properties(${T_NAME} PROPERTIES LABELS "plain;${T_LABELS}" TIMEOUT ${T_TIMEOUT})
-  if(T_PLAIN_ONLY)
-    return()
-  endif()
-
-  if(WASMRT_TEST_SANITIZERS)
+  if(WASMRT_TEST_SANITIZERS AND NOT T_PLAIN_ONLY)
     _wasmrt_test_target(${T_NAME}-asan "${T_SOURCES}" "${T_DEFINITIONS}" "${T_LIBRARIES}" ${T_WASMRT})
     target_compile_options(${T_NAME}-asan PRIVATE ${WASMRT_SANITIZE_FLAGS} -g)
     target_link_options(${T_NAME}-asan PRIVATE ${WASMRT_SANITIZE_FLAGS})
-    add_test(NAME ${T_NAME}-asan COMMAND ${T_NAME}-asan)
-    set_tests_properties(${T_NAME}-asan PROPERTIES
-      LABELS "asan;${T_LABELS}" TIMEOUT ${T_TIMEOUT} ENVIRONMENT "${WASMRT_ASAN_ENV}")
   endif()
+  math(EXPR _valgrind_timeout "${T_TIMEOUT} * 5")
 
-  if(WASMRT_TEST_VALGRIND)
-    math(EXPR _timeout "${T_TIMEOUT} * 5")
-    add_test(NAME ${T_NAME}-valgrind COMMAND ${WASMRT_VALGRIND_COMMAND} $<TARGET_FILE:${T_NAME}>)
-    set_tests_properties(${T_NAME}-valgrind PROPERTIES LABELS "valgrind;${T_LABELS}" TIMEOUT ${_timeout})
-  endif()
+  foreach(_tier IN LISTS WASMRT_TEST_TIERS)
+    if(_tier STREQUAL "interpreter")
+      set(_name ${T_NAME})
+      set(_labels "${T_LABELS}")
+    else()
+      set(_name ${T_NAME}-${_tier})
+      set(_labels "${_tier};${T_LABELS}")
+    endif()
+    # WASMRT_UNDER_VALGRIND tells a program that memcheck watches it (c-tests/tiers.c then leaves
+    # out compiled code with guard regions, which it runs on its own everywhere else).
+    set(_valgrind_env "WASMRT_TIER=${_tier}" "WASMRT_UNDER_VALGRIND=1")
+    if(NOT _tier STREQUAL "interpreter")
+      list(APPEND _valgrind_env "WASMRT_BOUNDS_CHECKS=explicit")
+    endif()
+    add_test(NAME ${_name} COMMAND ${T_NAME})
+    set_tests_properties(${_name} PROPERTIES
+      LABELS "plain;${_labels}" TIMEOUT ${T_TIMEOUT} ENVIRONMENT "WASMRT_TIER=${_tier}")
+    if(T_PLAIN_ONLY)
+      return()
+    endif()
+    if(WASMRT_TEST_SANITIZERS)
+      add_test(NAME ${_name}-asan COMMAND ${T_NAME}-asan)
+      set_tests_properties(${_name}-asan PROPERTIES
+        LABELS "asan;${_labels}" TIMEOUT ${T_TIMEOUT} ENVIRONMENT "${WASMRT_ASAN_ENV};WASMRT_TIER=${_tier}")
+    endif()
+    if(WASMRT_TEST_VALGRIND)
+      add_test(NAME ${_name}-valgrind COMMAND ${WASMRT_VALGRIND_COMMAND} $<TARGET_FILE:${T_NAME}>)
+      set_tests_properties(${_name}-valgrind PROPERTIES
+        LABELS "valgrind;${_labels}" TIMEOUT ${_valgrind_timeout} ENVIRONMENT "${_valgrind_env}")
+    endif()
+  endforeach()
 endfunction()

@@ -41,14 +41,17 @@ typedef struct wasmrt_store_limits_t {
   uint32_t memories;
 } wasmrt_store_limits_t;
 
-/* Execution tiers (wasmrt_config_set_tier). */
+/* Execution tiers (wasmrt_config_set_tier). A new configuration has the interpreter, or the tier
+ * named by the environment variable WASMRT_TIER ("interpreter" or "jit"). */
 typedef uint32_t wasmrt_tier_t;
 enum wasmrt_tier_enum {
   WASMRT_TIER_INTERPRETER = 0,
-  WASMRT_TIER_JIT = 1, /* not available yet: wasmrt_config_set_tier returns false */
+  WASMRT_TIER_JIT = 1, /* x86_64: compiled code; a module the compiler cannot handle runs interpreted */
 };
 
-/* How linear memory accesses are kept in bounds (wasmrt_config_set_bounds_checks). */
+/* How linear memory accesses are kept in bounds (wasmrt_config_set_bounds_checks). A new
+ * configuration has guard regions, or what the environment variable WASMRT_BOUNDS_CHECKS names
+ * ("guard-regions" or "explicit"). */
 typedef uint32_t wasmrt_bounds_checks_t;
 enum wasmrt_bounds_checks_enum {
   WASMRT_BOUNDS_GUARD_REGIONS = 0, /* default: guard regions around each memory, faults become traps */
@@ -65,6 +68,7 @@ WASM_API_EXTERN void wasmrt_frame_func_name(const wasm_frame_t *frame, wasm_name
 WASM_API_EXTERN void wasmrt_frame_module_name(const wasm_frame_t *frame, wasm_name_t *out);
 WASM_API_EXTERN bool wasmrt_trap_exit_status(const wasm_trap_t *trap, int *status);
 WASM_API_EXTERN bool wasmrt_config_set_tier(wasm_config_t *config, wasmrt_tier_t tier);
+WASM_API_EXTERN bool wasmrt_module_is_compiled(const wasm_module_t *module, wasm_message_t *why);
 WASM_API_EXTERN bool wasmrt_config_set_bounds_checks(wasm_config_t *config, wasmrt_bounds_checks_t checks);
 WASM_API_EXTERN void wasmrt_config_consume_fuel(wasm_config_t *config, bool enable);
 WASM_API_EXTERN void wasmrt_config_max_call_depth(wasm_config_t *config, uint32_t depth);

@@ -2,7 +2,8 @@
 //! executable memory that is never writable at the same time; a fault at a registered trap
 //! site (a load from inaccessible memory, `ud2`, `div` by zero) comes back as that trap, with
 //! the caller's registers intact, on any thread; a fault anywhere else goes to the handler the
-//! host installed before (checked in a child process, as such a fault ends it).
+//! host installed before (checked in a child process, as such a fault ends it). Code compiled
+//! with explicit bounds checks traps without any signal handler.
 #![cfg(all(target_arch = "x86_64", target_os = "linux"))]
 
 use std::process::Command;
@@ -150,8 +151,8 @@ fn other_faults_go_to_the_hosts_handler() {
             libc::sigaction(libc::SIGSEGV, &action, std::ptr::null_mut());
         }
         let page = inaccessible_page();
-        // Registering code installs wasmrt's handlers, after the host's.
-        assert_eq!(run(&[0xC3], vec![], &mut [0]), Ok(()));
+        // Registering code with a trap site installs wasmrt's handlers, after the host's.
+        assert_eq!(run(&[0xC3, 0x0F, 0x0B], vec![(1, TrapCode::Unreachable)], &mut [0]), Ok(()));
         match case.as_str() {
             // SAFETY: deliberately faults, outside compiled code.
             "outside" => unsafe {
@@ -170,4 +171,65 @@ fn other_faults_go_to_the_hosts_handler() {
             .expect("child runs");
         assert_eq!(status.code(), Some(42), "{case}: the host's handler did not run ({status})");
     }
+}
+
+/// With explicit bounds checks, compiled code traps without signals: in a process that only
+/// runs such code, every kind of trap comes back (with its backtrace) and the actions for
+/// SIGSEGV, SIGBUS, SIGILL and SIGFPE stay what they were (the Rust runtime's own, or none).
+#[test]
+fn explicit_bounds_checks_need_no_signal_handler() {
+    use wasmrt::runtime::{BoundsChecks, CompiledModule, Config, Engine, Extern, Store, Tier, Val};
+    if std::env::var("WASMRT_EXPLICIT_CHILD").is_err() {
+        let output = Command::new(std::env::current_exe().expect("test binary"))
+            .args(["--exact", "explicit_bounds_checks_need_no_signal_handler", "--nocapture", "--test-threads=1"])
+            .env("WASMRT_EXPLICIT_CHILD", "1")
+            .output()
+            .expect("child runs");
+        assert!(output.status.success(), "child: {}", String::from_utf8_lossy(&output.stdout));
+        return;
+    }
+    let actions = || {
+        [libc::SIGSEGV, libc::SIGBUS, libc::SIGILL, libc::SIGFPE].map(|signal| {
+            // SAFETY: queries the current action only.
+            unsafe {
+                let mut action: libc::sigaction = std::mem::zeroed();
+                assert_eq!(libc::sigaction(signal, std::ptr::null(), &mut action), 0);
+                (signal, action.sa_sigaction)
+            }
+        })
+    };
+    let before = actions();
+    let wat = r#"(module $m
+        (memory 1)
+        (func $load (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+        (func (export "nested") (param i32) (result i32) (i32.add (call $load (local.get 0)) (i32.const 1)))
+        (func (export "div") (param i32) (result i32) (i32.div_s (i32.const -2147483648) (local.get 0)))
+        (func (export "unreachable") (param i32) (result i32) unreachable)
+        (func $deep (export "deep") (param i32) (result i32) (call $deep (local.get 0))))"#;
+    let config = Config { tier: Tier::Jit, bounds_checks: BoundsChecks::Explicit, ..Config::default() };
+    let engine = Engine::new(config);
+    let mut store = Store::new(&engine);
+    let module = CompiledModule::new(&engine, &wat::parse_str(wat).expect("parses")).expect("compiles");
+    assert_eq!(wasmrt::jit::compiled(&module), Ok(()));
+    let instance = store.instantiate(&module, &[]).expect("instantiates");
+    let call = |store: &mut Store, name: &str, arg: i32| {
+        let Some(Extern::Func(f)) = store.instance_export(instance, name) else { panic!("{name}") };
+        store.call(f, &[Val::I32(arg)])
+    };
+    assert_eq!(call(&mut store, "load", 65532).expect("in bounds")[0], Val::I32(0));
+    for (name, arg, code) in [
+        ("load", 65533, TrapCode::MemoryOutOfBounds),
+        ("nested", -1, TrapCode::MemoryOutOfBounds),
+        ("div", 0, TrapCode::IntegerDivideByZero),
+        ("div", -1, TrapCode::IntegerOverflow),
+        ("unreachable", 0, TrapCode::Unreachable),
+        ("deep", 0, TrapCode::CallStackExhausted),
+    ] {
+        let trap = call(&mut store, name, arg).expect_err(name);
+        assert_eq!(trap.code, code, "{name}");
+        assert!(!trap.frames.is_empty(), "{name}: frames");
+    }
+    let frames = call(&mut store, "nested", -1).expect_err("traps").frames;
+    assert_eq!(frames.iter().map(|f| f.func_index).collect::<Vec<_>>(), [0, 1], "the trapping frame, then its caller");
+    assert_eq!(actions(), before, "signal actions changed");
 }

@@ -491,7 +491,7 @@ fn signatures_are_interned_engine_wide() {
 
 /// A trap from compiled code carries the interpreter's backtrace: the same frames (function
 /// index, names, module and function offsets), through direct calls, guard-page faults,
-/// explicit traps, host functions and `call_indirect`.
+/// explicit traps, host functions, `call_indirect` and call-stack exhaustion.
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 #[test]
 fn compiled_traps_carry_the_interpreters_backtraces() {
@@ -510,7 +510,10 @@ fn compiled_traps_carry_the_interpreters_backtraces() {
         (func (export "indirect") (param i32) (result i32)
           (call_indirect (param i32) (result i32) (i32.const 5) (local.get 0)))
         (func (export "unreachable") (block (br_if 0 (i32.const 0)) unreachable))
-        (func (export "host") (result i32) (call $via_host (i32.const 1))))"#;
+        (func (export "host") (result i32) (call $via_host (i32.const 1)))
+        (func $ping (call $pong))
+        (func $pong (call $ping))
+        (func (export "exhausted") (call $ping)))"#;
     let outcomes = |tier: Tier| {
         let engine = Engine::new(Config { tier, ..Config::default() });
         let mut store = Store::new(&engine);
@@ -529,6 +532,7 @@ fn compiled_traps_carry_the_interpreters_backtraces() {
             ("indirect", vec![Val::I32(1)]),
             ("unreachable", vec![]),
             ("host", vec![]),
+            ("exhausted", vec![]),
         ] {
             let f = export_func(&store, instance, name);
             let trap = store.call(f, &args).expect_err("traps");

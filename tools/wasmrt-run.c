@@ -26,7 +26,9 @@
  *                        of 1024), rounded down to whole 64 KiB pages: a larger minimum fails to
  *                        instantiate, memory.grow beyond it returns -1
  *   --stdin FILE         the program's standard input is FILE (default: the host's)
- *   --tier interp|jit    the execution tier (the JIT is not available yet)
+ *   --tier interp|jit    the execution tier: the interpreter, or compiled code (x86_64; a module
+ *                        the compiler cannot handle runs interpreted). Default: the library's
+ *                        (the interpreter, or the tier the environment variable WASMRT_TIER names)
  *   --version            print "wasmrt-run VERSION" (the project's, from the build)
  *   -h, --help           print the usage, every option and the exit statuses
  * The program gets the host's standard output and error.
@@ -87,7 +89,8 @@ static const char* usage =
     "  --timeout DURATION    interrupt the run after DURATION: 500ms, 2s, 1m, 1h, N seconds (status 124)\n"
     "  --max-memory SIZE     cap each memory at SIZE bytes (suffix K, M, G, KiB, MiB, GiB), in 64 KiB pages\n"
     "  --stdin FILE          read standard input from FILE (default: the host's)\n"
-    "  --tier interp|jit     execution tier (default interp; the JIT is not available yet)\n"
+    "  --tier interp|jit     execution tier: interpreter or compiled code (default: interp, or\n"
+    "                        the tier the environment variable WASMRT_TIER names)\n"
     "  --version             print the version and exit\n"
     "  -h, --help            print this help and exit\n"
     "  --                    end of the options\n"
@@ -788,10 +791,12 @@ done:
 /* Makes the engine for the options' tier and fuel; NULL (after the message) if it cannot. */
 static wasm_engine_t* make_engine(const options_t* o) {
   wasm_config_t* config = wasm_config_new();
-  if (strcmp(o->tier, "jit") == 0) {
+  if (o->tier == NULL) {
+    /* the library's default */
+  } else if (strcmp(o->tier, "jit") == 0) {
     if (!wasmrt_config_set_tier(config, WASMRT_TIER_JIT)) {
       wasm_config_delete(config);
-      runner_error("%s", "the JIT tier is not available yet");
+      runner_error("%s", "the JIT tier is not available on this architecture");
       return NULL;
     }
   } else if (strcmp(o->tier, "interp") != 0 || !wasmrt_config_set_tier(config, WASMRT_TIER_INTERPRETER)) {
@@ -807,7 +812,6 @@ int main(int argc, char** argv) {
   options_t o = {0};
   o.dirs = calloc((size_t)argc, sizeof *o.dirs);
   o.env = calloc((size_t)argc, sizeof *o.env);
-  o.tier = "interp";
   int i = parse_options(argc, argv, &o);
   if (i < 0) {
     free(o.dirs);

@@ -38,14 +38,17 @@ typedef struct wasmrt_store_limits_t {
   uint32_t memories;
 } wasmrt_store_limits_t;
 
-/* Execution tiers (wasmrt_config_set_tier). */
+/* Execution tiers (wasmrt_config_set_tier). A new configuration has the interpreter, or the tier
+ * named by the environment variable WASMRT_TIER ("interpreter" or "jit"). */
 typedef uint32_t wasmrt_tier_t;
 enum wasmrt_tier_enum {
   WASMRT_TIER_INTERPRETER = 0,
-  WASMRT_TIER_JIT = 1, /* not available yet: wasmrt_config_set_tier returns false */
+  WASMRT_TIER_JIT = 1, /* x86_64: compiled code; a module the compiler cannot handle runs interpreted */
 };
 
-/* How linear memory accesses are kept in bounds (wasmrt_config_set_bounds_checks). */
+/* How linear memory accesses are kept in bounds (wasmrt_config_set_bounds_checks). A new
+ * configuration has guard regions, or what the environment variable WASMRT_BOUNDS_CHECKS names
+ * ("guard-regions" or "explicit"). */
 typedef uint32_t wasmrt_bounds_checks_t;
 enum wasmrt_bounds_checks_enum {
   WASMRT_BOUNDS_GUARD_REGIONS = 0, /* default: guard regions around each memory, faults become traps */

@@ -76,17 +76,42 @@ pub unsafe extern "C" fn wasmrt_trap_exit_status(trap: *const wasm_trap_t, statu
 /// An execution tier (see `wasmrt_tier_t` in wasmrt.h).
 pub type wasmrt_tier_t = u32;
 
-/// Chooses how engines built from this configuration run code: `WASMRT_TIER_INTERPRETER` (the
-/// default) or `WASMRT_TIER_JIT`. False, with the configuration unchanged, for a tier this
-/// build does not have (the JIT is not available yet) or an unknown one, or for NULL.
+/// Chooses how engines built from this configuration run code: `WASMRT_TIER_INTERPRETER` or
+/// `WASMRT_TIER_JIT` (compiled to machine code where the compiler handles the module, interpreted
+/// otherwise). A new configuration has the interpreter, or the tier the environment variable
+/// `WASMRT_TIER` names (`interpreter` or `jit`). False, with the configuration unchanged, for a
+/// tier this build does not have (the JIT exists on x86_64 only), an unknown one, or NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wasmrt_config_set_tier(config: *mut wasm_config_t, tier: wasmrt_tier_t) -> bool {
-    guard(false, || match (config.as_mut(), tier) {
-        (Some(c), 0) => {
-            c.config.tier = crate::runtime::Tier::Interpreter;
-            true
+    guard(false, || {
+        let tier = match tier {
+            0 => crate::runtime::Tier::Interpreter,
+            1 if cfg!(target_arch = "x86_64") => crate::runtime::Tier::Jit,
+            _ => return false,
+        };
+        config.as_mut().map(|c| c.config.tier = tier).is_some()
+    })
+}
+
+/// Whether the module's functions run as machine code: true if its engine's tier is
+/// `WASMRT_TIER_JIT` and the compiler handled the module. Otherwise false, with the reason in
+/// `why` if it is not NULL (NUL-terminated; the caller deletes it), e.g. "the engine runs the
+/// interpreter". An instance whose memory could not reserve guard regions runs interpreted even
+/// so, unless the engine checks bounds explicitly. NULL module: false.
+#[no_mangle]
+pub unsafe extern "C" fn wasmrt_module_is_compiled(
+    module: *const super::module::wasm_module_t,
+    why: *mut super::vec::wasm_message_t,
+) -> bool {
+    guard(false, || {
+        let reason = match module.as_ref() {
+            None => Err("no module".to_string()),
+            Some(m) => crate::jit::compiled(&m.data().compiled),
+        };
+        if let (Err(reason), false) = (&reason, why.is_null()) {
+            why.write(super::vec::wasm_message_t::message(reason));
         }
-        _ => false,
+        reason.is_ok()
     })
 }
 

@@ -209,7 +209,49 @@ impl Drop for StoreData {
 /// A configuration with the defaults.
 #[no_mangle]
 pub extern "C" fn wasm_config_new() -> *mut wasm_config_t {
-    guard(ptr::null_mut(), || into_c(wasm_config_t { config: Config::default() }))
+    guard(ptr::null_mut(), || into_c(wasm_config_t { config: default_config() }))
+}
+
+/// The configuration of `wasm_config_new` and `wasm_engine_new`: the defaults, with the tier
+/// named by the environment variable `WASMRT_TIER` (`interpreter` or `jit`) and the bounds
+/// checks named by `WASMRT_BOUNDS_CHECKS` (`guard-regions` or `explicit`), each read once. An
+/// unknown or unavailable name is reported on stderr, once, and the default kept.
+fn default_config() -> Config {
+    use crate::runtime::{BoundsChecks, Tier};
+    fn from_env<T: Copy>(variable: &str, known: &[(&str, T)]) -> Option<T> {
+        let name = std::env::var(variable).ok()?;
+        let found = known.iter().find(|(n, _)| *n == name).map(|&(_, v)| v);
+        if found.is_none() {
+            let names: Vec<&str> = known.iter().map(|(n, _)| *n).collect();
+            eprintln!(
+                "wasmrt: {variable}={name:?} is not one this build has ({}); using the default",
+                names.join(", ")
+            );
+        }
+        found
+    }
+    static TIER: std::sync::OnceLock<Option<Tier>> = std::sync::OnceLock::new();
+    static BOUNDS: std::sync::OnceLock<Option<BoundsChecks>> = std::sync::OnceLock::new();
+    let tiers: &[(&str, Tier)] = if cfg!(target_arch = "x86_64") {
+        &[("interpreter", Tier::Interpreter), ("jit", Tier::Jit)]
+    } else {
+        &[("interpreter", Tier::Interpreter)]
+    };
+    let tier = *TIER.get_or_init(|| from_env("WASMRT_TIER", tiers));
+    let bounds = *BOUNDS.get_or_init(|| {
+        from_env(
+            "WASMRT_BOUNDS_CHECKS",
+            &[("guard-regions", BoundsChecks::GuardRegions), ("explicit", BoundsChecks::Explicit)],
+        )
+    });
+    let mut config = Config::default();
+    if let Some(bounds) = bounds {
+        config.bounds_checks = bounds;
+    }
+    if let Some(tier) = tier {
+        config.tier = tier;
+    }
+    config
 }
 
 /// Frees a configuration. NULL does nothing.
@@ -221,14 +263,14 @@ pub unsafe extern "C" fn wasm_config_delete(c: *mut wasm_config_t) {
 /// An engine with the default configuration.
 #[no_mangle]
 pub extern "C" fn wasm_engine_new() -> *mut wasm_engine_t {
-    guard(ptr::null_mut(), || into_c(wasm_engine_t { engine: Engine::default() }))
+    guard(ptr::null_mut(), || into_c(wasm_engine_t { engine: Engine::new(default_config()) }))
 }
 
 /// An engine with a configuration, which it takes ownership of (NULL: the defaults).
 #[no_mangle]
 pub unsafe extern "C" fn wasm_engine_new_with_config(config: *mut wasm_config_t) -> *mut wasm_engine_t {
     guard(ptr::null_mut(), || {
-        let config = from_c(config).map_or_else(Config::default, |c| c.config);
+        let config = from_c(config).map_or_else(default_config, |c| c.config);
         into_c(wasm_engine_t { engine: Engine::new(config) })
     })
 }

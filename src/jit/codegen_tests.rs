@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::code_memory::CodeMemory;
 use super::codegen::compile_module;
 use super::x64::entry::{self, CompiledFn};
-use super::x64::masm::X64Masm;
+use super::x64::masm::{Bounds, X64Masm};
 use crate::runtime::{CompiledModule, Engine, Extern, Instance, Store, TrapCode, Val};
 use crate::types::ExternKind;
 
@@ -28,11 +28,15 @@ impl Both {
 
     fn with(wat: &str, config: crate::runtime::Config) -> Both {
         let fuel = config.fuel;
+        let bounds = match config.bounds_checks {
+            crate::runtime::BoundsChecks::GuardRegions => Bounds::GuardRegions,
+            crate::runtime::BoundsChecks::Explicit => Bounds::Explicit,
+        };
         let engine = Engine::new(config);
         let mut store = Store::new(&engine);
         let module = CompiledModule::new(&engine, &wat::parse_str(wat).expect("parses")).expect("compiles");
         let instance = store.instantiate(&module, &[]).expect("instantiates");
-        let masm = compile_module(&module.module, X64Masm::new(module.module.raw.code.len() as u32), fuel)
+        let masm = compile_module(&module.module, X64Masm::new(module.module.raw.code.len() as u32, bounds), fuel)
             .unwrap_or_else(|e| panic!("the JIT compiles it: {e:?}"));
         let f = crate::jit::masm::Masm::finish(masm);
         let (code, offsets) = (CodeMemory::new(&f.code, f.sites).expect("maps"), f.functions);
@@ -464,7 +468,11 @@ fn random_modules_agree_with_the_interpreter() {
         let bytes = module.to_bytes();
         let engine = Engine::default();
         let module = CompiledModule::new(&engine, &bytes).expect("wasm-smith modules are valid");
-        let masm = match compile_module(&module.module, X64Masm::new(module.module.raw.code.len() as u32), false) {
+        let masm = match compile_module(
+            &module.module,
+            X64Masm::new(module.module.raw.code.len() as u32, Bounds::GuardRegions),
+            false,
+        ) {
             Ok(m) => m,
             Err(super::codegen::CompileError::Unsupported(what)) => {
                 *unsupported.entry(what).or_insert(0) += 1;
@@ -571,12 +579,18 @@ fn fuel_and_interruption_agree_with_the_interpreter() {
 }
 
 /// The memory-isolation matrix: every load and store width, at offsets up to 2^32 - 1 and at
-/// addresses around the end of memory and at 2^32 - 1, before and after `memory.grow`; compiled
-/// (guard regions) and interpreted (explicit checks) agree, and each access traps exactly when
-/// it does not fit. Also an index whose register had garbage in its upper half (a wrapped
-/// i64).
+/// addresses around the end of memory and at 2^32 - 1, before and after `memory.grow`, with
+/// guard regions and with explicit checks; compiled and interpreted code agree, and each access
+/// traps exactly when it does not fit. Also an index whose register had garbage in its upper
+/// half (a wrapped i64).
 #[test]
 fn memory_isolation_matrix() {
+    for checks in [crate::runtime::BoundsChecks::GuardRegions, crate::runtime::BoundsChecks::Explicit] {
+        memory_isolation(checks);
+    }
+}
+
+fn memory_isolation(checks: crate::runtime::BoundsChecks) {
     let loads = [
         ("i32.load8_u", 1u64, "i32"),
         ("i32.load16_u", 2, "i32"),
@@ -608,7 +622,9 @@ fn memory_isolation_matrix() {
     }
     // An i32 index made from an i64 whose upper half is not zero: only the low 32 bits count.
     wat += "(func (export \"wrapped\") (param i64) (result i32) (i32.load (i32.wrap_i64 (local.get 0))))\n)";
-    let mut b = Both::new(&wat);
+    let mut b = Both::with(&wat, crate::runtime::Config { bounds_checks: checks, ..Default::default() });
+    let guarded = b.store.memories[b.store.instances[b.instance.index() as usize].memories[0] as usize].guarded();
+    assert_eq!(guarded, checks == crate::runtime::BoundsChecks::GuardRegions);
     let mut checked = 0;
     for pages in [1u64, 2] {
         let size = pages * 65536;
@@ -619,7 +635,11 @@ fn memory_isolation_matrix() {
                         let fits = addr + offset + width <= size;
                         let name = format!("{op}/{k}");
                         let outcome = b.agree(&name, &[Val::I32(addr as u32 as i32)]);
-                        assert_eq!(outcome.is_ok(), fits, "{name} at {addr:#x} in {size:#x} bytes (load: {is_load})");
+                        assert_eq!(
+                            outcome.is_ok(),
+                            fits,
+                            "{name} at {addr:#x} in {size:#x} bytes (load: {is_load}, {checks:?})"
+                        );
                         if !fits {
                             assert_eq!(outcome, Err(TrapCode::MemoryOutOfBounds));
                         }

@@ -1,4 +1,4 @@
-//! The compiled tier (in progress; no `Config.tier` selects it yet, see docs/JIT.md): the
+//! The compiled tier (in progress, see docs/JIT.md; `Config.tier` selects it): the
 //! ISA-free single-pass compiler (`codegen`) and its interface to an instruction set (`masm`),
 //! code memory that is never writable and executable at once, and the way into and out of
 //! compiled code, where a fault at a trap site comes back as a trap (`runtime::sys::signals`).
@@ -35,6 +35,9 @@ struct Compiled {
     functions: Vec<usize>,
     /// Code offsets of trap sites and call return addresses, with their module offsets.
     sources: Vec<(u32, u32)>,
+    /// Whether the code checks heap bounds itself (else it relies on guard regions).
+    #[cfg(target_arch = "x86_64")]
+    bounds: x64::masm::Bounds,
 }
 
 impl Compiled {
@@ -70,25 +73,27 @@ impl ModuleCode for JitCode {
 pub fn compiled(module: &CompiledModule) -> std::result::Result<(), String> {
     match module.code.as_any().downcast_ref::<JitCode>() {
         Some(code) => code.compiled.as_ref().map(|_| ()).map_err(|why| why.clone()),
-        None => Err("the module belongs to an engine of another tier".into()),
+        None => Err("the engine runs the interpreter".into()),
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 fn compile(module: &Module, config: &Config) -> Result<std::result::Result<Compiled, String>> {
     use codegen::CompileError;
-    if config.bounds_checks != BoundsChecks::GuardRegions {
-        return Ok(Err("explicit bounds checks".into()));
-    }
+    use x64::masm::Bounds;
     if !std::arch::is_x86_feature_detected!("sse4.1") {
         return Ok(Err("this CPU has no SSE4.1".into()));
     }
-    let masm = x64::masm::X64Masm::new(module.raw.code.len() as u32);
+    let bounds = match config.bounds_checks {
+        BoundsChecks::GuardRegions => Bounds::GuardRegions,
+        BoundsChecks::Explicit => Bounds::Explicit,
+    };
+    let masm = x64::masm::X64Masm::new(module.raw.code.len() as u32, bounds);
     match codegen::compile_module(module, masm, config.fuel) {
         Ok(masm) => {
             let f = masm::Masm::finish(masm);
             match code_memory::CodeMemory::new(&f.code, f.sites) {
-                Ok(code) => Ok(Ok(Compiled { code, functions: f.functions, sources: f.sources })),
+                Ok(code) => Ok(Ok(Compiled { code, functions: f.functions, sources: f.sources, bounds })),
                 Err(e) => Ok(Err(format!("no executable memory: {e}"))),
             }
         }
@@ -108,7 +113,10 @@ fn compile(_module: &Module, _config: &Config) -> Result<std::result::Result<Com
 #[cfg(target_arch = "x86_64")]
 fn add_frames(trap: &mut Trap, module: &CompiledModule, code: &Compiled, instance: u32, point: &x64::entry::TrapPoint) {
     let m = &module.module;
-    for &pc in &point.trace {
+    // "call stack exhausted" comes from the prologue of a function that was never entered:
+    // like the interpreter, which refuses the call, the trace starts at its caller.
+    let skip = usize::from(point.code == TrapCode::CallStackExhausted);
+    for &pc in point.trace.iter().skip(skip) {
         let Some((defined, module_offset)) = code.locate(pc) else { break };
         let index = m.imported_funcs + defined;
         let body_start = m.raw.code[defined as usize].start;
@@ -134,12 +142,12 @@ impl Backend for Jit {
         if let FuncEntity::Wasm { module, defined_index, instance, .. } = &store.funcs[func as usize] {
             let (module, defined, instance) = (module.clone(), *defined_index as usize, *instance);
             let entity = &store.instances[instance as usize];
-            // Compiled code relies on guard regions; a memory that could not reserve them runs
-            // interpreted.
+            // Code compiled for guard regions runs interpreted on a memory that could not
+            // reserve them.
             let guarded = entity.memories.first().is_none_or(|&m| store.memories[m as usize].guarded());
             let vmctx = &*entity.context.vmctx as *const _ as *mut _;
             let code = module.code.as_any().downcast_ref::<JitCode>().and_then(|c| c.compiled.as_ref().ok());
-            if let (Some(code), true) = (code, guarded) {
+            if let Some(code) = code.filter(|c| guarded || c.bounds == x64::masm::Bounds::Explicit) {
                 let mut buffer = vec![0u64; args.len().max(results.len()).max(1)];
                 for (slot, a) in buffer.iter_mut().zip(args) {
                     *slot = a.to_raw() as u64;

@@ -90,11 +90,14 @@ impl Engine for ValidateOnly {
     }
 }
 
-/// The execution tiers this build has (the spec suite runs on each).
-pub fn tiers() -> Vec<runtime::Tier> {
-    let mut tiers = vec![runtime::Tier::Interpreter];
+/// The execution tiers this build has, with guard regions, and the compiled tier again with
+/// explicit bounds checks (the spec suite runs on each).
+pub fn tiers() -> Vec<(runtime::Tier, runtime::BoundsChecks)> {
+    use runtime::BoundsChecks::{Explicit, GuardRegions};
+    let mut tiers = vec![(runtime::Tier::Interpreter, GuardRegions)];
     if cfg!(all(target_arch = "x86_64", target_os = "linux")) {
-        tiers.push(runtime::Tier::Jit);
+        tiers.push((runtime::Tier::Jit, GuardRegions));
+        tiers.push((runtime::Tier::Jit, Explicit));
     }
     tiers
 }
@@ -112,6 +115,7 @@ struct JitNotes {
 /// The runtime with one execution tier.
 pub struct Tiered {
     tier: runtime::Tier,
+    bounds_checks: runtime::BoundsChecks,
     notes: JitNotes,
     /// The module of each instance.
     instance_modules: Vec<ModuleId>,
@@ -126,11 +130,12 @@ pub struct Tiered {
 }
 
 impl Tiered {
-    pub fn new(tier: runtime::Tier) -> Tiered {
+    pub fn new((tier, bounds_checks): (runtime::Tier, runtime::BoundsChecks)) -> Tiered {
         let engine = runtime::Engine::default();
         let store = Store::new(&engine);
         let mut i = Tiered {
             tier,
+            bounds_checks,
             notes: JitNotes::default(),
             instance_modules: Vec::new(),
             engine,
@@ -224,14 +229,20 @@ fn trap_failure(t: Trap) -> Failure {
 
 impl Engine for Tiered {
     fn name(&self) -> &'static str {
-        match self.tier {
-            runtime::Tier::Interpreter => "interp",
-            runtime::Tier::Jit => "jit",
+        match (self.tier, self.bounds_checks) {
+            (runtime::Tier::Interpreter, _) => "interp",
+            (runtime::Tier::Jit, runtime::BoundsChecks::GuardRegions) => "jit",
+            (runtime::Tier::Jit, runtime::BoundsChecks::Explicit) => "jit-explicit",
         }
     }
 
     fn reset(&mut self, features: &Features) {
-        let config = runtime::Config { features: *features, tier: self.tier, ..runtime::Config::default() };
+        let config = runtime::Config {
+            features: *features,
+            tier: self.tier,
+            bounds_checks: self.bounds_checks,
+            ..runtime::Config::default()
+        };
         self.engine = runtime::Engine::new(config);
         self.store = Store::new(&self.engine);
         self.modules.clear();

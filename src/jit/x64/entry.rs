@@ -2,7 +2,9 @@
 //! function `code(vmctx, args)` through `enter`, which saves the callee-saved registers and
 //! publishes its stack pointer as the thread's resume point; if the code faults at a trap site,
 //! the signal handler makes the thread continue at `landing` with that stack pointer and the
-//! trap in `rax`, and `landing` returns from `enter` as a normal return would.
+//! trap in `rax`, and `landing` returns from `enter` as a normal return would. Code compiled
+//! with explicit bounds checks uses no signal: its trap stubs call `raise`, which records the
+//! backtrace and continues at `landing` in the same way.
 
 use std::arch::naked_asm;
 
@@ -51,6 +53,40 @@ unsafe extern "C" fn enter(code: CompiledFn, vmctx: *mut VMContext, args: *mut u
 #[unsafe(naked)]
 unsafe extern "C" fn landing() {
     naked_asm!("add rsp, 8", "pop r15", "pop r14", "pop r13", "pop r12", "pop rbx", "pop rbp", "ret")
+}
+
+/// Where the trap stubs of code compiled with explicit bounds checks go (`call`): `edi` holds
+/// `TrapCode as u32 + 1`, the return address is the trap's place, `rbp` the trapping
+/// function's frame. Records the backtrace and continues at `landing` as the signal handler
+/// would; never returns.
+///
+/// # Safety
+/// Only compiled code calls it, from a trap stub, inside an entry (`call`).
+#[unsafe(naked)]
+pub unsafe extern "C" fn raise() {
+    naked_asm!(
+        // rbx is the entry's to restore (landing does): keep the trap in it across the call.
+        "mov ebx, edi",
+        "mov rsi, [rsp]",
+        "mov rdx, rbp",
+        "lea rcx, [rsp + 8]",
+        // Align the stack for the call, as at any function's entry.
+        "sub rsp, 8",
+        "call {record}",
+        "mov rsp, rax",
+        "mov eax, ebx",
+        "jmp {landing}",
+        record = sym record_raise,
+        landing = sym landing,
+    )
+}
+
+/// Records the backtrace of a trap raised at `pc` (frame pointer `fp`, stack pointer `sp`) for
+/// the thread's innermost entry; returns the stack pointer `landing` continues with.
+extern "C" fn record_raise(_code: u32, pc: usize, fp: usize, sp: usize) -> usize {
+    // SAFETY: called by `raise` from compiled code, which runs only inside an entry (`enter`)
+    // that published its resume point; `sp` and `fp` are the trapping code's.
+    unsafe { signals::raise(pc, fp, sp) }
 }
 
 /// A trap and where it happened: the faulting instruction, then the return addresses of the

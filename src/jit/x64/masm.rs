@@ -9,6 +9,11 @@
 //! inside the body, so the frame's size is patched into the prologue when the function ends.
 //! A function is called as `f(vmctx: rdi, args: rsi)`, like `entry::CompiledFn`, with its
 //! arguments in `args[0..]`, where it writes its results.
+//!
+//! Two ways to keep heap accesses in bounds (`Bounds`). With guard regions each access is a trap
+//! site and a trap stub is `ud2`: the signal handler turns either fault into the trap. With
+//! explicit checks each access compares its end with memory 0's current length first, and a
+//! stub calls `entry::raise`: no signal is involved.
 
 use super::asm::{self, Alu, Assembler, BitCount, Cond, Label, Load, Mem, Shift, Size, SseArith, SseLogic, Unary};
 use super::regs::{Gpr, Xmm};
@@ -40,8 +45,18 @@ fn size(w: Width) -> Size {
     }
 }
 
+/// How compiled heap accesses stay in bounds, and how traps leave compiled code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bounds {
+    /// The memory's guard regions fault; traps are faults (`ud2`).
+    GuardRegions,
+    /// Every access is checked against the memory's length; traps call `entry::raise`.
+    Explicit,
+}
+
 pub struct X64Masm {
     asm: Assembler,
+    bounds: Bounds,
     functions: Vec<Label>,
     offsets: Vec<usize>,
     sites: Vec<(u32, TrapCode)>,
@@ -56,11 +71,12 @@ pub struct X64Masm {
 
 impl X64Masm {
     /// An assembler for a module with `functions` defined functions.
-    pub fn new(functions: u32) -> X64Masm {
+    pub fn new(functions: u32, bounds: Bounds) -> X64Masm {
         let mut asm = Assembler::new();
         let functions = (0..functions).map(|_| asm.new_label()).collect();
         X64Masm {
             asm,
+            bounds,
             functions,
             offsets: Vec::new(),
             sites: Vec::new(),
@@ -99,10 +115,28 @@ impl X64Masm {
         self.sources.push((self.asm.offset() as u32, self.source));
     }
 
-    /// The heap operand for `addr + offset`, the 32-bit index zero-extended first.
-    fn heap_operand(&mut self, addr: Reg, offset: u32) -> Mem {
+    /// The heap operand for an access of `bytes` at `addr + offset`, the 32-bit index
+    /// zero-extended first; with explicit checks, it traps first unless the access ends within
+    /// memory 0's current length.
+    fn heap_operand(&mut self, addr: Reg, offset: u32, bytes: u8) -> Mem {
         let addr = gpr(addr);
         self.asm.mov_rr(Size::S32, addr, addr);
+        if self.bounds == Bounds::Explicit {
+            // end = addr + offset + bytes, at most 2^33: no overflow in 64 bits.
+            let end = u64::from(offset) + u64::from(bytes);
+            match i32::try_from(end) {
+                Ok(disp) => self.asm.lea(SCRATCH, Mem::base(addr, disp)),
+                Err(_) => {
+                    self.asm.mov_ri(SCRATCH, end);
+                    self.asm.alu_rr(Alu::Add, Size::S64, SCRATCH, addr);
+                }
+            }
+            let offsets = VMContext::OFFSETS;
+            self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.memory0 as i32));
+            self.asm.alu_rm(Alu::Cmp, Size::S64, SCRATCH, Mem::base(Gpr::Rax, offsets.memory_length as i32));
+            let out_of_bounds = self.stub(TrapCode::MemoryOutOfBounds);
+            self.asm.jcc(Cond::A, out_of_bounds);
+        }
         match i32::try_from(offset) {
             Ok(disp) => Mem::indexed(HEAP, addr, 1, disp),
             Err(_) => {
@@ -112,12 +146,26 @@ impl X64Masm {
             }
         }
     }
+
+    /// Registers the next instruction as a heap access that may fault (with guard regions).
+    fn heap_site(&mut self) {
+        if self.bounds == Bounds::GuardRegions {
+            self.site(TrapCode::MemoryOutOfBounds);
+        }
+    }
 }
 
 fn prec(p: Prec) -> asm::Prec {
     match p {
         Prec::F32 => asm::Prec::F32,
         Prec::F64 => asm::Prec::F64,
+    }
+}
+
+fn float_bytes(p: Prec) -> u8 {
+    match p {
+        Prec::F32 => 4,
+        Prec::F64 => 8,
     }
 }
 
@@ -388,8 +436,23 @@ impl Masm for X64Masm {
                 // check_interrupt_and_fuel).
                 self.asm.store_imm(1, Mem::base(Gpr::Rcx, 0), 0);
             }
-            self.site(code);
-            self.asm.ud2();
+            match self.bounds {
+                Bounds::GuardRegions => {
+                    self.site(code);
+                    self.asm.ud2();
+                }
+                Bounds::Explicit => {
+                    // entry::raise takes `code + 1` and finds the trap's place at its return
+                    // address.
+                    self.asm.mov_ri(Gpr::Rdi, code as u64 + 1);
+                    self.asm.mov_ri(Gpr::Rax, super::entry::raise as *const () as u64);
+                    self.asm.call_r(Gpr::Rax);
+                    self.after_call();
+                    // Never reached (raise does not return); keeps the return address inside
+                    // this function when the stub is its last.
+                    self.asm.ud2();
+                }
+            }
         }
     }
 
@@ -610,7 +673,13 @@ impl Masm for X64Masm {
     }
 
     fn heap_load(&mut self, kind: HeapLoad, dst: Reg, addr: Reg, offset: u32) {
-        let m = self.heap_operand(addr, offset);
+        let bytes = match kind {
+            HeapLoad::U8 | HeapLoad::S8(_) => 1,
+            HeapLoad::U16 | HeapLoad::S16(_) => 2,
+            HeapLoad::U32 | HeapLoad::S32 => 4,
+            HeapLoad::U64 => 8,
+        };
+        let m = self.heap_operand(addr, offset, bytes);
         let load = match kind {
             HeapLoad::U8 => Load::Zx8,
             HeapLoad::S8(w) => Load::Sx8(size(w)),
@@ -620,13 +689,13 @@ impl Masm for X64Masm {
             HeapLoad::S32 => Load::Sx32,
             HeapLoad::U64 => Load::Full(Size::S64),
         };
-        self.site(TrapCode::MemoryOutOfBounds);
+        self.heap_site();
         self.asm.load(load, gpr(dst), m);
     }
 
     fn heap_store(&mut self, bytes: u8, addr: Reg, src: Reg, offset: u32) {
-        let m = self.heap_operand(addr, offset);
-        self.site(TrapCode::MemoryOutOfBounds);
+        let m = self.heap_operand(addr, offset, bytes);
+        self.heap_site();
         self.asm.store(bytes, m, gpr(src));
     }
 
@@ -842,14 +911,14 @@ impl Masm for X64Masm {
     }
 
     fn float_heap_load(&mut self, p: Prec, dst: Reg, addr: Reg, offset: u32) {
-        let m = self.heap_operand(addr, offset);
-        self.site(TrapCode::MemoryOutOfBounds);
+        let m = self.heap_operand(addr, offset, float_bytes(p));
+        self.heap_site();
         self.asm.sse_load(prec(p), Xmm(dst), m);
     }
 
     fn float_heap_store(&mut self, p: Prec, addr: Reg, src: Reg, offset: u32) {
-        let m = self.heap_operand(addr, offset);
-        self.site(TrapCode::MemoryOutOfBounds);
+        let m = self.heap_operand(addr, offset, float_bytes(p));
+        self.heap_site();
         self.asm.sse_store(prec(p), m, Xmm(src));
     }
 

@@ -55,9 +55,14 @@ fn update_regions(edit: impl FnOnce(&mut Vec<Region>)) {
 }
 
 /// Registers compiled code at `start..start + len` with its trap sites; the handler turns a
-/// fault at one of them into its trap. Unregister before freeing the code.
+/// fault at one of them into its trap (and is installed by the first code that has any).
+/// Backtraces follow frames while they lead into registered code. Unregister before freeing
+/// the code.
 pub fn register_code(start: usize, len: usize, mut sites: Vec<(u32, TrapCode)>) {
-    install_handlers();
+    // Code without trap sites raises its traps itself; it needs no handler.
+    if !sites.is_empty() {
+        install_handlers();
+    }
     sites.sort_by_key(|s| s.0);
     update_regions(|r| r.push(Region { start, end: start + len, sites: sites.into_boxed_slice() }));
 }
@@ -148,6 +153,18 @@ thread_local! {
 pub fn enter(resume: *mut Resume) -> *mut Resume {
     ensure_alternate_stack();
     RESUME.with(|r| r.replace(resume))
+}
+
+/// For a trap raised by compiled code itself (no signal): records the backtrace from `pc` (frame
+/// pointer `fp`, stack pointer `sp`) for the thread's innermost entry and returns the stack
+/// pointer its landing code continues with.
+///
+/// # Safety
+/// Called on a thread inside compiled code (after `enter`), with that code's `fp` and `sp`.
+pub unsafe fn raise(pc: usize, fp: usize, sp: usize) -> usize {
+    let resume = &mut *RESUME.with(|r| r.get());
+    record_trace(resume, pc, fp, sp);
+    resume.sp
 }
 
 /// Restores the resume point `enter` returned.
