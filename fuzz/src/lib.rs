@@ -43,3 +43,6 @@ pub fn differential(bytes: &[u8]) -> Option<bool> {
         (Err(ours), Ok(())) => panic!("wasmrt rejects a module wasmparser accepts: {ours}"),
     }
 }
+
+pub mod tiers;
+pub use tiers::smith_config;

@@ -536,10 +536,9 @@ impl<'a> Executor<'a> {
         self.act = entry;
         // SAFETY: see Activation::func.
         if let Err(code) = self.enter(unsafe { &*f }, base) {
-            self.act.ip = self.act.ip.wrapping_add(1);
-            let mut trap = Trap::new(code);
-            self.add_frames(&mut trap);
-            return Err(trap);
+            // Its entry checks failed: the function never ran, and the trap has no frame of it
+            // (a call from wasm reports the calling instruction; here the caller is the host).
+            return Err(Trap::new(code));
         }
         self.switch_instance(instance);
         // SAFETY: enter() checked that the frame fits the stack.

@@ -1376,7 +1376,8 @@ handlers! {
 
 /// Where a branch at `ip` to relative target `pc` goes: there if `taken`, else on. A branch
 /// back to a loop (`BACK`) does the loop header's work, which it skips: it honours an
-/// interruption request and consumes fuel; `Err` is the trap that ends the handler.
+/// interruption request and consumes fuel; `Err` is the trap that ends the handler, at the
+/// loop's header.
 #[inline(always)]
 fn branch<const BACK: bool>(ex: &mut Executor<'_>, ip: Ip, taken: bool, pc: u32) -> Result<Ip, Control> {
     if !taken {
@@ -1384,7 +1385,8 @@ fn branch<const BACK: bool>(ex: &mut Executor<'_>, ip: Ip, taken: bool, pc: u32)
     }
     if BACK {
         if let Err(code) = ex.check_interrupt_and_fuel() {
-            return Err(trap(ex, ip, code));
+            // Reported at the loop header (just before the target), as when entering the loop.
+            return Err(trap(ex, ip.wrapping_offset(pc as i32 as isize - 1), code));
         }
     }
     Ok(ip.wrapping_offset(pc as i32 as isize))

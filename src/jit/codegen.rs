@@ -6,7 +6,8 @@
 //! where paths join (branches, block ends, loop headers, `if`) and before calls, so every edge
 //! into a label finds the same layout: a block's results in the slots of its entry height.
 //! A function whose body uses an operator this compiler does not handle yet is reported as
-//! `Unsupported`. Heap accesses rely on guard regions (no bounds checks are emitted yet).
+//! `Unsupported`. Heap accesses are kept in bounds by the ISA layer (guard regions or explicit
+//! checks, see `x64::masm::Bounds`).
 
 use super::builtins as b;
 use super::masm::{BuiltinArg, Cmp, Convert, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Width};
@@ -182,8 +183,8 @@ impl<M: Masm> Compiler<'_, M> {
         let params = ty.params().len() as u32;
         let results = kinds(ty.results())?;
         let heap = !self.module.memories.is_empty();
-        // The prologue's checks trap at the function's first operator.
-        self.masm.set_offset(ops.offset() as u32);
+        // A trap in the prologue's checks belongs to the caller.
+        self.masm.set_offset(super::masm::ENTRY);
         self.masm.prologue(defined as u32, params, self.locals.len() as u32 - params, heap);
         self.masm.check_interrupt_and_fuel(self.fuel);
         self.stack.clear();

@@ -135,6 +135,11 @@ pub enum BuiltinArg {
     SlotAddress(u32),
 }
 
+/// The source (`Masm::set_offset`) of a function's entry checks: the native stack, the call
+/// depth, interruption and fuel. A trap there is reported at the call that would have entered
+/// the function, as the interpreter, which checks before entering, reports it.
+pub const ENTRY: u32 = u32::MAX;
+
 pub trait Masm {
     type Label: Copy;
 

@@ -113,11 +113,12 @@ fn compile(_module: &Module, _config: &Config) -> Result<std::result::Result<Com
 #[cfg(target_arch = "x86_64")]
 fn add_frames(trap: &mut Trap, module: &CompiledModule, code: &Compiled, instance: u32, point: &x64::entry::TrapPoint) {
     let m = &module.module;
-    // "call stack exhausted" comes from the prologue of a function that was never entered:
-    // like the interpreter, which refuses the call, the trace starts at its caller.
-    let skip = usize::from(point.code == TrapCode::CallStackExhausted);
-    for &pc in point.trace.iter().skip(skip) {
+    for &pc in &point.trace {
         let Some((defined, module_offset)) = code.locate(pc) else { break };
+        if module_offset == masm::ENTRY {
+            // The entry checks of a function not entered yet: the trace starts at its caller.
+            continue;
+        }
         let index = m.imported_funcs + defined;
         let body_start = m.raw.code[defined as usize].start;
         trap.frames.push(crate::runtime::trap::Frame {
