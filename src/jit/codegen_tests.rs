@@ -19,6 +19,7 @@ struct Both {
     module: Arc<CompiledModule>,
     code: CodeMemory,
     offsets: Vec<usize>,
+    slot_bytes: u32,
 }
 
 impl Both {
@@ -32,12 +33,13 @@ impl Both {
         let mut store = Store::new(&engine);
         let module = CompiledModule::new(&engine, &wat::parse_str(wat).expect("parses")).expect("compiles");
         let instance = store.instantiate(&module, &[]).expect("instantiates");
-        let masm = compile_module(&module.module, X64Masm::new(module.module.raw.code.len() as u32), fuel)
+        let slot_bytes = super::codegen::slot_bytes(&module.module);
+        let masm = compile_module(&module.module, X64Masm::new(module.module.raw.code.len() as u32, slot_bytes), fuel)
             .unwrap_or_else(|e| panic!("the JIT compiles it: {e:?}"));
         let f = crate::jit::masm::Masm::finish(masm);
         let (code, offsets) = (CodeMemory::new(&f.code, f.sites).expect("maps"), f.functions);
         store.context.stack_limit = crate::runtime::call::native_stack_limit();
-        Both { store, instance, module, code, offsets }
+        Both { store, instance, module, code, offsets, slot_bytes }
     }
 
     fn defined(&self, name: &str) -> u32 {
@@ -49,9 +51,10 @@ impl Both {
     fn jit(&mut self, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
         let index = self.defined(name);
         let ty = self.module.module.func_type(index).clone();
-        let mut buffer = vec![0u64; ty.params().len().max(ty.results().len()).max(1)];
-        for (slot, a) in buffer.iter_mut().zip(args) {
-            *slot = a.to_raw() as u64;
+        let words = self.slot_bytes as usize / 8;
+        let mut buffer = vec![0u64; ty.params().len().max(ty.results().len()).max(1) * words];
+        for (i, a) in args.iter().enumerate() {
+            super::write_raw(&mut buffer, i * words, words, a.to_raw());
         }
         let vmctx = &*self.store.instances[self.instance.index() as usize].context.vmctx as *const _ as *mut _;
         self.store.context.store = &mut self.store;
@@ -64,7 +67,9 @@ impl Both {
             entry::call(f, vmctx, buffer.as_mut_ptr())
         };
         outcome.map(|()| {
-            ty.results().iter().zip(&buffer).map(|(&t, &raw)| Val::from_raw(self.store.id(), t, raw as u128)).collect()
+            (ty.results().iter().enumerate())
+                .map(|(i, &t)| Val::from_raw(self.store.id(), t, super::read_raw(&buffer, i * words, words)))
+                .collect()
         })
     }
 
@@ -464,7 +469,13 @@ fn random_modules_agree_with_the_interpreter() {
         let bytes = module.to_bytes();
         let engine = Engine::default();
         let module = CompiledModule::new(&engine, &bytes).expect("wasm-smith modules are valid");
-        let masm = match compile_module(&module.module, X64Masm::new(module.module.raw.code.len() as u32), false) {
+        let slot_bytes = super::codegen::slot_bytes(&module.module);
+        let words = slot_bytes as usize / 8;
+        let masm = match compile_module(
+            &module.module,
+            X64Masm::new(module.module.raw.code.len() as u32, slot_bytes),
+            false,
+        ) {
             Ok(m) => m,
             Err(super::codegen::CompileError::Unsupported(what)) => {
                 *unsupported.entry(what).or_insert(0) += 1;
@@ -494,7 +505,7 @@ fn random_modules_agree_with_the_interpreter() {
             let args: Vec<Val> = ty.params().iter().map(|&t| Val::from_raw(store.id(), t, 0)).collect();
             let Some(Extern::Func(f)) = store.instance_export(a, &name) else { unreachable!() };
             let expected = store.call(f, &args).map_err(|t| t.code);
-            let mut buffer = vec![0u64; ty.params().len().max(ty.results().len()).max(1)];
+            let mut buffer = vec![0u64; ty.params().len().max(ty.results().len()).max(1) * words];
             let vmctx = &*store.instances[b.index() as usize].context.vmctx as *const _ as *mut _;
             store.context.store = &mut store;
             store.context.depth_left = store.engine().config().max_call_depth;
@@ -504,7 +515,9 @@ fn random_modules_agree_with_the_interpreter() {
                 entry::call(f, vmctx, buffer.as_mut_ptr())
             };
             let actual = outcome.map(|()| {
-                ty.results().iter().zip(&buffer).map(|(&t, &raw)| Val::from_raw(store.id(), t, raw as u128)).collect()
+                (ty.results().iter().enumerate())
+                    .map(|(i, &t)| Val::from_raw(store.id(), t, super::read_raw(&buffer, i * words, words)))
+                    .collect()
             });
             assert_eq!(actual, expected, "seed {seed}: export {name}");
             calls += 1;

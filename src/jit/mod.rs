@@ -35,6 +35,8 @@ struct Compiled {
     functions: Vec<usize>,
     /// Code offsets of trap sites and call return addresses, with their module offsets.
     sources: Vec<(u32, u32)>,
+    /// Bytes per value in the entry's buffer of arguments and results (and per frame slot).
+    slot_bytes: u32,
 }
 
 impl Compiled {
@@ -83,12 +85,13 @@ fn compile(module: &Module, config: &Config) -> Result<std::result::Result<Compi
     if !std::arch::is_x86_feature_detected!("sse4.1") {
         return Ok(Err("this CPU has no SSE4.1".into()));
     }
-    let masm = x64::masm::X64Masm::new(module.raw.code.len() as u32);
+    let slot_bytes = codegen::slot_bytes(module);
+    let masm = x64::masm::X64Masm::new(module.raw.code.len() as u32, slot_bytes);
     match codegen::compile_module(module, masm, config.fuel) {
         Ok(masm) => {
             let f = masm::Masm::finish(masm);
             match code_memory::CodeMemory::new(&f.code, f.sites) {
-                Ok(code) => Ok(Ok(Compiled { code, functions: f.functions, sources: f.sources })),
+                Ok(code) => Ok(Ok(Compiled { code, functions: f.functions, sources: f.sources, slot_bytes })),
                 Err(e) => Ok(Err(format!("no executable memory: {e}"))),
             }
         }
@@ -100,6 +103,21 @@ fn compile(module: &Module, config: &Config) -> Result<std::result::Result<Compi
 #[cfg(not(target_arch = "x86_64"))]
 fn compile(_module: &Module, _config: &Config) -> Result<std::result::Result<Compiled, String>> {
     Ok(Err("no compiler for this architecture".into()))
+}
+
+/// Writes a raw value into the `words` 64-bit words at `at` of an argument buffer (a v128
+/// takes two, low half first).
+pub(crate) fn write_raw(buffer: &mut [u64], at: usize, words: usize, raw: u128) {
+    buffer[at] = raw as u64;
+    if words == 2 {
+        buffer[at + 1] = (raw >> 64) as u64;
+    }
+}
+
+/// Reads the raw value `write_raw` wrote.
+pub(crate) fn read_raw(buffer: &[u64], at: usize, words: usize) -> u128 {
+    let high = if words == 2 { (buffer[at + 1] as u128) << 64 } else { 0 };
+    high | buffer[at] as u128
 }
 
 /// Appends the compiled frames of `point` to `trap`'s backtrace: the trapping function, then
@@ -140,9 +158,10 @@ impl Backend for Jit {
             let vmctx = &*entity.context.vmctx as *const _ as *mut _;
             let code = module.code.as_any().downcast_ref::<JitCode>().and_then(|c| c.compiled.as_ref().ok());
             if let (Some(code), true) = (code, guarded) {
-                let mut buffer = vec![0u64; args.len().max(results.len()).max(1)];
-                for (slot, a) in buffer.iter_mut().zip(args) {
-                    *slot = a.to_raw() as u64;
+                let words = code.slot_bytes as usize / 8;
+                let mut buffer = vec![0u64; args.len().max(results.len()).max(1) * words];
+                for (i, a) in args.iter().enumerate() {
+                    write_raw(&mut buffer, i * words, words, a.to_raw());
                 }
                 let entry = code.code.base().wrapping_add(code.functions[defined]);
                 store.context.store = store;
@@ -168,8 +187,8 @@ impl Backend for Jit {
                     add_frames(&mut trap, &module, code, instance, &point);
                     return Err(trap);
                 }
-                for (slot, raw) in results.iter_mut().zip(buffer) {
-                    *slot = Val::from_raw(store.id(), slot.ty(), raw as u128);
+                for (i, slot) in results.iter_mut().enumerate() {
+                    *slot = Val::from_raw(store.id(), slot.ty(), read_raw(&buffer, i * words, words));
                 }
                 return Ok(());
             }
