@@ -10,7 +10,8 @@
 
 use super::builtins as b;
 use super::masm::{BuiltinArg, Cmp, Convert, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Width};
-use crate::decode::ops::{MemKind, MemOp, Operator, SimpleOp};
+use crate::decode::ops::{MemKind, MemOp, Operator, OperatorReader, SimpleOp};
+use crate::decode::reader::Reader;
 use crate::module::Module;
 use crate::runtime::trap::TrapCode;
 use crate::semantics::simd::SimdFn;
@@ -1054,24 +1055,45 @@ impl<M: Masm> Compiler<'_, M> {
     }
 }
 
-/// Bytes per frame slot for `module`'s code: 16 if it may hold a v128 value anywhere (a
-/// v128 in a function type, a global or a local, or a 0xfd prefix byte anywhere in a body,
-/// which over-approximates the SIMD operators), else 8. One size for the whole module keeps
-/// the slots of a caller's arguments where its callees read them.
+/// Bytes per frame slot for `module`'s code: 16 if it may hold a v128 value anywhere (a v128
+/// in a function type, a global or a local, or a SIMD operator in a body), else 8. One size
+/// for the whole module keeps the slots of a caller's arguments where its callees read them.
 pub fn slot_bytes(module: &Module) -> u32 {
     let v128 = |t: &ValType| *t == ValType::V128;
     let wide = module.raw.types.iter().any(|t| t.params().iter().chain(t.results()).any(v128))
         || module.globals.iter().any(|g| v128(&g.content))
-        || module
-            .raw
-            .code
-            .iter()
-            .any(|body| body.locals.iter().any(|(_, t)| v128(t)) || module.bytes[body.ops.clone()].contains(&0xfd));
+        || module.raw.code.iter().any(|body| body.locals.iter().any(|(_, t)| v128(t)) || uses_simd(module, body));
     if wide {
         16
     } else {
         8
     }
+}
+
+/// Whether `body` (of a valid module) has a SIMD operator: decoded only if its bytes have the
+/// prefix byte anywhere.
+fn uses_simd(module: &Module, body: &crate::decode::FunctionBody) -> bool {
+    let bytes = &module.bytes[body.ops.clone()];
+    if !bytes.contains(&0xfd) {
+        return false;
+    }
+    let mut ops = OperatorReader::new(Reader::new(bytes, body.ops.start), module.features);
+    while !ops.is_empty() {
+        let simd = match ops.read() {
+            Ok(Operator::Simple(op)) => op.encoding().0 == 0xfd,
+            Ok(Operator::Memory(op, _)) => op.encoding().0 == 0xfd,
+            Ok(Operator::V128Const(_) | Operator::I8x16Shuffle(_) | Operator::Lane(..) | Operator::MemoryLane(..)) => {
+                true
+            }
+            Ok(_) => false,
+            // Validation decoded it already; take the safe size.
+            Err(_) => true,
+        };
+        if simd {
+            return true;
+        }
+    }
+    false
 }
 
 fn int_binary(op: SimpleOp) -> Option<(IntOp, Width)> {

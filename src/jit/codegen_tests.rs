@@ -13,7 +13,7 @@ use crate::runtime::{CompiledModule, Engine, Extern, Instance, Store, TrapCode, 
 use crate::types::ExternKind;
 
 /// A module instantiated in a store and compiled by the JIT.
-struct Both {
+pub(super) struct Both {
     store: Store,
     instance: Instance,
     module: Arc<CompiledModule>,
@@ -23,7 +23,7 @@ struct Both {
 }
 
 impl Both {
-    fn new(wat: &str) -> Both {
+    pub(super) fn new(wat: &str) -> Both {
         Both::with(wat, crate::runtime::Config::default())
     }
 
@@ -48,7 +48,7 @@ impl Both {
     }
 
     /// Runs export `name` compiled.
-    fn jit(&mut self, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
+    pub(super) fn jit(&mut self, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
         let index = self.defined(name);
         let ty = self.module.module.func_type(index).clone();
         let words = self.slot_bytes as usize / 8;
@@ -74,7 +74,7 @@ impl Both {
     }
 
     /// Runs export `name` interpreted.
-    fn interp(&mut self, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
+    pub(super) fn interp(&mut self, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
         let Some(Extern::Func(f)) = self.store.instance_export(self.instance, name) else { panic!("no export {name}") };
         self.store.call(f, args).map_err(|t| t.code)
     }
@@ -424,19 +424,29 @@ fn smith_bytes(seed: u64, len: usize) -> Vec<u8> {
         .collect()
 }
 
-/// Random modules of the scalar subset the compiler handles (no imports, tables, references or
-/// SIMD; NaNs canonicalized; loops and recursion bounded by wasm-smith's fuel
-/// global): two instances of each, every export run interpreted on one and compiled on the
-/// other, in export order with zero arguments; results, traps, globals and memory must agree.
+/// Random modules of the subset the compiler handles (no imports, tables or references; NaNs
+/// canonicalized; loops and recursion bounded by wasm-smith's fuel global): two instances of
+/// each, every export run interpreted on one and compiled on the other, in export order with
+/// zero arguments; results, traps, globals and memory must agree.
 #[test]
 fn random_modules_agree_with_the_interpreter() {
+    random_modules(false, 400);
+}
+
+/// As above, with SIMD operators.
+#[test]
+fn random_simd_modules_agree_with_the_interpreter() {
+    random_modules(true, 300);
+}
+
+fn random_modules(simd: bool, seeds: u64) {
     let config = wasm_smith::Config {
         saturating_float_to_int_enabled: true,
         sign_extension_ops_enabled: true,
         multi_value_enabled: true,
         reference_types_enabled: false,
         bulk_memory_enabled: true,
-        simd_enabled: false,
+        simd_enabled: simd,
         relaxed_simd_enabled: false,
         threads_enabled: false,
         gc_enabled: false,
@@ -458,8 +468,8 @@ fn random_modules_agree_with_the_interpreter() {
         ..wasm_smith::Config::default()
     };
     let (mut compiled, mut unsupported, mut calls) = (0, std::collections::BTreeMap::new(), 0);
-    let mut failed_instantiations = 0;
-    for seed in 0..400u64 {
+    let (mut failed_instantiations, mut with_v128) = (0, 0);
+    for seed in 0..seeds {
         let data = smith_bytes(seed, 16384);
         let mut u = arbitrary::Unstructured::new(&data);
         let Ok(mut module) = wasm_smith::Module::new(config.clone(), &mut u) else { continue };
@@ -484,6 +494,7 @@ fn random_modules_agree_with_the_interpreter() {
             Err(e) => panic!("seed {seed}: {e:?}"),
         };
         compiled += 1;
+        with_v128 += (slot_bytes == 16) as u32;
         let f = crate::jit::masm::Masm::finish(masm);
         let (code, offsets) = (CodeMemory::new(&f.code, f.sites).expect("maps"), f.functions);
         let mut store = Store::new(&engine);
@@ -531,9 +542,14 @@ fn random_modules_agree_with_the_interpreter() {
         }
     }
     println!(
-        "compiled {compiled} of the modules ({failed_instantiations} of them do not instantiate), {calls} calls \
-         agree; not compiled yet: {unsupported:?}"
+        "compiled {compiled} of the modules ({failed_instantiations} of them do not instantiate, {with_v128} use \
+         v128), {calls} calls agree; not compiled yet: {unsupported:?}"
     );
+    if simd {
+        assert!(with_v128 >= 100, "too few modules use v128 ({with_v128})");
+    } else {
+        assert_eq!(with_v128, 0, "scalar modules keep 8-byte slots");
+    }
     assert!(compiled >= 50 && calls >= 100, "too few modules compiled ({compiled}) or calls ({calls})");
 }
 

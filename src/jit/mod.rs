@@ -10,6 +10,8 @@ pub mod codegen;
 #[cfg(all(test, target_arch = "x86_64"))]
 mod codegen_tests;
 pub mod masm;
+#[cfg(all(test, target_arch = "x86_64"))]
+mod simd_tests;
 #[cfg(target_arch = "x86_64")]
 pub mod x64;
 
