@@ -72,7 +72,7 @@ unsafe fn call_with_slots(store: &mut Store, instance: u32, f: u32, args: *mut u
     let words = slot_bytes as usize / 8;
     let slots = std::slice::from_raw_parts_mut(args, ty.params().len().max(ty.results().len()) * words);
     let params: Vec<Val> = (ty.params().iter().enumerate())
-        .map(|(i, &t)| Val::from_raw(store.id(), t, super::read_raw(slots, i * words, words)))
+        .map(|(i, &t)| super::read_val(store.id(), t, slots, i * words, words))
         .collect();
     let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_of(t)).collect();
     match store.call_from_compiled(f, instance, &params, &mut results) {

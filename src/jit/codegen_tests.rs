@@ -68,7 +68,7 @@ impl Both {
         };
         outcome.map(|()| {
             (ty.results().iter().enumerate())
-                .map(|(i, &t)| Val::from_raw(self.store.id(), t, super::read_raw(&buffer, i * words, words)))
+                .map(|(i, &t)| super::read_val(self.store.id(), t, &buffer, i * words, words))
                 .collect()
         })
     }
@@ -527,7 +527,7 @@ fn random_modules(simd: bool, seeds: u64) {
             };
             let actual = outcome.map(|()| {
                 (ty.results().iter().enumerate())
-                    .map(|(i, &t)| Val::from_raw(store.id(), t, super::read_raw(&buffer, i * words, words)))
+                    .map(|(i, &t)| super::read_val(store.id(), t, &buffer, i * words, words))
                     .collect()
             });
             assert_eq!(actual, expected, "seed {seed}: export {name}");

@@ -22,7 +22,9 @@ use crate::module::Module;
 use crate::runtime::code::{Backend, ModuleCode};
 use crate::runtime::module::CompiledModule;
 use crate::runtime::store::FuncEntity;
+use crate::runtime::store::StoreId;
 use crate::runtime::{BoundsChecks, Config, Store, Trap, TrapCode, Val};
+use crate::types::ValType;
 
 /// The compiled tier (in progress). Every module also gets interpreter code: a module the
 /// compiler cannot handle yet runs on it, and so do calls made by interpreted code.
@@ -116,10 +118,11 @@ pub(crate) fn write_raw(buffer: &mut [u64], at: usize, words: usize, raw: u128) 
     }
 }
 
-/// Reads the raw value `write_raw` wrote.
-pub(crate) fn read_raw(buffer: &[u64], at: usize, words: usize) -> u128 {
-    let high = if words == 2 { (buffer[at + 1] as u128) << 64 } else { 0 };
-    high | buffer[at] as u128
+/// Reads a value of type `t` from the `words` 64-bit words at `at` of an argument buffer or
+/// frame: only a v128 has a second word (a scalar's slot keeps whatever was above it).
+pub(crate) fn read_val(store: StoreId, t: ValType, buffer: &[u64], at: usize, words: usize) -> Val {
+    let high = if words == 2 && t == ValType::V128 { (buffer[at + 1] as u128) << 64 } else { 0 };
+    Val::from_raw(store, t, high | buffer[at] as u128)
 }
 
 /// Appends the compiled frames of `point` to `trap`'s backtrace: the trapping function, then
@@ -190,7 +193,7 @@ impl Backend for Jit {
                     return Err(trap);
                 }
                 for (i, slot) in results.iter_mut().enumerate() {
-                    *slot = Val::from_raw(store.id(), slot.ty(), read_raw(&buffer, i * words, words));
+                    *slot = read_val(store.id(), slot.ty(), &buffer, i * words, words);
                 }
                 return Ok(());
             }
