@@ -717,9 +717,7 @@ impl<M: Masm> Compiler<'_, M> {
                 }
             }
             Operator::MemoryLane(op, memarg, lane) => {
-                if memarg.memory != 0 {
-                    return unsupported("memories other than memory 0");
-                }
+                self.masm.set_memory(memarg.memory);
                 let offset = u32::try_from(memarg.offset).or_else(|_| unsupported("64-bit offsets"))?;
                 let v = self.pop_reg();
                 let addr = self.pop_reg();
@@ -826,9 +824,7 @@ impl<M: Masm> Compiler<'_, M> {
     }
 
     fn memory(&mut self, op: MemOp, offset: u64, memory: u32) -> Result<()> {
-        if memory != 0 {
-            return unsupported("memories other than memory 0");
-        }
+        self.masm.set_memory(memory);
         let offset = u32::try_from(offset).or_else(|_| unsupported("64-bit offsets"))?;
         use MemOp::*;
         let (w32, w64) = (Width::W32, Width::W64);

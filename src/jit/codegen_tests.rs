@@ -27,7 +27,7 @@ impl Both {
         Both::with(wat, crate::runtime::Config::default())
     }
 
-    fn with(wat: &str, config: crate::runtime::Config) -> Both {
+    pub(super) fn with(wat: &str, config: crate::runtime::Config) -> Both {
         let fuel = config.fuel;
         let engine = Engine::new(config);
         let mut store = Store::new(&engine);

@@ -223,6 +223,9 @@ pub trait Masm {
     /// sites and call return addresses map back to it in backtraces.
     fn set_offset(&mut self, module_offset: u32);
 
+    /// The memory the heap accesses that follow address (0 until set).
+    fn set_memory(&mut self, index: u32);
+
     /// Bytes per frame slot (8, or 16 in modules with v128 values: see `codegen::slot_bytes`);
     /// arguments and results of calls and of the entry are as far apart.
     fn slot_bytes(&self) -> u32;

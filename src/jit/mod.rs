@@ -157,9 +157,9 @@ impl Backend for Jit {
         if let FuncEntity::Wasm { module, defined_index, instance, .. } = &store.funcs[func as usize] {
             let (module, defined, instance) = (module.clone(), *defined_index as usize, *instance);
             let entity = &store.instances[instance as usize];
-            // Compiled code relies on guard regions; a memory that could not reserve them runs
-            // interpreted.
-            let guarded = entity.memories.first().is_none_or(|&m| store.memories[m as usize].guarded());
+            // Compiled code relies on guard regions; an instance with a memory that could not
+            // reserve them runs interpreted.
+            let guarded = entity.memories.iter().all(|&m| store.memories[m as usize].guarded());
             let vmctx = &*entity.context.vmctx as *const _ as *mut _;
             let code = module.code.as_any().downcast_ref::<JitCode>().and_then(|c| c.compiled.as_ref().ok());
             if let (Some(code), true) = (code, guarded) {

@@ -394,3 +394,42 @@ fn v128_values_through_locals_globals_blocks_and_calls_agree() {
         "an out-of-bounds element traps through the runtime"
     );
 }
+
+/// Accesses of a second memory (multi-memory) address it, trap at its end (not memory 0's),
+/// and leave memory 0 alone; scalar and v128 forms.
+#[test]
+fn accesses_of_another_memory_agree_with_the_interpreter() {
+    let mut features = crate::features::Features::wasm2();
+    features.multi_memory = true;
+    let config = crate::runtime::Config { features, ..crate::runtime::Config::default() };
+    let mut b = Both::with(
+        r#"(module
+          (memory $a 2)
+          (memory $b 1)
+          (data (memory $b) (i32.const 65520) "\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f\10")
+          (func (export "load") (param i32) (result i64 v128 i32)
+            (i64.load $b offset=1 (local.get 0))
+            (v128.load $b (local.get 0))
+            (i32.load8_u $a (local.get 0)))
+          (func (export "store") (param i32 v128) (result v128 i32)
+            (v128.store $b offset=2 (local.get 0) (local.get 1))
+            (i32.store16 $b (local.get 0) (i32.const 0x7777))
+            (v128.store8_lane $b 3 (local.get 0) (local.get 1))
+            (v128.load $b (local.get 0))
+            (i32.load $a (local.get 0)))
+          (func (export "lane") (param i32 v128) (result v128)
+            (v128.load32_lane $b 2 (local.get 0) (local.get 1))))"#,
+        config,
+    );
+    let mut traps = 0;
+    for a in [0, 7, 65520, 65528, 65529, 65535, 65536, 70000, 131072 - 16, -1] {
+        traps += agree(&mut b, "load", &[Val::I32(a)]).is_err() as u32;
+        for v in [0, u128::MAX, 0x0011_2233_4455_6677_8899_aabb_ccdd_eeff] {
+            traps += agree(&mut b, "store", &[Val::I32(a), Val::V128(v)]).is_err() as u32;
+            traps += agree(&mut b, "lane", &[Val::I32(a), Val::V128(v)]).is_err() as u32;
+        }
+    }
+    // From 65521 on, 16 bytes of the second memory do not fit (the first has two pages).
+    assert!(traps >= 20, "{traps} traps");
+    assert_eq!(b.jit("load", &[Val::I32(65536)]), Err(TrapCode::MemoryOutOfBounds));
+}

@@ -58,6 +58,8 @@ pub struct X64Masm {
     stubs: Vec<(TrapCode, u32, Label)>,
     /// Where the current function's prologue has the immediate of `sub rsp, frame`.
     frame_size_at: usize,
+    /// The memory heap accesses address (`Masm::set_memory`).
+    memory: u32,
 }
 
 impl X64Masm {
@@ -77,6 +79,7 @@ impl X64Masm {
             source: 0,
             stubs: Vec::new(),
             frame_size_at: 0,
+            memory: 0,
         }
     }
 
@@ -120,15 +123,27 @@ impl X64Masm {
     }
 
     /// The heap operand for `addr + offset`, the 32-bit index zero-extended first.
+    /// The heap is memory `self.memory` (`Masm::set_memory`): memory 0's base is in r14, another
+    /// memory's is loaded into rax from the context (an explicit bounds check must compare with
+    /// that memory's length).
     pub(super) fn heap_operand(&mut self, addr: Reg, offset: u32) -> Mem {
         let addr = gpr(addr);
         self.asm.mov_rr(Size::S32, addr, addr);
+        let base = if self.memory == 0 {
+            HEAP
+        } else {
+            let offsets = VMContext::OFFSETS;
+            self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.memories as i32));
+            self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, 8 * self.memory as i32));
+            self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, offsets.memory_base as i32));
+            Gpr::Rax
+        };
         match i32::try_from(offset) {
-            Ok(disp) => Mem::indexed(HEAP, addr, 1, disp),
+            Ok(disp) => Mem::indexed(base, addr, 1, disp),
             Err(_) => {
                 self.asm.mov_ri(SCRATCH, offset as u64);
                 self.asm.alu_rr(Alu::Add, Size::S64, SCRATCH, addr);
-                Mem::indexed(HEAP, SCRATCH, 1, 0)
+                Mem::indexed(base, SCRATCH, 1, 0)
             }
         }
     }
@@ -898,6 +913,10 @@ impl Masm for X64Masm {
 
     fn slot_bytes(&self) -> u32 {
         self.slot_bytes
+    }
+
+    fn set_memory(&mut self, index: u32) {
+        self.memory = index;
     }
 
     fn v128_load_slot(&mut self, dst: Reg, slot: u32) {
