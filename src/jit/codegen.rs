@@ -1,4 +1,4 @@
-//! The single-pass compiler's ISA-free driver (in progress: scalar code; see docs/JIT.md).
+//! The single-pass compiler's ISA-free driver (see docs/JIT.md).
 //!
 //! Each operator is validated first (`FuncValidator::op`), then lowered through a `Masm`. An
 //! abstract operand stack records where each operand is: in a register, a constant not yet
@@ -1020,6 +1020,13 @@ impl<M: Masm> Compiler<'_, M> {
                 self.push_reg(dst, Kind::V128);
             }
             SimdFn::Shift(_) => {
+                if let Some(Operand { loc: Loc::Const(count), .. }) = self.stack.last().copied() {
+                    self.stack.pop();
+                    let dst = self.pop_reg();
+                    self.masm.v128_shift_imm(op, dst, count as u32);
+                    self.push_reg(dst, Kind::V128);
+                    return Ok(());
+                }
                 let count = self.pop_reg();
                 let dst = self.pop_reg();
                 self.masm.v128_shift(op, dst, count);

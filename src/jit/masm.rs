@@ -243,6 +243,8 @@ pub trait Masm {
     fn v128_bitselect(&mut self, dst: Reg, other: Reg, mask: Reg);
     /// `dst = op(dst, count)` for the shifts; `count` (an integer register) is clobbered.
     fn v128_shift(&mut self, op: SimpleOp, dst: Reg, count: Reg);
+    /// `dst = op(dst, count)` for the shifts by a constant.
+    fn v128_shift_imm(&mut self, op: SimpleOp, dst: Reg, count: u32);
     /// Integer `dst = op(src)` for `any_true`, `all_true` and `bitmask`.
     fn v128_test(&mut self, op: SimpleOp, dst: Reg, src: Reg);
     /// `dst = splat(src)`: `src` an integer register for the integer shapes, else a float one

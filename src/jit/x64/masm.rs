@@ -966,6 +966,10 @@ impl Masm for X64Masm {
         self.simd_shift(op, Xmm(dst), gpr(count));
     }
 
+    fn v128_shift_imm(&mut self, op: SimpleOp, dst: Reg, count: u32) {
+        self.simd_shift_imm(op, Xmm(dst), count);
+    }
+
     fn v128_test(&mut self, op: SimpleOp, dst: Reg, src: Reg) {
         self.simd_test(op, gpr(dst), Xmm(src));
     }

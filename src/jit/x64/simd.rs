@@ -23,6 +23,16 @@ const ROUND_DOWN: u8 = 9;
 const ROUND_UP: u8 = 10;
 const ROUND_ZERO: u8 = 11;
 
+/// The lane width in bits of a shift.
+fn lane_bits(op: SimpleOp) -> u32 {
+    match &op.name()[..5] {
+        "i8x16" => 8,
+        "i16x8" => 16,
+        "i32x4" => 32,
+        _ => 64,
+    }
+}
+
 fn splat8(b: u8) -> u128 {
     u128::from_le_bytes([b; 16])
 }
@@ -535,14 +545,7 @@ impl X64Masm {
         use Packed as P;
         use SimpleOp::*;
         let (x1, x2) = (XSCRATCH, XSCRATCH2);
-        let name = op.name();
-        let bits: i32 = match &name[..5] {
-            "i8x16" => 8,
-            "i16x8" => 16,
-            "i32x4" => 32,
-            _ => 64,
-        };
-        self.asm.alu_ri(super::asm::Alu::And, Size::S32, count, bits - 1);
+        self.asm.alu_ri(super::asm::Alu::And, Size::S32, count, lane_bits(op) as i32 - 1);
         match op {
             I8x16Shl => {
                 // Shift words, then clear the bits that crossed into the next byte.
@@ -597,6 +600,51 @@ impl X64Masm {
                 };
                 self.asm.mov_to_xmm(Size::S32, x1, count);
                 self.p(inst, d, x1);
+            }
+        }
+    }
+
+    /// A shift by a constant count (taken modulo the lane width).
+    pub(super) fn simd_shift_imm(&mut self, op: SimpleOp, d: Xmm, count: u32) {
+        use Packed as P;
+        use PackedShift as S;
+        use SimpleOp::*;
+        let (x1, x2) = (XSCRATCH, XSCRATCH2);
+        let n = (count % lane_bits(op)) as u8;
+        match op {
+            I8x16Shl | I8x16ShrU => {
+                let (shift, mask) = if op == I8x16Shl { (S::Psllw, 0xffu8 << n) } else { (S::Psrlw, 0xff >> n) };
+                self.asm.packed_shift(shift, d, n);
+                self.const_v128(x1, splat8(mask));
+                self.p(P::Pand, d, x1);
+            }
+            I8x16ShrS => {
+                self.mov(x2, d);
+                self.p(P::Punpckhbw, x2, x2);
+                self.asm.packed_shift(S::Psraw, x2, n + 8);
+                self.p(P::Punpcklbw, d, d);
+                self.asm.packed_shift(S::Psraw, d, n + 8);
+                self.p(P::Packsswb, d, x2);
+            }
+            I64x2ShrS => {
+                self.const_v128(x2, splat64((1 << 63) >> n));
+                self.asm.packed_shift(S::Psrlq, d, n);
+                self.p(P::Pxor, d, x2);
+                self.p(P::Psubq, d, x2);
+            }
+            _ => {
+                let shift = match op {
+                    I16x8Shl => S::Psllw,
+                    I16x8ShrS => S::Psraw,
+                    I16x8ShrU => S::Psrlw,
+                    I32x4Shl => S::Pslld,
+                    I32x4ShrS => S::Psrad,
+                    I32x4ShrU => S::Psrld,
+                    I64x2Shl => S::Psllq,
+                    I64x2ShrU => S::Psrlq,
+                    other => unreachable!("{} is not a shift", other.name()),
+                };
+                self.asm.packed_shift(shift, d, n);
             }
         }
     }
