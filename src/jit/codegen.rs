@@ -618,8 +618,9 @@ impl<M: Masm> Compiler<'_, M> {
             Operator::F32Const(bits) => self.stack.push(Operand { loc: Loc::Const(*bits as i64), kind: Kind::F32 }),
             Operator::F64Const(bits) => self.stack.push(Operand { loc: Loc::Const(*bits as i64), kind: Kind::F64 }),
             Operator::Memory(op, memarg) => self.memory(*op, memarg.offset, memarg.memory)?,
-            Operator::MemorySize(0) => {
+            Operator::MemorySize(memory) => {
                 let r = self.alloc(Kind::I32);
+                self.masm.set_memory(*memory);
                 self.masm.memory_size(r);
                 self.push_reg(r, Kind::I32);
             }
@@ -731,7 +732,6 @@ impl<M: Masm> Compiler<'_, M> {
                     self.release(v, Kind::V128);
                 }
             }
-            other => return unsupported(other.name()),
         }
         Ok(())
     }

@@ -191,7 +191,7 @@ pub trait Masm {
     /// `heap[addr + offset] = low `bytes` of src`.
     fn heap_store(&mut self, bytes: u8, addr: Reg, src: Reg, offset: u32);
 
-    /// `dst` = memory 0's size in pages.
+    /// `dst` = the size in pages of the memory `set_memory` picked.
     fn memory_size(&mut self, dst: Reg);
     /// Calls runtime operation `f(vmctx, args...)` (see `builtins`), which returns a u32:
     /// with `trap`, a nonzero result traps with that code; otherwise it goes to `dst`. The call

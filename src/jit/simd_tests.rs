@@ -430,7 +430,11 @@ fn accesses_of_another_memory_agree_with_the_interpreter() {
             (v128.load $b (local.get 0))
             (i32.load $a (local.get 0)))
           (func (export "lane") (param i32 v128) (result v128)
-            (v128.load32_lane $b 2 (local.get 0) (local.get 1))))"#,
+            (v128.load32_lane $b 2 (local.get 0) (local.get 1)))
+          (func (export "sizes") (param i32) (result i32 i32 i32 i32)
+            (memory.size $b) (memory.size $a)
+            (memory.grow $b (local.get 0))
+            (memory.size $b)))"#,
         config,
     );
     let mut traps = 0;
@@ -444,4 +448,10 @@ fn accesses_of_another_memory_agree_with_the_interpreter() {
     // From 65521 on, 16 bytes of the second memory do not fit (the first has two pages).
     assert!(traps >= 20, "{traps} traps");
     assert_eq!(b.jit("load", &[Val::I32(65536)]), Err(TrapCode::MemoryOutOfBounds));
+    assert_eq!(agree(&mut b, "sizes", &[Val::I32(0)]), Ok(vec![Val::I32(1), Val::I32(2), Val::I32(1), Val::I32(1)]));
+    // Interpreted, then compiled: each grows the second memory by a page.
+    assert_eq!(b.interp("sizes", &[Val::I32(1)]), Ok(vec![Val::I32(1), Val::I32(2), Val::I32(1), Val::I32(2)]));
+    assert_eq!(b.jit("sizes", &[Val::I32(1)]), Ok(vec![Val::I32(2), Val::I32(2), Val::I32(2), Val::I32(3)]));
+    // The grown page is accessible to compiled code.
+    assert_eq!(agree(&mut b, "load", &[Val::I32(65536)]).map(|r| r.len()), Ok(3));
 }

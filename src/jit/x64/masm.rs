@@ -671,7 +671,12 @@ impl Masm for X64Masm {
 
     fn memory_size(&mut self, dst: Reg) {
         let offsets = VMContext::OFFSETS;
-        self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.memory0 as i32));
+        if self.memory == 0 {
+            self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.memory0 as i32));
+        } else {
+            self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.memories as i32));
+            self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, 8 * self.memory as i32));
+        }
         self.asm.load(Load::Full(Size::S64), gpr(dst), Mem::base(Gpr::Rax, offsets.memory_length as i32));
         self.asm.shift_ri(Shift::Shr, Size::S64, gpr(dst), 16);
     }
