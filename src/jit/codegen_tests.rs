@@ -28,14 +28,23 @@ impl Both {
     }
 
     pub(super) fn with(wat: &str, config: crate::runtime::Config) -> Both {
+        Both::with_masm(wat, config, |m| m)
+    }
+
+    /// As `with`, the assembler adjusted by `adjust` first.
+    pub(super) fn with_masm(
+        wat: &str,
+        config: crate::runtime::Config,
+        adjust: impl FnOnce(X64Masm) -> X64Masm,
+    ) -> Both {
         let fuel = config.fuel;
         let engine = Engine::new(config);
         let mut store = Store::new(&engine);
         let module = CompiledModule::new(&engine, &wat::parse_str(wat).expect("parses")).expect("compiles");
         let instance = store.instantiate(&module, &[]).expect("instantiates");
         let slot_bytes = super::codegen::slot_bytes(&module.module);
-        let masm = compile_module(&module.module, X64Masm::new(module.module.raw.code.len() as u32, slot_bytes), fuel)
-            .unwrap_or_else(|e| panic!("the JIT compiles it: {e:?}"));
+        let masm = adjust(X64Masm::new(module.module.raw.code.len() as u32, slot_bytes));
+        let masm = compile_module(&module.module, masm, fuel).unwrap_or_else(|e| panic!("the JIT compiles it: {e:?}"));
         let f = crate::jit::masm::Masm::finish(masm);
         let (code, offsets) = (CodeMemory::new(&f.code, f.sites).expect("maps"), f.functions);
         store.context.stack_limit = crate::runtime::call::native_stack_limit();

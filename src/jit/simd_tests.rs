@@ -455,3 +455,30 @@ fn accesses_of_another_memory_agree_with_the_interpreter() {
     // The grown page is accessible to compiled code.
     assert_eq!(agree(&mut b, "load", &[Val::I32(65536)]).map(|r| r.len()), Ok(3));
 }
+
+/// The i64x2 signed comparisons as compiled for a CPU without SSE4.2 (no `pcmpgtq`).
+#[test]
+fn i64x2_comparisons_without_sse42_agree_with_the_interpreter() {
+    let ops = ["i64x2.lt_s", "i64x2.gt_s", "i64x2.le_s", "i64x2.ge_s"];
+    let mut wat = String::from("(module\n");
+    for op in ops {
+        wat += &format!("(func (export \"{op}\") (param v128 v128) (result v128) local.get 0 local.get 1 {op})\n");
+    }
+    wat += ")";
+    let mut b = Both::with_masm(&wat, crate::runtime::Config::default(), |m| m.without_sse42());
+    let mut vs = vectors();
+    // Lanes near each other and across the sign boundary, where a subtraction overflows.
+    for (x, y) in
+        [(0i64, -1i64), (i64::MIN + 1, i64::MAX - 1), (1 << 62, -(1 << 62)), (-5, 5), (1 << 32, (1 << 32) - 1)]
+    {
+        vs.push(lanes64([x as u64, y as u64]));
+        vs.push(lanes64([y as u64, x as u64]));
+    }
+    for op in ops {
+        for &x in &vs {
+            for &y in &vs {
+                agree(&mut b, op, &[Val::V128(x), Val::V128(y)]).expect("no trap");
+            }
+        }
+    }
+}

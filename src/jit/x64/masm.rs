@@ -60,6 +60,8 @@ pub struct X64Masm {
     frame_size_at: usize,
     /// The memory heap accesses address (`Masm::set_memory`).
     memory: u32,
+    /// Whether the CPU has SSE4.2 (`pcmpgtq`).
+    pub(super) sse42: bool,
 }
 
 impl X64Masm {
@@ -80,7 +82,14 @@ impl X64Masm {
             stubs: Vec::new(),
             frame_size_at: 0,
             memory: 0,
+            sse42: std::arch::is_x86_feature_detected!("sse4.2"),
         }
+    }
+
+    /// Emits code for a CPU without SSE4.2 (for tests of the other sequences).
+    pub fn without_sse42(mut self) -> X64Masm {
+        self.sse42 = false;
+        self
     }
 
     pub(super) fn slot(&self, k: u32) -> Mem {

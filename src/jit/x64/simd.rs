@@ -1,5 +1,5 @@
 //! The compiler's v128 (SIMD) operations in x86_64 instructions (SSE2 to SSE4.1; `pcmpgtq` of
-//! SSE4.2 where cpuid has it). Each sequence gives the bits `semantics::simd` gives, NaNs
+//! SSE4.2 where cpuid has it, an SSE2 sequence otherwise). Each sequence gives the bits `semantics::simd` gives, NaNs
 //! included. Scratch: xmm13-xmm15, rax, rcx and r11 (see `masm`).
 
 use super::asm::{Cond, Mem, Movmsk, Packed, PackedImm, PackedShift, Size};
@@ -181,15 +181,11 @@ impl X64Masm {
         use Packed as P;
         use SimpleOp::*;
         let (x1, x2) = (XSCRATCH, XSCRATCH2);
-        let sse42 = std::arch::is_x86_feature_detected!("sse4.2");
         if let Some(inst) = direct(op) {
             self.p(inst, d, s);
             return true;
         }
-        if let Some((bytes, eq, gt, minmax)) = int_compare(op) {
-            if bytes == 8 && op != I64x2Ne && !sse42 {
-                return false;
-            }
+        if let Some((_, eq, gt, minmax)) = int_compare(op) {
             let name = op.name();
             let suffix = &name[name.find('.').expect("a shape") + 1..];
             match (suffix, minmax) {
@@ -197,17 +193,17 @@ impl X64Masm {
                     self.p(eq, d, s);
                     self.not(d);
                 }
-                ("gt_s", _) => self.p(gt, d, s),
+                ("gt_s", _) => self.greater(gt, d, s),
                 ("lt_s", _) => {
-                    self.p(gt, s, d);
+                    self.greater(gt, s, d);
                     self.mov(d, s);
                 }
                 ("le_s", _) => {
-                    self.p(gt, d, s);
+                    self.greater(gt, d, s);
                     self.not(d);
                 }
                 ("ge_s", _) => {
-                    self.p(gt, s, d);
+                    self.greater(gt, s, d);
                     self.not(s);
                     self.mov(d, s);
                 }
@@ -338,6 +334,27 @@ impl X64Masm {
             _ => return false,
         }
         true
+    }
+
+    /// `x = x > y` (signed lanes) with `gt`, the shape's `pcmpgt`; `y` may be clobbered. Without
+    /// SSE4.2, 64-bit lanes take the sign of `(y - x) ^ ((y ^ x) & ((y - x) ^ y))`, which is
+    /// set when `y < x` (Hacker's Delight 2-12), spread over each lane.
+    fn greater(&mut self, gt: Packed, x: Xmm, y: Xmm) {
+        use Packed as P;
+        if gt != P::Pcmpgtq || self.sse42 {
+            self.p(gt, x, y);
+            return;
+        }
+        let (x1, x2) = (XSCRATCH, XSCRATCH2);
+        self.mov(x1, y);
+        self.p(P::Psubq, x1, x);
+        self.mov(x2, y);
+        self.p(P::Pxor, x2, x);
+        self.p(P::Pxor, y, x1);
+        self.p(P::Pand, x2, y);
+        self.p(P::Pxor, x2, x1);
+        self.asm.packed_shift(PackedShift::Psrad, x2, 31);
+        self.pi(PackedImm::Pshufd, x, x2, 0xF5);
     }
 
     /// Widens the low (or for `high` operators, high) halves of `d` and `s` in place.
