@@ -2,13 +2,14 @@
 //!
 //! Registers: operands live in rsi, rdi, r8, r9, r10, rbx, r12, r13 and xmm0-xmm12; rax, rcx,
 //! rdx, r11 and xmm13-xmm15 are scratch for the operations themselves (division, shifts,
-//! conversions, moves between slots, SIMD sequences); r14 holds
-//! memory 0's base and r15 the instance context. A function's frame: rbp, then the saved rbx,
-//! r12-r15, then the pointer to its arguments and results (`[rbp - 48]`), then its slots
-//! (locals, then operands), slot k at `[rsp + 8k]` (`[rsp + 16k]` in modules with v128 values); rsp stays 16-byte aligned and does not move
-//! inside the body, so the frame's size is patched into the prologue when the function ends.
-//! A function is called as `f(vmctx: rdi, args: rsi)`, like `entry::CompiledFn`, with its
-//! arguments in `args[0..]`, where it writes its results.
+//! conversions, moves between slots, SIMD sequences: see `simd`); r14 holds memory 0's base and
+//! r15 the instance context. A function's frame: rbp, then the saved rbx, r12-r15, then the
+//! pointer to its arguments and results (`[rbp - 48]`), then its slots (locals, then operands),
+//! slot k at `[rsp + 8k]`, or `[rsp + 16k]` in a module with v128 values (`slot_bytes`); rsp
+//! stays 16-byte aligned and does not move inside the body, so the frame's size is patched into
+//! the prologue when the function ends. A function is called as `f(vmctx: rdi, args: rsi)`,
+//! like `entry::CompiledFn`, with its arguments in the slots at `args`, where it writes its
+//! results.
 
 use super::asm::{
     self, Alu, Assembler, BitCount, Cond, Label, Load, Mem, Packed, Shift, Size, SseArith, SseLogic, Unary,

@@ -1,6 +1,6 @@
 //! The compiler's v128 (SIMD) operations in x86_64 instructions (SSE2 to SSE4.1; `pcmpgtq` of
-//! SSE4.2 where cpuid has it, an SSE2 sequence otherwise). Each sequence gives the bits `semantics::simd` gives, NaNs
-//! included. Scratch: xmm13-xmm15, rax, rcx and r11 (see `masm`).
+//! SSE4.2 where cpuid has it, an SSE2 sequence otherwise). Each sequence gives the bits
+//! `semantics::simd` gives, NaNs included. Scratch: xmm13-xmm15, rax and r11 (see `masm`).
 
 use super::asm::{Cond, Mem, Movmsk, Packed, PackedImm, PackedShift, Size};
 use super::masm::{gpr, X64Masm, SCRATCH, XSCRATCH, XSCRATCH2, XSCRATCH3};
