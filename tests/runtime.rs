@@ -594,3 +594,75 @@ fn the_call_depth_limit_is_the_same_on_both_tiers() {
         assert_eq!(compiled, interpreted, "{export}");
     }
 }
+
+/// v128 values cross the compiled tier's boundaries as the interpreter passes them: the host's
+/// arguments and results, imported host functions (direct and through `call_indirect`) with
+/// v128, scalar and reference parameters and results, and references and scalars returned
+/// from slots that held v128 values before.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn v128_values_cross_the_compiled_tiers_boundaries() {
+    use wasmrt::runtime::Tier;
+    let wat = r#"(module
+        (type $h (func (param v128 i32 funcref v128) (result v128 funcref i64)))
+        (import "host" "mix" (func $mix (type $h)))
+        (table 1 funcref)
+        (elem (i32.const 0) $mix)
+        (func (export "direct") (param v128 i32 v128) (result v128 i32 i64) (local $r i64)
+          (call $mix (local.get 0) (local.get 1) (ref.null func) (local.get 2))
+          (local.set $r)
+          (ref.is_null)
+          (local.get $r))
+        (func (export "indirect") (param v128 v128) (result v128)
+          (call_indirect (type $h) (local.get 0) (i32.const 9) (ref.func $mix) (local.get 1) (i32.const 0))
+          drop drop)
+        (func (export "null_after_v128") (param v128) (result funcref i32 f32)
+          (block (result v128 v128 v128) (local.get 0) (local.get 0) (local.get 0))
+          drop drop drop
+          (ref.null func) (i32.const -2) (f32.const -0.0)))"#;
+    let run = |tier: Tier| {
+        let engine = Engine::new(Config { tier, ..Config::default() });
+        let mut store = Store::new(&engine);
+        let ty = FuncType::new(
+            &[ValType::V128, ValType::I32, ValType::FuncRef, ValType::V128],
+            &[ValType::V128, ValType::FuncRef, ValType::I64],
+        );
+        let mix = store.new_host_func(
+            ty,
+            Arc::new(|_, args: &[Val], results: &mut [Val]| {
+                let (Val::V128(a), Val::I32(n), Val::FuncRef(f), Val::V128(b)) = (args[0], args[1], args[2], args[3])
+                else {
+                    unreachable!()
+                };
+                results[0] = Val::V128(a.rotate_left(8) ^ b.wrapping_mul(3));
+                results[1] = Val::FuncRef(f);
+                results[2] = Val::I64(((a >> 64) as i64).wrapping_add(n as i64));
+                Ok(())
+            }),
+        );
+        let module = compile(&engine, wat);
+        if tier == Tier::Jit {
+            assert_eq!(wasmrt::jit::compiled(&module), Ok(()), "the module compiles");
+        }
+        let instance = store.instantiate(&module, &[Extern::Func(mix)]).expect("instantiates");
+        let mut out = Vec::new();
+        let vectors = [0u128, u128::MAX, 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210, 1 << 127, 0x8000_0000_0000_0001];
+        for &a in &vectors {
+            for &b in &vectors {
+                for (name, args) in [
+                    ("direct", vec![Val::V128(a), Val::I32(a as i32), Val::V128(b)]),
+                    ("indirect", vec![Val::V128(a), Val::V128(b)]),
+                    ("null_after_v128", vec![Val::V128(a)]),
+                ] {
+                    let f = export_func(&store, instance, name);
+                    let results = store.call(f, &args).expect("runs");
+                    out.push(format!("{name}{args:?} -> {results:?}"));
+                }
+            }
+        }
+        out
+    };
+    let (interpreted, compiled) = (run(Tier::Interpreter), run(Tier::Jit));
+    assert_eq!(compiled, interpreted);
+    assert!(interpreted.iter().any(|r| r.contains("null_after_v128") && r.contains("FuncRef(None)")));
+}

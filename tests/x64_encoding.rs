@@ -4,7 +4,10 @@
 //! exactly that length, that reads as the instruction meant.
 
 use iced_x86::{Decoder, DecoderOptions, Formatter, IntelFormatter, MemorySizeOptions};
-use wasmrt::jit::x64::asm::{Alu, Assembler, BitCount, Cond, Load, Mem, Prec, Shift, Size, SseArith, SseLogic, Unary};
+use wasmrt::jit::x64::asm::{
+    Alu, Assembler, BitCount, Cond, Load, Mem, Movmsk, Packed, PackedImm, PackedShift, Prec, Shift, Size, SseArith,
+    SseLogic, Unary,
+};
 use wasmrt::jit::x64::regs::{Gpr, Xmm};
 
 const NAMES64: [&str; 16] =
@@ -321,4 +324,76 @@ fn jumps_reach_their_labels() {
         assert_eq!(format!("{:?}", j.condition_code()).to_lowercase(), CONDS[*cond as usize]);
     }
     assert_eq!(instructions[18].near_branch_target(), 0, "call");
+}
+
+/// The mnemonic of a form: its name, lowercased (the encoder names them as the manuals do).
+fn mnemonic(op: impl std::fmt::Debug) -> String {
+    format!("{op:?}").to_lowercase()
+}
+
+/// How the disassembler names a `cmpps`/`cmppd` predicate.
+const PREDICATES: [&str; 8] = ["eq", "lt", "le", "unord", "neq", "nlt", "nle", "ord"];
+
+#[test]
+fn packed_register_forms() {
+    for a in 0..16u8 {
+        for b in 0..16u8 {
+            for &op in Packed::ALL {
+                check(&format!("{} {}, {}", mnemonic(op), x(a), x(b)), |s| s.packed(op, Xmm(a), Xmm(b)));
+            }
+            for &op in PackedImm::ALL {
+                for imm in [0u8, 1, 7, 0x44, 0xee, 0xff] {
+                    let expected = match op {
+                        PackedImm::Cmpps | PackedImm::Cmppd if imm < 8 => {
+                            let suffix = if op == PackedImm::Cmpps { "ps" } else { "pd" };
+                            format!("cmp{}{suffix} {}, {}", PREDICATES[imm as usize], x(a), x(b))
+                        }
+                        _ => format!("{} {}, {}, 0x{imm:x}", mnemonic(op), x(a), x(b)),
+                    };
+                    check(&expected, |s| s.packed_imm(op, Xmm(a), Xmm(b), imm));
+                }
+            }
+        }
+        for &op in PackedShift::ALL {
+            for imm in [0u8, 1, 8, 31, 63] {
+                check(&format!("{} {}, 0x{imm:x}", mnemonic(op), x(a)), |s| s.packed_shift(op, Xmm(a), imm));
+            }
+        }
+        for g in Gpr::ALL {
+            let (n32, n64) = (NAMES32[g.num() as usize], r64(g));
+            for op in [Movmsk::Pmovmskb, Movmsk::Movmskps, Movmsk::Movmskpd] {
+                check(&format!("{} {n32}, {}", mnemonic(op), x(a)), |s| s.movmsk(op, g, Xmm(a)));
+            }
+            for lane in [0u8, 1, 3, 7, 15] {
+                for (bytes, name) in [(1, "pextrb"), (2, "pextrw"), (4, "pextrd"), (8, "pextrq")] {
+                    let dst = if bytes == 8 { n64 } else { n32 };
+                    check(&format!("{name} {dst}, {}, 0x{lane:x}", x(a)), |s| s.pextr(bytes, g, Xmm(a), lane));
+                }
+                for (bytes, name) in [(1, "pinsrb"), (2, "pinsrw"), (4, "pinsrd"), (8, "pinsrq")] {
+                    let src = if bytes == 8 { n64 } else { n32 };
+                    check(&format!("{name} {}, {src}, 0x{lane:x}", x(a)), |s| s.pinsr(bytes, Xmm(a), g, lane));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn packed_memory_forms() {
+    for m in mems() {
+        let at = mem(m);
+        for n in [0u8, 7, 8, 13, 15] {
+            for &op in Packed::ALL {
+                check(&format!("{} {}, {at}", mnemonic(op), x(n)), |s| s.packed_m(op, Xmm(n), m));
+            }
+            check(&format!("movdqu {}, {at}", x(n)), |s| s.movdqu_load(Xmm(n), m));
+            check(&format!("movdqu {at}, {}", x(n)), |s| s.movdqu_store(m, Xmm(n)));
+            for lane in [0u8, 1, 15] {
+                for (bytes, name) in [(1, "b"), (2, "w"), (4, "d"), (8, "q")] {
+                    check(&format!("pextr{name} {at}, {}, 0x{lane:x}", x(n)), |s| s.pextr_m(bytes, m, Xmm(n), lane));
+                    check(&format!("pinsr{name} {}, {at}, 0x{lane:x}", x(n)), |s| s.pinsr_m(bytes, Xmm(n), m, lane));
+                }
+            }
+        }
+    }
 }

@@ -61,22 +61,24 @@ builtins! {
     };
 }
 
-/// Calls store function `f` for compiled code of `instance`, its arguments in the 64-bit slots
-/// at `args`, where its results go; 1 if it trapped (the trap then waits in
-/// `Store::pending_trap`).
+/// Calls store function `f` for compiled code of `instance`, its arguments in the slots of
+/// `slot_bytes` (8 or 16) bytes at `args`, where its results go; 1 if it trapped (the trap then
+/// waits in `Store::pending_trap`).
 ///
 /// SAFETY (for callers): `args` points to the calling frame's slots, as many as the larger of
 /// the function's parameters and results.
-unsafe fn call_with_slots(store: &mut Store, instance: u32, f: u32, args: *mut u64) -> u32 {
+unsafe fn call_with_slots(store: &mut Store, instance: u32, f: u32, args: *mut u64, slot_bytes: u32) -> u32 {
     let ty = store.funcs[f as usize].ty().clone();
-    let slots = std::slice::from_raw_parts_mut(args, ty.params().len().max(ty.results().len()));
-    let params: Vec<Val> =
-        ty.params().iter().zip(&*slots).map(|(&t, &raw)| Val::from_raw(store.id(), t, raw as u128)).collect();
+    let words = slot_bytes as usize / 8;
+    let slots = std::slice::from_raw_parts_mut(args, ty.params().len().max(ty.results().len()) * words);
+    let params: Vec<Val> = (ty.params().iter().enumerate())
+        .map(|(i, &t)| super::read_val(store.id(), t, slots, i * words, words))
+        .collect();
     let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_of(t)).collect();
     match store.call_from_compiled(f, instance, &params, &mut results) {
         Ok(()) => {
-            for (slot, r) in slots.iter_mut().zip(&results) {
-                *slot = r.to_raw() as u64;
+            for (i, r) in results.iter().enumerate() {
+                super::write_raw(slots, i * words, words, r.to_raw());
             }
             0
         }
@@ -88,15 +90,15 @@ unsafe fn call_with_slots(store: &mut Store, instance: u32, f: u32, args: *mut u
 }
 
 /// Calls imported function `func` (an index of the instance's function space) with its
-/// arguments in `args[0..]` (64-bit slots), where its results go; 1 if it trapped (the trap
-/// waits in `Store::pending_trap`).
+/// arguments in `args[0..]` (slots of `slot_bytes`), where its results go; 1 if it trapped (the
+/// trap waits in `Store::pending_trap`).
 ///
 /// # Safety
 /// As for the other runtime calls; `args` has room for the function's parameters and results.
-pub unsafe extern "C" fn call_import(vmctx: *mut VMContext, func: u32, args: *mut u64) -> u32 {
+pub unsafe extern "C" fn call_import(vmctx: *mut VMContext, func: u32, args: *mut u64, slot_bytes: u32) -> u32 {
     with_store(vmctx, 1, |store, instance| {
         let f = store.instances[instance as usize].funcs[func as usize];
-        call_with_slots(store, instance, f, args)
+        call_with_slots(store, instance, f, args, slot_bytes)
     })
 }
 
@@ -112,6 +114,7 @@ pub unsafe extern "C" fn call_indirect(
     table: u32,
     index: u32,
     args: *mut u64,
+    slot_bytes: u32,
 ) -> u32 {
     with_store(vmctx, 1, |store, instance| {
         let callee = (|| {
@@ -124,7 +127,7 @@ pub unsafe extern "C" fn call_indirect(
             Ok(callee)
         })();
         match callee {
-            Ok(callee) => call_with_slots(store, instance, callee, args),
+            Ok(callee) => call_with_slots(store, instance, callee, args, slot_bytes),
             Err(code) => {
                 store.pending_trap = Some(crate::runtime::Trap::new(code));
                 1

@@ -1,4 +1,4 @@
-//! The single-pass compiler's ISA-free driver (in progress: scalar code; see docs/JIT.md).
+//! The single-pass compiler's ISA-free driver (see docs/JIT.md).
 //!
 //! Each operator is validated first (`FuncValidator::op`), then lowered through a `Masm`. An
 //! abstract operand stack records where each operand is: in a register, a constant not yet
@@ -11,9 +11,11 @@
 
 use super::builtins as b;
 use super::masm::{BuiltinArg, Cmp, Convert, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Width};
-use crate::decode::ops::{MemOp, Operator, SimpleOp};
+use crate::decode::ops::{MemKind, MemOp, Operator, OperatorReader, SimpleOp};
+use crate::decode::reader::Reader;
 use crate::module::Module;
 use crate::runtime::trap::TrapCode;
+use crate::semantics::simd::SimdFn;
 use crate::types::{BlockType, ValType};
 use crate::validate::func::{FrameKind, FuncValidator};
 
@@ -47,6 +49,8 @@ enum Kind {
     F64,
     /// funcref or externref: a raw reference (see `runtime::value`) in a 64-bit register.
     Ref,
+    /// In a float register, or a 16-byte slot.
+    V128,
 }
 
 impl Kind {
@@ -57,7 +61,7 @@ impl Kind {
             ValType::F32 => Ok(Kind::F32),
             ValType::F64 => Ok(Kind::F64),
             ValType::FuncRef | ValType::ExternRef => Ok(Kind::Ref),
-            other => unsupported(format!("values of type {other}")),
+            ValType::V128 => Ok(Kind::V128),
         }
     }
 
@@ -70,11 +74,16 @@ impl Kind {
         }
     }
 
+    /// Whether values of the kind live in float registers.
+    fn xmm(self) -> bool {
+        matches!(self, Kind::F32 | Kind::F64 | Kind::V128)
+    }
+
     /// The width of an integer kind (or of the float's bits).
     fn width(self) -> Width {
         match self {
             Kind::I32 | Kind::F32 => Width::W32,
-            Kind::I64 | Kind::F64 | Kind::Ref => Width::W64,
+            Kind::I64 | Kind::F64 | Kind::Ref | Kind::V128 => Width::W64,
         }
     }
 
@@ -220,12 +229,12 @@ impl<M: Masm> Compiler<'_, M> {
     /// A free register for a value of `kind`, spilling the deepest operand of that class if
     /// none is free.
     fn alloc(&mut self, kind: Kind) -> Reg {
-        let float = kind.prec().is_some();
+        let float = kind.xmm();
         let free = if float { &mut self.free_float } else { &mut self.free };
         if let Some(r) = free.pop() {
             return r;
         }
-        if !float && !self.stack.iter().any(|o| matches!(o.loc, Loc::Reg(_)) && o.kind.prec().is_none()) {
+        if !float && !self.stack.iter().any(|o| matches!(o.loc, Loc::Reg(_)) && !o.kind.xmm()) {
             // Only pending comparisons hold integer registers: computing one frees one.
             let h = self.stack.iter().position(|o| matches!(o.loc, Loc::Compare { .. })).expect("a comparison");
             self.materialize(h);
@@ -234,7 +243,7 @@ impl<M: Masm> Compiler<'_, M> {
         let h = self
             .stack
             .iter()
-            .position(|o| matches!(o.loc, Loc::Reg(_)) && o.kind.prec().is_some() == float)
+            .position(|o| matches!(o.loc, Loc::Reg(_)) && o.kind.xmm() == float)
             .expect("some operand holds a register of the class");
         let Loc::Reg(r) = self.stack[h].loc else { unreachable!() };
         self.store(h, r);
@@ -254,9 +263,26 @@ impl<M: Masm> Compiler<'_, M> {
     /// Stores the register of the operand at `height` in its slot.
     fn store(&mut self, height: usize, r: Reg) {
         let slot = self.slot(height);
-        match self.stack[height].kind.prec() {
-            Some(p) => self.masm.float_store_slot(p, slot, r),
-            None => self.masm.store_slot(slot, r),
+        self.store_kind(self.stack[height].kind, slot, r);
+    }
+
+    /// Stores register `r` holding a value of `kind` in `slot`.
+    fn store_kind(&mut self, kind: Kind, slot: u32, r: Reg) {
+        match kind {
+            Kind::V128 => self.masm.v128_store_slot(slot, r),
+            Kind::F32 => self.masm.float_store_slot(Prec::F32, slot, r),
+            Kind::F64 => self.masm.float_store_slot(Prec::F64, slot, r),
+            _ => self.masm.store_slot(slot, r),
+        }
+    }
+
+    /// Loads a value of `kind` from `slot` into `r`.
+    fn load_kind(&mut self, kind: Kind, r: Reg, slot: u32) {
+        match kind {
+            Kind::V128 => self.masm.v128_load_slot(r, slot),
+            Kind::F32 => self.masm.float_load_slot(Prec::F32, r, slot),
+            Kind::F64 => self.masm.float_load_slot(Prec::F64, r, slot),
+            _ => self.masm.load_slot(r, slot),
         }
     }
 
@@ -282,10 +308,7 @@ impl<M: Masm> Compiler<'_, M> {
             Loc::Slot => {
                 let r = self.alloc(o.kind);
                 let slot = self.slot(self.stack.len());
-                match o.kind.prec() {
-                    Some(p) => self.masm.float_load_slot(p, r, slot),
-                    None => self.masm.load_slot(r, slot),
-                }
+                self.load_kind(o.kind, r, slot);
                 r
             }
         }
@@ -297,7 +320,7 @@ impl<M: Masm> Compiler<'_, M> {
     }
 
     fn release(&mut self, r: Reg, kind: Kind) {
-        if kind.prec().is_some() {
+        if kind.xmm() {
             self.free_float.push(r);
         } else {
             self.free.push(r);
@@ -528,7 +551,11 @@ impl<M: Masm> Compiler<'_, M> {
                     // Through the runtime, which finds the function (a host function, or one of
                     // another module) and reports a trap as `Host`, the trap itself waiting in
                     // the store.
-                    let call = [BuiltinArg::Imm(*f), BuiltinArg::SlotAddress(self.slot(args))];
+                    let call = [
+                        BuiltinArg::Imm(*f),
+                        BuiltinArg::SlotAddress(self.slot(args)),
+                        BuiltinArg::Imm(self.masm.slot_bytes()),
+                    ];
                     self.masm.call_builtin(b::call_import as *const (), &call, Some(TrapCode::Host), None);
                 } else {
                     self.masm.call(*f - imported, self.slot(args));
@@ -542,9 +569,10 @@ impl<M: Masm> Compiler<'_, M> {
                 let kind = self.top_kind();
                 let other = self.pop_reg();
                 let dst = self.pop_reg();
-                match kind.prec() {
-                    Some(_) => self.masm.float_select(dst, other, cond),
-                    None => self.masm.select(kind.width(), dst, other, cond),
+                if kind.xmm() {
+                    self.masm.float_select(dst, other, cond);
+                } else {
+                    self.masm.select(kind.width(), dst, other, cond);
                 }
                 self.release(other, kind);
                 self.release(cond, Kind::I32);
@@ -553,19 +581,13 @@ impl<M: Masm> Compiler<'_, M> {
             Operator::LocalGet(i) => {
                 let kind = self.locals[*i as usize];
                 let r = self.alloc(kind);
-                match kind.prec() {
-                    Some(p) => self.masm.float_load_slot(p, r, *i),
-                    None => self.masm.load_slot(r, *i),
-                }
+                self.load_kind(kind, r, *i);
                 self.push_reg(r, kind);
             }
             Operator::LocalSet(i) | Operator::LocalTee(i) => {
                 let kind = self.top_kind();
                 let r = self.pop_reg();
-                match kind.prec() {
-                    Some(p) => self.masm.float_store_slot(p, *i, r),
-                    None => self.masm.store_slot(*i, r),
-                }
+                self.store_kind(kind, *i, r);
                 if matches!(op, Operator::LocalTee(_)) {
                     self.push_reg(r, kind);
                 } else {
@@ -575,18 +597,20 @@ impl<M: Masm> Compiler<'_, M> {
             Operator::GlobalGet(g) => {
                 let kind = Kind::of(self.module.globals[*g as usize].content)?;
                 let r = self.alloc(kind);
-                match kind.prec() {
-                    Some(p) => self.masm.float_global_get(p, r, *g),
-                    None => self.masm.global_get(r, *g),
+                match (kind, kind.prec()) {
+                    (Kind::V128, _) => self.masm.v128_global_get(r, *g),
+                    (_, Some(p)) => self.masm.float_global_get(p, r, *g),
+                    (_, None) => self.masm.global_get(r, *g),
                 }
                 self.push_reg(r, kind);
             }
             Operator::GlobalSet(g) => {
                 let kind = Kind::of(self.module.globals[*g as usize].content)?;
                 let r = self.pop_reg();
-                match kind.prec() {
-                    Some(p) => self.masm.float_global_set(p, *g, r),
-                    None => self.masm.global_set(*g, r),
+                match (kind, kind.prec()) {
+                    (Kind::V128, _) => self.masm.v128_global_set(*g, r),
+                    (_, Some(p)) => self.masm.float_global_set(p, *g, r),
+                    (_, None) => self.masm.global_set(*g, r),
                 }
                 self.release(r, kind);
             }
@@ -595,8 +619,9 @@ impl<M: Masm> Compiler<'_, M> {
             Operator::F32Const(bits) => self.stack.push(Operand { loc: Loc::Const(*bits as i64), kind: Kind::F32 }),
             Operator::F64Const(bits) => self.stack.push(Operand { loc: Loc::Const(*bits as i64), kind: Kind::F64 }),
             Operator::Memory(op, memarg) => self.memory(*op, memarg.offset, memarg.memory)?,
-            Operator::MemorySize(0) => {
+            Operator::MemorySize(memory) => {
                 let r = self.alloc(Kind::I32);
+                self.masm.set_memory(*memory);
                 self.masm.memory_size(r);
                 self.push_reg(r, Kind::I32);
             }
@@ -657,13 +682,57 @@ impl<M: Masm> Compiler<'_, M> {
                     BuiltinArg::Imm(*table),
                     BuiltinArg::Slot(self.slot(index)),
                     BuiltinArg::SlotAddress(self.slot(args)),
+                    BuiltinArg::Imm(self.masm.slot_bytes()),
                 ];
                 self.masm.call_builtin(b::call_indirect as *const (), &call, Some(TrapCode::Host), None);
                 self.stack.truncate(args);
                 self.stack.extend(results.iter().map(|&kind| Operand { loc: Loc::Slot, kind }));
             }
             Operator::Simple(op) => self.simple(*op)?,
-            other => return unsupported(other.name()),
+            Operator::V128Const(bytes) => {
+                let r = self.alloc(Kind::V128);
+                self.masm.v128_const(r, u128::from_le_bytes(*bytes));
+                self.push_reg(r, Kind::V128);
+            }
+            Operator::I8x16Shuffle(lanes) => {
+                let src = self.pop_reg();
+                let dst = self.pop_reg();
+                self.masm.v128_shuffle(lanes, dst, src);
+                self.release(src, Kind::V128);
+                self.push_reg(dst, Kind::V128);
+            }
+            Operator::Lane(op, lane) => {
+                if op.is_replace() {
+                    let kind = self.top_kind();
+                    let src = self.pop_reg();
+                    let dst = self.pop_reg();
+                    self.masm.v128_replace_lane(*op, *lane, dst, src);
+                    self.release(src, kind);
+                    self.push_reg(dst, Kind::V128);
+                } else {
+                    let kind = Kind::of(op.lane_type())?;
+                    let src = self.pop_reg();
+                    let dst = self.alloc(kind);
+                    self.masm.v128_extract_lane(*op, *lane, dst, src);
+                    self.release(src, Kind::V128);
+                    self.push_reg(dst, kind);
+                }
+            }
+            Operator::MemoryLane(op, memarg, lane) => {
+                self.masm.set_memory(memarg.memory);
+                let offset = u32::try_from(memarg.offset).or_else(|_| unsupported("64-bit offsets"))?;
+                let v = self.pop_reg();
+                let addr = self.pop_reg();
+                if matches!(op.kind(), MemKind::LoadLane(_)) {
+                    self.masm.v128_load_lane(*op, *lane, v, addr, offset);
+                    self.release(addr, Kind::I32);
+                    self.push_reg(v, Kind::V128);
+                } else {
+                    self.masm.v128_store_lane(*op, *lane, addr, v, offset);
+                    self.release(addr, Kind::I32);
+                    self.release(v, Kind::V128);
+                }
+            }
         }
         Ok(())
     }
@@ -756,9 +825,7 @@ impl<M: Masm> Compiler<'_, M> {
     }
 
     fn memory(&mut self, op: MemOp, offset: u64, memory: u32) -> Result<()> {
-        if memory != 0 {
-            return unsupported("memories other than memory 0");
-        }
+        self.masm.set_memory(memory);
         let offset = u32::try_from(offset).or_else(|_| unsupported("64-bit offsets"))?;
         use MemOp::*;
         let (w32, w64) = (Width::W32, Width::W64);
@@ -781,6 +848,22 @@ impl<M: Masm> Compiler<'_, M> {
             let addr = self.pop_reg();
             self.masm.heap_load(load, addr, addr, offset);
             self.push_reg(addr, kind);
+            return Ok(());
+        }
+        if op == V128Store {
+            let value = self.pop_reg();
+            let addr = self.pop_reg();
+            self.masm.v128_heap_store(addr, value, offset);
+            self.release(value, Kind::V128);
+            self.release(addr, Kind::I32);
+            return Ok(());
+        }
+        if op.kind() == MemKind::Load(ValType::V128) {
+            let addr = self.pop_reg();
+            let dst = self.alloc(Kind::V128);
+            self.masm.v128_heap_load(op, dst, addr, offset);
+            self.release(addr, Kind::I32);
+            self.push_reg(dst, Kind::V128);
             return Ok(());
         }
         if let F32Load | F64Load = op {
@@ -824,6 +907,9 @@ impl<M: Masm> Compiler<'_, M> {
 
     fn simple(&mut self, op: SimpleOp) -> Result<()> {
         use SimpleOp::*;
+        if let Some(f) = crate::semantics::simd::simple(op) {
+            return self.simd(op, f);
+        }
         if let Some((int_op, width)) = int_binary(op) {
             // A constant right operand is an immediate where the ISA has the form.
             if let Some(Operand { loc: Loc::Const(imm), .. }) = self.stack.last().copied() {
@@ -902,6 +988,116 @@ impl<M: Masm> Compiler<'_, M> {
         self.push_reg(r, result);
         Ok(())
     }
+}
+
+impl<M: Masm> Compiler<'_, M> {
+    /// A SIMD operator, by its signature.
+    fn simd(&mut self, op: SimpleOp, f: SimdFn) -> Result<()> {
+        let on_this_cpu = || unsupported(format!("{} on this CPU", op.name()));
+        match f {
+            SimdFn::Unary(_) => {
+                let r = self.pop_reg();
+                if !self.masm.v128_unary(op, r) {
+                    return on_this_cpu();
+                }
+                self.push_reg(r, Kind::V128);
+            }
+            SimdFn::Binary(_) => {
+                let src = self.pop_reg();
+                let dst = self.pop_reg();
+                if !self.masm.v128_binary(op, dst, src) {
+                    return on_this_cpu();
+                }
+                self.release(src, Kind::V128);
+                self.push_reg(dst, Kind::V128);
+            }
+            SimdFn::Ternary(_) => {
+                let mask = self.pop_reg();
+                let other = self.pop_reg();
+                let dst = self.pop_reg();
+                self.masm.v128_bitselect(dst, other, mask);
+                self.release(mask, Kind::V128);
+                self.release(other, Kind::V128);
+                self.push_reg(dst, Kind::V128);
+            }
+            SimdFn::Shift(_) => {
+                if let Some(Operand { loc: Loc::Const(count), .. }) = self.stack.last().copied() {
+                    self.stack.pop();
+                    let dst = self.pop_reg();
+                    self.masm.v128_shift_imm(op, dst, count as u32);
+                    self.push_reg(dst, Kind::V128);
+                    return Ok(());
+                }
+                let count = self.pop_reg();
+                let dst = self.pop_reg();
+                self.masm.v128_shift(op, dst, count);
+                self.release(count, Kind::I32);
+                self.push_reg(dst, Kind::V128);
+            }
+            SimdFn::Test(_) => {
+                let src = self.pop_reg();
+                let dst = self.alloc(Kind::I32);
+                self.masm.v128_test(op, dst, src);
+                self.release(src, Kind::V128);
+                self.push_reg(dst, Kind::I32);
+            }
+            SimdFn::Splat32(_) | SimdFn::Splat64(_) => {
+                let kind = self.top_kind();
+                let src = self.pop_reg();
+                if kind.xmm() {
+                    self.masm.v128_splat(op, src, src);
+                    self.push_reg(src, Kind::V128);
+                } else {
+                    let dst = self.alloc(Kind::V128);
+                    self.masm.v128_splat(op, dst, src);
+                    self.release(src, kind);
+                    self.push_reg(dst, Kind::V128);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Bytes per frame slot for `module`'s code: 16 if it may hold a v128 value anywhere (a v128
+/// in a function type, a global or a local, or a SIMD operator in a body), else 8. One size
+/// for the whole module keeps the slots of a caller's arguments where its callees read them.
+pub fn slot_bytes(module: &Module) -> u32 {
+    let v128 = |t: &ValType| *t == ValType::V128;
+    let wide = module.raw.types.iter().any(|t| t.params().iter().chain(t.results()).any(v128))
+        || module.globals.iter().any(|g| v128(&g.content))
+        || module.raw.code.iter().any(|body| body.locals.iter().any(|(_, t)| v128(t)) || uses_simd(module, body));
+    if wide {
+        16
+    } else {
+        8
+    }
+}
+
+/// Whether `body` (of a valid module) has a SIMD operator: decoded only if its bytes have the
+/// prefix byte anywhere.
+fn uses_simd(module: &Module, body: &crate::decode::FunctionBody) -> bool {
+    let bytes = &module.bytes[body.ops.clone()];
+    if !bytes.contains(&0xfd) {
+        return false;
+    }
+    let mut ops = OperatorReader::new(Reader::new(bytes, body.ops.start), module.features);
+    while !ops.is_empty() {
+        let simd = match ops.read() {
+            Ok(Operator::Simple(op)) => op.encoding().0 == 0xfd,
+            Ok(Operator::Memory(op, _)) => op.encoding().0 == 0xfd,
+            Ok(Operator::V128Const(_) | Operator::I8x16Shuffle(_) | Operator::Lane(..) | Operator::MemoryLane(..)) => {
+                true
+            }
+            Ok(_) => false,
+            // Validation decoded it already; take the safe size.
+            Err(_) => true,
+        };
+        if simd {
+            return true;
+        }
+    }
+    false
 }
 
 fn int_binary(op: SimpleOp) -> Option<(IntOp, Width)> {

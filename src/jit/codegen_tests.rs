@@ -13,20 +13,30 @@ use crate::runtime::{CompiledModule, Engine, Extern, Instance, Store, TrapCode, 
 use crate::types::ExternKind;
 
 /// A module instantiated in a store and compiled by the JIT.
-struct Both {
+pub(super) struct Both {
     store: Store,
     instance: Instance,
     module: Arc<CompiledModule>,
     code: CodeMemory,
     offsets: Vec<usize>,
+    slot_bytes: u32,
 }
 
 impl Both {
-    fn new(wat: &str) -> Both {
+    pub(super) fn new(wat: &str) -> Both {
         Both::with(wat, crate::runtime::Config::default())
     }
 
-    fn with(wat: &str, config: crate::runtime::Config) -> Both {
+    pub(super) fn with(wat: &str, config: crate::runtime::Config) -> Both {
+        Both::with_masm(wat, config, |m| m)
+    }
+
+    /// As `with`, the assembler adjusted by `adjust` first.
+    pub(super) fn with_masm(
+        wat: &str,
+        config: crate::runtime::Config,
+        adjust: impl FnOnce(X64Masm) -> X64Masm,
+    ) -> Both {
         let fuel = config.fuel;
         let bounds = match config.bounds_checks {
             crate::runtime::BoundsChecks::GuardRegions => Bounds::GuardRegions,
@@ -36,12 +46,13 @@ impl Both {
         let mut store = Store::new(&engine);
         let module = CompiledModule::new(&engine, &wat::parse_str(wat).expect("parses")).expect("compiles");
         let instance = store.instantiate(&module, &[]).expect("instantiates");
-        let masm = compile_module(&module.module, X64Masm::new(module.module.raw.code.len() as u32, bounds), fuel)
-            .unwrap_or_else(|e| panic!("the JIT compiles it: {e:?}"));
+        let slot_bytes = super::codegen::slot_bytes(&module.module);
+        let masm = adjust(X64Masm::new(module.module.raw.code.len() as u32, slot_bytes, bounds));
+        let masm = compile_module(&module.module, masm, fuel).unwrap_or_else(|e| panic!("the JIT compiles it: {e:?}"));
         let f = crate::jit::masm::Masm::finish(masm);
         let (code, offsets) = (CodeMemory::new(&f.code, f.sites).expect("maps"), f.functions);
         store.context.stack_limit = crate::runtime::call::native_stack_limit();
-        Both { store, instance, module, code, offsets }
+        Both { store, instance, module, code, offsets, slot_bytes }
     }
 
     fn defined(&self, name: &str) -> u32 {
@@ -50,12 +61,13 @@ impl Both {
     }
 
     /// Runs export `name` compiled.
-    fn jit(&mut self, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
+    pub(super) fn jit(&mut self, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
         let index = self.defined(name);
         let ty = self.module.module.func_type(index).clone();
-        let mut buffer = vec![0u64; ty.params().len().max(ty.results().len()).max(1)];
-        for (slot, a) in buffer.iter_mut().zip(args) {
-            *slot = a.to_raw() as u64;
+        let words = self.slot_bytes as usize / 8;
+        let mut buffer = vec![0u64; ty.params().len().max(ty.results().len()).max(1) * words];
+        for (i, a) in args.iter().enumerate() {
+            super::write_raw(&mut buffer, i * words, words, a.to_raw());
         }
         let vmctx = &*self.store.instances[self.instance.index() as usize].context.vmctx as *const _ as *mut _;
         self.store.context.store = &mut self.store;
@@ -68,12 +80,14 @@ impl Both {
             entry::call(f, vmctx, buffer.as_mut_ptr())
         };
         outcome.map(|()| {
-            ty.results().iter().zip(&buffer).map(|(&t, &raw)| Val::from_raw(self.store.id(), t, raw as u128)).collect()
+            (ty.results().iter().enumerate())
+                .map(|(i, &t)| super::read_val(self.store.id(), t, &buffer, i * words, words))
+                .collect()
         })
     }
 
     /// Runs export `name` interpreted.
-    fn interp(&mut self, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
+    pub(super) fn interp(&mut self, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
         let Some(Extern::Func(f)) = self.store.instance_export(self.instance, name) else { panic!("no export {name}") };
         self.store.call(f, args).map_err(|t| t.code)
     }
@@ -423,19 +437,29 @@ fn smith_bytes(seed: u64, len: usize) -> Vec<u8> {
         .collect()
 }
 
-/// Random modules of the scalar subset the compiler handles (no imports, tables, references or
-/// SIMD; NaNs canonicalized; loops and recursion bounded by wasm-smith's fuel
-/// global): two instances of each, every export run interpreted on one and compiled on the
-/// other, in export order with zero arguments; results, traps, globals and memory must agree.
+/// Random modules of the subset the compiler handles (no imports, tables or references; NaNs
+/// canonicalized; loops and recursion bounded by wasm-smith's fuel global): two instances of
+/// each, every export run interpreted on one and compiled on the other, in export order with
+/// zero arguments; results, traps, globals and memory must agree.
 #[test]
 fn random_modules_agree_with_the_interpreter() {
+    random_modules(false, 400);
+}
+
+/// As above, with SIMD operators.
+#[test]
+fn random_simd_modules_agree_with_the_interpreter() {
+    random_modules(true, 300);
+}
+
+fn random_modules(simd: bool, seeds: u64) {
     let config = wasm_smith::Config {
         saturating_float_to_int_enabled: true,
         sign_extension_ops_enabled: true,
         multi_value_enabled: true,
         reference_types_enabled: false,
         bulk_memory_enabled: true,
-        simd_enabled: false,
+        simd_enabled: simd,
         relaxed_simd_enabled: false,
         threads_enabled: false,
         gc_enabled: false,
@@ -457,8 +481,8 @@ fn random_modules_agree_with_the_interpreter() {
         ..wasm_smith::Config::default()
     };
     let (mut compiled, mut unsupported, mut calls) = (0, std::collections::BTreeMap::new(), 0);
-    let mut failed_instantiations = 0;
-    for seed in 0..400u64 {
+    let (mut failed_instantiations, mut with_v128) = (0, 0);
+    for seed in 0..seeds {
         let data = smith_bytes(seed, 16384);
         let mut u = arbitrary::Unstructured::new(&data);
         let Ok(mut module) = wasm_smith::Module::new(config.clone(), &mut u) else { continue };
@@ -468,9 +492,11 @@ fn random_modules_agree_with_the_interpreter() {
         let bytes = module.to_bytes();
         let engine = Engine::default();
         let module = CompiledModule::new(&engine, &bytes).expect("wasm-smith modules are valid");
+        let slot_bytes = super::codegen::slot_bytes(&module.module);
+        let words = slot_bytes as usize / 8;
         let masm = match compile_module(
             &module.module,
-            X64Masm::new(module.module.raw.code.len() as u32, Bounds::GuardRegions),
+            X64Masm::new(module.module.raw.code.len() as u32, slot_bytes, Bounds::GuardRegions),
             false,
         ) {
             Ok(m) => m,
@@ -481,6 +507,7 @@ fn random_modules_agree_with_the_interpreter() {
             Err(e) => panic!("seed {seed}: {e:?}"),
         };
         compiled += 1;
+        with_v128 += (slot_bytes == 16) as u32;
         let f = crate::jit::masm::Masm::finish(masm);
         let (code, offsets) = (CodeMemory::new(&f.code, f.sites).expect("maps"), f.functions);
         let mut store = Store::new(&engine);
@@ -502,7 +529,7 @@ fn random_modules_agree_with_the_interpreter() {
             let args: Vec<Val> = ty.params().iter().map(|&t| Val::from_raw(store.id(), t, 0)).collect();
             let Some(Extern::Func(f)) = store.instance_export(a, &name) else { unreachable!() };
             let expected = store.call(f, &args).map_err(|t| t.code);
-            let mut buffer = vec![0u64; ty.params().len().max(ty.results().len()).max(1)];
+            let mut buffer = vec![0u64; ty.params().len().max(ty.results().len()).max(1) * words];
             let vmctx = &*store.instances[b.index() as usize].context.vmctx as *const _ as *mut _;
             store.context.store = &mut store;
             store.context.depth_left = store.engine().config().max_call_depth;
@@ -512,7 +539,9 @@ fn random_modules_agree_with_the_interpreter() {
                 entry::call(f, vmctx, buffer.as_mut_ptr())
             };
             let actual = outcome.map(|()| {
-                ty.results().iter().zip(&buffer).map(|(&t, &raw)| Val::from_raw(store.id(), t, raw as u128)).collect()
+                (ty.results().iter().enumerate())
+                    .map(|(i, &t)| super::read_val(store.id(), t, &buffer, i * words, words))
+                    .collect()
             });
             assert_eq!(actual, expected, "seed {seed}: export {name}");
             calls += 1;
@@ -526,9 +555,14 @@ fn random_modules_agree_with_the_interpreter() {
         }
     }
     println!(
-        "compiled {compiled} of the modules ({failed_instantiations} of them do not instantiate), {calls} calls \
-         agree; not compiled yet: {unsupported:?}"
+        "compiled {compiled} of the modules ({failed_instantiations} of them do not instantiate, {with_v128} use \
+         v128), {calls} calls agree; not compiled yet: {unsupported:?}"
     );
+    if simd {
+        assert!(with_v128 >= 100, "too few modules use v128 ({with_v128})");
+    } else {
+        assert_eq!(with_v128, 0, "scalar modules keep 8-byte slots");
+    }
     assert!(compiled >= 50 && calls >= 100, "too few modules compiled ({compiled}) or calls ({calls})");
 }
 

@@ -2,6 +2,7 @@
 //! operations the compiler emits, on abstract registers and frame slots. `x64::masm`
 //! implements it; an aarch64 one will implement the same.
 
+use crate::decode::ops::{LaneOp, MemOp, SimpleOp};
 use crate::runtime::trap::TrapCode;
 
 /// An allocatable register, as the ISA numbers it.
@@ -195,7 +196,7 @@ pub trait Masm {
     /// `heap[addr + offset] = low `bytes` of src`.
     fn heap_store(&mut self, bytes: u8, addr: Reg, src: Reg, offset: u32);
 
-    /// `dst` = memory 0's size in pages.
+    /// `dst` = the size in pages of the memory `set_memory` picked.
     fn memory_size(&mut self, dst: Reg);
     /// Calls runtime operation `f(vmctx, args...)` (see `builtins`), which returns a u32:
     /// with `trap`, a nonzero result traps with that code; otherwise it goes to `dst`. The call
@@ -226,6 +227,47 @@ pub trait Masm {
     /// Makes `module_offset` (of the operator being lowered) the source of what follows: trap
     /// sites and call return addresses map back to it in backtraces.
     fn set_offset(&mut self, module_offset: u32);
+
+    /// The memory the heap accesses that follow address (0 until set).
+    fn set_memory(&mut self, index: u32);
+
+    /// Bytes per frame slot (8, or 16 in modules with v128 values: see `codegen::slot_bytes`);
+    /// arguments and results of calls and of the entry are as far apart.
+    fn slot_bytes(&self) -> u32;
+    /// v128 operands live in the float registers.
+    fn v128_load_slot(&mut self, dst: Reg, slot: u32);
+    fn v128_store_slot(&mut self, slot: u32, src: Reg);
+    fn v128_const(&mut self, dst: Reg, bits: u128);
+    fn v128_global_get(&mut self, dst: Reg, index: u32);
+    fn v128_global_set(&mut self, index: u32, src: Reg);
+    /// `dst = op(dst)`; false if this CPU lacks what it needs (nothing emitted then).
+    fn v128_unary(&mut self, op: SimpleOp, dst: Reg) -> bool;
+    /// `dst = op(dst, src)`; `src` may be clobbered; false as for `v128_unary`.
+    fn v128_binary(&mut self, op: SimpleOp, dst: Reg, src: Reg) -> bool;
+    /// `dst = bitselect(dst, other, mask)`; `mask` is clobbered.
+    fn v128_bitselect(&mut self, dst: Reg, other: Reg, mask: Reg);
+    /// `dst = op(dst, count)` for the shifts; `count` (an integer register) is clobbered.
+    fn v128_shift(&mut self, op: SimpleOp, dst: Reg, count: Reg);
+    /// `dst = op(dst, count)` for the shifts by a constant.
+    fn v128_shift_imm(&mut self, op: SimpleOp, dst: Reg, count: u32);
+    /// Integer `dst = op(src)` for `any_true`, `all_true` and `bitmask`.
+    fn v128_test(&mut self, op: SimpleOp, dst: Reg, src: Reg);
+    /// `dst = splat(src)`: `src` an integer register for the integer shapes, else a float one
+    /// (which may be `dst`).
+    fn v128_splat(&mut self, op: SimpleOp, dst: Reg, src: Reg);
+    /// `dst = extract_lane(src, lane)`: an integer or float register as the result type says.
+    fn v128_extract_lane(&mut self, op: LaneOp, lane: u8, dst: Reg, src: Reg);
+    /// `dst = replace_lane(dst, lane, src)`.
+    fn v128_replace_lane(&mut self, op: LaneOp, lane: u8, dst: Reg, src: Reg);
+    /// `dst = shuffle(dst, src, lanes)`.
+    fn v128_shuffle(&mut self, lanes: &[u8; 16], dst: Reg, src: Reg);
+    /// A v128 load of any form but the lane loads, into `dst`.
+    fn v128_heap_load(&mut self, op: MemOp, dst: Reg, addr: Reg, offset: u32);
+    fn v128_heap_store(&mut self, addr: Reg, src: Reg, offset: u32);
+    /// `v128.loadN_lane` into lane `lane` of `dst`.
+    fn v128_load_lane(&mut self, op: MemOp, lane: u8, dst: Reg, addr: Reg, offset: u32);
+    /// `v128.storeN_lane` of lane `lane` of `src`.
+    fn v128_store_lane(&mut self, op: MemOp, lane: u8, addr: Reg, src: Reg, offset: u32);
 
     fn finish(self) -> Finished;
 }

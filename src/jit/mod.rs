@@ -10,6 +10,8 @@ pub mod codegen;
 #[cfg(all(test, target_arch = "x86_64"))]
 mod codegen_tests;
 pub mod masm;
+#[cfg(all(test, target_arch = "x86_64"))]
+mod simd_tests;
 #[cfg(target_arch = "x86_64")]
 pub mod x64;
 
@@ -20,7 +22,9 @@ use crate::module::Module;
 use crate::runtime::code::{Backend, ModuleCode};
 use crate::runtime::module::CompiledModule;
 use crate::runtime::store::FuncEntity;
+use crate::runtime::store::StoreId;
 use crate::runtime::{BoundsChecks, Config, Store, Trap, TrapCode, Val};
+use crate::types::ValType;
 
 /// The compiled tier (in progress). Every module also gets interpreter code: a module the
 /// compiler cannot handle yet runs on it, and so do calls made by interpreted code.
@@ -38,6 +42,8 @@ struct Compiled {
     /// Whether the code checks heap bounds itself (else it relies on guard regions).
     #[cfg(target_arch = "x86_64")]
     bounds: x64::masm::Bounds,
+    /// Bytes per value in the entry's buffer of arguments and results (and per frame slot).
+    slot_bytes: u32,
 }
 
 impl Compiled {
@@ -88,12 +94,13 @@ fn compile(module: &Module, config: &Config) -> Result<std::result::Result<Compi
         BoundsChecks::GuardRegions => Bounds::GuardRegions,
         BoundsChecks::Explicit => Bounds::Explicit,
     };
-    let masm = x64::masm::X64Masm::new(module.raw.code.len() as u32, bounds);
+    let slot_bytes = codegen::slot_bytes(module);
+    let masm = x64::masm::X64Masm::new(module.raw.code.len() as u32, slot_bytes, bounds);
     match codegen::compile_module(module, masm, config.fuel) {
         Ok(masm) => {
             let f = masm::Masm::finish(masm);
             match code_memory::CodeMemory::new(&f.code, f.sites) {
-                Ok(code) => Ok(Ok(Compiled { code, functions: f.functions, sources: f.sources, bounds })),
+                Ok(code) => Ok(Ok(Compiled { code, functions: f.functions, sources: f.sources, bounds, slot_bytes })),
                 Err(e) => Ok(Err(format!("no executable memory: {e}"))),
             }
         }
@@ -105,6 +112,22 @@ fn compile(module: &Module, config: &Config) -> Result<std::result::Result<Compi
 #[cfg(not(target_arch = "x86_64"))]
 fn compile(_module: &Module, _config: &Config) -> Result<std::result::Result<Compiled, String>> {
     Ok(Err("no compiler for this architecture".into()))
+}
+
+/// Writes a raw value into the `words` 64-bit words at `at` of an argument buffer (a v128
+/// takes two, low half first).
+pub(crate) fn write_raw(buffer: &mut [u64], at: usize, words: usize, raw: u128) {
+    buffer[at] = raw as u64;
+    if words == 2 {
+        buffer[at + 1] = (raw >> 64) as u64;
+    }
+}
+
+/// Reads a value of type `t` from the `words` 64-bit words at `at` of an argument buffer or
+/// frame: only a v128 has a second word (a scalar's slot keeps whatever was above it).
+pub(crate) fn read_val(store: StoreId, t: ValType, buffer: &[u64], at: usize, words: usize) -> Val {
+    let high = if words == 2 && t == ValType::V128 { (buffer[at + 1] as u128) << 64 } else { 0 };
+    Val::from_raw(store, t, high | buffer[at] as u128)
 }
 
 /// Appends the compiled frames of `point` to `trap`'s backtrace: the trapping function, then
@@ -143,15 +166,16 @@ impl Backend for Jit {
         if let FuncEntity::Wasm { module, defined_index, instance, .. } = &store.funcs[func as usize] {
             let (module, defined, instance) = (module.clone(), *defined_index as usize, *instance);
             let entity = &store.instances[instance as usize];
-            // Code compiled for guard regions runs interpreted on a memory that could not
-            // reserve them.
-            let guarded = entity.memories.first().is_none_or(|&m| store.memories[m as usize].guarded());
+            // Code compiled for guard regions runs interpreted on an instance with a memory that
+            // could not reserve them.
+            let guarded = entity.memories.iter().all(|&m| store.memories[m as usize].guarded());
             let vmctx = &*entity.context.vmctx as *const _ as *mut _;
             let code = module.code.as_any().downcast_ref::<JitCode>().and_then(|c| c.compiled.as_ref().ok());
             if let Some(code) = code.filter(|c| guarded || c.bounds == x64::masm::Bounds::Explicit) {
-                let mut buffer = vec![0u64; args.len().max(results.len()).max(1)];
-                for (slot, a) in buffer.iter_mut().zip(args) {
-                    *slot = a.to_raw() as u64;
+                let words = code.slot_bytes as usize / 8;
+                let mut buffer = vec![0u64; args.len().max(results.len()).max(1) * words];
+                for (i, a) in args.iter().enumerate() {
+                    write_raw(&mut buffer, i * words, words, a.to_raw());
                 }
                 let entry = code.code.base().wrapping_add(code.functions[defined]);
                 store.context.store = store;
@@ -177,8 +201,8 @@ impl Backend for Jit {
                     add_frames(&mut trap, &module, code, instance, &point);
                     return Err(trap);
                 }
-                for (slot, raw) in results.iter_mut().zip(buffer) {
-                    *slot = Val::from_raw(store.id(), slot.ty(), raw as u128);
+                for (i, slot) in results.iter_mut().enumerate() {
+                    *slot = read_val(store.id(), slot.ty(), &buffer, i * words, words);
                 }
                 return Ok(());
             }

@@ -612,3 +612,404 @@ impl Assembler {
         self.byte(mode);
     }
 }
+
+/// Packed integer and float instructions of the form `op xmm, xmm/m128` (SSE2, SSSE3, SSE4.1,
+/// and `pcmpgtq` of SSE4.2, which the compiler uses only where cpuid has it). The names are the
+/// mnemonics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Packed {
+    Paddb,
+    Paddw,
+    Paddd,
+    Paddq,
+    Psubb,
+    Psubw,
+    Psubd,
+    Psubq,
+    Paddsb,
+    Paddsw,
+    Paddusb,
+    Paddusw,
+    Psubsb,
+    Psubsw,
+    Psubusb,
+    Psubusw,
+    Pmullw,
+    Pmuludq,
+    Pmaddwd,
+    Pavgb,
+    Pavgw,
+    Pminub,
+    Pmaxub,
+    Pminsw,
+    Pmaxsw,
+    Pcmpeqb,
+    Pcmpeqw,
+    Pcmpeqd,
+    Pcmpgtb,
+    Pcmpgtw,
+    Pcmpgtd,
+    Pand,
+    Pandn,
+    Por,
+    Pxor,
+    Packsswb,
+    Packuswb,
+    Packssdw,
+    Punpcklbw,
+    Punpckhbw,
+    Punpcklqdq,
+    Psllw,
+    Pslld,
+    Psllq,
+    Psrlw,
+    Psrld,
+    Psrlq,
+    Psraw,
+    Psrad,
+    Pshufb,
+    Pabsb,
+    Pabsw,
+    Pabsd,
+    Pmulhrsw,
+    Pmaddubsw,
+    Pminsb,
+    Pminsd,
+    Pminuw,
+    Pminud,
+    Pmaxsb,
+    Pmaxsd,
+    Pmaxuw,
+    Pmaxud,
+    Pmulld,
+    Pmuldq,
+    Pcmpeqq,
+    Pcmpgtq,
+    Packusdw,
+    Ptest,
+    Pmovsxbw,
+    Pmovsxwd,
+    Pmovsxdq,
+    Pmovzxbw,
+    Pmovzxwd,
+    Pmovzxdq,
+    Addps,
+    Addpd,
+    Subps,
+    Subpd,
+    Mulps,
+    Mulpd,
+    Divps,
+    Divpd,
+    Minps,
+    Minpd,
+    Maxps,
+    Maxpd,
+    Sqrtps,
+    Sqrtpd,
+    Andnps,
+    Cvtdq2ps,
+    Cvttps2dq,
+    Cvtdq2pd,
+    Cvttpd2dq,
+    Cvtps2pd,
+    Cvtpd2ps,
+}
+
+impl Packed {
+    /// The mandatory prefix (0 for none) and the opcode bytes.
+    fn encoding(self) -> (u8, &'static [u8]) {
+        use Packed::*;
+        match self {
+            Paddb => (0x66, &[0x0F, 0xFC]),
+            Paddw => (0x66, &[0x0F, 0xFD]),
+            Paddd => (0x66, &[0x0F, 0xFE]),
+            Paddq => (0x66, &[0x0F, 0xD4]),
+            Psubb => (0x66, &[0x0F, 0xF8]),
+            Psubw => (0x66, &[0x0F, 0xF9]),
+            Psubd => (0x66, &[0x0F, 0xFA]),
+            Psubq => (0x66, &[0x0F, 0xFB]),
+            Paddsb => (0x66, &[0x0F, 0xEC]),
+            Paddsw => (0x66, &[0x0F, 0xED]),
+            Paddusb => (0x66, &[0x0F, 0xDC]),
+            Paddusw => (0x66, &[0x0F, 0xDD]),
+            Psubsb => (0x66, &[0x0F, 0xE8]),
+            Psubsw => (0x66, &[0x0F, 0xE9]),
+            Psubusb => (0x66, &[0x0F, 0xD8]),
+            Psubusw => (0x66, &[0x0F, 0xD9]),
+            Pmullw => (0x66, &[0x0F, 0xD5]),
+            Pmuludq => (0x66, &[0x0F, 0xF4]),
+            Pmaddwd => (0x66, &[0x0F, 0xF5]),
+            Pavgb => (0x66, &[0x0F, 0xE0]),
+            Pavgw => (0x66, &[0x0F, 0xE3]),
+            Pminub => (0x66, &[0x0F, 0xDA]),
+            Pmaxub => (0x66, &[0x0F, 0xDE]),
+            Pminsw => (0x66, &[0x0F, 0xEA]),
+            Pmaxsw => (0x66, &[0x0F, 0xEE]),
+            Pcmpeqb => (0x66, &[0x0F, 0x74]),
+            Pcmpeqw => (0x66, &[0x0F, 0x75]),
+            Pcmpeqd => (0x66, &[0x0F, 0x76]),
+            Pcmpgtb => (0x66, &[0x0F, 0x64]),
+            Pcmpgtw => (0x66, &[0x0F, 0x65]),
+            Pcmpgtd => (0x66, &[0x0F, 0x66]),
+            Pand => (0x66, &[0x0F, 0xDB]),
+            Pandn => (0x66, &[0x0F, 0xDF]),
+            Por => (0x66, &[0x0F, 0xEB]),
+            Pxor => (0x66, &[0x0F, 0xEF]),
+            Packsswb => (0x66, &[0x0F, 0x63]),
+            Packuswb => (0x66, &[0x0F, 0x67]),
+            Packssdw => (0x66, &[0x0F, 0x6B]),
+            Punpcklbw => (0x66, &[0x0F, 0x60]),
+            Punpckhbw => (0x66, &[0x0F, 0x68]),
+            Punpcklqdq => (0x66, &[0x0F, 0x6C]),
+            Psllw => (0x66, &[0x0F, 0xF1]),
+            Pslld => (0x66, &[0x0F, 0xF2]),
+            Psllq => (0x66, &[0x0F, 0xF3]),
+            Psrlw => (0x66, &[0x0F, 0xD1]),
+            Psrld => (0x66, &[0x0F, 0xD2]),
+            Psrlq => (0x66, &[0x0F, 0xD3]),
+            Psraw => (0x66, &[0x0F, 0xE1]),
+            Psrad => (0x66, &[0x0F, 0xE2]),
+            Pshufb => (0x66, &[0x0F, 0x38, 0x00]),
+            Pabsb => (0x66, &[0x0F, 0x38, 0x1C]),
+            Pabsw => (0x66, &[0x0F, 0x38, 0x1D]),
+            Pabsd => (0x66, &[0x0F, 0x38, 0x1E]),
+            Pmulhrsw => (0x66, &[0x0F, 0x38, 0x0B]),
+            Pmaddubsw => (0x66, &[0x0F, 0x38, 0x04]),
+            Pminsb => (0x66, &[0x0F, 0x38, 0x38]),
+            Pminsd => (0x66, &[0x0F, 0x38, 0x39]),
+            Pminuw => (0x66, &[0x0F, 0x38, 0x3A]),
+            Pminud => (0x66, &[0x0F, 0x38, 0x3B]),
+            Pmaxsb => (0x66, &[0x0F, 0x38, 0x3C]),
+            Pmaxsd => (0x66, &[0x0F, 0x38, 0x3D]),
+            Pmaxuw => (0x66, &[0x0F, 0x38, 0x3E]),
+            Pmaxud => (0x66, &[0x0F, 0x38, 0x3F]),
+            Pmulld => (0x66, &[0x0F, 0x38, 0x40]),
+            Pmuldq => (0x66, &[0x0F, 0x38, 0x28]),
+            Pcmpeqq => (0x66, &[0x0F, 0x38, 0x29]),
+            Pcmpgtq => (0x66, &[0x0F, 0x38, 0x37]),
+            Packusdw => (0x66, &[0x0F, 0x38, 0x2B]),
+            Ptest => (0x66, &[0x0F, 0x38, 0x17]),
+            Pmovsxbw => (0x66, &[0x0F, 0x38, 0x20]),
+            Pmovsxwd => (0x66, &[0x0F, 0x38, 0x23]),
+            Pmovsxdq => (0x66, &[0x0F, 0x38, 0x25]),
+            Pmovzxbw => (0x66, &[0x0F, 0x38, 0x30]),
+            Pmovzxwd => (0x66, &[0x0F, 0x38, 0x33]),
+            Pmovzxdq => (0x66, &[0x0F, 0x38, 0x35]),
+            Addps => (0, &[0x0F, 0x58]),
+            Addpd => (0x66, &[0x0F, 0x58]),
+            Subps => (0, &[0x0F, 0x5C]),
+            Subpd => (0x66, &[0x0F, 0x5C]),
+            Mulps => (0, &[0x0F, 0x59]),
+            Mulpd => (0x66, &[0x0F, 0x59]),
+            Divps => (0, &[0x0F, 0x5E]),
+            Divpd => (0x66, &[0x0F, 0x5E]),
+            Minps => (0, &[0x0F, 0x5D]),
+            Minpd => (0x66, &[0x0F, 0x5D]),
+            Maxps => (0, &[0x0F, 0x5F]),
+            Maxpd => (0x66, &[0x0F, 0x5F]),
+            Sqrtps => (0, &[0x0F, 0x51]),
+            Sqrtpd => (0x66, &[0x0F, 0x51]),
+            Andnps => (0, &[0x0F, 0x55]),
+            Cvtdq2ps => (0, &[0x0F, 0x5B]),
+            Cvttps2dq => (0xF3, &[0x0F, 0x5B]),
+            Cvtdq2pd => (0xF3, &[0x0F, 0xE6]),
+            Cvttpd2dq => (0x66, &[0x0F, 0xE6]),
+            Cvtps2pd => (0, &[0x0F, 0x5A]),
+            Cvtpd2ps => (0x66, &[0x0F, 0x5A]),
+        }
+    }
+
+    /// Every form, for tests.
+    pub const ALL: &'static [Packed] = {
+        use Packed::*;
+        &[
+            Paddb, Paddw, Paddd, Paddq, Psubb, Psubw, Psubd, Psubq, Paddsb, Paddsw, Paddusb, Paddusw, Psubsb, Psubsw,
+            Psubusb, Psubusw, Pmullw, Pmuludq, Pmaddwd, Pavgb, Pavgw, Pminub, Pmaxub, Pminsw, Pmaxsw, Pcmpeqb, Pcmpeqw,
+            Pcmpeqd, Pcmpgtb, Pcmpgtw, Pcmpgtd, Pand, Pandn, Por, Pxor, Packsswb, Packuswb, Packssdw, Punpcklbw,
+            Punpckhbw, Punpcklqdq, Psllw, Pslld, Psllq, Psrlw, Psrld, Psrlq, Psraw, Psrad, Pshufb, Pabsb, Pabsw, Pabsd,
+            Pmulhrsw, Pmaddubsw, Pminsb, Pminsd, Pminuw, Pminud, Pmaxsb, Pmaxsd, Pmaxuw, Pmaxud, Pmulld, Pmuldq,
+            Pcmpeqq, Pcmpgtq, Packusdw, Ptest, Pmovsxbw, Pmovsxwd, Pmovsxdq, Pmovzxbw, Pmovzxwd, Pmovzxdq, Addps,
+            Addpd, Subps, Subpd, Mulps, Mulpd, Divps, Divpd, Minps, Minpd, Maxps, Maxpd, Sqrtps, Sqrtpd, Andnps,
+            Cvtdq2ps, Cvttps2dq, Cvtdq2pd, Cvttpd2dq, Cvtps2pd, Cvtpd2ps,
+        ]
+    };
+}
+
+/// Packed instructions with an 8-bit immediate: `op xmm, xmm, imm8`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PackedImm {
+    Pshufd,
+    Pshuflw,
+    Pshufhw,
+    Shufps,
+    /// The comparison predicate is the immediate (0 eq, 1 lt, 2 le, 3 unord, 4 neq, 7 ord).
+    Cmpps,
+    Cmppd,
+    Roundps,
+    Roundpd,
+    Pblendw,
+    Insertps,
+}
+
+impl PackedImm {
+    fn encoding(self) -> (u8, &'static [u8]) {
+        use PackedImm::*;
+        match self {
+            Pshufd => (0x66, &[0x0F, 0x70]),
+            Pshuflw => (0xF2, &[0x0F, 0x70]),
+            Pshufhw => (0xF3, &[0x0F, 0x70]),
+            Shufps => (0, &[0x0F, 0xC6]),
+            Cmpps => (0, &[0x0F, 0xC2]),
+            Cmppd => (0x66, &[0x0F, 0xC2]),
+            Roundps => (0x66, &[0x0F, 0x3A, 0x08]),
+            Roundpd => (0x66, &[0x0F, 0x3A, 0x09]),
+            Pblendw => (0x66, &[0x0F, 0x3A, 0x0E]),
+            Insertps => (0x66, &[0x0F, 0x3A, 0x21]),
+        }
+    }
+
+    pub const ALL: &'static [PackedImm] = {
+        use PackedImm::*;
+        &[Pshufd, Pshuflw, Pshufhw, Shufps, Cmpps, Cmppd, Roundps, Roundpd, Pblendw, Insertps]
+    };
+}
+
+/// Packed shifts by an immediate count (`66 0F 71/72/73 /n ib`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PackedShift {
+    Psrlw,
+    Psraw,
+    Psllw,
+    Psrld,
+    Psrad,
+    Pslld,
+    Psrlq,
+    Psllq,
+}
+
+impl PackedShift {
+    fn encoding(self) -> (u8, u8) {
+        use PackedShift::*;
+        match self {
+            Psrlw => (0x71, 2),
+            Psraw => (0x71, 4),
+            Psllw => (0x71, 6),
+            Psrld => (0x72, 2),
+            Psrad => (0x72, 4),
+            Pslld => (0x72, 6),
+            Psrlq => (0x73, 2),
+            Psllq => (0x73, 6),
+        }
+    }
+
+    pub const ALL: &'static [PackedShift] = {
+        use PackedShift::*;
+        &[Psrlw, Psraw, Psllw, Psrld, Psrad, Pslld, Psrlq, Psllq]
+    };
+}
+
+/// Sign-bit masks into a general register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Movmsk {
+    Pmovmskb,
+    Movmskps,
+    Movmskpd,
+}
+
+impl Assembler {
+    /// `op dst, src` (packed, whole registers).
+    pub fn packed(&mut self, op: Packed, dst: Xmm, src: Xmm) {
+        let (prefix, opcode) = op.encoding();
+        self.emit(prefix, false, opcode, dst.num(), Rm::Reg(src.num()), false);
+    }
+
+    /// `op dst, [mem]` (16 bytes, or for the widening moves the 8 they read).
+    pub fn packed_m(&mut self, op: Packed, dst: Xmm, src: Mem) {
+        let (prefix, opcode) = op.encoding();
+        self.emit(prefix, false, opcode, dst.num(), Rm::Mem(src), false);
+    }
+
+    /// `op dst, src, imm`.
+    pub fn packed_imm(&mut self, op: PackedImm, dst: Xmm, src: Xmm, imm: u8) {
+        let (prefix, opcode) = op.encoding();
+        self.emit(prefix, false, opcode, dst.num(), Rm::Reg(src.num()), false);
+        self.byte(imm);
+    }
+
+    /// `op dst, imm`: each lane shifted by `imm` bits.
+    pub fn packed_shift(&mut self, op: PackedShift, dst: Xmm, imm: u8) {
+        let (opcode, ext) = op.encoding();
+        self.emit(0x66, false, &[0x0F, opcode], ext, Rm::Reg(dst.num()), false);
+        self.byte(imm);
+    }
+
+    /// `pmovmskb`/`movmskps`/`movmskpd dst32, src`.
+    pub fn movmsk(&mut self, op: Movmsk, dst: Gpr, src: Xmm) {
+        let (prefix, opcode) = match op {
+            Movmsk::Pmovmskb => (0x66, 0xD7),
+            Movmsk::Movmskps => (0, 0x50),
+            Movmsk::Movmskpd => (0x66, 0x50),
+        };
+        self.emit(prefix, false, &[0x0F, opcode], dst.num(), Rm::Reg(src.num()), false);
+    }
+
+    /// `pextrb`/`pextrw`/`pextrd`/`pextrq`: lane `lane` of `src`, of `bytes` bytes, zero-extended
+    /// into `dst`.
+    pub fn pextr(&mut self, bytes: u8, dst: Gpr, src: Xmm, lane: u8) {
+        match bytes {
+            2 => self.emit(0x66, false, &[0x0F, 0xC5], dst.num(), Rm::Reg(src.num()), false),
+            _ => self.emit(0x66, bytes == 8, &[0x0F, 0x3A, pextr_opcode(bytes)], src.num(), Rm::Reg(dst.num()), false),
+        }
+        self.byte(lane);
+    }
+
+    /// `pextrb`/`pextrw`/`pextrd`/`pextrq [mem], src, lane`: stores a lane.
+    pub fn pextr_m(&mut self, bytes: u8, dst: Mem, src: Xmm, lane: u8) {
+        self.emit(0x66, bytes == 8, &[0x0F, 0x3A, pextr_opcode(bytes)], src.num(), Rm::Mem(dst), false);
+        self.byte(lane);
+    }
+
+    /// `pinsrb`/`pinsrw`/`pinsrd`/`pinsrq dst, src, lane`: the low `bytes` of `src` into a lane.
+    pub fn pinsr(&mut self, bytes: u8, dst: Xmm, src: Gpr, lane: u8) {
+        let (w, opcode) = pinsr_opcode(bytes);
+        self.emit(0x66, w, opcode, dst.num(), Rm::Reg(src.num()), false);
+        self.byte(lane);
+    }
+
+    /// `pinsrb`/`pinsrw`/`pinsrd`/`pinsrq dst, [mem], lane`: loads a lane.
+    pub fn pinsr_m(&mut self, bytes: u8, dst: Xmm, src: Mem, lane: u8) {
+        let (w, opcode) = pinsr_opcode(bytes);
+        self.emit(0x66, w, opcode, dst.num(), Rm::Mem(src), false);
+        self.byte(lane);
+    }
+
+    /// `movdqu dst, [mem]`.
+    pub fn movdqu_load(&mut self, dst: Xmm, src: Mem) {
+        self.emit(0xF3, false, &[0x0F, 0x6F], dst.num(), Rm::Mem(src), false);
+    }
+
+    /// `movdqu [mem], src`.
+    pub fn movdqu_store(&mut self, dst: Mem, src: Xmm) {
+        self.emit(0xF3, false, &[0x0F, 0x7F], src.num(), Rm::Mem(dst), false);
+    }
+}
+
+fn pextr_opcode(bytes: u8) -> u8 {
+    match bytes {
+        1 => 0x14,
+        2 => 0x15,
+        4 | 8 => 0x16,
+        _ => panic!("no {bytes}-byte lane"),
+    }
+}
+
+fn pinsr_opcode(bytes: u8) -> (bool, &'static [u8]) {
+    match bytes {
+        1 => (false, &[0x0F, 0x3A, 0x20]),
+        2 => (false, &[0x0F, 0xC4]),
+        4 => (false, &[0x0F, 0x3A, 0x22]),
+        8 => (true, &[0x0F, 0x3A, 0x22]),
+        _ => panic!("no {bytes}-byte lane"),
+    }
+}

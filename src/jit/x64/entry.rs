@@ -13,7 +13,7 @@ use crate::runtime::trap::TrapCode;
 use crate::runtime::vmctx::VMContext;
 
 /// A compiled function's calling convention (System V): the instance context and a pointer to
-/// its arguments and results (64-bit slots).
+/// its arguments and results (slots of 8 or 16 bytes, as the module's `codegen::slot_bytes`).
 pub type CompiledFn = unsafe extern "C" fn(vmctx: *mut VMContext, args: *mut u64);
 
 /// Calls `code(vmctx, args)`. Returns 0, or `TrapCode as u32 + 1` after a trap.

@@ -1,22 +1,26 @@
 //! The compiler's operations (`jit::masm::Masm`) in x86_64 instructions.
 //!
-//! Registers: operands live in rsi, rdi, r8, r9, r10, rbx, r12, r13 and xmm0-xmm13; rax, rcx,
-//! rdx, r11, xmm14 and xmm15 are scratch for the operations themselves (division, shifts,
-//! conversions, moves between slots); r14 holds
-//! memory 0's base and r15 the instance context. A function's frame: rbp, then the saved rbx,
-//! r12-r15, then the pointer to its arguments and results (`[rbp - 48]`), then its slots
-//! (locals, then operands), slot k at `[rsp + 8k]`; rsp stays 16-byte aligned and does not move
-//! inside the body, so the frame's size is patched into the prologue when the function ends.
-//! A function is called as `f(vmctx: rdi, args: rsi)`, like `entry::CompiledFn`, with its
-//! arguments in `args[0..]`, where it writes its results.
+//! Registers: operands live in rsi, rdi, r8, r9, r10, rbx, r12, r13 and xmm0-xmm12; rax, rcx,
+//! rdx, r11 and xmm13-xmm15 are scratch for the operations themselves (division, shifts,
+//! conversions, moves between slots, SIMD sequences: see `simd`); r14 holds memory 0's base and
+//! r15 the instance context. A function's frame: rbp, then the saved rbx, r12-r15, then the
+//! pointer to its arguments and results (`[rbp - 48]`), then its slots (locals, then operands),
+//! slot k at `[rsp + 8k]`, or `[rsp + 16k]` in a module with v128 values (`slot_bytes`); rsp
+//! stays 16-byte aligned and does not move inside the body, so the frame's size is patched into
+//! the prologue when the function ends. A function is called as `f(vmctx: rdi, args: rsi)`,
+//! like `entry::CompiledFn`, with its arguments in the slots at `args`, where it writes its
+//! results.
 //!
 //! Two ways to keep heap accesses in bounds (`Bounds`). With guard regions each access is a trap
 //! site and a trap stub is `ud2`: the signal handler turns either fault into the trap. With
-//! explicit checks each access compares its end with memory 0's current length first, and a
+//! explicit checks each access compares its end with the memory's current length first, and a
 //! stub calls `entry::raise`: no signal is involved.
 
-use super::asm::{self, Alu, Assembler, BitCount, Cond, Label, Load, Mem, Shift, Size, SseArith, SseLogic, Unary};
+use super::asm::{
+    self, Alu, Assembler, BitCount, Cond, Label, Load, Mem, Packed, Shift, Size, SseArith, SseLogic, Unary,
+};
 use super::regs::{Gpr, Xmm};
+use crate::decode::ops::{LaneOp, MemOp, SimpleOp};
 use crate::jit::masm::{
     BuiltinArg, Cmp, Convert, Finished, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Width,
 };
@@ -24,17 +28,18 @@ use crate::runtime::trap::TrapCode;
 use crate::runtime::vmctx::VMContext;
 
 const ALLOCATABLE: [Reg; 8] = [6, 7, 8, 9, 10, 3, 12, 13];
-/// xmm0-xmm13; xmm14 and xmm15 are scratch.
-const ALLOCATABLE_FLOAT: [Reg; 14] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
-const XSCRATCH: Xmm = Xmm(15);
-const XSCRATCH2: Xmm = Xmm(14);
-const VMCTX: Gpr = Gpr::R15;
+/// xmm0-xmm12; xmm13-xmm15 are scratch.
+const ALLOCATABLE_FLOAT: [Reg; 13] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+pub(super) const XSCRATCH: Xmm = Xmm(15);
+pub(super) const XSCRATCH2: Xmm = Xmm(14);
+pub(super) const XSCRATCH3: Xmm = Xmm(13);
+pub(super) const VMCTX: Gpr = Gpr::R15;
 const HEAP: Gpr = Gpr::R14;
-const SCRATCH: Gpr = Gpr::R11;
+pub(super) const SCRATCH: Gpr = Gpr::R11;
 /// Where the pointer to the arguments and results is kept.
 const ARGS_AT: i32 = -48;
 
-fn gpr(r: Reg) -> Gpr {
+pub(super) fn gpr(r: Reg) -> Gpr {
     Gpr::ALL[r as usize]
 }
 
@@ -55,8 +60,10 @@ pub enum Bounds {
 }
 
 pub struct X64Masm {
-    asm: Assembler,
+    pub(super) asm: Assembler,
     bounds: Bounds,
+    /// Bytes per frame slot: 8, or 16 in modules with v128 values.
+    slot_bytes: u32,
     functions: Vec<Label>,
     offsets: Vec<usize>,
     sites: Vec<(u32, TrapCode)>,
@@ -67,16 +74,24 @@ pub struct X64Masm {
     stubs: Vec<(TrapCode, u32, Label)>,
     /// Where the current function's prologue has the immediate of `sub rsp, frame`.
     frame_size_at: usize,
+    /// The memory heap accesses address (`Masm::set_memory`).
+    memory: u32,
+    /// Whether the CPU has SSE4.2 (`pcmpgtq`).
+    pub(super) sse42: bool,
 }
 
 impl X64Masm {
-    /// An assembler for a module with `functions` defined functions.
-    pub fn new(functions: u32, bounds: Bounds) -> X64Masm {
+    /// An assembler for a module with `functions` defined functions, frame slots of
+    /// `slot_bytes` (8 or 16, `codegen::slot_bytes`) and heap accesses kept in bounds by
+    /// `bounds`.
+    pub fn new(functions: u32, slot_bytes: u32, bounds: Bounds) -> X64Masm {
+        assert!(slot_bytes == 8 || slot_bytes == 16, "slots of 8 or 16 bytes");
         let mut asm = Assembler::new();
         let functions = (0..functions).map(|_| asm.new_label()).collect();
         X64Masm {
             asm,
             bounds,
+            slot_bytes,
             functions,
             offsets: Vec::new(),
             sites: Vec::new(),
@@ -84,16 +99,35 @@ impl X64Masm {
             source: 0,
             stubs: Vec::new(),
             frame_size_at: 0,
+            memory: 0,
+            sse42: std::arch::is_x86_feature_detected!("sse4.2"),
         }
     }
 
-    fn slot(&self, k: u32) -> Mem {
-        Mem::base(Gpr::Rsp, 8 * k as i32)
+    /// Emits code for a CPU without SSE4.2 (for tests of the other sequences).
+    pub fn without_sse42(mut self) -> X64Masm {
+        self.sse42 = false;
+        self
+    }
+
+    pub(super) fn slot(&self, k: u32) -> Mem {
+        Mem::base(Gpr::Rsp, (self.slot_bytes * k) as i32)
+    }
+
+    /// Copies one slot-sized value from `src` to `dst`.
+    fn copy_value(&mut self, dst: Mem, src: Mem) {
+        if self.slot_bytes == 16 {
+            self.asm.movdqu_load(XSCRATCH, src);
+            self.asm.movdqu_store(dst, XSCRATCH);
+        } else {
+            self.asm.load(Load::Full(Size::S64), SCRATCH, src);
+            self.asm.store(8, dst, SCRATCH);
+        }
     }
 
     /// The label of the current function's stub that traps with `code` for the operator being
     /// lowered.
-    fn stub(&mut self, code: TrapCode) -> Label {
+    pub(super) fn stub(&mut self, code: TrapCode) -> Label {
         let source = self.source;
         if let Some(&(_, _, l)) = self.stubs.iter().find(|(c, s, _)| *c == code && *s == source) {
             return l;
@@ -104,7 +138,7 @@ impl X64Masm {
     }
 
     /// Registers the next instruction as a trap site of the operator being lowered.
-    fn site(&mut self, code: TrapCode) {
+    pub(super) fn site(&mut self, code: TrapCode) {
         let pc = self.asm.offset() as u32;
         self.sites.push((pc, code));
         self.sources.push((pc, self.source));
@@ -116,11 +150,22 @@ impl X64Masm {
     }
 
     /// The heap operand for an access of `bytes` at `addr + offset`, the 32-bit index
-    /// zero-extended first; with explicit checks, it traps first unless the access ends within
-    /// memory 0's current length.
-    fn heap_operand(&mut self, addr: Reg, offset: u32, bytes: u8) -> Mem {
+    /// zero-extended first. The heap is memory `self.memory` (`Masm::set_memory`): memory 0's
+    /// base is in r14, another memory's is loaded into rax from the context. With explicit
+    /// checks it traps first unless the access ends within that memory's current length.
+    pub(super) fn heap_operand(&mut self, addr: Reg, offset: u32, bytes: u8) -> Mem {
         let addr = gpr(addr);
         self.asm.mov_rr(Size::S32, addr, addr);
+        let offsets = VMContext::OFFSETS;
+        // rax = the memory's definition (VMMemory), when it is needed.
+        let definition = |this: &mut X64Masm| {
+            if this.memory == 0 {
+                this.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.memory0 as i32));
+            } else {
+                this.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.memories as i32));
+                this.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, 8 * this.memory as i32));
+            }
+        };
         if self.bounds == Bounds::Explicit {
             // end = addr + offset + bytes, at most 2^33: no overflow in 64 bits.
             let end = u64::from(offset) + u64::from(bytes);
@@ -131,24 +176,32 @@ impl X64Masm {
                     self.asm.alu_rr(Alu::Add, Size::S64, SCRATCH, addr);
                 }
             }
-            let offsets = VMContext::OFFSETS;
-            self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.memory0 as i32));
+            definition(self);
             self.asm.alu_rm(Alu::Cmp, Size::S64, SCRATCH, Mem::base(Gpr::Rax, offsets.memory_length as i32));
             let out_of_bounds = self.stub(TrapCode::MemoryOutOfBounds);
             self.asm.jcc(Cond::A, out_of_bounds);
         }
+        let base = if self.memory == 0 {
+            HEAP
+        } else {
+            if self.bounds == Bounds::GuardRegions {
+                definition(self);
+            }
+            self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, offsets.memory_base as i32));
+            Gpr::Rax
+        };
         match i32::try_from(offset) {
-            Ok(disp) => Mem::indexed(HEAP, addr, 1, disp),
+            Ok(disp) => Mem::indexed(base, addr, 1, disp),
             Err(_) => {
                 self.asm.mov_ri(SCRATCH, offset as u64);
                 self.asm.alu_rr(Alu::Add, Size::S64, SCRATCH, addr);
-                Mem::indexed(HEAP, SCRATCH, 1, 0)
+                Mem::indexed(base, SCRATCH, 1, 0)
             }
         }
     }
 
     /// Registers the next instruction as a heap access that may fault (with guard regions).
-    fn heap_site(&mut self) {
+    pub(super) fn heap_site(&mut self) {
         if self.bounds == Bounds::GuardRegions {
             self.site(TrapCode::MemoryOutOfBounds);
         }
@@ -391,13 +444,19 @@ impl Masm for X64Masm {
         self.asm.alu_mi(Alu::Sub, 4, Mem::base(Gpr::Rax, offsets.store_depth_left as i32), 1);
         self.asm.jcc(Cond::B, exhausted);
         for i in 0..params {
-            self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rsi, 8 * i as i32));
-            let slot = self.slot(i);
-            self.asm.store(8, slot, Gpr::Rax);
+            let (dst, src) = (self.slot(i), Mem::base(Gpr::Rsi, (self.slot_bytes * i) as i32));
+            self.copy_value(dst, src);
+        }
+        if self.slot_bytes == 16 && locals > 0 {
+            self.asm.packed(Packed::Pxor, XSCRATCH, XSCRATCH);
         }
         for i in params..params + locals {
             let slot = self.slot(i);
-            self.asm.store_imm(8, slot, 0);
+            if self.slot_bytes == 16 {
+                self.asm.movdqu_store(slot, XSCRATCH);
+            } else {
+                self.asm.store_imm(8, slot, 0);
+            }
         }
         if heap {
             self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.memory0 as i32));
@@ -408,9 +467,8 @@ impl Masm for X64Masm {
     fn epilogue(&mut self, first: u32, count: u32) {
         self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rbp, ARGS_AT));
         for i in 0..count {
-            let slot = self.slot(first + i);
-            self.asm.load(Load::Full(Size::S64), SCRATCH, slot);
-            self.asm.store(8, Mem::base(Gpr::Rax, 8 * i as i32), SCRATCH);
+            let (dst, src) = (Mem::base(Gpr::Rax, (self.slot_bytes * i) as i32), self.slot(first + i));
+            self.copy_value(dst, src);
         }
         let offsets = VMContext::OFFSETS;
         self.asm.load(Load::Full(Size::S64), SCRATCH, Mem::base(VMCTX, offsets.store as i32));
@@ -426,7 +484,7 @@ impl Masm for X64Masm {
     fn end_function(&mut self, slots: u32) {
         // Below the saved registers (40 bytes): the arguments pointer and the slots, rounded
         // so that rsp stays 16-byte aligned.
-        let area = ((-ARGS_AT + 8 * slots as i32) + 15) & !15;
+        let area = ((-ARGS_AT + (self.slot_bytes * slots) as i32) + 15) & !15;
         self.asm.patch_imm32(self.frame_size_at, area - 40);
         for (code, source, label) in std::mem::take(&mut self.stubs) {
             self.source = source;
@@ -495,8 +553,7 @@ impl Masm for X64Masm {
 
     fn copy_slot(&mut self, dst: u32, src: u32) {
         let (d, s) = (self.slot(dst), self.slot(src));
-        self.asm.load(Load::Full(Size::S64), SCRATCH, s);
-        self.asm.store(8, d, SCRATCH);
+        self.copy_value(d, s);
     }
 
     fn mov_imm(&mut self, dst: Reg, value: i64, width: Width) {
@@ -701,7 +758,12 @@ impl Masm for X64Masm {
 
     fn memory_size(&mut self, dst: Reg) {
         let offsets = VMContext::OFFSETS;
-        self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.memory0 as i32));
+        if self.memory == 0 {
+            self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.memory0 as i32));
+        } else {
+            self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.memories as i32));
+            self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, 8 * self.memory as i32));
+        }
         self.asm.load(Load::Full(Size::S64), gpr(dst), Mem::base(Gpr::Rax, offsets.memory_length as i32));
         self.asm.shift_ri(Shift::Shr, Size::S64, gpr(dst), 16);
     }
@@ -939,6 +1001,109 @@ impl Masm for X64Masm {
 
     fn set_offset(&mut self, module_offset: u32) {
         self.source = module_offset;
+    }
+
+    fn slot_bytes(&self) -> u32 {
+        self.slot_bytes
+    }
+
+    fn set_memory(&mut self, index: u32) {
+        self.memory = index;
+    }
+
+    fn v128_load_slot(&mut self, dst: Reg, slot: u32) {
+        let m = self.slot(slot);
+        self.asm.movdqu_load(Xmm(dst), m);
+    }
+
+    fn v128_store_slot(&mut self, slot: u32, src: Reg) {
+        let m = self.slot(slot);
+        self.asm.movdqu_store(m, Xmm(src));
+    }
+
+    fn v128_const(&mut self, dst: Reg, bits: u128) {
+        self.const_v128(Xmm(dst), bits);
+    }
+
+    fn v128_global_get(&mut self, dst: Reg, index: u32) {
+        let offsets = VMContext::OFFSETS;
+        self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.globals as i32));
+        self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, 8 * index as i32));
+        self.asm.movdqu_load(Xmm(dst), Mem::base(Gpr::Rax, 0));
+    }
+
+    fn v128_global_set(&mut self, index: u32, src: Reg) {
+        let offsets = VMContext::OFFSETS;
+        self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.globals as i32));
+        self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, 8 * index as i32));
+        self.asm.movdqu_store(Mem::base(Gpr::Rax, 0), Xmm(src));
+    }
+
+    fn v128_unary(&mut self, op: SimpleOp, dst: Reg) -> bool {
+        self.simd_unary(op, Xmm(dst))
+    }
+
+    fn v128_binary(&mut self, op: SimpleOp, dst: Reg, src: Reg) -> bool {
+        self.simd_binary(op, Xmm(dst), Xmm(src))
+    }
+
+    fn v128_bitselect(&mut self, dst: Reg, other: Reg, mask: Reg) {
+        // (dst & mask) | (other & !mask)
+        self.asm.packed(Packed::Pand, Xmm(dst), Xmm(mask));
+        self.asm.packed(Packed::Pandn, Xmm(mask), Xmm(other));
+        self.asm.packed(Packed::Por, Xmm(dst), Xmm(mask));
+    }
+
+    fn v128_shift(&mut self, op: SimpleOp, dst: Reg, count: Reg) {
+        self.simd_shift(op, Xmm(dst), gpr(count));
+    }
+
+    fn v128_shift_imm(&mut self, op: SimpleOp, dst: Reg, count: u32) {
+        self.simd_shift_imm(op, Xmm(dst), count);
+    }
+
+    fn v128_test(&mut self, op: SimpleOp, dst: Reg, src: Reg) {
+        self.simd_test(op, gpr(dst), Xmm(src));
+    }
+
+    fn v128_splat(&mut self, op: SimpleOp, dst: Reg, src: Reg) {
+        self.simd_splat(op, Xmm(dst), src);
+    }
+
+    fn v128_extract_lane(&mut self, op: LaneOp, lane: u8, dst: Reg, src: Reg) {
+        self.simd_extract_lane(op, lane, dst, Xmm(src));
+    }
+
+    fn v128_replace_lane(&mut self, op: LaneOp, lane: u8, dst: Reg, src: Reg) {
+        self.simd_replace_lane(op, lane, Xmm(dst), src);
+    }
+
+    fn v128_shuffle(&mut self, lanes: &[u8; 16], dst: Reg, src: Reg) {
+        self.simd_shuffle(lanes, Xmm(dst), Xmm(src));
+    }
+
+    fn v128_heap_load(&mut self, op: MemOp, dst: Reg, addr: Reg, offset: u32) {
+        self.simd_heap_load(op, Xmm(dst), addr, offset);
+    }
+
+    fn v128_heap_store(&mut self, addr: Reg, src: Reg, offset: u32) {
+        let m = self.heap_operand(addr, offset, 16);
+        self.heap_site();
+        self.asm.movdqu_store(m, Xmm(src));
+    }
+
+    fn v128_load_lane(&mut self, op: MemOp, lane: u8, dst: Reg, addr: Reg, offset: u32) {
+        let bytes = crate::semantics::simd::lane_bytes(op) as u8;
+        let m = self.heap_operand(addr, offset, bytes);
+        self.heap_site();
+        self.asm.pinsr_m(bytes, Xmm(dst), m, lane);
+    }
+
+    fn v128_store_lane(&mut self, op: MemOp, lane: u8, addr: Reg, src: Reg, offset: u32) {
+        let bytes = crate::semantics::simd::lane_bytes(op) as u8;
+        let m = self.heap_operand(addr, offset, bytes);
+        self.heap_site();
+        self.asm.pextr_m(bytes, m, Xmm(src), lane);
     }
 
     fn finish(mut self) -> Finished {

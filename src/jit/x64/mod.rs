@@ -6,3 +6,4 @@ pub mod asm;
 pub mod entry;
 pub mod masm;
 pub mod regs;
+pub mod simd;
