@@ -3,7 +3,8 @@
 //! on both tiers, and every exported function is called in turn with the same arguments on the
 //! same fuel. After each call the outcomes must be equal: results (floats by their bits,
 //! references by whether they are null), or the trap's code, message and frames; the fuel left;
-//! every exported global; every exported memory's size and contents.
+//! every exported global. After instantiation and after the last call, also every exported
+//! memory's size and contents.
 //!
 //! Also compiled into wasmrt's tests (`tests/tier_regressions.rs`), which run the check on the
 //! modules of past divergences.
@@ -19,6 +20,9 @@ const FUEL_PER_CALL: u64 = 2_000;
 /// The call depth limit: low enough that the native stack of compiled code (which ends
 /// recursion early when it runs out) is never the limit on the fuzzer's main thread.
 const MAX_CALL_DEPTH: u32 = 300;
+/// The interpreter's value stack: ample for that depth, and quicker to set up per store than
+/// the default.
+const MAX_STACK_SLOTS: u32 = 1 << 18;
 
 /// What a run gave, step by step, in a form that compares across stores.
 #[derive(Debug, PartialEq, Eq)]
@@ -73,6 +77,7 @@ impl Case {
             fuel: true,
             bounds_checks: self.bounds_checks,
             max_call_depth: MAX_CALL_DEPTH,
+            max_stack_slots: MAX_STACK_SLOTS,
             ..Config::default()
         })?;
         for (k, (i, c)) in interpreted.iter().zip(&compiled).enumerate() {
@@ -110,7 +115,7 @@ impl Case {
             }
         };
         steps.push(Step::Instantiated(Ok(())));
-        steps.push(Step::State(state(&store, instance)));
+        steps.push(Step::State(state(&store, instance, true)));
         let funcs: Vec<(String, wasmrt::runtime::Func)> = store
             .instance_exports(instance)
             .expect("live instance")
@@ -131,10 +136,11 @@ impl Case {
                 Err(trap) => Err(format!("{:?} {:?} [{}]", trap.code, trap.message, frames(&trap.frames))),
             };
             steps.push(Step::Called { name, outcome });
-            let mut state = state(&store, instance);
+            let mut state = state(&store, instance, false);
             state.push(format!("fuel {}", store.fuel()));
             steps.push(Step::State(state));
         }
+        steps.push(Step::State(state(&store, instance, true)));
         Ok((steps, jit))
     }
 }
@@ -175,18 +181,31 @@ fn show(v: &Val) -> String {
     }
 }
 
-/// Every exported global's value and every exported memory's size and contents (hashed).
-fn state(store: &Store, instance: Instance) -> Vec<String> {
-    use std::hash::{Hash, Hasher};
+/// A fast hash of memory contents (a multiply-xorshift over 64-bit words): the state is hashed
+/// after every call, and memories are up to megabytes.
+fn hash(data: &[u8]) -> u64 {
+    let mut h = data.len() as u64;
+    let mut words = data.chunks_exact(8);
+    for w in &mut words {
+        h = (h ^ u64::from_le_bytes(w.try_into().expect("8 bytes"))).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        h ^= h >> 29;
+    }
+    for &b in words.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    h
+}
+
+/// Every exported global's value and, with `memories`, every exported memory's size and
+/// contents (hashed).
+fn state(store: &Store, instance: Instance, memories: bool) -> Vec<String> {
     let mut out = Vec::new();
     for (name, e) in store.instance_exports(instance).expect("live instance") {
         match e {
             Extern::Global(g) => out.push(format!("{name} = {}", show(&store.global_get(*g).expect("live")))),
-            Extern::Memory(m) => {
+            Extern::Memory(m) if memories => {
                 let data = store.memory(*m).expect("live").data();
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                data.hash(&mut h);
-                out.push(format!("{name}: {} bytes, hash {:x}", data.len(), h.finish()));
+                out.push(format!("{name}: {} bytes, hash {:x}", data.len(), hash(data)));
             }
             _ => {}
         }
