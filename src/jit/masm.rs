@@ -202,6 +202,22 @@ pub trait Masm {
     /// with `trap`, a nonzero result traps with that code; otherwise it goes to `dst`. The call
     /// clobbers every register an operand may be in (the compiler spills first).
     fn call_builtin(&mut self, f: *const (), args: &[BuiltinArg], trap: Option<TrapCode>, dst: Option<Reg>);
+    /// `call_indirect` of type `type_index` through `table`, the element index in slot `index`
+    /// and the arguments in slots `args..`, where the results are left. Calls
+    /// `resolve(vmctx, type_index, table, element)` first (see `builtins::resolve_indirect`):
+    /// 0 means it trapped (the trap pending), 1 that the callee is called through the runtime,
+    /// `fallback(vmctx, type_index, table, element, args, slot_bytes)`, which traps when it
+    /// returns nonzero; anything else is the callee's compiled code, called directly as
+    /// `code(vmctx, args)`. The compiler spills first.
+    fn call_indirect(
+        &mut self,
+        resolve: *const (),
+        fallback: *const (),
+        type_index: u32,
+        table: u32,
+        index: u32,
+        args: u32,
+    );
 
     fn global_get(&mut self, dst: Reg, index: u32);
     fn global_set(&mut self, index: u32, src: Reg);

@@ -75,6 +75,15 @@ impl ModuleCode for JitCode {
     }
 }
 
+/// The address of defined function `defined`'s compiled code in `module`, if it has any.
+fn code_address(module: &CompiledModule, defined: u32) -> Option<*const u8> {
+    let code = module.code.as_any().downcast_ref::<JitCode>()?.compiled.as_ref().ok()?;
+    #[cfg(target_arch = "x86_64")]
+    return Some(code.code.base().wrapping_add(code.functions[defined as usize]));
+    #[cfg(not(target_arch = "x86_64"))]
+    return None;
+}
+
 /// Whether `module`'s functions run compiled, or why not.
 pub fn compiled(module: &CompiledModule) -> std::result::Result<(), String> {
     match module.code.as_any().downcast_ref::<JitCode>() {

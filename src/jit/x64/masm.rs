@@ -798,6 +798,48 @@ impl Masm for X64Masm {
         }
     }
 
+    fn call_indirect(
+        &mut self,
+        resolve: *const (),
+        fallback: *const (),
+        type_index: u32,
+        table: u32,
+        index: u32,
+        args: u32,
+    ) {
+        let trapped = self.stub(TrapCode::Host);
+        let (direct, done) = (self.asm.new_label(), self.asm.new_label());
+        self.asm.mov_rr(Size::S64, Gpr::Rdi, VMCTX);
+        self.asm.mov_ri(Gpr::Rsi, u64::from(type_index));
+        self.asm.mov_ri(Gpr::Rdx, u64::from(table));
+        let element = self.slot(index);
+        self.asm.load(Load::Full(Size::S32), Gpr::Rcx, element);
+        self.asm.mov_ri(Gpr::Rax, resolve as u64);
+        self.asm.call_r(Gpr::Rax);
+        self.after_call();
+        self.asm.test_rr(Size::S64, Gpr::Rax, Gpr::Rax);
+        self.asm.jcc(Cond::E, trapped);
+        self.asm.alu_ri(Alu::Cmp, Size::S64, Gpr::Rax, 1);
+        self.asm.jcc(Cond::Ne, direct);
+        let slot_bytes = self.slot_bytes;
+        let through_runtime = [
+            BuiltinArg::Imm(type_index),
+            BuiltinArg::Imm(table),
+            BuiltinArg::Slot(index),
+            BuiltinArg::SlotAddress(args),
+            BuiltinArg::Imm(slot_bytes),
+        ];
+        self.call_builtin(fallback, &through_runtime, Some(TrapCode::Host), None);
+        self.asm.jmp(done);
+        self.asm.bind(direct);
+        let m = self.slot(args);
+        self.asm.lea(Gpr::Rsi, m);
+        self.asm.mov_rr(Size::S64, Gpr::Rdi, VMCTX);
+        self.asm.call_r(Gpr::Rax);
+        self.after_call();
+        self.asm.bind(done);
+    }
+
     fn global_get(&mut self, dst: Reg, index: u32) {
         let offsets = VMContext::OFFSETS;
         self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.globals as i32));
