@@ -1,4 +1,5 @@
-//! Runs real third-party modules (`../shared/corpus`) on the interpreter, without WASI.
+//! Runs real third-party modules (`../shared/corpus`) without WASI, on the interpreter or, with
+//! `WASMRT_TEST_TIER=jit`, compiled.
 //!
 //! Owns: the wazero engine edge cases (fuzzer regressions, deep recursion, many results, host
 //! re-entrancy, externref, ...) and the sightglass benchmarks. Every module compiles (or, if
@@ -58,7 +59,7 @@ fn modules(dir: &Path, group: &str) -> Vec<String> {
 }
 
 fn fuel_engine() -> Engine {
-    Engine::new(Config { fuel: true, ..Config::default() })
+    Engine::new(Config { fuel: true, ..common::config() })
 }
 
 fn refill(store: &mut Store) {
@@ -685,7 +686,7 @@ fn wazero_fuzzcases_known_results() {
     let mut wrong = Vec::new();
     // With and without fuel (which adds checks to loops and calls).
     for (engine, (case, export, want)) in
-        [fuel_engine(), Engine::default()].iter().flat_map(|e| FUZZCASES.iter().map(move |c| (e, c)))
+        [fuel_engine(), Engine::new(common::config())].iter().flat_map(|e| FUZZCASES.iter().map(move |c| (e, c)))
     {
         let fuel = engine.config().fuel;
         let mut m = load(engine, &dir, &format!("{FUZZ}/{case}.wasm"));

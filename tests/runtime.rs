@@ -1,7 +1,10 @@
 //! Runtime behaviour through the Rust API: traps and their backtraces, call-stack exhaustion
 //! (also across host functions, on a thread with a small native stack), the store staying
 //! usable after a trap, fuel, interruption from another thread, store limits, and engine-wide
-//! signature ids.
+//! signature ids; on the interpreter, or on the compiled tier with `WASMRT_TEST_TIER=jit`, and
+//! some tests on both tiers at once.
+
+mod common;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -40,7 +43,7 @@ fn instantiate(engine: &Engine, store: &mut Store, wat: &str) -> Instance {
 
 #[test]
 fn trap_has_code_message_and_named_frames() {
-    let engine = Engine::default();
+    let engine = Engine::new(common::config());
     let mut store = Store::new(&engine);
     let instance = instantiate(
         &engine,
@@ -67,7 +70,7 @@ fn trap_has_code_message_and_named_frames() {
 
 #[test]
 fn unreachable_says_unreachable() {
-    let engine = Engine::default();
+    let engine = Engine::new(common::config());
     let mut store = Store::new(&engine);
     let instance = instantiate(&engine, &mut store, r#"(module (func (export "f") unreachable))"#);
     let f = export_func(&store, instance, "f");
@@ -83,7 +86,7 @@ const RECURSE: &str = r#"(module
 
 #[test]
 fn infinite_recursion_exhausts_the_call_stack_and_the_store_stays_usable() {
-    let engine = Engine::default();
+    let engine = Engine::new(common::config());
     let mut store = Store::new(&engine);
     let instance = instantiate(&engine, &mut store, RECURSE);
     let recurse = export_func(&store, instance, "recurse");
@@ -100,7 +103,7 @@ fn infinite_recursion_exhausts_the_call_stack_and_the_store_stays_usable() {
 #[test]
 fn host_reentry_exhausts_the_call_stack_on_a_small_native_stack() {
     on_small_stack(256 * 1024, || {
-        let engine = Engine::default();
+        let engine = Engine::new(common::config());
         let mut store = Store::new(&engine);
         let module = compile(
             &engine,
@@ -132,7 +135,7 @@ fn host_reentry_exhausts_the_call_stack_on_a_small_native_stack() {
 #[test]
 fn deep_wasm_recursion_runs_on_a_small_native_stack() {
     on_small_stack(128 * 1024, || {
-        let engine = Engine::default();
+        let engine = Engine::new(common::config());
         let mut store = Store::new(&engine);
         let instance = instantiate(
             &engine,
@@ -142,8 +145,17 @@ fn deep_wasm_recursion_runs_on_a_small_native_stack() {
                      local.get 0 i32.const 1 i32.sub call $d i32.const 1 i32.add end))"#,
         );
         let depth = export_func(&store, instance, "depth");
-        // 5,000 nested wasm frames need no native stack of their own.
-        assert_eq!(store.call(depth, &[Val::I32(5000)]).expect("fits"), [Val::I32(5000)]);
+        let outcome = store.call(depth, &[Val::I32(5000)]);
+        match common::tier() {
+            // 5,000 nested wasm frames need no native stack of their own.
+            wasmrt::runtime::Tier::Interpreter => assert_eq!(outcome.expect("fits"), [Val::I32(5000)]),
+            // Compiled frames live on the native stack: when it runs out the call ends in the
+            // trap, never in an overflow.
+            wasmrt::runtime::Tier::Jit => match outcome {
+                Ok(results) => assert_eq!(results, [Val::I32(5000)]),
+                Err(trap) => assert_eq!(trap.code, TrapCode::CallStackExhausted),
+            },
+        }
     });
 }
 
@@ -153,7 +165,7 @@ fn deep_wasm_recursion_runs_on_a_small_native_stack() {
 #[test]
 fn long_runs_keep_the_native_stack_flat() {
     on_small_stack(128 * 1024, || {
-        let engine = Engine::default();
+        let engine = Engine::new(common::config());
         let mut store = Store::new(&engine);
         let instance = instantiate(
             &engine,
@@ -210,7 +222,7 @@ const SPIN: &str = r#"(module (func (export "spin") (loop br 0)))"#;
 
 #[test]
 fn fuel_runs_out_in_an_infinite_loop() {
-    let engine = Engine::new(Config { fuel: true, ..Config::default() });
+    let engine = Engine::new(Config { fuel: true, ..common::config() });
     let mut store = Store::new(&engine);
     let instance = instantiate(&engine, &mut store, SPIN);
     let spin = export_func(&store, instance, "spin");
@@ -224,7 +236,7 @@ fn fuel_runs_out_in_an_infinite_loop() {
 
 #[test]
 fn another_thread_interrupts_an_infinite_loop() {
-    let engine = Engine::default();
+    let engine = Engine::new(common::config());
     let mut store = Store::new(&engine);
     let instance = instantiate(&engine, &mut store, SPIN);
     let spin = export_func(&store, instance, "spin");
@@ -249,7 +261,7 @@ fn another_thread_interrupts_an_infinite_loop() {
 
 #[test]
 fn store_limits_bound_memory_growth_and_instances() {
-    let engine = Engine::default();
+    let engine = Engine::new(common::config());
     let mut store = Store::new(&engine);
     store.set_limits(StoreLimits { memory_pages: 4, instances: 2, ..StoreLimits::default() });
     let module = compile(
@@ -271,7 +283,7 @@ fn store_limits_bound_memory_growth_and_instances() {
 
 #[test]
 fn handles_from_another_store_are_rejected() {
-    let engine = Engine::default();
+    let engine = Engine::new(common::config());
     let mut a = Store::new(&engine);
     let mut b = Store::new(&engine);
     let instance = instantiate(&engine, &mut a, r#"(module (func (export "f")))"#);
@@ -282,8 +294,8 @@ fn handles_from_another_store_are_rejected() {
 
 #[test]
 fn a_module_from_another_engine_does_not_instantiate() {
-    let e1 = Engine::default();
-    let e2 = Engine::default();
+    let e1 = Engine::new(common::config());
+    let e2 = Engine::new(common::config());
     let module = compile(&e1, r#"(module)"#);
     let mut store = Store::new(&e2);
     assert!(store.instantiate(&module, &[]).is_err());
@@ -292,7 +304,7 @@ fn a_module_from_another_engine_does_not_instantiate() {
 /// A panicking host function becomes a trap, and the store stays usable.
 #[test]
 fn a_panicking_host_function_becomes_a_trap() {
-    let engine = Engine::default();
+    let engine = Engine::new(common::config());
     let mut store = Store::new(&engine);
     let module = compile(
         &engine,
@@ -317,7 +329,7 @@ fn a_panicking_host_function_becomes_a_trap() {
 /// included: `if`, `br_if`, and `br_if` of `i32.eqz` of a comparison, for f32, f64 and i64.
 #[test]
 fn fused_compare_and_branch_agree_with_the_comparison() {
-    let engine = Engine::default();
+    let engine = Engine::new(common::config());
     let mut store = Store::new(&engine);
     let instance = instantiate(
         &engine,
@@ -362,7 +374,7 @@ fn results_passed_through_the_accumulator_are_exact() {
     // through locals (a `local.tee` read right after, also twice), conversions between kinds,
     // addresses and stored values, constant operands (exact in f32 or not), and joins that a
     // result must not cross in a register.
-    let engine = Engine::default();
+    let engine = Engine::new(common::config());
     let mut store = Store::new(&engine);
     let instance = instantiate(
         &engine,
@@ -424,7 +436,7 @@ fn results_passed_through_the_accumulator_are_exact() {
 fn blocks_in_dead_code_leave_the_live_stack_alone() {
     // A block with parameters in unreachable code once reset the compiler's operand stack below
     // the enclosing live block's entry, and compiling the `i32.add` after it panicked.
-    let engine = Engine::default();
+    let engine = Engine::new(common::config());
     let mut store = Store::new(&engine);
     let instance = instantiate(
         &engine,
@@ -444,7 +456,7 @@ fn blocks_in_dead_code_leave_the_live_stack_alone() {
 
 #[test]
 fn signatures_are_interned_engine_wide() {
-    let engine = Engine::default();
+    let engine = Engine::new(common::config());
     let (a, b) = (FuncType::new(&[ValType::I32], &[ValType::I64]), FuncType::new(&[ValType::I32], &[ValType::I64]));
     assert_eq!(engine.intern(&a), engine.intern(&b));
     assert_ne!(engine.intern(&a), engine.intern(&FuncType::new(&[ValType::I64], &[ValType::I64])));
@@ -515,7 +527,7 @@ fn compiled_traps_carry_the_interpreters_backtraces() {
         (func $pong (call $ping))
         (func (export "exhausted") (call $ping)))"#;
     let outcomes = |tier: Tier| {
-        let engine = Engine::new(Config { tier, ..Config::default() });
+        let engine = Engine::new(Config { tier, ..common::config() });
         let mut store = Store::new(&engine);
         let fail =
             store.new_host_func(FuncType::new(&[], &[]), Arc::new(|_, _, _| Err(wasmrt::runtime::Trap::host("boom"))));
@@ -568,7 +580,7 @@ fn the_call_depth_limit_is_the_same_on_both_tiers() {
             (then (call $again (i32.sub (local.get 0) (i32.const 1))))
             (else (i32.const 0)))))"#;
     let deepest = |tier: Tier, export: &str| {
-        let engine = Engine::new(Config { tier, max_call_depth: 50, ..Config::default() });
+        let engine = Engine::new(Config { tier, max_call_depth: 50, ..common::config() });
         let mut store = Store::new(&engine);
         let callee = instantiate(&engine, &mut store, callee_wat);
         let down = export_func(&store, callee, "down");
@@ -621,7 +633,7 @@ fn v128_values_cross_the_compiled_tiers_boundaries() {
           drop drop drop
           (ref.null func) (i32.const -2) (f32.const -0.0)))"#;
     let run = |tier: Tier| {
-        let engine = Engine::new(Config { tier, ..Config::default() });
+        let engine = Engine::new(Config { tier, ..common::config() });
         let mut store = Store::new(&engine);
         let ty = FuncType::new(
             &[ValType::V128, ValType::I32, ValType::FuncRef, ValType::V128],

@@ -10,6 +10,8 @@
 //! - the `wasi_unstable` layouts (seek whence order, 56-byte filestat, 56-byte subscription);
 //! - `proc_exit`, standard stream plumbing, reactors.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -105,7 +107,7 @@ struct Guest {
 
 impl Guest {
     fn new(ctx: &WasiCtx) -> Guest {
-        let engine = Engine::default();
+        let engine = Engine::new(common::config());
         let bytes = wat::parse_str(wrapper_wat()).expect("wrapper module parses");
         let module = CompiledModule::new(&engine, &bytes).expect("compiles");
         let mut store = Store::new(&engine);
@@ -621,7 +623,7 @@ fn wasi_unstable_layouts() {
 
 #[test]
 fn proc_exit_ends_the_run_with_its_status() {
-    let engine = Engine::default();
+    let engine = Engine::new(common::config());
     let bytes = wat::parse_str(wrapper_wat()).unwrap();
     let module = CompiledModule::new(&engine, &bytes).unwrap();
     let ctx = WasiCtx::builder().build().unwrap();
@@ -750,7 +752,7 @@ fn every_function_links_with_its_signature() {
     let mut names: Vec<&str> = PREVIEW1_SIGNATURES.iter().map(|(n, _)| *n).collect();
     names.sort_unstable();
     assert_eq!(wasi::function_names(wasi::PREVIEW1), names);
-    let engine = Engine::default();
+    let engine = Engine::new(common::config());
     let ctx = WasiCtx::builder().build().unwrap();
     for (module, skip) in [(wasi::PREVIEW1, &[][..]), (wasi::UNSTABLE, &["sock_accept"][..])] {
         let bytes = wat::parse_str(importer_wat(module, skip)).unwrap();

@@ -50,7 +50,7 @@ struct Run {
 /// Runs a command; `setup` adds preopens, stdin and so on to a context that already has the
 /// arguments and captures stdout and stderr.
 fn run(path: &Path, args: &[&str], setup: impl FnOnce(WasiCtxBuilder) -> WasiCtxBuilder) -> Run {
-    let engine = Engine::default();
+    let engine = Engine::new(common::config());
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("reads {}: {e}", path.display()));
     let module = CompiledModule::new(&engine, &bytes).expect("compiles");
     let console: Arc<Mutex<Vec<u8>>> = Arc::default();
@@ -271,7 +271,7 @@ fn tinygo_cli_with_flags() {
 #[test]
 fn tinygo_reactors_initialize_and_take_host_imports() {
     let Some(c) = common::corpus_dir("wazero", "wazero WASI programs") else { return };
-    let engine = Engine::default();
+    let engine = Engine::new(common::config());
     let mut store = Store::new(&engine);
 
     // examples/basic: `add` after `_initialize`.

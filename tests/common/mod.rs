@@ -1,8 +1,26 @@
-//! Helpers shared by the integration tests that use the corpus beside the repository
-//! (`../shared/corpus`). Each test file uses only some of them.
+//! Helpers shared by the integration tests: the corpus beside the repository
+//! (`../shared/corpus`), and the execution tier they run on. Each test file uses only some of
+//! them.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+
+use wasmrt::runtime::{Config, Tier};
+
+/// The tier these tests run on: the interpreter, or the compiled tier with
+/// `WASMRT_TEST_TIER=jit` (scripts/test runs them once on each).
+pub fn tier() -> Tier {
+    match std::env::var("WASMRT_TEST_TIER").as_deref() {
+        Err(_) | Ok("interpreter") => Tier::Interpreter,
+        Ok("jit") => Tier::Jit,
+        Ok(other) => panic!("WASMRT_TEST_TIER={other:?}: interpreter or jit"),
+    }
+}
+
+/// The default configuration on the tier these tests run on.
+pub fn config() -> Config {
+    Config { tier: tier(), ..Config::default() }
+}
 
 /// `../shared/corpus/<sub>` if it is there. Without it a test says so loudly and skips, except
 /// under CI, where it fails.
