@@ -40,7 +40,7 @@ impl ModuleCode for InterpCode {
 /// The interpreter's code of a module: its code, or the code its tier falls back on.
 pub(crate) fn code_of(module: &CompiledModule) -> &InterpCode {
     let code = module.code.as_any().downcast_ref();
-    code.or_else(|| module.code.fallback()?.as_any().downcast_ref())
+    code.or_else(|| module.code.fallback(&module.module)?.as_any().downcast_ref())
         .expect("modules of an interpreter engine, or with a fallback, hold interpreter code")
 }
 

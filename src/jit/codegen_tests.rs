@@ -690,3 +690,26 @@ fn memory_isolation(checks: crate::runtime::BoundsChecks) {
     b.agree("wrapped", &[Val::I64(0x7fff_ffff_0000_0010)]).expect("the low 32 bits are in bounds");
     assert_eq!(b.agree("wrapped", &[Val::I64(0x0000_0001_ffff_fff0)]), Err(TrapCode::MemoryOutOfBounds));
 }
+
+/// On the compiled tier, a module the compiler handles gets interpreter code only when
+/// something asks for it (`ModuleCode::fallback`), and that code runs the module's functions
+/// as the machine code does.
+#[test]
+fn interpreter_code_is_made_only_when_needed() {
+    use crate::runtime::code::Backend;
+    let engine = Engine::new(crate::runtime::Config { tier: crate::runtime::Tier::Jit, ..Default::default() });
+    let mut store = Store::new(&engine);
+    let wat = r#"(module (memory 1) (func (export "f") (param i32) (result i32)
+        (i32.store (i32.const 8) (local.get 0)) (i32.mul (i32.load (i32.const 8)) (i32.const 3))))"#;
+    let module = CompiledModule::new(&engine, &wat::parse_str(wat).expect("parses")).expect("compiles");
+    let code = module.code.as_any().downcast_ref::<super::JitCode>().expect("compiled-tier code");
+    assert!(code.compiled.is_ok() && code.interp.get().is_none(), "no interpreter code yet");
+    let instance = store.instantiate(&module, &[]).expect("instantiates");
+    let Some(Extern::Func(f)) = store.instance_export(instance, "f") else { panic!("f") };
+    assert_eq!(store.call(f, &[Val::I32(14)]).expect("runs"), [Val::I32(42)]);
+    assert!(code.interp.get().is_none(), "compiled code ran without it");
+    let mut results = [Val::I32(0)];
+    crate::interp::Interpreter.call(&mut store, f.index(), &[Val::I32(5)], &mut results).expect("runs interpreted");
+    assert_eq!(results, [Val::I32(15)]);
+    assert!(code.interp.get().is_some(), "made when the interpreter needed it");
+}

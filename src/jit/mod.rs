@@ -26,8 +26,8 @@ use crate::runtime::store::StoreId;
 use crate::runtime::{BoundsChecks, Config, Store, Trap, TrapCode, Val};
 use crate::types::ValType;
 
-/// The compiled tier (in progress). Every module also gets interpreter code: a module the
-/// compiler cannot handle yet runs on it, and so do calls made by interpreted code.
+/// The compiled tier (in progress). A module the compiler cannot handle runs on interpreter
+/// code, and so does an instance whose memory lacks the guard regions its code relies on.
 pub struct Jit;
 
 /// The machine code of a module's functions.
@@ -61,7 +61,12 @@ impl Compiled {
 /// A module's code on the compiled tier.
 #[derive(Debug)]
 pub struct JitCode {
-    interp: Box<dyn ModuleCode>,
+    /// Interpreter code for the module: made with the machine code when the compiler could not
+    /// handle the module, else only if something needs it (an instance whose memory could not
+    /// reserve guard regions).
+    interp: std::sync::OnceLock<Box<dyn ModuleCode>>,
+    /// The engine's configuration, for making `interp`.
+    config: Config,
     compiled: std::result::Result<Compiled, String>,
 }
 
@@ -70,8 +75,15 @@ impl ModuleCode for JitCode {
         self
     }
 
-    fn fallback(&self) -> Option<&dyn ModuleCode> {
-        Some(&*self.interp)
+    fn fallback(&self, module: &Module) -> Option<&dyn ModuleCode> {
+        let interp = self.interp.get_or_init(|| {
+            // The compiler validated every body on its way, so the interpreter's compilation,
+            // which only rejects what validation rejects, cannot fail.
+            crate::interp::Interpreter
+                .compile(module, &self.config)
+                .expect("a valid module compiles for the interpreter")
+        });
+        Some(&**interp)
     }
 }
 
@@ -166,8 +178,13 @@ fn add_frames(trap: &mut Trap, module: &CompiledModule, code: &Compiled, instanc
 
 impl Backend for Jit {
     fn compile(&self, module: &Module, config: &Config) -> Result<Box<dyn ModuleCode>> {
-        let interp = crate::interp::Interpreter.compile(module, config)?;
-        Ok(Box::new(JitCode { interp, compiled: compile(module, config)? }))
+        let compiled = compile(module, config)?;
+        let interp = std::sync::OnceLock::new();
+        if compiled.is_err() {
+            // The module runs interpreted: compile it now, reporting any error now.
+            let _ = interp.set(crate::interp::Interpreter.compile(module, config)?);
+        }
+        Ok(Box::new(JitCode { interp, config: config.clone(), compiled }))
     }
 
     fn call(&self, store: &mut Store, func: u32, args: &[Val], results: &mut [Val]) -> std::result::Result<(), Trap> {

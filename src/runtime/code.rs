@@ -30,9 +30,10 @@ pub trait Backend: Send + Sync + 'static {
 pub trait ModuleCode: Send + Sync + fmt::Debug + 'static {
     fn as_any(&self) -> &dyn Any;
 
-    /// Other code for the same module that this code falls back on (a compiled tier's
-    /// interpreter code), if any.
-    fn fallback(&self) -> Option<&dyn ModuleCode> {
+    /// Other code for `module` (the module this code was compiled from) that this code falls
+    /// back on (a compiled tier's interpreter code, which it may make only when first asked),
+    /// if any.
+    fn fallback(&self, _module: &Module) -> Option<&dyn ModuleCode> {
         None
     }
 }
