@@ -1,5 +1,7 @@
 //! Decode + validate throughput, in MB/s, of wasmrt (`Module::new`) and wasmparser
-//! (`Validator::validate_all`), both with WebAssembly 2.0 + SIMD, side by side in one run.
+//! (`Validator::validate_all`), both with WebAssembly 2.0 + SIMD, side by side in one run; with
+//! `--compile`, compile throughput instead: `CompiledModule::new` (decode, validate and compile
+//! every function) for the interpreter tier and for the compiled tier.
 //!
 //! Modules: every `.wasm` under `sightglass/` and `wasi-testsuite/tests/rust/` of the corpus at
 //! `../../shared/corpus` (relative to this package). Modules either engine rejects (components,
@@ -7,9 +9,10 @@
 //! and take each one's median. MB/s = 10^6 bytes per second, counted on the whole module and on
 //! its code section only (custom sections, e.g. DWARF, are only skipped by both).
 //!
-//! Usage: decode-validate [--only wasmrt|wasmparser] [FILTER...]
+//! Usage: decode-validate [--compile] [--only ENGINE] [FILTER...]
 //!   FILTER: only modules whose path contains one of them.
-//!   --only: no timing, run just that engine 20 times per module (for a profiler).
+//!   --only: no timing, run just that engine (wasmrt, wasmparser; interp, jit with --compile)
+//!   20 times per module (for a profiler).
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -31,6 +34,28 @@ fn wasmparser(bytes: &[u8]) -> bool {
     let mut v = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::WASM2);
     black_box(v.validate_all(black_box(bytes))).is_ok()
 }
+
+/// `CompiledModule::new` on an engine of `tier`.
+fn compile(tier: wasmrt::runtime::Tier, bytes: &[u8]) -> bool {
+    static ENGINES: std::sync::OnceLock<[wasmrt::runtime::Engine; 2]> = std::sync::OnceLock::new();
+    let engines = ENGINES.get_or_init(|| {
+        [wasmrt::runtime::Tier::Interpreter, wasmrt::runtime::Tier::Jit]
+            .map(|tier| wasmrt::runtime::Engine::new(wasmrt::runtime::Config { tier, ..Default::default() }))
+    });
+    let engine = &engines[usize::from(tier == wasmrt::runtime::Tier::Jit)];
+    black_box(wasmrt::runtime::CompiledModule::new(engine, black_box(bytes))).is_ok()
+}
+
+fn interp(bytes: &[u8]) -> bool {
+    compile(wasmrt::runtime::Tier::Interpreter, bytes)
+}
+
+fn jit(bytes: &[u8]) -> bool {
+    compile(wasmrt::runtime::Tier::Jit, bytes)
+}
+
+/// The two engines compared: (name, run) for the first and the second.
+type Pair = [(&'static str, fn(&[u8]) -> bool); 2];
 
 fn find_wasm(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -90,7 +115,8 @@ struct Row {
     wasmparser: Duration,
 }
 
-fn measure(bytes: &[u8]) -> (Duration, Duration) {
+fn measure(pair: &Pair, bytes: &[u8]) -> (Duration, Duration) {
+    let [(_, wasmrt), (_, wasmparser)] = *pair;
     let warm = Instant::now();
     for _ in 0..WARMUP_RUNS {
         wasmrt(bytes);
@@ -111,9 +137,10 @@ fn measure(bytes: &[u8]) -> (Duration, Duration) {
     (median(&mut a), median(&mut b))
 }
 
-fn print_table(group: &str, rows: &[Row]) {
+fn print_table(pair: &Pair, group: &str, rows: &[Row]) {
+    let [(a, _), (b, _)] = *pair;
     println!("\n### {group}\n");
-    println!("| module | size KB | code KB | wasmrt MB/s | wasmparser MB/s | ratio | wasmrt code MB/s | wasmparser code MB/s |");
+    println!("| module | size KB | code KB | {a} MB/s | {b} MB/s | ratio | {a} code MB/s | {b} code MB/s |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for r in rows {
         println!(
@@ -155,11 +182,19 @@ fn summary(label: &str, rows: &[Row]) {
 
 fn main() {
     let mut filters: Vec<String> = std::env::args().skip(1).collect();
+    let pair: Pair = match filters.iter().position(|a| a == "--compile") {
+        Some(i) => {
+            filters.remove(i);
+            [("interp", interp), ("jit", jit)]
+        }
+        None => [("wasmrt", wasmrt), ("wasmparser", wasmparser)],
+    };
+    let [(name_a, wasmrt), (name_b, wasmparser)] = pair;
     let only = match filters.iter().position(|a| a == "--only") {
         Some(i) if i + 1 < filters.len() => {
             let engine = filters.remove(i + 1);
             filters.remove(i);
-            Some(if engine == "wasmrt" { wasmrt as fn(&[u8]) -> bool } else { wasmparser })
+            Some(if engine == name_a { wasmrt } else { wasmparser })
         }
         _ => None,
     };
@@ -181,8 +216,8 @@ fn main() {
             if !ok_a || !ok_b {
                 let who = match (ok_a, ok_b) {
                     (false, false) => "both",
-                    (false, true) => "wasmrt",
-                    _ => "wasmparser",
+                    (false, true) => name_a,
+                    _ => name_b,
                 };
                 skipped.push(format!("{group}/{name} (rejected by {who})"));
                 continue;
@@ -191,16 +226,16 @@ fn main() {
                 (0..20).for_each(|_| _ = engine(&bytes));
                 continue;
             }
-            let (a, b) = measure(&bytes);
+            let (a, b) = measure(&pair, &bytes);
             rows.push(Row { name, size: bytes.len(), code: code_section_size(&bytes), wasmrt: a, wasmparser: b });
         }
         if !rows.is_empty() {
-            print_table(group, &rows);
+            print_table(&pair, group, &rows);
         }
         all.push((*group, rows));
     }
-    println!("\n### Summary (ratio = wasmrt speed / wasmparser speed; > 1: wasmrt faster)\n");
-    println!("| modules | bytes | total MB/s wasmrt / wasmparser | total ratio | geomean ratio | total code MB/s wasmrt / wasmparser |");
+    println!("\n### Summary (ratio = {name_a} speed / {name_b} speed; > 1: {name_a} faster)\n");
+    println!("| modules | bytes | total MB/s {name_a} / {name_b} | total ratio | geomean ratio | total code MB/s {name_a} / {name_b} |");
     println!("|---|---:|---:|---:|---:|---:|");
     for (group, rows) in &all {
         summary(group, rows);
