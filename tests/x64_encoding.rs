@@ -397,3 +397,26 @@ fn packed_memory_forms() {
         }
     }
 }
+
+#[test]
+fn lea_label_takes_the_label_address() {
+    for dst in Gpr::ALL {
+        let mut a = Assembler::new();
+        let label = a.new_label();
+        a.int3();
+        a.lea_label(dst, label);
+        a.int3();
+        a.bind(label);
+        a.ret();
+        let at = a.offset() - 1;
+        let bytes = a.finish();
+        let mut decoder = Decoder::with_ip(64, &bytes, 0, DecoderOptions::NONE);
+        let instructions: Vec<_> = std::iter::from_fn(|| decoder.can_decode().then(|| decoder.decode())).collect();
+        let names: Vec<String> = instructions.iter().map(|i| mnemonic(i.mnemonic())).collect();
+        assert_eq!(names, ["int3", "lea", "int3", "ret"]);
+        let lea = &instructions[1];
+        assert_eq!(lea.op0_register(), iced_x86::Register::RAX + dst.num() as u32, "lea {dst:?}");
+        assert!(lea.is_ip_rel_memory_operand(), "lea {dst:?} is rip-relative");
+        assert_eq!(lea.ip_rel_memory_address(), at as u64, "lea {dst:?} reaches the label");
+    }
+}

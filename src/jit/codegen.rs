@@ -521,18 +521,23 @@ impl<M: Masm> Compiler<'_, M> {
             Operator::BrTable(table) => {
                 let index = self.pop_reg();
                 self.spill_all();
-                let targets: Vec<u32> = table.targets().collect();
-                for (i, &depth) in targets.iter().enumerate() {
-                    let next = self.masm.new_label();
-                    let hit = self.masm.new_label();
-                    self.masm.branch_if_equal(index, i as u32, hit);
-                    self.masm.jump(next);
-                    self.masm.bind(hit);
-                    self.branch(depth);
-                    self.masm.bind(next);
+                // A jump table into one stub per distinct target, which moves the branch's
+                // values into place and jumps.
+                let mut stubs: Vec<Option<M::Label>> = vec![None; self.controls.len()];
+                let mut labels = Vec::new();
+                for depth in table.targets().chain([table.default]) {
+                    let stub = &mut stubs[depth as usize];
+                    labels.push(*stub.get_or_insert_with(|| self.masm.new_label()));
                 }
+                let default = labels.pop().expect("the default target");
+                self.masm.jump_table(index, &labels, default);
                 self.release(index, Kind::I32);
-                self.branch(table.default);
+                for (depth, stub) in stubs.into_iter().enumerate() {
+                    if let Some(label) = stub {
+                        self.masm.bind(label);
+                        self.branch(depth as u32);
+                    }
+                }
                 self.set_dead();
             }
             Operator::Return => {

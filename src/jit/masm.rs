@@ -183,8 +183,9 @@ pub trait Masm {
     fn branch_if_compare(&mut self, cmp: Cmp, width: Width, a: Reg, b: Reg, when: bool, label: Self::Label);
     fn branch_if_zero(&mut self, reg: Reg, label: Self::Label);
     fn branch_if_nonzero(&mut self, reg: Reg, label: Self::Label);
-    /// Jumps to `label` if the i32 in `reg` equals `value`.
-    fn branch_if_equal(&mut self, reg: Reg, value: u32, label: Self::Label);
+    /// Jumps to `targets[i]` for the i32 `i` in `reg` (unsigned), or to `default` if it is
+    /// not below `targets.len()`; `reg` may be changed.
+    fn jump_table(&mut self, reg: Reg, targets: &[Self::Label], default: Self::Label);
     fn trap(&mut self, code: TrapCode);
 
     /// Calls defined function `index` of the module with its arguments in slots `args..`,

@@ -527,6 +527,17 @@ impl Assembler {
         self.emit(0, false, &[0xFF], 4, Rm::Reg(target.num()), false);
     }
 
+    /// `lea dst, [rip + label]`: the label's address.
+    pub fn lea_label(&mut self, dst: Gpr, label: Label) {
+        self.bytes(&[0x48 | (dst.num() >> 3) << 2, 0x8D, 0x05 | (dst.num() & 7) << 3]);
+        self.rel32(label);
+    }
+
+    /// `int3`, as padding that is never run.
+    pub fn int3(&mut self) {
+        self.byte(0xCC);
+    }
+
     fn rel32(&mut self, label: Label) {
         self.fixups.push(Fixup { at: self.code.len(), label });
         self.bytes(&[0; 4]);

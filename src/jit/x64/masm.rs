@@ -711,9 +711,23 @@ impl Masm for X64Masm {
         self.asm.jcc(Cond::Ne, label);
     }
 
-    fn branch_if_equal(&mut self, reg: Reg, value: u32, label: Label) {
-        self.asm.alu_ri(Alu::Cmp, Size::S32, gpr(reg), value as i32);
-        self.asm.jcc(Cond::E, label);
+    fn jump_table(&mut self, reg: Reg, targets: &[Label], default: Label) {
+        // A table of 8-byte entries, each a `jmp` to its target (5 bytes) and padding, right
+        // after the indirect jump into it.
+        let (index, table) = (gpr(reg), self.asm.new_label());
+        self.asm.alu_ri(Alu::Cmp, Size::S32, index, targets.len() as i32);
+        self.asm.jcc(Cond::Ae, default);
+        self.asm.mov_rr(Size::S32, index, index); // zero-extends the index
+        self.asm.lea_label(SCRATCH, table);
+        self.asm.lea(SCRATCH, Mem::indexed(SCRATCH, index, 8, 0));
+        self.asm.jmp_r(SCRATCH);
+        self.asm.bind(table);
+        for &target in targets {
+            self.asm.jmp(target);
+            for _ in 0..3 {
+                self.asm.int3();
+            }
+        }
     }
 
     fn trap(&mut self, code: TrapCode) {
