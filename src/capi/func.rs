@@ -13,6 +13,7 @@ use super::types::{wasm_externtype_t, wasm_functype_t};
 use super::val::wasm_val_t;
 use super::vec::{wasm_val_vec_t, Element};
 use super::{from_c, guard, into_c};
+use crate::runtime::value::ValBuf;
 use crate::runtime::{Caller, Func, Object, Trap, Val};
 use crate::types::FuncType;
 
@@ -80,9 +81,19 @@ impl Callback {
             // The environment was finalized with the store.
             return Err(Trap::host("the function's store was deleted"));
         };
-        let c_args: Vec<wasm_val_t> = args.iter().map(|&v| wasm_val_t::from_val(v, &data, caller.store)).collect();
-        let mut c_args = wasm_val_vec_t::from_vec(c_args);
-        let mut c_results = wasm_val_vec_t::from_vec((0..results.len()).map(|_| wasm_val_t::blank()).collect());
+        // The callback's vectors: on the stack for small signatures.
+        const INLINE: usize = 8;
+        let blank = wasm_val_t { kind: 0, of: super::val::wasm_val_union { i64: 0 } };
+        let (mut inline_args, mut inline_results) = ([blank; INLINE], [blank; INLINE]);
+        let (mut heap_args, mut heap_results) = (Vec::new(), Vec::new());
+        let c_args = c_values(&mut inline_args, &mut heap_args, args.len());
+        for (c, &v) in c_args.iter_mut().zip(args) {
+            *c = wasm_val_t::from_val(v, &data, caller.store);
+        }
+        let c_results = c_values(&mut inline_results, &mut heap_results, results.len());
+        let (args_data, results_data) = (c_args.as_mut_ptr(), c_results.as_mut_ptr());
+        let c_args = wasm_val_vec_t { size: args.len(), data: args_data };
+        let mut c_results = wasm_val_vec_t { size: results.len(), data: results_data };
         let previous = data.enter(caller.store);
         // SAFETY: the host gave us a callback of this signature; the vectors are valid.
         let trap = unsafe {
@@ -93,10 +104,15 @@ impl Callback {
             }
         };
         data.restore(previous);
-        // SAFETY: the vectors were made above; the callback owns nothing in `c_args`.
-        let outcome = unsafe {
+        // SAFETY: the vectors were made above (the callback may have replaced the results
+        // vector by one of its own, which it then owns no more); the callback owns nothing in
+        // `c_args`.
+        unsafe {
             let outcome = match from_c(trap) {
                 Some(t) => Err(t.trap().clone()),
+                None if c_results.size != results.len() => {
+                    Err(Trap::host("host function changed the size of its results vector"))
+                }
                 None => {
                     let mut outcome = Ok(());
                     for (slot, (v, &t)) in results.iter_mut().zip(c_results.as_slice().iter().zip(self.ty.results())) {
@@ -105,17 +121,31 @@ impl Callback {
                             _ => outcome = Err(Trap::host("host function returned a value of the wrong type")),
                         }
                     }
-                    if c_results.size != results.len() {
-                        outcome = Err(Trap::host("host function changed the size of its results vector"));
-                    }
                     outcome
                 }
             };
-            super::vec::wasm_val_vec_delete(&mut c_args);
-            super::vec::wasm_val_vec_delete(&mut c_results);
+            for v in std::slice::from_raw_parts(args_data, args.len()) {
+                v.delete();
+            }
+            if c_results.data == results_data {
+                for v in std::slice::from_raw_parts(results_data, results.len()) {
+                    v.delete();
+                }
+            } else {
+                super::vec::wasm_val_vec_delete(&mut c_results);
+            }
             outcome
-        };
-        outcome
+        }
+    }
+}
+
+/// `len` C values, in `inline` if they fit, else in `heap`.
+fn c_values<'a>(inline: &'a mut [wasm_val_t], heap: &'a mut Vec<wasm_val_t>, len: usize) -> &'a mut [wasm_val_t] {
+    if len <= inline.len() {
+        &mut inline[..len]
+    } else {
+        heap.resize(len, wasm_val_t::blank());
+        heap
     }
 }
 
@@ -227,34 +257,33 @@ pub unsafe extern "C" fn wasm_func_call(
 
 unsafe fn call(f: *const wasm_func_t, args: *const wasm_val_vec_t, results: *mut wasm_val_vec_t) -> *mut wasm_trap_t {
     let Some(f) = f.as_ref() else { return into_c(wasm_trap_t::without_store(Trap::host("the function is NULL"))) };
-    let data = f.store().clone();
-    let fail = |m: &str| into_c(wasm_trap_t::new(&data, Trap::host(m)));
+    let data = f.store();
     let args = args.as_ref().map_or(&[][..], |a| a.as_slice());
     let outcome = data.with(|store| {
-        let vals: Option<Vec<Val>> = args.iter().map(|a| a.runtime_val(store)).collect();
-        let vals = vals.ok_or_else(|| Trap::host("an argument is malformed or belongs to another store"))?;
-        store
-            .call(f.func(), &vals)
-            .map(|r| r.into_iter().map(|v| wasm_val_t::from_val(v, &data, store)).collect::<Vec<_>>())
+        let (mut vals, mut values) = (ValBuf::new(), ValBuf::new());
+        let vals = vals.slice(args.len());
+        for (v, a) in vals.iter_mut().zip(args) {
+            *v = a
+                .runtime_val(store)
+                .ok_or_else(|| Trap::host("an argument is malformed or belongs to another store"))?;
+        }
+        let ty = store.func_type(f.func()).ok_or_else(|| Trap::host("function belongs to another store"))?;
+        let arity = ty.results().len();
+        let out = match results.as_mut() {
+            Some(r) if r.size >= arity && (!r.data.is_null() || arity == 0) => r.data,
+            None if arity == 0 => ptr::null_mut(),
+            None => return Err(Trap::host("results vector is NULL")),
+            Some(_) => return Err(Trap::host("results vector is too small for the function's results")),
+        };
+        let values = values.defaults(ty.results());
+        store.call_into(f.func(), vals, values)?;
+        for (i, &v) in values.iter().enumerate() {
+            out.add(i).write(wasm_val_t::from_val(v, data, store));
+        }
+        Ok(())
     });
     match outcome {
-        Ok(values) => {
-            let Some(results) = results.as_mut() else {
-                if values.is_empty() {
-                    return ptr::null_mut();
-                }
-                values.into_iter().for_each(|v| v.delete());
-                return fail("results vector is NULL");
-            };
-            if results.size < values.len() || (results.data.is_null() && !values.is_empty()) {
-                values.into_iter().for_each(|v| v.delete());
-                return fail("results vector is too small for the function's results");
-            }
-            for (i, v) in values.into_iter().enumerate() {
-                results.data.add(i).write(v);
-            }
-            ptr::null_mut()
-        }
-        Err(trap) => into_c(wasm_trap_t::new(&data, trap)),
+        Ok(()) => ptr::null_mut(),
+        Err(trap) => into_c(wasm_trap_t::new(data, trap)),
     }
 }

@@ -38,12 +38,22 @@ impl wasm_val_t {
     /// The runtime value, or None if the value does not belong to `store` or is malformed.
     ///
     /// SAFETY (for callers): a reference value holds NULL or a valid `wasm_ref_t`.
+    #[inline(always)]
     pub(crate) unsafe fn runtime_val(self, store: &mut Store) -> Option<Val> {
+        match self.kind {
+            WASM_I32 => Some(Val::I32(self.of.i32)),
+            WASM_I64 => Some(Val::I64(self.of.i64)),
+            WASM_F32 => Some(Val::F32(self.of.f32.to_bits())),
+            WASM_F64 => Some(Val::F64(self.of.f64.to_bits())),
+            _ => self.runtime_ref(store),
+        }
+    }
+
+    /// `runtime_val` of a reference value.
+    ///
+    /// SAFETY (for callers): as for `runtime_val`.
+    unsafe fn runtime_ref(self, store: &mut Store) -> Option<Val> {
         Some(match self.kind {
-            WASM_I32 => Val::I32(self.of.i32),
-            WASM_I64 => Val::I64(self.of.i64),
-            WASM_F32 => Val::F32(self.of.f32.to_bits()),
-            WASM_F64 => Val::F64(self.of.f64.to_bits()),
             WASM_FUNCREF => match self.of.ref_.as_ref() {
                 None => Val::FuncRef(None),
                 Some(r) => match r.kind {
@@ -71,12 +81,21 @@ impl wasm_val_t {
     }
 
     /// The C value of a runtime value; references become new handles.
+    #[inline(always)]
     pub(crate) fn from_val(v: Val, data: &Rc<StoreData>, store: &Store) -> wasm_val_t {
+        match v {
+            Val::I32(x) => wasm_val_t { kind: WASM_I32, of: wasm_val_union { i32: x } },
+            Val::I64(x) => wasm_val_t { kind: WASM_I64, of: wasm_val_union { i64: x } },
+            Val::F32(x) => wasm_val_t { kind: WASM_F32, of: wasm_val_union { f32: f32::from_bits(x) } },
+            Val::F64(x) => wasm_val_t { kind: WASM_F64, of: wasm_val_union { f64: f64::from_bits(x) } },
+            _ => wasm_val_t::from_ref(v, data, store),
+        }
+    }
+
+    /// `from_val` of any other value.
+    fn from_ref(v: Val, data: &Rc<StoreData>, store: &Store) -> wasm_val_t {
         let (kind, of) = match v {
-            Val::I32(x) => (WASM_I32, wasm_val_union { i32: x }),
-            Val::I64(x) => (WASM_I64, wasm_val_union { i64: x }),
-            Val::F32(x) => (WASM_F32, wasm_val_union { f32: f32::from_bits(x) }),
-            Val::F64(x) => (WASM_F64, wasm_val_union { f64: f64::from_bits(x) }),
+            Val::I32(_) | Val::I64(_) | Val::F32(_) | Val::F64(_) => unreachable!("from_val converts numbers"),
             Val::V128(_) => (kind_of(ValType::V128), wasm_val_union { i64: 0 }),
             Val::FuncRef(f) => {
                 let r = f.map_or(ptr::null_mut(), |f| into_c(wasm_ref_t::new(data, RefKind::Func(f))));

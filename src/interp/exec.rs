@@ -15,7 +15,7 @@ use crate::runtime::module::CompiledModule;
 use crate::runtime::ops;
 use crate::runtime::store::{FuncEntity, Store};
 use crate::runtime::trap::{Frame, Trap, TrapCode};
-use crate::runtime::value::Val;
+use crate::runtime::value::{Val, ValBuf};
 use crate::semantics::{num, simd};
 use crate::types::ValType;
 use crate::validate::func::slots_of;
@@ -705,18 +705,19 @@ impl<'a> Executor<'a> {
     /// Runs a host function whose arguments are at stack index `fp`; writes its results there.
     #[inline(never)]
     fn call_host(&mut self, callee: u32, fp: usize) -> Result<(), Unwind> {
-        let ty = self.store.funcs[callee as usize].ty().clone();
+        let ty = self.store.funcs[callee as usize].ty();
         let mut slot = fp;
-        let mut args = Vec::with_capacity(ty.params().len());
-        for &t in ty.params() {
+        let (mut args, mut results) = (ValBuf::new(), ValBuf::new());
+        let args = args.slice(ty.params().len());
+        for (a, &t) in args.iter_mut().zip(ty.params()) {
             let mut raw = self.stack[slot] as u128;
             if t == ValType::V128 {
                 raw |= (self.stack[slot + 1] as u128) << 64;
             }
             slot += slots_of(Some(t)) as usize;
-            args.push(Val::from_raw(self.store.id, t, raw));
+            *a = Val::from_raw(self.store.id, t, raw);
         }
-        let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_of(t)).collect();
+        let results = results.defaults(ty.results());
         // The stack goes back to the store for calls the host makes; they start above the
         // caller's whole frame.
         // SAFETY: see Activation::func.
@@ -725,7 +726,9 @@ impl<'a> Executor<'a> {
         let saved_top = std::mem::replace(&mut state.top, self.act.fp + caller_frame);
         state.stack = std::mem::take(self.stack);
         let frames = self.frames.len() as u32 + 1;
-        let outcome = self.store.call_host(callee, self.act.instance, frames, &args, &mut results);
+        // SAFETY: this call runs in the store, so a host callback stays (`host_callback`).
+        let callback = unsafe { &*self.store.funcs[callee as usize].host_callback().expect("a host function") };
+        let outcome = self.store.call_host(callee, callback, self.act.instance, frames, args, results);
         let state = stack_state(self.store);
         *self.stack = std::mem::take(&mut state.stack);
         state.top = saved_top;
@@ -733,9 +736,10 @@ impl<'a> Executor<'a> {
         self.refresh_memory();
         outcome.map_err(Unwind::Host)?;
         let mut slot = fp;
-        for (r, &t) in results.iter().zip(ty.results()) {
+        for r in results.iter() {
             let raw = r.to_raw();
             self.stack[slot] = raw as u64;
+            let t = r.ty();
             if t == ValType::V128 {
                 self.stack[slot + 1] = (raw >> 64) as u64;
             }

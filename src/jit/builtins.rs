@@ -6,7 +6,7 @@
 use crate::runtime::ops;
 use crate::runtime::store::Store;
 use crate::runtime::trap::TrapCode;
-use crate::runtime::value::Val;
+use crate::runtime::value::ValBuf;
 use crate::runtime::vmctx::VMContext;
 
 /// Runs `f` on the store and instance of `vmctx`; `failed` if it panics.
@@ -68,14 +68,18 @@ builtins! {
 /// SAFETY (for callers): `args` points to the calling frame's slots, as many as the larger of
 /// the function's parameters and results.
 unsafe fn call_with_slots(store: &mut Store, instance: u32, f: u32, args: *mut u64, slot_bytes: u32) -> u32 {
-    let ty = store.funcs[f as usize].ty().clone();
     let words = slot_bytes as usize / 8;
+    let ty = store.funcs[f as usize].ty();
     let slots = std::slice::from_raw_parts_mut(args, ty.params().len().max(ty.results().len()) * words);
-    let params: Vec<Val> = (ty.params().iter().enumerate())
-        .map(|(i, &t)| super::read_val(store.id(), t, slots, i * words, words))
-        .collect();
-    let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_of(t)).collect();
-    match store.call_from_compiled(f, instance, &params, &mut results) {
+    let (mut params, mut results) = (ValBuf::new(), ValBuf::new());
+    let params = params.slice(ty.params().len());
+    for (i, (p, &t)) in params.iter_mut().zip(ty.params()).enumerate() {
+        *p = super::read_val(store.id(), t, slots, i * words, words);
+    }
+    let results = results.defaults(ty.results());
+    // SAFETY: this call runs in the store, so a host callback stays (`host_callback`).
+    let callback = store.funcs[f as usize].host_callback().map(|c| &*c);
+    match store.call_from_compiled(f, callback, instance, params, results) {
         Ok(()) => {
             for (i, r) in results.iter().enumerate() {
                 super::write_raw(slots, i * words, words, r.to_raw());

@@ -16,6 +16,7 @@ mod simd_tests;
 pub mod x64;
 
 use std::any::Any;
+use std::sync::Arc;
 
 use crate::error::Result;
 use crate::module::Module;
@@ -190,7 +191,10 @@ impl Backend for Jit {
     fn call(&self, store: &mut Store, func: u32, args: &[Val], results: &mut [Val]) -> std::result::Result<(), Trap> {
         #[cfg(target_arch = "x86_64")]
         if let FuncEntity::Wasm { module, defined_index, instance, .. } = &store.funcs[func as usize] {
-            let (module, defined, instance) = (module.clone(), *defined_index as usize, *instance);
+            // SAFETY: the store holds the function, and so its module, until it collects it,
+            // which it does only when no call runs in it (this one counts in `store.depth`).
+            let module: &CompiledModule = unsafe { &*Arc::as_ptr(module) };
+            let (defined, instance) = (*defined_index as usize, *instance);
             let entity = &store.instances[instance as usize];
             // Code compiled for guard regions runs interpreted on an instance with a memory that
             // could not reserve them.
@@ -199,9 +203,17 @@ impl Backend for Jit {
             let code = module.code.as_any().downcast_ref::<JitCode>().and_then(|c| c.compiled.as_ref().ok());
             if let Some(code) = code.filter(|c| guarded || c.bounds == x64::masm::Bounds::Explicit) {
                 let words = code.slot_bytes as usize / 8;
-                let mut buffer = vec![0u64; args.len().max(results.len()).max(1) * words];
+                // Small signatures' values go in a buffer on the stack.
+                let len = args.len().max(results.len()).max(1) * words;
+                let (mut inline, mut heap) = ([0u64; 32], Vec::new());
+                let buffer = if len <= inline.len() {
+                    &mut inline[..len]
+                } else {
+                    heap.resize(len, 0);
+                    &mut heap[..]
+                };
                 for (i, a) in args.iter().enumerate() {
-                    write_raw(&mut buffer, i * words, words, a.to_raw());
+                    write_raw(buffer, i * words, words, a.to_raw());
                 }
                 let entry = code.code.base().wrapping_add(code.functions[defined]);
                 store.context.store = store;
@@ -224,11 +236,11 @@ impl Backend for Jit {
                         TrapCode::Host => store.pending_trap.take().unwrap_or_else(|| Trap::new(point.code)),
                         code => Trap::new(code),
                     };
-                    add_frames(&mut trap, &module, code, instance, &point);
+                    add_frames(&mut trap, module, code, instance, &point);
                     return Err(trap);
                 }
                 for (i, slot) in results.iter_mut().enumerate() {
-                    *slot = read_val(store.id(), slot.ty(), &buffer, i * words, words);
+                    *slot = read_val(store.id(), slot.ty(), buffer, i * words, words);
                 }
                 return Ok(());
             }

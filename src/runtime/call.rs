@@ -5,7 +5,7 @@
 
 use std::cell::Cell;
 
-use super::store::{Caller, Func, FuncEntity, HostFunc, Instance, Store};
+use super::store::{Caller, Func, FuncEntity, HostFn, Instance, Store};
 use super::sys;
 use super::trap::{Trap, TrapCode};
 use super::value::Val;
@@ -37,7 +37,7 @@ pub(crate) fn native_stack_exhausted() -> bool {
 
 /// Runs a host function; a panic in it becomes a trap, so it never unwinds through a tier's
 /// code (whose bookkeeping it would skip) or across the C API.
-fn run_host(callback: &HostFunc, caller: &mut Caller<'_>, args: &[Val], results: &mut [Val]) -> Result<(), Trap> {
+fn run_host(callback: &HostFn, caller: &mut Caller<'_>, args: &[Val], results: &mut [Val]) -> Result<(), Trap> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| callback(caller, args, results))) {
         Ok(r) => r,
         Err(payload) => {
@@ -57,13 +57,34 @@ impl Store {
         if !self.owns(func.store) {
             return Err(Trap::host("function belongs to another store"));
         }
-        let ty = self.funcs[func.index as usize].ty().clone();
+        let mut results: Vec<Val> =
+            self.funcs[func.index as usize].ty().results().iter().map(|&t| Val::default_of(t)).collect();
+        self.call_into(func, args, &mut results)?;
+        Ok(results)
+    }
+
+    /// Calls a function with arguments of its parameter types, writing its results to
+    /// `results`, which holds one value (of any type) per result.
+    pub fn call_into(&mut self, func: Func, args: &[Val], results: &mut [Val]) -> Result<(), Trap> {
+        if !self.owns(func.store) {
+            return Err(Trap::host("function belongs to another store"));
+        }
+        let ty = self.funcs[func.index as usize].ty();
         if args.len() != ty.params().len()
             || args.iter().zip(ty.params()).any(|(a, &t)| a.ty() != t || !self.val_belongs(a))
         {
             return Err(Trap::host(format!("arguments do not match the function type {ty}")));
         }
-        let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_of(t)).collect();
+        if results.len() != ty.results().len() {
+            return Err(Trap::host(format!(
+                "the function type {ty} has {} results, not {}",
+                ty.results().len(),
+                results.len()
+            )));
+        }
+        for (r, &t) in results.iter_mut().zip(ty.results()) {
+            *r = Val::default_of(t);
+        }
         if self.depth >= self.engine.config().max_call_depth || native_stack_exhausted() {
             return Err(Trap::new(TrapCode::CallStackExhausted));
         }
@@ -77,20 +98,21 @@ impl Store {
         let outcome = match &self.funcs[func.index as usize] {
             FuncEntity::Host { callback, .. } => {
                 let callback = callback.clone();
-                run_host(&callback, &mut Caller { store: self, instance: None }, args, &mut results)
+                run_host(&*callback, &mut Caller { store: self, instance: None }, args, results)
             }
-            FuncEntity::Wasm { .. } => self.engine.backend().call(self, func.index, args, &mut results),
+            FuncEntity::Wasm { .. } => self.engine.backend().call(self, func.index, args, results),
         };
         self.depth -= 1;
-        outcome.map(|()| results)
+        outcome
     }
 
-    /// Calls function `func` (a store index: a host function, or a wasm function of any
-    /// module) for compiled code of instance `caller`; the compiled frames opened since the
-    /// entry count toward the call depth, as the interpreter's frames do.
+    /// Calls function `func` (a store index: a host function, whose `callback` this is, or a
+    /// wasm function of any module) for compiled code of instance `caller`; the compiled frames
+    /// opened since the entry count toward the call depth, as the interpreter's frames do.
     pub(crate) fn call_from_compiled(
         &mut self,
         func: u32,
+        callback: Option<&HostFn>,
         caller: u32,
         args: &[Val],
         results: &mut [Val],
@@ -98,58 +120,43 @@ impl Store {
         // The compiled frames opened since the entry count toward the depth.
         let depth = self.depth;
         self.depth = self.engine.config().max_call_depth.saturating_sub(self.context.depth_left);
-        let outcome = self.call_from_compiled_at_depth(func, caller, args, results);
+        let outcome = if self.depth >= self.engine.config().max_call_depth {
+            Err(Trap::new(TrapCode::CallStackExhausted))
+        } else {
+            match callback {
+                // The calling compiled frame is already counted, as the interpreter counts it.
+                Some(callback) => self.call_host(func, callback, caller, 0, args, results),
+                // The callee's own frames count themselves, as when the interpreter calls it.
+                None if native_stack_exhausted() => Err(Trap::new(TrapCode::CallStackExhausted)),
+                None => self.engine.backend().call(self, func, args, results),
+            }
+        };
         self.depth = depth;
         outcome
     }
 
-    fn call_from_compiled_at_depth(
-        &mut self,
-        func: u32,
-        caller: u32,
-        args: &[Val],
-        results: &mut [Val],
-    ) -> Result<(), Trap> {
-        if self.depth >= self.engine.config().max_call_depth {
-            return Err(Trap::new(TrapCode::CallStackExhausted));
-        }
-        match &self.funcs[func as usize] {
-            // The calling compiled frame is already counted, as the interpreter counts it.
-            FuncEntity::Host { .. } => self.call_host(func, caller, 0, args, results),
-            // The callee's own frames count themselves, as when the interpreter calls it.
-            FuncEntity::Wasm { .. } => {
-                if native_stack_exhausted() {
-                    return Err(Trap::new(TrapCode::CallStackExhausted));
-                }
-                self.engine.backend().call(self, func, args, results)
-            }
-        }
-    }
-
-    /// Calls host function `func` (a store index) for wasm code of `caller` that runs `frames`
-    /// wasm frames deep above the store's current depth; `args` match its parameter types.
-    /// Checks the results' types.
+    /// Calls host function `func` (a store index), whose callback is `callback`, for wasm code
+    /// of `caller` that runs `frames` wasm frames deep above the store's current depth; `args`
+    /// match its parameter types. Checks the results' types.
     pub(crate) fn call_host(
         &mut self,
         func: u32,
+        callback: &HostFn,
         caller: u32,
         frames: u32,
         args: &[Val],
         results: &mut [Val],
     ) -> Result<(), Trap> {
-        let FuncEntity::Host { ty, callback, .. } = &self.funcs[func as usize] else {
-            unreachable!("call_host calls host functions");
-        };
-        let (ty, callback) = (ty.clone(), callback.clone());
         if native_stack_exhausted() {
             return Err(Trap::new(TrapCode::CallStackExhausted));
         }
         let depth = self.depth;
         self.depth += frames;
         let caller = Instance { store: self.id, index: caller };
-        let outcome = run_host(&callback, &mut Caller { store: self, instance: Some(caller) }, args, results);
+        let outcome = run_host(callback, &mut Caller { store: self, instance: Some(caller) }, args, results);
         self.depth = depth;
         outcome?;
+        let ty = self.funcs[func as usize].ty();
         if results.iter().zip(ty.results()).any(|(r, &t)| r.ty() != t || !self.val_belongs(r)) {
             return Err(Trap::host("host function returned a value of the wrong type"));
         }

@@ -21,8 +21,8 @@ pub use instance::InstantiationError;
 pub use memory::BoundsChecks;
 pub use module::CompiledModule;
 pub use store::{
-    Caller, Collected, Extern, ExternRef, Func, Global, HostFunc, Instance, InterruptHandle, Memory, Object, Store,
-    StoreLimits, Table,
+    Caller, Collected, Extern, ExternRef, Func, Global, HostFn, HostFunc, Instance, InterruptHandle, Memory, Object,
+    Store, StoreLimits, Table,
 };
 pub use trap::{Trap, TrapCode};
 pub use value::Val;

@@ -89,7 +89,10 @@ pub struct Caller<'a> {
 }
 
 /// A host function: reads its arguments, writes its results, or traps.
-pub type HostFunc = Arc<dyn Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync>;
+pub type HostFunc = Arc<HostFn>;
+
+/// A host function's callback.
+pub type HostFn = dyn Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync;
 
 pub(crate) enum FuncEntity {
     Wasm { instance: u32, module: Arc<CompiledModule>, defined_index: u32, sig: SigId },
@@ -102,6 +105,16 @@ impl FuncEntity {
     pub(crate) fn sig(&self) -> SigId {
         match self {
             FuncEntity::Wasm { sig, .. } | FuncEntity::Host { sig, .. } => *sig,
+        }
+    }
+
+    /// A host function's callback, which stays where it is while any call runs in the store
+    /// (`Store::depth` > 0): the store frees functions only when it collects, and it collects
+    /// only when no call runs. So a tier that runs a call may use it without holding a count.
+    pub(crate) fn host_callback(&self) -> Option<*const HostFn> {
+        match self {
+            FuncEntity::Host { callback, .. } => Some(Arc::as_ptr(callback)),
+            FuncEntity::Wasm { .. } => None,
         }
     }
 

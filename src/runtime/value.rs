@@ -76,3 +76,40 @@ impl Val {
         }
     }
 }
+
+/// Room for a call's argument or result values: on the stack for up to `ValBuf::INLINE`, on
+/// the heap beyond, so that calls of small signatures allocate nothing.
+pub(crate) struct ValBuf {
+    inline: [Val; ValBuf::INLINE],
+    heap: Vec<Val>,
+}
+
+impl ValBuf {
+    pub(crate) const INLINE: usize = 8;
+
+    #[inline(always)]
+    pub(crate) fn new() -> ValBuf {
+        ValBuf { inline: [Val::I32(0); ValBuf::INLINE], heap: Vec::new() }
+    }
+
+    /// `len` values (of any type).
+    #[inline]
+    pub(crate) fn slice(&mut self, len: usize) -> &mut [Val] {
+        if len <= ValBuf::INLINE {
+            &mut self.inline[..len]
+        } else {
+            self.heap.resize(len, Val::I32(0));
+            &mut self.heap
+        }
+    }
+
+    /// The zero values of `types`.
+    #[inline]
+    pub(crate) fn defaults(&mut self, types: &[ValType]) -> &mut [Val] {
+        let values = self.slice(types.len());
+        for (v, &t) in values.iter_mut().zip(types) {
+            *v = Val::default_of(t);
+        }
+        values
+    }
+}
