@@ -1,5 +1,6 @@
 //! The engines behind one interface: build a kernel instance and call `run(n)`; compile a
 //! sightglass module, then instantiate it with the stub imports of `wasi.rs` and run `_start`.
+//! (wasmtime's configuration is in `wasmtime_engine.rs`.)
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -7,6 +8,7 @@ use std::time::Duration;
 use crate::wasi::cpu_now;
 
 use crate::wasi::{self, Ctx, Outcome};
+use crate::wasmtime_engine::{self as wt, Compiler};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
@@ -16,9 +18,21 @@ pub enum Engine {
     Wasmi,
     Wasmi2,
     Wasm3,
+    /// wasmtime with its optimizing compiler, Cranelift.
+    WasmtimeCranelift,
+    /// wasmtime with its baseline compiler, Winch.
+    WasmtimeWinch,
 }
 
-pub const ENGINES: [Engine; 5] = [Engine::Wasmrt, Engine::WasmrtJit, Engine::Wasmi, Engine::Wasmi2, Engine::Wasm3];
+pub const ENGINES: [Engine; 7] = [
+    Engine::Wasmrt,
+    Engine::WasmrtJit,
+    Engine::Wasmi,
+    Engine::Wasmi2,
+    Engine::Wasm3,
+    Engine::WasmtimeCranelift,
+    Engine::WasmtimeWinch,
+];
 
 impl Engine {
     pub fn name(self) -> &'static str {
@@ -28,6 +42,17 @@ impl Engine {
             Engine::Wasmi => "wasmi",
             Engine::Wasmi2 => "wasmi2",
             Engine::Wasm3 => "wasm3",
+            Engine::WasmtimeCranelift => "wasmtime-cranelift",
+            Engine::WasmtimeWinch => "wasmtime-winch",
+        }
+    }
+
+    /// wasmtime's compiler, for the wasmtime engines.
+    fn compiler(self) -> Option<Compiler> {
+        match self {
+            Engine::WasmtimeCranelift => Some(Compiler::Cranelift),
+            Engine::WasmtimeWinch => Some(Compiler::Winch),
+            _ => None,
         }
     }
 }
@@ -178,6 +203,79 @@ wasmi_engine!(wasmi200, wasmi2, wasmi2::ValType, |linker, store, module| {
     linker.instantiate_and_start(&mut *store, module).map_err(err)
 });
 
+// ---- wasmtime (Cranelift and Winch) ----
+
+struct WasmtimeKernel {
+    store: wasmtime::Store<()>,
+    func: wasmtime::TypedFunc<i32, i64>,
+}
+
+impl Kernel for WasmtimeKernel {
+    fn run(&mut self, n: i32) -> Result<i64, String> {
+        self.func.call(&mut self.store, n).map_err(wt::error)
+    }
+}
+
+/// A linker with the stub of every import, built once per module (as wasmi's).
+fn wasmtime_linker(
+    engine: &wasmtime::Engine,
+    imports: &[(String, String)],
+    ctx: &Arc<Mutex<Ctx>>,
+) -> Result<wasmtime::Linker<()>, String> {
+    use wasmtime::{Val, ValType};
+    let mut linker = wasmtime::Linker::<()>::new(engine);
+    for (module, name) in imports {
+        let (params, ret) = wasi::signature(module, name).ok_or(format!("no stub for {module}.{name}"))?;
+        let params = params.chars().map(|c| if c == 'I' { ValType::I64 } else { ValType::I32 });
+        let results = if ret { vec![ValType::I32] } else { vec![] };
+        let fty = wasmtime::FuncType::new(engine, params, results);
+        let (ctx, m, n) = (ctx.clone(), module.clone(), name.clone());
+        linker
+            .func_new(module, name, fty, move |mut caller, args, results| {
+                let args: Vec<u64> = args
+                    .iter()
+                    .map(|v| match v {
+                        Val::I32(x) => *x as u32 as u64,
+                        Val::I64(x) => *x as u64,
+                        _ => 0,
+                    })
+                    .collect();
+                let mut empty = [];
+                let mem = match caller.get_export("memory").and_then(wasmtime::Extern::into_memory) {
+                    Some(m) => m.data_mut(&mut caller),
+                    None => &mut empty[..],
+                };
+                let mut ctx = ctx.lock().unwrap();
+                match wasi::call(&mut ctx, &m, &n, &args, mem) {
+                    Outcome::Errno(e) => results[0] = Val::I32(e),
+                    Outcome::Void => {}
+                    Outcome::Exit => return Err(wasmtime::Error::msg("proc_exit")),
+                }
+                Ok(())
+            })
+            .map_err(wt::error)?;
+    }
+    Ok(linker)
+}
+
+/// Instantiates and runs `_start`; returns the instantiation time.
+fn wasmtime_start(
+    engine: &wasmtime::Engine,
+    module: &wasmtime::Module,
+    linker: &wasmtime::Linker<()>,
+) -> (Duration, Result<(), String>) {
+    let t0 = cpu_now();
+    let mut store = wasmtime::Store::new(engine, ());
+    let instance = match linker.instantiate(&mut store, module) {
+        Ok(i) => i,
+        Err(e) => return (cpu_now() - t0, Err(wt::error(e))),
+    };
+    let t = cpu_now() - t0;
+    let result =
+        instance.get_typed_func::<(), ()>(&mut store, "_start").and_then(|f| f.call(&mut store, ())).map_err(wt::error);
+    (t, result)
+}
+
 // ---- wasm3 ----
 
 struct Wasm3Kernel {
@@ -219,6 +317,12 @@ pub fn kernel(engine: Engine, bytes: &[u8]) -> Result<Box<dyn Kernel>, String> {
             let func = module.find_function::<i32, i64>("run").map_err(err)?;
             Ok(Box::new(Wasm3Kernel { func }))
         }
+        Engine::WasmtimeCranelift | Engine::WasmtimeWinch => {
+            let e = wt::engine(engine.compiler().unwrap())?;
+            let module = wt::compile(&e, bytes)?;
+            let (store, func) = wt::export::<i32, i64>(&e, &module, "run")?;
+            Ok(Box::new(WasmtimeKernel { store, func }))
+        }
     }
 }
 
@@ -230,6 +334,7 @@ pub enum Compiled {
     Wasmi2(wasmi2::Engine, wasmi2::Module, wasmi2::Linker<()>),
     /// wasm3 parses when it loads, and compiles each function on its first call.
     Wasm3(Vec<u8>),
+    Wasmtime(wasmtime::Engine, wasmtime::Module, wasmtime::Linker<()>),
 }
 
 /// Compiles `bytes` (decode, validate, translate every function); the time is for
@@ -259,6 +364,13 @@ pub fn compile(engine: Engine, bytes: &[u8]) -> Result<(Compiled, Duration), Str
             (Compiled::Wasmi2(e.clone(), m, wasmi2::Linker::new(&e)), t)
         }
         Engine::Wasm3 => (Compiled::Wasm3(bytes.to_vec()), (cpu_now() - t0)),
+        Engine::WasmtimeCranelift | Engine::WasmtimeWinch => {
+            let e = wt::engine(engine.compiler().unwrap())?;
+            let t0 = cpu_now();
+            let m = wt::compile(&e, bytes)?;
+            let t = cpu_now() - t0;
+            (Compiled::Wasmtime(e.clone(), m, wasmtime::Linker::new(&e)), t)
+        }
     })
 }
 
@@ -291,6 +403,7 @@ pub fn link(compiled: &mut Compiled, imports: &[(String, String)], ctx: &Arc<Mut
     match compiled {
         Compiled::Wasmi(e, _, l) => *l = wasmi040::linker(e, imports, ctx)?,
         Compiled::Wasmi2(e, _, l) => *l = wasmi200::linker(e, imports, ctx)?,
+        Compiled::Wasmtime(e, _, l) => *l = wasmtime_linker(e, imports, ctx)?,
         _ => {}
     }
     Ok(())
@@ -305,6 +418,7 @@ pub fn run_command(compiled: &Compiled, imports: &[(String, String)], ctx: &Arc<
         Compiled::Wasmi(e, m, l) => wasmi040::run_start(e, m, l),
         Compiled::Wasmi2(e, m, l) => wasmi200::run_start(e, m, l),
         Compiled::Wasm3(bytes) => wasm3_start(bytes, imports, ctx),
+        Compiled::Wasmtime(e, m, l) => wasmtime_start(e, m, l),
     };
     let ctx = std::mem::take(&mut *ctx.lock().unwrap());
     let measured = match (ctx.start, ctx.end) {

@@ -1,5 +1,6 @@
-//! Execution speed of wasmrt's interpreter beside wasmi 0.40, wasmi 2.0 and wasm3 (0.4.7, C), and
-//! beside native code, side by side in one run; times and ratios, printed as Markdown tables.
+//! Execution speed of wasmrt's interpreter and compiled tier beside wasmi 0.40, wasmi 2.0, wasm3
+//! (0.4.7, C), wasmtime's two compilers (Cranelift and Winch), and native code, side by side in
+//! one run; times and ratios, printed as Markdown tables.
 //!
 //! Workloads:
 //! * the compute kernels of `bench/kernels/` (`.wat`, or C built to `.wasm` by `build.sh`), each
@@ -11,7 +12,9 @@
 //!
 //! Method: one warm-up run of every engine (which also checks the result), then rounds in which
 //! each engine runs once (order rotated each round); each engine's figure is its median.
-//! Ratios are wasmrt's time divided by the other's (< 1: wasmrt is faster).
+//! Ratios are one engine's time divided by another's (< 1: the first is faster): the interpreter
+//! (wasmrt) over each other engine, the compiled tier (jit) over the interpreter, wasmtime and
+//! native code, and wasmtime over native code.
 //!
 //! Usage: execute [--rounds N] [--budget SECONDS] [--limit SECONDS] [--engines a,b,..]
 //!                [--only ENGINE [--repeat N]]
@@ -22,10 +25,13 @@
 //!   --limit: sightglass modules on which one wasmrt run takes longer (CPU seconds, default 15;
 //!            0: no limit) are interrupted and skipped, to keep the whole run in bounds.
 //!   --only ENGINE: no timing; run only that engine's workloads --repeat times (for a profiler).
+//!   ENGINE: wasmrt, wasmrt-jit, wasmi, wasmi2, wasm3, wasmtime-cranelift, wasmtime-winch (and
+//!           native, for --engines).
 
 mod engines;
 mod native;
 mod wasi;
+mod wasmtime_engine;
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -139,32 +145,76 @@ struct Row {
     times: BTreeMap<&'static str, Duration>,
     na: Vec<String>,
     extra: Vec<String>,
+    /// Sightglass: compile MB/s and instantiation µs per engine.
+    compile_mbs: BTreeMap<&'static str, f64>,
+    inst_us: BTreeMap<&'static str, f64>,
 }
 
-const OTHERS: [&str; 4] = ["wasmi", "wasmi2", "wasm3", "native"];
+impl Row {
+    fn new(name: String) -> Row {
+        Row {
+            name,
+            times: BTreeMap::new(),
+            na: vec![],
+            extra: vec![],
+            compile_mbs: BTreeMap::new(),
+            inst_us: BTreeMap::new(),
+        }
+    }
+}
 
-fn print_table(title: &str, rows: &[Row], native: bool, extra_headers: &[&str]) -> BTreeMap<&'static str, Vec<f64>> {
+/// Every engine's column: name, and its name in the table headers (native last).
+const COLUMNS: [(&str, &str); 8] = [
+    ("wasmrt", "wasmrt"),
+    ("wasmrt-jit", "jit"),
+    ("wasmi", "wasmi"),
+    ("wasmi2", "wasmi2"),
+    ("wasm3", "wasm3"),
+    ("wasmtime-cranelift", "cranelift"),
+    ("wasmtime-winch", "winch"),
+    ("native", "native"),
+];
+
+/// The ratios in the tables, (numerator, denominator): the interpreter against every other
+/// engine, the compiled tier against the interpreter, wasmtime and native code, and wasmtime
+/// against native code.
+const RATIOS: [(&str, &str); 12] = [
+    ("wasmrt", "wasmi"),
+    ("wasmrt", "wasmi2"),
+    ("wasmrt", "wasm3"),
+    ("wasmrt", "wasmtime-cranelift"),
+    ("wasmrt", "wasmtime-winch"),
+    ("wasmrt", "native"),
+    ("wasmrt-jit", "wasmrt"),
+    ("wasmrt-jit", "wasmtime-cranelift"),
+    ("wasmrt-jit", "wasmtime-winch"),
+    ("wasmrt-jit", "native"),
+    ("wasmtime-cranelift", "native"),
+    ("wasmtime-winch", "native"),
+];
+
+fn short(engine: &str) -> &str {
+    COLUMNS.iter().find(|(e, _)| *e == engine).map_or(engine, |(_, s)| s)
+}
+
+/// Prints the table; returns each ratio's values ("wasmrt/wasmi": [..]), in the order of RATIOS.
+fn print_table(title: &str, rows: &[Row], native: bool, extra_headers: &[&str]) -> Vec<(String, Vec<f64>)> {
     println!("\n### {title}\n");
-    let engines: &[&str] = if native {
-        &["wasmrt", "wasmrt-jit", "wasmi", "wasmi2", "wasm3", "native"]
-    } else {
-        &["wasmrt", "wasmrt-jit", "wasmi", "wasmi2", "wasm3"]
-    };
-    let others = &OTHERS[..engines.len() - 2];
-    let mut header = String::from("| workload | wasmrt ms | wasmrt-jit ms | wasmi 0.40 ms | wasmi 2.0 ms | wasm3 ms |");
-    let mut sep = String::from("|---|---:|---:|---:|---:|---:|");
-    if native {
-        header.push_str(" native ms |");
+    let engines = if native { &COLUMNS[..] } else { &COLUMNS[..COLUMNS.len() - 1] };
+    let pairs: Vec<(&str, &str)> = RATIOS.iter().copied().filter(|(_, d)| native || *d != "native").collect();
+    let mut header = String::from("| workload |");
+    let mut sep = String::from("|---|");
+    for (e, _) in engines {
+        let e = match *e {
+            "wasmi" => "wasmi 0.40",
+            "wasmi2" => "wasmi 2.0",
+            e => e,
+        };
+        header.push_str(&format!(" {e} ms |"));
         sep.push_str("---:|");
     }
-    for e in others {
-        header.push_str(&format!(" wasmrt/{e} |"));
-        sep.push_str("---:|");
-    }
-    // The compiled tier against the interpreter and native code.
-    let jit_refs: &[&'static str] = if native { &["wasmrt", "native"] } else { &["wasmrt"] };
-    for e in jit_refs {
-        header.push_str(&format!(" jit/{e} |"));
+    for (a, b) in &pairs {
+        header.push_str(&format!(" {}/{} |", short(a), short(b)));
         sep.push_str("---:|");
     }
     for h in extra_headers {
@@ -172,25 +222,17 @@ fn print_table(title: &str, rows: &[Row], native: bool, extra_headers: &[&str]) 
         sep.push_str("---:|");
     }
     println!("{header}\n{sep}");
-    let mut jit_ratios: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
-    let mut ratios: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
+    let mut ratios: Vec<(String, Vec<f64>)> = pairs.iter().map(|(a, b)| (format!("{a}/{b}"), vec![])).collect();
     for row in rows {
         let t = |e: &str| row.times.get(e).copied();
         let mut line = format!("| {} |", row.name);
-        for e in engines {
+        for (e, _) in engines {
             line.push_str(&format!(" {} |", t(e).map_or("n/a".into(), ms)));
         }
-        for &e in others {
-            let r = ratio(t("wasmrt"), t(e));
+        for (i, (a, b)) in pairs.iter().enumerate() {
+            let r = ratio(t(a), t(b));
             if let Some(r) = r {
-                ratios.entry(e).or_default().push(r);
-            }
-            line.push_str(&format!(" {} |", fmt_ratio(r)));
-        }
-        for &e in jit_refs {
-            let r = ratio(t("wasmrt-jit"), t(e));
-            if let Some(r) = r {
-                jit_ratios.entry(e).or_default().push(r);
+                ratios[i].1.push(r);
             }
             line.push_str(&format!(" {} |", fmt_ratio(r)));
         }
@@ -200,13 +242,8 @@ fn print_table(title: &str, rows: &[Row], native: bool, extra_headers: &[&str]) 
         println!("{line}");
     }
     println!();
-    for e in others {
-        let v = ratios.get(e).map(Vec::as_slice).unwrap_or(&[]);
-        println!("geomean wasmrt/{e}: {} over {} workloads", fmt_ratio(geomean(v)), v.len());
-    }
-    for e in jit_refs {
-        let v = jit_ratios.get(e).map(Vec::as_slice).unwrap_or(&[]);
-        println!("geomean wasmrt-jit/{e}: {} over {} workloads", fmt_ratio(geomean(v)), v.len());
+    for (label, v) in &ratios {
+        println!("geomean {label}: {} over {} workloads", fmt_ratio(geomean(v)), v.len());
     }
     // n/a, grouped by reason (byte offsets left out, so one reason covers many modules).
     let mut na: BTreeMap<String, Vec<&str>> = BTreeMap::new();
@@ -226,6 +263,18 @@ fn print_table(title: &str, rows: &[Row], native: bool, extra_headers: &[&str]) 
     ratios
 }
 
+/// One line: the geomean of a figure per engine over the rows that have it, and their number.
+fn print_per_engine(what: &str, engines: &[&str], rows: &[Row], figure: impl Fn(&Row, &str) -> Option<f64>) {
+    let per_engine: Vec<String> = engines
+        .iter()
+        .map(|e| {
+            let v: Vec<f64> = rows.iter().filter_map(|r| figure(r, e)).collect();
+            format!("{e} {} ({} modules)", geomean(&v).map_or("n/a".into(), |g| format!("{g:.1}")), v.len())
+        })
+        .collect();
+    println!("geomean {what}: {}", per_engine.join(", "));
+}
+
 fn run_kernels(opts: &Opts) -> Vec<Row> {
     let mut rows = Vec::new();
     for def in kernels() {
@@ -237,7 +286,7 @@ fn run_kernels(opts: &Opts) -> Vec<Row> {
             Source::Wasm(b) => b.to_vec(),
         };
         let expected = (def.native)(def.n);
-        let mut row = Row { name: def.name.to_string(), times: BTreeMap::new(), na: vec![], extra: vec![] };
+        let mut row = Row::new(def.name.to_string());
         // Instantiate, then warm up and check.
         let mut instances: Vec<(Engine, Box<dyn engines::Kernel>)> = Vec::new();
         for &engine in &opts.engines {
@@ -351,6 +400,12 @@ fn check_run(run: &engines::CommandRun, expected: &Option<Vec<u8>>) -> Result<()
     Ok(())
 }
 
+/// The engines of the sightglass table's compile MB/s and instantiate µs columns (wasm3 compiles
+/// lazily, inside each run).
+const COMPILE_ENGINES: [&str; 6] = ["wasmrt", "wasmrt-jit", "wasmi", "wasmi2", "wasmtime-cranelift", "wasmtime-winch"];
+const INSTANTIATE_ENGINES: [&str; 7] =
+    ["wasmrt", "wasmrt-jit", "wasmi", "wasmi2", "wasm3", "wasmtime-cranelift", "wasmtime-winch"];
+
 fn run_sightglass(opts: &Opts, root: &Path, skipped: &mut Vec<String>) -> Vec<Row> {
     let mut files = Vec::new();
     find_wasm(root, &mut files);
@@ -375,11 +430,10 @@ fn run_sightglass(opts: &Opts, root: &Path, skipped: &mut Vec<String>) -> Vec<Ro
             continue;
         }
         let expected = expected_stdout(&path);
-        let mut row = Row { name: name.clone(), times: BTreeMap::new(), na: vec![], extra: vec![] };
+        let mut row = Row::new(name.clone());
         let ctx = Arc::new(Mutex::new(wasi::Ctx::new()));
         // Compile (median of 3 for the compile-time columns), link, warm up and check.
         let mut ready: Vec<(Engine, engines::Compiled)> = Vec::new();
-        let mut compile_mbs: BTreeMap<&str, f64> = BTreeMap::new();
         let mut warm: BTreeMap<&str, Duration> = BTreeMap::new();
         let mut wasmrt_error = None;
         engines::WASMRT_LIMIT_SECS.store(opts.limit, std::sync::atomic::Ordering::Relaxed);
@@ -405,7 +459,7 @@ fn run_sightglass(opts: &Opts, root: &Path, skipped: &mut Vec<String>) -> Vec<Ro
                 continue;
             };
             if engine != Engine::Wasm3 {
-                compile_mbs.insert(engine.name(), bytes.len() as f64 / median(&mut ctimes).as_secs_f64() / 1e6);
+                row.compile_mbs.insert(engine.name(), bytes.len() as f64 / median(&mut ctimes).as_secs_f64() / 1e6);
             }
             let checked = engines::link(&mut compiled, &imports, &ctx).and_then(|_| {
                 let run = engines::run_command(&compiled, &imports, &ctx);
@@ -483,29 +537,22 @@ fn run_sightglass(opts: &Opts, root: &Path, skipped: &mut Vec<String>) -> Vec<Ro
                 inst[i].push(run.instantiate);
             }
         }
-        let mut inst_us: BTreeMap<&str, f64> = BTreeMap::new();
         for (i, (engine, _)) in ready.iter().enumerate() {
             row.times.insert(engine.name(), median(&mut times[i]));
-            inst_us.insert(engine.name(), median(&mut inst[i]).as_secs_f64() * 1e6);
+            row.inst_us.insert(engine.name(), median(&mut inst[i]).as_secs_f64() * 1e6);
         }
-        let f = |m: &BTreeMap<&str, f64>, e: &str, digits: usize| {
-            m.get(e).map_or("n/a".into(), |v| format!("{v:.digits$}"))
+        // "a / b / ..": one figure per engine of the column's header.
+        let f = |m: &BTreeMap<&str, f64>, engines: &[&str], digits: usize| {
+            engines
+                .iter()
+                .map(|e| m.get(e).map_or("n/a".into(), |v| format!("{v:.digits$}")))
+                .collect::<Vec<_>>()
+                .join(" / ")
         };
         row.extra = vec![
             format!("{} KB", bytes.len() / 1000),
-            format!(
-                "{} / {} / {}",
-                f(&compile_mbs, "wasmrt", 1),
-                f(&compile_mbs, "wasmi", 1),
-                f(&compile_mbs, "wasmi2", 1)
-            ),
-            format!(
-                "{} / {} / {} / {}",
-                f(&inst_us, "wasmrt", 0),
-                f(&inst_us, "wasmi", 0),
-                f(&inst_us, "wasmi2", 0),
-                f(&inst_us, "wasm3", 0)
-            ),
+            f(&row.compile_mbs, &COMPILE_ENGINES, 1),
+            f(&row.inst_us, &INSTANTIATE_ENGINES, 0),
             rounds.to_string(),
         ];
         eprintln!("sightglass {name}: {:?} ({rounds} rounds)", row.times);
@@ -560,32 +607,42 @@ fn main() {
 fn run(opts: Opts) {
     let t0 = Instant::now();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/sightglass");
-    let mut all: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
+    // Every ratio over all workloads, in the order of RATIOS.
+    let mut all: Vec<(String, Vec<f64>)> = Vec::new();
+    let mut add = |ratios: Vec<(String, Vec<f64>)>| {
+        for (label, v) in ratios {
+            match all.iter_mut().find(|(l, _)| *l == label) {
+                Some((_, all_v)) => all_v.extend(v),
+                None => all.push((label, v)),
+            }
+        }
+    };
     if opts.kernels {
         let rows = run_kernels(&opts);
         if opts.only.is_none() {
-            for (k, v) in print_table("Compute kernels", &rows, opts.native, &[]) {
-                all.entry(k).or_default().extend(v);
-            }
+            add(print_table("Compute kernels", &rows, opts.native, &[]));
         }
     }
     if opts.sightglass {
         let mut skipped = Vec::new();
         let rows = run_sightglass(&opts, &root, &mut skipped);
         if opts.only.is_none() {
+            let names = |engines: &[&str]| engines.iter().map(|e| short(e)).collect::<Vec<_>>().join(" / ");
             let extra = [
-                "size",
-                "compile MB/s wasmrt / wasmi / wasmi2",
-                "instantiate µs wasmrt / wasmi / wasmi2 / wasm3",
-                "rounds",
+                "size".to_string(),
+                format!("compile MB/s {}", names(&COMPILE_ENGINES)),
+                format!("instantiate µs {}", names(&INSTANTIATE_ENGINES)),
+                "rounds".to_string(),
             ];
+            let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
             // Modules whose measured region takes under 0.1 ms on wasmrt (noop measures nothing;
             // others finish before they start) give no ratio.
             let (noop, timed): (Vec<Row>, Vec<Row>) =
                 rows.into_iter().partition(|r| r.times.get("wasmrt").is_some_and(|t| t.as_micros() < 100));
-            for (k, v) in print_table("Sightglass", &timed, false, &extra) {
-                all.entry(k).or_default().extend(v);
-            }
+            add(print_table("Sightglass", &timed, false, &extra));
+            println!();
+            print_per_engine("compile MB/s", &COMPILE_ENGINES, &timed, |r, e| r.compile_mbs.get(e).copied());
+            print_per_engine("instantiate µs", &INSTANTIATE_ENGINES, &timed, |r, e| r.inst_us.get(e).copied());
             for r in &noop {
                 println!("\n{}: {:?} (under 0.1 ms: not in the table)", r.name, r.times);
             }
@@ -599,9 +656,8 @@ fn run(opts: Opts) {
     }
     if opts.only.is_none() {
         println!("\n### All workloads\n");
-        for e in OTHERS {
-            let v = all.get(e).map(Vec::as_slice).unwrap_or(&[]);
-            println!("geomean wasmrt/{e}: {} over {} workloads", fmt_ratio(geomean(v)), v.len());
+        for (label, v) in &all {
+            println!("geomean {label}: {} over {} workloads", fmt_ratio(geomean(v)), v.len());
         }
     }
     eprintln!("total time {:?}", t0.elapsed());
