@@ -38,12 +38,13 @@ typedef struct wasmrt_store_limits_t {
   uint32_t memories;
 } wasmrt_store_limits_t;
 
-/* Execution tiers (wasmrt_config_set_tier). A new configuration has the interpreter, or the tier
- * named by the environment variable WASMRT_TIER ("interpreter" or "jit"). */
+/* Execution tiers (wasmrt_config_set_tier). A new configuration has the JIT on x86_64 and the
+ * interpreter elsewhere, or the tier named by the environment variable WASMRT_TIER ("interpreter"
+ * or "jit"). */
 typedef uint32_t wasmrt_tier_t;
 enum wasmrt_tier_enum {
   WASMRT_TIER_INTERPRETER = 0,
-  WASMRT_TIER_JIT = 1, /* x86_64: compiled code; a module the compiler cannot handle runs interpreted */
+  WASMRT_TIER_JIT = 1, /* x86_64: compiled code; a CPU without SSE4.1 runs the interpreter */
 };
 
 /* How linear memory accesses are kept in bounds (wasmrt_config_set_bounds_checks). A new

@@ -19,10 +19,15 @@ pub type SigId = u32;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tier {
     Interpreter,
-    /// The compiler (x86_64, in progress: a module it cannot compile yet runs interpreted, and
-    /// calls from interpreted code stay interpreted; see docs/JIT.md). Not offered through the
-    /// C API until it compiles everything.
+    /// Machine code from the single-pass compiler (x86_64; see docs/JIT.md). A module it cannot
+    /// compile (on a CPU without SSE4.1) runs interpreted, and so does an instance whose memory
+    /// could not reserve the guard regions its code relies on.
     Jit,
+}
+
+impl Tier {
+    /// The default: the compiler where there is one, else the interpreter.
+    pub const DEFAULT: Tier = if cfg!(target_arch = "x86_64") { Tier::Jit } else { Tier::Interpreter };
 }
 
 #[derive(Clone, Debug)]
@@ -47,7 +52,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             features: Features::wasm2(),
-            tier: Tier::Interpreter,
+            tier: Tier::DEFAULT,
             fuel: false,
             max_call_depth: 10_000,
             max_stack_slots: 1 << 20,
