@@ -32,6 +32,15 @@ pub struct Module {
 impl Module {
     /// Decodes and validates a module.
     pub fn new(bytes: &[u8], features: &Features) -> Result<Module> {
+        let module = Module::new_for_compilation(bytes, features)?;
+        validate::validate_bodies(&module)?;
+        Ok(module)
+    }
+
+    /// Decodes and validates a module but for its function bodies, which the tier's compiler
+    /// validates as it compiles each (`Backend::compile`): a body is validated once, with the
+    /// same errors in the same order as `new`'s (bodies come last).
+    pub(crate) fn new_for_compilation(bytes: &[u8], features: &Features) -> Result<Module> {
         let raw = decode::decode(bytes, features)?;
         let mut module = Module::index_spaces(raw, bytes, *features);
         validate::validate_module(&mut module)?;

@@ -10,7 +10,7 @@
 
 use super::code::{imm_of, link, BranchCopy, Function, Instr, Slot};
 use crate::decode::ops::{MemKind, MemOp, Operator, SimpleOp};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::module::Module;
 use crate::semantics::simd::{self, SimdFn};
 use crate::types::{BlockType, ValType};
@@ -93,7 +93,7 @@ pub fn compile_module(module: &Module, accumulator: bool) -> Result<Vec<Function
 }
 
 fn compile_function(module: &Module, v: &mut FuncValidator<'_>, defined: usize, accumulator: bool) -> Result<Function> {
-    let mut ops = v.start(defined)?;
+    let ops = v.start(defined)?;
     let ty = module.func_type(module.imported_funcs + defined as u32);
     let mut local_slots = Vec::with_capacity(v.locals().len());
     let mut local_wide = Vec::with_capacity(v.locals().len());
@@ -132,18 +132,10 @@ fn compile_function(module: &Module, v: &mut FuncValidator<'_>, defined: usize, 
         eqz_of_result: None,
         at: 0,
     };
-    while !v.is_finished() {
-        if ops.is_empty() {
-            return Err(Error::malformed(ops.offset(), "END opcode expected"));
-        }
-        let at = ops.offset();
-        let op = ops.read()?;
+    v.walk(ops, |v, op, at| {
         c.at = at as u32;
-        c.lower(v, &op, at)?;
-    }
-    if !ops.is_empty() {
-        return Err(Error::malformed(ops.offset(), "section size mismatch: operators after the end of the function"));
-    }
+        c.lower(v, op, at)
+    })?;
     let code = link(c.code, &mut c.copies, accumulator);
     Ok(Function {
         index: module.imported_funcs + defined as u32,

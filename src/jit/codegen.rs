@@ -186,7 +186,7 @@ pub fn compile_module<M: Masm>(module: &Module, masm: M, fuel: bool) -> Result<M
 
 impl<M: Masm> Compiler<'_, M> {
     fn function(&mut self, v: &mut FuncValidator<'_>, defined: usize) -> Result<()> {
-        let mut ops = v.start(defined)?;
+        let ops = v.start(defined)?;
         let ty = self.module.func_type(self.module.imported_funcs + defined as u32);
         self.locals = kinds(v.locals())?;
         let params = ty.params().len() as u32;
@@ -210,13 +210,11 @@ impl<M: Masm> Compiler<'_, M> {
             dead: false,
             dead_on_entry: false,
         }];
-        while !v.is_finished() {
-            let at = ops.offset();
-            let op = ops.read()?;
-            v.op(&op, at)?;
+        v.walk(ops, |v, op, at| {
+            v.op(op, at)?;
             self.masm.set_offset(at as u32);
-            self.lower(&op)?;
-        }
+            self.lower(op)
+        })?;
         self.masm.end_function(self.locals.len() as u32 + v.max_height_slots());
         Ok(())
     }
@@ -1074,7 +1072,7 @@ pub fn slot_bytes(module: &Module) -> u32 {
     }
 }
 
-/// Whether `body` (of a valid module) has a SIMD operator: decoded only if its bytes have the
+/// Whether `body` (not validated yet: compiling validates it) has a SIMD operator: decoded only if its bytes have the
 /// prefix byte anywhere.
 fn uses_simd(module: &Module, body: &crate::decode::FunctionBody) -> bool {
     let bytes = &module.bytes[body.ops.clone()];
@@ -1090,7 +1088,7 @@ fn uses_simd(module: &Module, body: &crate::decode::FunctionBody) -> bool {
                 true
             }
             Ok(_) => false,
-            // Validation decoded it already; take the safe size.
+            // Malformed: compiling reports it; take the safe size.
             Err(_) => true,
         };
         if simd {

@@ -17,7 +17,9 @@ use crate::module::Module;
 
 /// An execution tier.
 pub trait Backend: Send + Sync + 'static {
-    /// Compiles every function body of a validated module.
+    /// Compiles every function body of a module validated but for its bodies
+    /// (`Module::new_for_compilation`), validating each body as it goes
+    /// (`FuncValidator::walk`): an invalid body is an error, the one `Module::new` reports.
     fn compile(&self, module: &Module, config: &Config) -> Result<Box<dyn ModuleCode>>;
 
     /// Runs wasm function `func` (a store index; its module was compiled by this backend) with

@@ -22,7 +22,8 @@ pub struct CompiledModule {
 impl CompiledModule {
     /// Decodes, validates and compiles a module for `engine`.
     pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Arc<CompiledModule>> {
-        let module = Module::new(bytes, &engine.config().features)?;
+        // The backend validates the function bodies as it compiles them.
+        let module = Module::new_for_compilation(bytes, &engine.config().features)?;
         let code = engine.backend().compile(&module, engine.config())?;
         let sigs = module.raw.types.iter().map(|t| engine.intern(t)).collect();
         Ok(Arc::new(CompiledModule { module, code, sigs, engine_id: engine.id() }))

@@ -145,23 +145,33 @@ impl<'m> FuncValidator<'m> {
 
     /// Validates a whole function body.
     pub fn validate(&mut self, defined_index: usize) -> Result<()> {
-        let mut ops = self.start(defined_index)?;
+        let ops = self.start(defined_index)?;
+        self.walk(ops, |v, op, at| v.op(op, at))
+    }
+
+    /// Reads the rest of the body `ops` (from `start`) operator by operator, calling
+    /// `visit(self, op, at)` on each, which must validate it (`op`), and checks where the body
+    /// ends: how `validate` and the tiers' compilers, which validate as they lower, walk a body.
+    pub fn walk<E: From<Error>>(
+        &mut self,
+        mut ops: OperatorReader<'_>,
+        mut visit: impl FnMut(&mut Self, &Operator<'_>, usize) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
         while !self.controls.is_empty() {
             if ops.is_empty() {
-                return Err(Error::malformed(ops.offset(), "END opcode expected: function body ends inside a block"));
+                let e = Error::malformed(ops.offset(), "END opcode expected: function body ends inside a block");
+                return Err(e.into());
             }
             let at = ops.offset();
-            // `ref`: validate the operator where `read` built it, without moving it.
+            // `ref`: use the operator where `read` built it, without moving it.
             match ops.read() {
-                Ok(ref op) => self.op(op, at)?,
-                Err(e) => return Err(e),
+                Ok(ref op) => visit(self, op, at)?,
+                Err(e) => return Err(e.into()),
             }
         }
         if !ops.is_empty() {
-            return Err(Error::malformed(
-                ops.offset(),
-                "section size mismatch: operators after the end of the function",
-            ));
+            let e = Error::malformed(ops.offset(), "section size mismatch: operators after the end of the function");
+            return Err(e.into());
         }
         Ok(())
     }

@@ -15,6 +15,7 @@ use func::FuncValidator;
 /// Largest memory, in 64 KiB pages, a 32-bit memory may declare.
 const MAX_PAGES32: u64 = 65_536;
 
+/// Validates a decoded module but for its function bodies (`validate_bodies`).
 pub(crate) fn validate_module(module: &mut Module) -> Result<()> {
     let m = &module.raw;
     let type_count = m.types.len() as u32;
@@ -147,8 +148,13 @@ pub(crate) fn validate_module(module: &mut Module) -> Result<()> {
         }
     }
 
+    Ok(())
+}
+
+/// Validates every function body of a module `validate_module` accepted.
+pub(crate) fn validate_bodies(module: &Module) -> Result<()> {
     let mut v = FuncValidator::new(module);
-    for i in 0..m.code.len() {
+    for i in 0..module.raw.code.len() {
         v.validate(i)?;
     }
     Ok(())

@@ -254,7 +254,12 @@ impl Engine for Tiered {
     }
 
     fn compile(&mut self, bytes: &[u8]) -> Result<ModuleId, wasmrt::Error> {
-        let module = CompiledModule::new(&self.engine, bytes)?;
+        let module = CompiledModule::new(&self.engine, bytes).inspect_err(|e| {
+            // The tier validates function bodies as it compiles them: the error (message and
+            // offset) must be validation's own.
+            let validation = Module::new(bytes, &self.engine.config().features).err();
+            assert_eq!(Some(e.to_string()), validation.map(|v| v.to_string()), "compiling on {:?}", self.tier);
+        })?;
         if self.tier == runtime::Tier::Jit {
             match wasmrt::jit::compiled(&module) {
                 Ok(()) => self.notes.compiled += 1,
