@@ -4,7 +4,7 @@
 
 use arbitrary::Unstructured;
 use std::sync::Arc;
-use wasmrt::runtime::{CompiledModule, Config, Engine, Extern, Store, Val};
+use wasmrt::runtime::{CompiledModule, Config, Engine, Extern, Store, Tier, Val};
 use wasmrt::types::ValType;
 
 /// A wasm-smith configuration of exactly the features of `wasmrt::Features::wasm2()`, without
@@ -95,8 +95,9 @@ fn outcomes(engine: &Engine, module: &Arc<CompiledModule>) -> Vec<String> {
 
 #[test]
 fn the_accumulator_changes_no_result() {
-    let on = Engine::new(Config { fuel: true, ..Config::default() });
-    let off = Engine::new(Config { fuel: true, accumulator: false, ..Config::default() });
+    // The accumulator is the interpreter's.
+    let on = Engine::new(Config { tier: Tier::Interpreter, fuel: true, ..Config::default() });
+    let off = Engine::new(Config { tier: Tier::Interpreter, fuel: true, accumulator: false, ..Config::default() });
     let (mut compared, mut calls, mut returned) = (0, 0, 0);
     for seed in 0..300u64 {
         let data = bytes(seed, 8192);

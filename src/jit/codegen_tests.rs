@@ -42,7 +42,8 @@ impl Both {
             crate::runtime::BoundsChecks::GuardRegions => Bounds::GuardRegions,
             crate::runtime::BoundsChecks::Explicit => Bounds::Explicit,
         };
-        let engine = Engine::new(config);
+        // The store runs the interpreter, the reference the compiled code is checked against.
+        let engine = Engine::new(crate::runtime::Config { tier: crate::runtime::Tier::Interpreter, ..config });
         let mut store = Store::new(&engine);
         let module = CompiledModule::new(&engine, &wat::parse_str(wat).expect("parses")).expect("compiles");
         let instance = store.instantiate(&module, &[]).expect("instantiates");
@@ -490,7 +491,8 @@ fn random_modules(simd: bool, seeds: u64) {
             continue;
         }
         let bytes = module.to_bytes();
-        let engine = Engine::default();
+        let engine =
+            Engine::new(crate::runtime::Config { tier: crate::runtime::Tier::Interpreter, ..Default::default() });
         let module = CompiledModule::new(&engine, &bytes).expect("wasm-smith modules are valid");
         let slot_bytes = super::codegen::slot_bytes(&module.module);
         let words = slot_bytes as usize / 8;
