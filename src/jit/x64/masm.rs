@@ -3,13 +3,16 @@
 //! Registers: operands live in rsi, rdi, r8, r9, r10, rbx, r12, r13 and xmm0-xmm12; rax, rcx,
 //! rdx, r11 and xmm13-xmm15 are scratch for the operations themselves (division, shifts,
 //! conversions, moves between slots, SIMD sequences: see `simd`); r14 holds memory 0's base and
-//! r15 the instance context. A function's frame: rbp, then the saved rbx, r12-r15, then the
-//! pointer to its arguments and results (`[rbp - 48]`), then its slots (locals, then operands),
+//! r15 the instance context. A function's frame: rbp, then the pointer to its arguments and
+//! results (`[rbp - 8]`), then its slots (locals, then operands),
 //! slot k at `[rsp + 8k]`, or `[rsp + 16k]` in a module with v128 values (`slot_bytes`); rsp
 //! stays 16-byte aligned and does not move inside the body, so the frame's size is patched into
 //! the prologue when the function ends. A function is called as `f(vmctx: rdi, args: rsi)`,
 //! like `entry::CompiledFn`, with its arguments in the slots at `args`, where it writes its
-//! results.
+//! results. A function saves no register but rbp: every operand is in its slot at a call (the
+//! caller spills them), a direct callee belongs to the same instance, so it has the same r14 and
+//! r15, and the entry (`entry::enter`) saves the registers the System V ABI wants kept for its
+//! Rust caller; runtime calls are System V calls, which keep rbx, r12-r15 themselves.
 //!
 //! Two ways to keep heap accesses in bounds (`Bounds`). With guard regions each access is a trap
 //! site and a trap stub is `ud2`: the signal handler turns either fault into the trap. With
@@ -37,7 +40,7 @@ pub(super) const VMCTX: Gpr = Gpr::R15;
 const HEAP: Gpr = Gpr::R14;
 pub(super) const SCRATCH: Gpr = Gpr::R11;
 /// Where the pointer to the arguments and results is kept.
-const ARGS_AT: i32 = -48;
+const ARGS_AT: i32 = -8;
 
 pub(super) fn gpr(r: Reg) -> Gpr {
     Gpr::ALL[r as usize]
@@ -427,9 +430,6 @@ impl Masm for X64Masm {
         self.offsets.push(a.offset());
         a.push(Gpr::Rbp);
         a.mov_rr(Size::S64, Gpr::Rbp, Gpr::Rsp);
-        for r in [Gpr::Rbx, Gpr::R12, Gpr::R13, Gpr::R14, Gpr::R15] {
-            a.push(r);
-        }
         // The frame's size is known at the end of the function (end_function patches it).
         self.frame_size_at = a.alu_ri32(Alu::Sub, Size::S64, Gpr::Rsp, 0);
         a.mov_rr(Size::S64, VMCTX, Gpr::Rdi);
@@ -474,18 +474,16 @@ impl Masm for X64Masm {
         self.asm.load(Load::Full(Size::S64), SCRATCH, Mem::base(VMCTX, offsets.store as i32));
         self.asm.alu_mi(Alu::Add, 4, Mem::base(SCRATCH, offsets.store_depth_left as i32), 1);
         let a = &mut self.asm;
-        a.lea(Gpr::Rsp, Mem::base(Gpr::Rbp, -40));
-        for r in [Gpr::R15, Gpr::R14, Gpr::R13, Gpr::R12, Gpr::Rbx, Gpr::Rbp] {
-            a.pop(r);
-        }
+        a.mov_rr(Size::S64, Gpr::Rsp, Gpr::Rbp);
+        a.pop(Gpr::Rbp);
         a.ret();
     }
 
     fn end_function(&mut self, slots: u32) {
-        // Below the saved registers (40 bytes): the arguments pointer and the slots, rounded
-        // so that rsp stays 16-byte aligned.
+        // Below rbp: the arguments pointer and the slots, rounded so that rsp stays 16-byte
+        // aligned.
         let area = ((-ARGS_AT + (self.slot_bytes * slots) as i32) + 15) & !15;
-        self.asm.patch_imm32(self.frame_size_at, area - 40);
+        self.asm.patch_imm32(self.frame_size_at, area);
         for (code, source, label) in std::mem::take(&mut self.stubs) {
             self.source = source;
             self.asm.bind(label);
