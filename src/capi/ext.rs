@@ -79,8 +79,9 @@ pub type wasmrt_tier_t = u32;
 /// Chooses how engines built from this configuration run code: `WASMRT_TIER_INTERPRETER` or
 /// `WASMRT_TIER_JIT` (compiled to machine code where the compiler handles the module, interpreted
 /// otherwise). A new configuration has the JIT on x86_64 and the interpreter elsewhere, or the
-/// tier the environment variable `WASMRT_TIER` names (`interpreter` or `jit`). False, with the configuration unchanged, for a
-/// tier this build does not have (the JIT exists on x86_64 only), an unknown one, or NULL.
+/// tier the environment variable `WASMRT_TIER` names (`interpreter` or `jit`). False, with the
+/// configuration unchanged, for a tier this build does not have (the JIT exists on x86_64
+/// only), an unknown one, or NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wasmrt_config_set_tier(config: *mut wasm_config_t, tier: wasmrt_tier_t) -> bool {
     guard(false, || {

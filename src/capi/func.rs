@@ -13,7 +13,7 @@ use super::types::{wasm_externtype_t, wasm_functype_t};
 use super::val::wasm_val_t;
 use super::vec::{wasm_val_vec_t, Element};
 use super::{from_c, guard, into_c};
-use crate::runtime::value::ValBuf;
+use crate::runtime::value::{StackBuf, ValBuf};
 use crate::runtime::{Caller, Func, Object, Trap, Val};
 use crate::types::FuncType;
 
@@ -82,15 +82,13 @@ impl Callback {
             return Err(Trap::host("the function's store was deleted"));
         };
         // The callback's vectors: on the stack for small signatures.
-        const INLINE: usize = 8;
-        let blank = wasm_val_t { kind: 0, of: super::val::wasm_val_union { i64: 0 } };
-        let (mut inline_args, mut inline_results) = ([blank; INLINE], [blank; INLINE]);
-        let (mut heap_args, mut heap_results) = (Vec::new(), Vec::new());
-        let c_args = c_values(&mut inline_args, &mut heap_args, args.len());
+        let mut c_args = StackBuf::<wasm_val_t, 8>::new(wasm_val_t::blank());
+        let mut c_results = StackBuf::<wasm_val_t, 8>::new(wasm_val_t::blank());
+        let c_args = c_args.slice(args.len());
         for (c, &v) in c_args.iter_mut().zip(args) {
             *c = wasm_val_t::from_val(v, &data, caller.store);
         }
-        let c_results = c_values(&mut inline_results, &mut heap_results, results.len());
+        let c_results = c_results.slice(results.len());
         let (args_data, results_data) = (c_args.as_mut_ptr(), c_results.as_mut_ptr());
         let c_args = wasm_val_vec_t { size: args.len(), data: args_data };
         let mut c_results = wasm_val_vec_t { size: results.len(), data: results_data };
@@ -136,16 +134,6 @@ impl Callback {
             }
             outcome
         }
-    }
-}
-
-/// `len` C values, in `inline` if they fit, else in `heap`.
-fn c_values<'a>(inline: &'a mut [wasm_val_t], heap: &'a mut Vec<wasm_val_t>, len: usize) -> &'a mut [wasm_val_t] {
-    if len <= inline.len() {
-        &mut inline[..len]
-    } else {
-        heap.resize(len, wasm_val_t::blank());
-        heap
     }
 }
 
@@ -260,7 +248,7 @@ unsafe fn call(f: *const wasm_func_t, args: *const wasm_val_vec_t, results: *mut
     let data = f.store();
     let args = args.as_ref().map_or(&[][..], |a| a.as_slice());
     let outcome = data.with(|store| {
-        let (mut vals, mut values) = (ValBuf::new(), ValBuf::new());
+        let (mut vals, mut values) = (ValBuf::new(Val::I32(0)), ValBuf::new(Val::I32(0)));
         let vals = vals.slice(args.len());
         for (v, a) in vals.iter_mut().zip(args) {
             *v = a

@@ -707,7 +707,7 @@ impl<'a> Executor<'a> {
     fn call_host(&mut self, callee: u32, fp: usize) -> Result<(), Unwind> {
         let ty = self.store.funcs[callee as usize].ty();
         let mut slot = fp;
-        let (mut args, mut results) = (ValBuf::new(), ValBuf::new());
+        let (mut args, mut results) = (ValBuf::new(Val::I32(0)), ValBuf::new(Val::I32(0)));
         let args = args.slice(ty.params().len());
         for (a, &t) in args.iter_mut().zip(ty.params()) {
             let mut raw = self.stack[slot] as u128;

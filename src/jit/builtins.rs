@@ -6,7 +6,7 @@
 use crate::runtime::ops;
 use crate::runtime::store::Store;
 use crate::runtime::trap::TrapCode;
-use crate::runtime::value::ValBuf;
+use crate::runtime::value::{Val, ValBuf};
 use crate::runtime::vmctx::VMContext;
 
 /// Runs `f` on the store and instance of `vmctx`; `failed` if it panics.
@@ -71,7 +71,7 @@ unsafe fn call_with_slots(store: &mut Store, instance: u32, f: u32, args: *mut u
     let words = slot_bytes as usize / 8;
     let ty = store.funcs[f as usize].ty();
     let slots = std::slice::from_raw_parts_mut(args, ty.params().len().max(ty.results().len()) * words);
-    let (mut params, mut results) = (ValBuf::new(), ValBuf::new());
+    let (mut params, mut results) = (ValBuf::new(Val::I32(0)), ValBuf::new(Val::I32(0)));
     let params = params.slice(ty.params().len());
     for (i, (p, &t)) in params.iter_mut().zip(ty.params()).enumerate() {
         *p = super::read_val(store.id(), t, slots, i * words, words);

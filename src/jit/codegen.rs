@@ -1072,8 +1072,8 @@ pub fn slot_bytes(module: &Module) -> u32 {
     }
 }
 
-/// Whether `body` (not validated yet: compiling validates it) has a SIMD operator: decoded only if its bytes have the
-/// prefix byte anywhere.
+/// Whether `body` (not validated yet: compiling validates it) has a SIMD operator: decoded only
+/// if its bytes have the prefix byte anywhere.
 fn uses_simd(module: &Module, body: &crate::decode::FunctionBody) -> bool {
     let bytes = &module.bytes[body.ops.clone()];
     if !bytes.contains(&0xfd) {

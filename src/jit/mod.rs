@@ -24,6 +24,7 @@ use crate::runtime::code::{Backend, ModuleCode};
 use crate::runtime::module::CompiledModule;
 use crate::runtime::store::FuncEntity;
 use crate::runtime::store::StoreId;
+use crate::runtime::value::StackBuf;
 use crate::runtime::{BoundsChecks, Config, Store, Trap, TrapCode, Val};
 use crate::types::ValType;
 
@@ -203,15 +204,8 @@ impl Backend for Jit {
             let code = module.code.as_any().downcast_ref::<JitCode>().and_then(|c| c.compiled.as_ref().ok());
             if let Some(code) = code.filter(|c| guarded || c.bounds == x64::masm::Bounds::Explicit) {
                 let words = code.slot_bytes as usize / 8;
-                // Small signatures' values go in a buffer on the stack.
-                let len = args.len().max(results.len()).max(1) * words;
-                let (mut inline, mut heap) = ([0u64; 32], Vec::new());
-                let buffer = if len <= inline.len() {
-                    &mut inline[..len]
-                } else {
-                    heap.resize(len, 0);
-                    &mut heap[..]
-                };
+                let mut buffer = StackBuf::<u64, 32>::new(0);
+                let buffer = buffer.slice(args.len().max(results.len()).max(1) * words);
                 for (i, a) in args.iter().enumerate() {
                     write_raw(buffer, i * words, words, a.to_raw());
                 }

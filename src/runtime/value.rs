@@ -77,32 +77,36 @@ impl Val {
     }
 }
 
-/// Room for a call's argument or result values: on the stack for up to `ValBuf::INLINE`, on
-/// the heap beyond, so that calls of small signatures allocate nothing.
-pub(crate) struct ValBuf {
-    inline: [Val; ValBuf::INLINE],
-    heap: Vec<Val>,
+/// Room for a call's values (runtime values, C values, raw slots): on the stack for up to `N`,
+/// on the heap beyond, so that calls of small signatures allocate nothing.
+pub(crate) struct StackBuf<T: Copy, const N: usize> {
+    inline: [T; N],
+    heap: Vec<T>,
 }
 
-impl ValBuf {
-    pub(crate) const INLINE: usize = 8;
-
+impl<T: Copy, const N: usize> StackBuf<T, N> {
+    /// A buffer whose values start as `blank`.
     #[inline(always)]
-    pub(crate) fn new() -> ValBuf {
-        ValBuf { inline: [Val::I32(0); ValBuf::INLINE], heap: Vec::new() }
+    pub(crate) fn new(blank: T) -> Self {
+        StackBuf { inline: [blank; N], heap: Vec::new() }
     }
 
-    /// `len` values (of any type).
+    /// `len` values, each `blank` or as last written (take one slice per buffer).
     #[inline]
-    pub(crate) fn slice(&mut self, len: usize) -> &mut [Val] {
-        if len <= ValBuf::INLINE {
+    pub(crate) fn slice(&mut self, len: usize) -> &mut [T] {
+        if len <= N {
             &mut self.inline[..len]
         } else {
-            self.heap.resize(len, Val::I32(0));
+            self.heap.resize(len, self.inline[0]);
             &mut self.heap
         }
     }
+}
 
+/// Room for a call's arguments or results.
+pub(crate) type ValBuf = StackBuf<Val, 8>;
+
+impl ValBuf {
     /// The zero values of `types`.
     #[inline]
     pub(crate) fn defaults(&mut self, types: &[ValType]) -> &mut [Val] {
