@@ -678,3 +678,85 @@ fn v128_values_cross_the_compiled_tiers_boundaries() {
     assert_eq!(compiled, interpreted);
     assert!(interpreted.iter().any(|r| r.contains("null_after_v128") && r.contains("FuncRef(None)")));
 }
+
+/// `call_indirect` reaches functions a host function put in the table while the caller ran:
+/// host functions created then (hundreds, so the store's records of its functions move), a
+/// function of another instance, and one of the caller's own; a null element and a signature
+/// mismatch trap. Both tiers give the same results and traps.
+#[test]
+fn call_indirect_follows_a_table_changed_during_the_call() {
+    use wasmrt::runtime::Tier;
+    let wat = r#"(module
+        (import "host" "refill" (func $refill))
+        (type $r (func (result i32)))
+        (table (export "t") 5 funcref)
+        (func $own (result i32) (i32.const 3))
+        (func $other_type (param i32) (result i32) (local.get 0))
+        (elem declare func $own $other_type)
+        (func (export "own") (result funcref) (ref.func $own))
+        (func (export "other_type") (result funcref) (ref.func $other_type))
+        (func (export "run") (param i32) (result i32)
+          (call $refill)
+          (call_indirect (type $r) (local.get 0))))"#;
+    let run = |tier: Tier| {
+        let engine = Engine::new(Config { tier, ..common::config() });
+        let mut store = Store::new(&engine);
+        let other = instantiate(&engine, &mut store, r#"(module (func (export "f") (result i32) (i32.const 2)))"#);
+        let other_f = export_func(&store, other, "f");
+        let cell: Arc<std::sync::Mutex<Option<(wasmrt::runtime::Table, Func, Func)>>> = Arc::default();
+        let target = cell.clone();
+        let refill = store.new_host_func(
+            FuncType::new(&[], &[]),
+            Arc::new(move |caller, _: &[Val], _: &mut [Val]| {
+                let (table, own, other_type) = target.lock().unwrap().expect("set");
+                let ty = FuncType::new(&[], &[ValType::I32]);
+                let mut last = None;
+                for k in 0..300 {
+                    let f = caller.store.new_host_func(
+                        ty.clone(),
+                        Arc::new(move |_, _: &[Val], r: &mut [Val]| {
+                            r[0] = Val::I32(100 + k);
+                            Ok(())
+                        }),
+                    );
+                    last = Some(f);
+                }
+                let s = &mut *caller.store;
+                assert!(s.table_set(table, 0, Val::FuncRef(last)));
+                assert!(s.table_set(table, 1, Val::FuncRef(Some(other_f))));
+                assert!(s.table_set(table, 2, Val::FuncRef(Some(own))));
+                assert!(s.table_set(table, 3, Val::FuncRef(Some(other_type))));
+                Ok(())
+            }),
+        );
+        let module = compile(&engine, wat);
+        let instance = store.instantiate(&module, &[Extern::Func(refill)]).expect("instantiates");
+        let Some(Extern::Table(table)) = store.instance_export(instance, "t") else { panic!("no table") };
+        let funcref = |store: &mut Store, name: &str| match first_result(store, instance, name, &[]) {
+            Val::FuncRef(Some(f)) => f,
+            other => panic!("{name}: {other:?}"),
+        };
+        let (own, other_type) = (funcref(&mut store, "own"), funcref(&mut store, "other_type"));
+        *cell.lock().unwrap() = Some((table, own, other_type));
+        let run = export_func(&store, instance, "run");
+        (0..6)
+            .map(|i| match store.call(run, &[Val::I32(i)]) {
+                Ok(r) => Ok(r[0]),
+                Err(trap) => Err(trap.code),
+            })
+            .collect::<Vec<_>>()
+    };
+    let interpreted = run(Tier::Interpreter);
+    assert_eq!(
+        interpreted,
+        [
+            Ok(Val::I32(399)),
+            Ok(Val::I32(2)),
+            Ok(Val::I32(3)),
+            Err(TrapCode::IndirectCallTypeMismatch),
+            Err(TrapCode::UninitializedElement),
+            Err(TrapCode::UndefinedElement)
+        ]
+    );
+    assert_eq!(run(Tier::Jit), interpreted);
+}

@@ -106,32 +106,6 @@ pub unsafe extern "C" fn call_import(vmctx: *mut VMContext, func: u32, args: *mu
     })
 }
 
-/// The checks of `call_indirect` of type `type_index` through `table` at `index`, and how to
-/// call the callee: 0 if a check failed (the trap waits in `Store::pending_trap`); the address
-/// of its compiled code if it is a function of this same instance (which runs compiled, as its
-/// code is calling), to be called directly; else 1, to call it through the runtime
-/// (`call_indirect`: host functions, other instances' functions, whose frames the runtime
-/// records).
-///
-/// # Safety
-/// As for the other runtime calls.
-pub unsafe extern "C" fn resolve_indirect(vmctx: *mut VMContext, type_index: u32, table: u32, index: u32) -> usize {
-    with_store(vmctx, 0, |store, instance| match indirect_callee(store, instance, type_index, table, index) {
-        Ok(callee) => match &store.funcs[callee as usize] {
-            crate::runtime::store::FuncEntity::Wasm { instance: owner, module, defined_index, .. }
-                if *owner == instance =>
-            {
-                super::code_address(module, *defined_index).map_or(1, |code| code as usize)
-            }
-            _ => 1,
-        },
-        Err(code) => {
-            store.pending_trap = Some(crate::runtime::Trap::new(code));
-            0
-        }
-    })
-}
-
 /// The store function at `index` of table `table` if it has the signature of type
 /// `type_index`: else the trap (out of bounds, null element, signature mismatch).
 fn indirect_callee(store: &mut Store, instance: u32, type_index: u32, table: u32, index: u32) -> Result<u32, TrapCode> {

@@ -680,9 +680,8 @@ impl<M: Masm> Compiler<'_, M> {
                 // The element index is on top, the arguments below it.
                 let index = self.stack.len() - 1;
                 let args = index - params;
-                let (resolve, fallback) = (b::resolve_indirect as *const (), b::call_indirect as *const ());
                 let (index, args_slot) = (self.slot(index), self.slot(args));
-                self.masm.call_indirect(resolve, fallback, *type_index, *table, index, args_slot);
+                self.masm.call_indirect(b::call_indirect as *const (), *type_index, *table, index, args_slot);
                 self.stack.truncate(args);
                 self.stack.extend(results.iter().map(|&kind| Operand { loc: Loc::Slot, kind }));
             }

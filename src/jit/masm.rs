@@ -204,21 +204,14 @@ pub trait Masm {
     /// clobbers every register an operand may be in (the compiler spills first).
     fn call_builtin(&mut self, f: *const (), args: &[BuiltinArg], trap: Option<TrapCode>, dst: Option<Reg>);
     /// `call_indirect` of type `type_index` through `table`, the element index in slot `index`
-    /// and the arguments in slots `args..`, where the results are left. Calls
-    /// `resolve(vmctx, type_index, table, element)` first (see `builtins::resolve_indirect`):
-    /// 0 means it trapped (the trap pending), 1 that the callee is called through the runtime,
+    /// and the arguments in slots `args..`, where the results are left. The code checks the
+    /// element itself (in bounds, not null, of the signature the instance interned for
+    /// `type_index`, through `VMStoreContext::funcs`) and traps as the interpreter does; a
+    /// callee of this same instance is called directly as `code(vmctx, args)`, any other
+    /// (a host function, another instance's) through the runtime,
     /// `fallback(vmctx, type_index, table, element, args, slot_bytes)`, which traps when it
-    /// returns nonzero; anything else is the callee's compiled code, called directly as
-    /// `code(vmctx, args)`. The compiler spills first.
-    fn call_indirect(
-        &mut self,
-        resolve: *const (),
-        fallback: *const (),
-        type_index: u32,
-        table: u32,
-        index: u32,
-        args: u32,
-    );
+    /// returns nonzero. The compiler spills first.
+    fn call_indirect(&mut self, fallback: *const (), type_index: u32, table: u32, index: u32, args: u32);
 
     fn global_get(&mut self, dst: Reg, index: u32);
     fn global_set(&mut self, index: u32, src: Reg);

@@ -87,15 +87,16 @@ impl ModuleCode for JitCode {
         });
         Some(&**interp)
     }
-}
 
-/// The address of defined function `defined`'s compiled code in `module`, if it has any.
-fn code_address(module: &CompiledModule, defined: u32) -> Option<*const u8> {
-    let code = module.code.as_any().downcast_ref::<JitCode>()?.compiled.as_ref().ok()?;
-    #[cfg(target_arch = "x86_64")]
-    return Some(code.code.base().wrapping_add(code.functions[defined as usize]));
-    #[cfg(not(target_arch = "x86_64"))]
-    return None;
+    fn function_code(&self, defined: u32, guarded: bool) -> *const u8 {
+        match &self.compiled {
+            #[cfg(target_arch = "x86_64")]
+            Ok(code) if guarded || code.bounds == x64::masm::Bounds::Explicit => {
+                code.code.base().wrapping_add(code.functions[defined as usize])
+            }
+            _ => std::ptr::null(),
+        }
+    }
 }
 
 /// Whether `module`'s functions run compiled, or why not.

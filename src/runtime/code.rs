@@ -38,4 +38,11 @@ pub trait ModuleCode: Send + Sync + fmt::Debug + 'static {
     fn fallback(&self, _module: &Module) -> Option<&dyn ModuleCode> {
         None
     }
+
+    /// The machine code of defined function `defined`, for `VMFuncRef::code`, in an instance
+    /// whose memories all have guard regions (`guarded`) or not; null where the function does
+    /// not run as machine code.
+    fn function_code(&self, _defined: u32, _guarded: bool) -> *const u8 {
+        std::ptr::null()
+    }
 }

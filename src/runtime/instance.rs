@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::module::CompiledModule;
 use super::store::{Extern, Func, FuncEntity, GlobalEntity, Instance, InstanceEntity, Store};
 use super::trap::{Trap, TrapCode};
-use super::vmctx::{ContextParts, InstanceContext, VMContext, VMFuncRef};
+use super::vmctx::{ContextParts, InstanceContext, VMFuncRef};
 use crate::decode::{ConstExpr, ConstOp, DataMode, ElementItems, ElementMode};
 use crate::types::{ExternKind, ImportType, Limits};
 
@@ -116,6 +116,9 @@ impl Store {
             entity.exports.push((ex.name.clone(), ext));
         }
         entity.context = self.instance_context(module, &entity);
+        for i in m.imported_funcs..m.funcs.len() as u32 {
+            self.set_func_ref(entity.funcs[i as usize], entity.context.func(i));
+        }
         let instance_index = self.instances.insert(entity);
         let instance = Instance { store, index: instance_index };
 
@@ -172,7 +175,10 @@ impl Store {
         for i in 0..m.raw.functions.len() {
             let sig = module.func_sig(m.imported_funcs + i as u32);
             let f = FuncEntity::Wasm { instance: instance_index, module: module.clone(), defined_index: i as u32, sig };
-            entity.funcs.push(self.funcs.insert(f));
+            let index = self.funcs.insert(f);
+            // Callable from compiled code once the instance's context exists.
+            self.set_func_ref(index, VMFuncRef { sig, ..VMFuncRef::NONE });
+            entity.funcs.push(index);
         }
         for t in &m.raw.tables {
             let table = super::table::Table::new(*t, 0, self.limits.table_elements)
@@ -207,21 +213,19 @@ impl Store {
         let memories = entity.memories.iter().map(|&x| self.memories[x as usize].definition()).collect();
         let tables = entity.tables.iter().map(|&x| self.tables[x as usize].definition()).collect();
         let globals = entity.globals.iter().map(|&x| &mut self.globals[x as usize].value as *mut u128).collect();
+        // Code made for guard regions runs only where every memory has them.
+        let guarded = entity.memories.iter().all(|&x| self.memories[x as usize].guarded());
+        let imported = m.imported_funcs as usize;
         let funcs = entity
             .funcs
             .iter()
-            .map(|&f| match &self.funcs[f as usize] {
-                FuncEntity::Wasm { instance, sig, .. } => {
-                    // An import's exporter already has its context; the instance's own
-                    // functions get theirs from InstanceContext::new.
-                    let vmctx = self
-                        .instances
-                        .get(*instance as usize)
-                        .map_or(std::ptr::null_mut(), |i| &*i.context.vmctx as *const VMContext as *mut VMContext);
-                    VMFuncRef { code: std::ptr::null(), vmctx, sig: *sig }
-                }
-                FuncEntity::Host { sig, .. } => {
-                    VMFuncRef { code: std::ptr::null(), vmctx: std::ptr::null_mut(), sig: *sig }
+            .enumerate()
+            .map(|(i, &f)| match i.checked_sub(imported) {
+                // An import is called as its exporter made it.
+                None => self.func_ref(f),
+                // The instance's own functions get their context from InstanceContext::new.
+                Some(defined) => {
+                    VMFuncRef { code: module.code.function_code(defined as u32, guarded), ..self.func_ref(f) }
                 }
             })
             .collect();
@@ -243,6 +247,7 @@ impl Store {
         let own = |indices: &[u32], imported: usize| indices.get(imported..).unwrap_or(&[]).to_vec();
         for f in own(&entity.funcs, m.imported_funcs as usize) {
             self.funcs.remove(f);
+            self.set_func_ref(f, VMFuncRef::NONE);
         }
         for t in own(&entity.tables, m.imported_tables as usize) {
             self.tables.remove(t);

@@ -13,7 +13,7 @@ use super::module::CompiledModule;
 use super::table::Table as TableEntity;
 use super::trap::Trap;
 use super::value::Val;
-use super::vmctx::{InstanceContext, VMStoreContext};
+use super::vmctx::{InstanceContext, VMFuncRef, VMStoreContext};
 use crate::types::{FuncType, GlobalType};
 
 /// Identifies a store.
@@ -185,6 +185,8 @@ pub struct Store {
     /// Remaining fuel (when the engine counts it), the interrupt flag and the native stack
     /// limit, where compiled code reads them.
     pub(crate) context: Box<VMStoreContext>,
+    /// How compiled code calls each function, by store index (`VMStoreContext::funcs`).
+    func_refs: Vec<VMFuncRef>,
     pub(crate) interrupt: Arc<AtomicBool>,
     /// What the engine's tier keeps per store across nested (re-entrant) calls (the
     /// interpreter: its value stack).
@@ -229,7 +231,9 @@ impl Store {
                 stack_limit: 0,
                 store: std::ptr::null_mut(),
                 depth_left: 0,
+                funcs: std::ptr::null(),
             }),
+            func_refs: Vec::new(),
             interrupt,
             tier_state: None,
             pending_trap: None,
@@ -270,7 +274,23 @@ impl Store {
     pub fn new_host_func(&mut self, ty: FuncType, callback: HostFunc) -> Func {
         let sig = self.engine.intern(&ty);
         let index = self.funcs.insert(FuncEntity::Host { ty: Arc::new(ty), callback, sig });
+        self.set_func_ref(index, VMFuncRef { code: std::ptr::null(), vmctx: std::ptr::null_mut(), sig });
         Func { store: self.id, index }
+    }
+
+    /// Sets how compiled code calls store function `index` (`VMStoreContext::funcs`).
+    pub(crate) fn set_func_ref(&mut self, index: u32, r: VMFuncRef) {
+        let i = index as usize;
+        if i >= self.func_refs.len() {
+            self.func_refs.resize(i + 1, VMFuncRef::NONE);
+        }
+        self.func_refs[i] = r;
+        self.context.funcs = self.func_refs.as_ptr();
+    }
+
+    /// How compiled code calls store function `index`.
+    pub(crate) fn func_ref(&self, index: u32) -> VMFuncRef {
+        self.func_refs[index as usize]
     }
 
     /// Wraps a host value as an extern reference.
@@ -436,7 +456,13 @@ impl Store {
         }
         let marks = self.mark(roots, extern_edge);
         let mut freed = Collected::default();
+        let first = freed.objects.len();
         sweep(&mut self.funcs, &marks.funcs, Object::Func, &mut freed.objects);
+        for &o in &freed.objects[first..] {
+            if let Object::Func(i) = o {
+                self.set_func_ref(i, VMFuncRef::NONE);
+            }
+        }
         sweep(&mut self.tables, &marks.tables, Object::Table, &mut freed.objects);
         sweep(&mut self.memories, &marks.memories, Object::Memory, &mut freed.objects);
         sweep(&mut self.globals, &marks.globals, Object::Global, &mut freed.objects);

@@ -20,7 +20,8 @@
 //! VMTable     elements: *mut u64 (raw references, see `value`), length: u64
 //! VMFuncRef   code: *const u8 (the tier's entry, null until a tier sets it), vmctx, sig
 //! VMStoreContext  fuel: u64, interrupt: *const AtomicBool, stack_limit: usize, store: *mut Store,
-//!                 depth_left: u32
+//!                 depth_left: u32, funcs: *const VMFuncRef (one per store function index, the
+//!                 target of a table element)
 //! ```
 
 use std::sync::atomic::AtomicBool;
@@ -54,6 +55,11 @@ pub struct VMFuncRef {
     pub sig: SigId,
 }
 
+impl VMFuncRef {
+    /// The reference of a freed store function: no code, and a signature no type has.
+    pub const NONE: VMFuncRef = VMFuncRef { code: std::ptr::null(), vmctx: std::ptr::null_mut(), sig: SigId::MAX };
+}
+
 /// What every instance of a store shares: the fuel counter (when the engine counts fuel), the
 /// interrupt flag another thread may set, the lowest native stack address code may use, and
 /// the store itself, for the runtime operations compiled code calls (set on each entry from
@@ -68,6 +74,10 @@ pub struct VMStoreContext {
     /// How many more wasm frames compiled code may open before the configured call depth is
     /// reached (set on each entry into compiled code).
     pub depth_left: u32,
+    /// How to call each of the store's functions, by store index (a table element's function):
+    /// the store's `func_refs`, which it keeps current as it adds and frees functions (the
+    /// array may move then, so code reads this pointer where it uses it).
+    pub funcs: *const VMFuncRef,
 }
 
 #[repr(C)]
@@ -107,6 +117,7 @@ pub struct Offsets {
     pub store_stack_limit: usize,
     pub store_store: usize,
     pub store_depth_left: usize,
+    pub store_funcs: usize,
 }
 
 impl VMContext {
@@ -132,6 +143,7 @@ impl VMContext {
         store_stack_limit: 16,
         store_store: 24,
         store_depth_left: 32,
+        store_funcs: 40,
     };
 }
 
@@ -255,6 +267,7 @@ mod tests {
             store_stack_limit: offset_of!(VMStoreContext, stack_limit),
             store_store: offset_of!(VMStoreContext, store),
             store_depth_left: offset_of!(VMStoreContext, depth_left),
+            store_funcs: offset_of!(VMStoreContext, funcs),
         };
         assert_eq!(actual, VMContext::OFFSETS);
     }

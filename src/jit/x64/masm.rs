@@ -810,45 +810,57 @@ impl Masm for X64Masm {
         }
     }
 
-    fn call_indirect(
-        &mut self,
-        resolve: *const (),
-        fallback: *const (),
-        type_index: u32,
-        table: u32,
-        index: u32,
-        args: u32,
-    ) {
-        let trapped = self.stub(TrapCode::Host);
-        let (direct, done) = (self.asm.new_label(), self.asm.new_label());
+    fn call_indirect(&mut self, fallback: *const (), type_index: u32, table: u32, index: u32, args: u32) {
+        let o = VMContext::OFFSETS;
+        let (through_runtime, done) = (self.asm.new_label(), self.asm.new_label());
+        let undefined = self.stub(TrapCode::UndefinedElement);
+        let uninitialized = self.stub(TrapCode::UninitializedElement);
+        let mismatch = self.stub(TrapCode::IndirectCallTypeMismatch);
+        let a = &mut self.asm;
+        // rax = the table's definition; rcx = the element index (zero-extended).
+        a.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, o.tables as i32));
+        a.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, 8 * table as i32));
+        let element = Mem::base(Gpr::Rsp, (self.slot_bytes * index) as i32);
+        a.load(Load::Full(Size::S32), Gpr::Rcx, element);
+        a.alu_rm(Alu::Cmp, Size::S64, Gpr::Rcx, Mem::base(Gpr::Rax, o.table_length as i32));
+        a.jcc(Cond::Ae, undefined);
+        // The element is the store index of its function plus one, 0 for null.
+        a.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, o.table_elements as i32));
+        a.load(Load::Full(Size::S64), Gpr::Rax, Mem::indexed(Gpr::Rax, Gpr::Rcx, 8, 0));
+        a.alu_ri(Alu::Sub, Size::S64, Gpr::Rax, 1);
+        a.jcc(Cond::B, uninitialized);
+        // rax = &store.funcs[index]: how to call it.
+        assert_eq!(o.func_size, 24, "a VMFuncRef is three words");
+        a.lea(Gpr::Rax, Mem::indexed(Gpr::Rax, Gpr::Rax, 2, 0));
+        a.load(Load::Full(Size::S64), Gpr::Rcx, Mem::base(VMCTX, o.store as i32));
+        a.load(Load::Full(Size::S64), Gpr::Rcx, Mem::base(Gpr::Rcx, o.store_funcs as i32));
+        a.lea(Gpr::Rax, Mem::indexed(Gpr::Rcx, Gpr::Rax, 8, 0));
+        a.load(Load::Full(Size::S64), Gpr::Rdx, Mem::base(VMCTX, o.sigs as i32));
+        a.load(Load::Full(Size::S32), Gpr::Rdx, Mem::base(Gpr::Rdx, 4 * type_index as i32));
+        a.alu_rm(Alu::Cmp, Size::S32, Gpr::Rdx, Mem::base(Gpr::Rax, o.func_sig as i32));
+        a.jcc(Cond::Ne, mismatch);
+        // A function of this instance runs compiled, as this code does: call it directly.
+        a.alu_rm(Alu::Cmp, Size::S64, VMCTX, Mem::base(Gpr::Rax, o.func_vmctx as i32));
+        a.jcc(Cond::Ne, through_runtime);
+        a.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, o.func_code as i32));
+        a.test_rr(Size::S64, Gpr::Rax, Gpr::Rax);
+        a.jcc(Cond::E, through_runtime);
+        let m = self.slot(args);
+        self.asm.lea(Gpr::Rsi, m);
         self.asm.mov_rr(Size::S64, Gpr::Rdi, VMCTX);
-        self.asm.mov_ri(Gpr::Rsi, u64::from(type_index));
-        self.asm.mov_ri(Gpr::Rdx, u64::from(table));
-        let element = self.slot(index);
-        self.asm.load(Load::Full(Size::S32), Gpr::Rcx, element);
-        self.asm.mov_ri(Gpr::Rax, resolve as u64);
         self.asm.call_r(Gpr::Rax);
         self.after_call();
-        self.asm.test_rr(Size::S64, Gpr::Rax, Gpr::Rax);
-        self.asm.jcc(Cond::E, trapped);
-        self.asm.alu_ri(Alu::Cmp, Size::S64, Gpr::Rax, 1);
-        self.asm.jcc(Cond::Ne, direct);
+        self.asm.jmp(done);
+        self.asm.bind(through_runtime);
         let slot_bytes = self.slot_bytes;
-        let through_runtime = [
+        let call = [
             BuiltinArg::Imm(type_index),
             BuiltinArg::Imm(table),
             BuiltinArg::Slot(index),
             BuiltinArg::SlotAddress(args),
             BuiltinArg::Imm(slot_bytes),
         ];
-        self.call_builtin(fallback, &through_runtime, Some(TrapCode::Host), None);
-        self.asm.jmp(done);
-        self.asm.bind(direct);
-        let m = self.slot(args);
-        self.asm.lea(Gpr::Rsi, m);
-        self.asm.mov_rr(Size::S64, Gpr::Rdi, VMCTX);
-        self.asm.call_r(Gpr::Rax);
-        self.after_call();
+        self.call_builtin(fallback, &call, Some(TrapCode::Host), None);
         self.asm.bind(done);
     }
 
