@@ -760,3 +760,97 @@ fn call_indirect_follows_a_table_changed_during_the_call() {
     );
     assert_eq!(run(Tier::Jit), interpreted);
 }
+
+/// Locals the compiled tier keeps in registers for a whole function survive everything a
+/// function can call: a host function (whose native code uses every vector register), a
+/// runtime operation (`memory.grow`), a compiled callee that keeps its own locals in the same
+/// registers, directly and through `call_indirect`, and a host function that calls back into
+/// wasm. The results are the interpreter's, bit for bit.
+#[test]
+fn locals_in_registers_survive_every_kind_of_call() {
+    use wasmrt::runtime::Tier;
+    let wat = r#"(module
+        (import "host" "clobber" (func $clobber (param f64) (result f64)))
+        (import "host" "reenter" (func $reenter (param i32) (result i32)))
+        (memory 1 100)
+        (type $inner_t (func (param f64 i64) (result f64)))
+        (table 1 funcref)
+        (elem (i32.const 0) $inner)
+        (func $inner (export "inner") (param $x f64) (param $y i64) (result f64)
+          (local $a f64) (local $b f64) (local $c f32) (local $i i32) (local $j i64) (local $k i32)
+          (local.set $a (f64.const 0.25))
+          (loop $l
+            (local.set $a (f64.add (local.get $a) (local.get $x)))
+            (local.set $b (f64.mul (local.get $a) (f64.const 1.5)))
+            (local.set $c (f32.add (local.get $c) (f32.const 0.5)))
+            (local.set $j (i64.add (local.get $j) (local.get $y)))
+            (local.set $k (i32.add (local.get $k) (i32.const 3)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $l (i32.lt_u (local.get $i) (i32.const 5))))
+          (f64.add (f64.add (local.get $a) (local.get $b))
+                   (f64.add (f64.promote_f32 (local.get $c))
+                            (f64.convert_i64_s (i64.add (local.get $j) (i64.extend_i32_u (local.get $k)))))))
+        (func (export "outer") (param $n i32) (result f64)
+          (local $a f64) (local $b f64) (local $c f32) (local $d f64) (local $i i32) (local $j i64) (local $k i32)
+          (local.set $a (f64.const 1.0))
+          (local.set $b (f64.const -2.0))
+          (local.set $c (f32.const 3.0))
+          (local.set $d (f64.const 0.5))
+          (local.set $j (i64.const 0x123456789))
+          (local.set $k (i32.const 7))
+          (loop $l
+            (local.set $a (f64.add (local.get $a) (call $clobber (local.get $b))))
+            (drop (memory.grow (i32.const 1)))
+            (local.set $b (f64.add (local.get $b) (call $inner (local.get $d) (local.get $j))))
+            (local.set $d (f64.sub (local.get $d)
+              (call_indirect (type $inner_t) (local.get $a) (i64.const 3) (i32.const 0))))
+            (local.set $k (i32.add (local.get $k) (call $reenter (local.get $i))))
+            (local.set $c (f32.mul (local.get $c) (f32.const 1.25)))
+            (local.set $j (i64.mul (local.get $j) (i64.const 3)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+          (f64.add (f64.add (f64.add (local.get $a) (local.get $b)) (f64.add (local.get $d) (f64.promote_f32 (local.get $c))))
+                   (f64.convert_i64_s (i64.add (local.get $j) (i64.extend_i32_u (local.get $k)))))))"#;
+    let run = |tier: Tier| {
+        let engine = Engine::new(Config { tier, ..common::config() });
+        let mut store = Store::new(&engine);
+        let clobber = store.new_host_func(
+            FuncType::new(&[ValType::F64], &[ValType::F64]),
+            Arc::new(|_, args: &[Val], results: &mut [Val]| {
+                // Sixteen independent accumulators: the native code keeps them in every vector
+                // register it has.
+                let Val::F64(x) = args[0] else { panic!("an f64") };
+                let x = f64::from_bits(x);
+                let mut acc = [0f64; 16];
+                for i in 0..64 {
+                    for (k, a) in acc.iter_mut().enumerate() {
+                        *a = *a * std::hint::black_box(1.0000001) + (i * k) as f64 + x;
+                    }
+                }
+                results[0] = Val::F64((std::hint::black_box(acc).iter().sum::<f64>() * 1e-6).to_bits());
+                Ok(())
+            }),
+        );
+        let cell: Arc<std::sync::Mutex<Option<Func>>> = Arc::default();
+        let target = cell.clone();
+        let reenter = store.new_host_func(
+            FuncType::new(&[ValType::I32], &[ValType::I32]),
+            Arc::new(move |caller, args: &[Val], results: &mut [Val]| {
+                let inner = target.lock().unwrap().expect("set");
+                let Val::I32(i) = args[0] else { panic!("an i32") };
+                let r = caller.store.call(inner, &[Val::F64((i as f64).to_bits()), Val::I64(i as i64)])?;
+                let Val::F64(r) = r[0] else { panic!("an f64") };
+                results[0] = Val::I32(f64::from_bits(r) as i32);
+                Ok(())
+            }),
+        );
+        let module = compile(&engine, wat);
+        let instance =
+            store.instantiate(&module, &[Extern::Func(clobber), Extern::Func(reenter)]).expect("instantiates");
+        *cell.lock().unwrap() = Some(export_func(&store, instance, "inner"));
+        let outer = export_func(&store, instance, "outer");
+        let Val::F64(r) = store.call(outer, &[Val::I32(20)]).expect("runs")[0] else { panic!("an f64") };
+        r
+    };
+    assert_eq!(run(Tier::Jit), run(Tier::Interpreter));
+}

@@ -156,9 +156,14 @@ struct Compiler<'m, M: Masm> {
     free_float: Vec<Reg>,
     controls: Vec<Control<M::Label>>,
     locals: Vec<Kind>,
+    /// The register each local lives in for the whole function, if any (else its slot).
+    local_regs: Vec<Option<Reg>>,
     /// Whether the code counts fuel.
     fuel: bool,
 }
+
+/// Locals that live in registers: (local index, register).
+type LocalRegisters = Vec<(u32, Reg)>;
 
 fn kinds(types: &[ValType]) -> Result<Vec<Kind>> {
     types.iter().map(|&t| Kind::of(t)).collect()
@@ -176,6 +181,7 @@ pub fn compile_module<M: Masm>(module: &Module, masm: M, fuel: bool) -> Result<M
         stack: Vec::new(),
         controls: Vec::new(),
         locals: Vec::new(),
+        local_regs: Vec::new(),
         fuel,
     };
     for defined in 0..module.raw.code.len() {
@@ -192,9 +198,15 @@ impl<M: Masm> Compiler<'_, M> {
         let params = ty.params().len() as u32;
         let results = kinds(ty.results())?;
         let heap = !self.module.memories.is_empty();
+        let (registers, float_registers) = self.local_registers(ops.clone());
+        self.local_regs = vec![None; self.locals.len()];
+        for &(local, r) in registers.iter().chain(&float_registers) {
+            self.local_regs[local as usize] = Some(r);
+        }
         // A trap in the prologue's checks belongs to the caller.
         self.masm.set_offset(super::masm::ENTRY);
-        self.masm.prologue(defined as u32, params, self.locals.len() as u32 - params, heap);
+        let locals = self.locals.len() as u32 - params;
+        self.masm.prologue(defined as u32, params, locals, heap, &registers, &float_registers);
         self.masm.check_interrupt_and_fuel(self.fuel);
         self.stack.clear();
         self.free = self.masm.allocatable().to_vec();
@@ -217,6 +229,45 @@ impl<M: Masm> Compiler<'_, M> {
         })?;
         self.masm.end_function(self.locals.len() as u32 + v.max_height_slots());
         Ok(())
+    }
+
+    /// Which integer and float locals live in registers (`Masm::local_registers`,
+    /// `float_local_registers`) for the whole function: the most used ones, counting a use
+    /// inside a loop 8 times per loop around it (up to three), of those used at least twice.
+    /// Reads the body once ahead of the compilation; an invalid body ends the count, and the
+    /// compilation reports it.
+    fn local_registers(&self, mut ops: OperatorReader<'_>) -> (LocalRegisters, LocalRegisters) {
+        let mut weight = vec![0u32; self.locals.len()];
+        let (mut blocks, mut loops) = (Vec::new(), 0u32);
+        while !ops.is_empty() {
+            let Ok(op) = ops.read() else { break };
+            match op {
+                Operator::Block(_) | Operator::If(_) => blocks.push(false),
+                Operator::Loop(_) => {
+                    blocks.push(true);
+                    loops += 1;
+                }
+                Operator::End => loops -= u32::from(blocks.pop() == Some(true)),
+                Operator::LocalGet(i) | Operator::LocalSet(i) | Operator::LocalTee(i) => {
+                    if let Some(w) = weight.get_mut(i as usize) {
+                        *w = w.saturating_add(1 << (3 * loops.min(3)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let pick = |kinds: [Kind; 2], available: &[Reg]| {
+            let mut candidates: Vec<u32> = (0..self.locals.len() as u32)
+                .filter(|&i| kinds.contains(&self.locals[i as usize]) && weight[i as usize] >= 2)
+                .collect();
+            // The heaviest first; among equals, the lowest index.
+            candidates.sort_by_key(|&i| (std::cmp::Reverse(weight[i as usize]), i));
+            candidates.iter().zip(available).map(|(&i, &r)| (i, r)).collect()
+        };
+        (
+            pick([Kind::I32, Kind::I64], self.masm.local_registers()),
+            pick([Kind::F32, Kind::F64], self.masm.float_local_registers()),
+        )
     }
 
     /// The frame slot of the operand at `height`.
@@ -511,10 +562,18 @@ impl<M: Masm> Compiler<'_, M> {
             Operator::BrIf(depth) => {
                 let cond = self.pop_condition();
                 self.spill_all();
-                let skip = self.masm.new_label();
-                self.branch_on(cond, false, skip);
-                self.branch(*depth);
-                self.masm.bind(skip);
+                let target = &self.controls[self.controls.len() - 1 - *depth as usize];
+                let arity = if target.kind == FrameKind::Loop { target.params.len() } else { target.results.len() };
+                if arity == 0 || self.stack.len() - arity == target.height {
+                    // The branch values are in place already: one conditional jump.
+                    let label = target.label;
+                    self.branch_on(cond, true, label);
+                } else {
+                    let skip = self.masm.new_label();
+                    self.branch_on(cond, false, skip);
+                    self.branch(*depth);
+                    self.masm.bind(skip);
+                }
             }
             Operator::BrTable(table) => {
                 let index = self.pop_reg();
@@ -584,13 +643,32 @@ impl<M: Masm> Compiler<'_, M> {
             Operator::LocalGet(i) => {
                 let kind = self.locals[*i as usize];
                 let r = self.alloc(kind);
-                self.load_kind(kind, r, *i);
+                match self.local_regs[*i as usize] {
+                    Some(local) if kind.xmm() => self.masm.float_mov(r, local),
+                    Some(local) => self.masm.mov(r, local),
+                    None => self.load_kind(kind, r, *i),
+                }
                 self.push_reg(r, kind);
             }
             Operator::LocalSet(i) | Operator::LocalTee(i) => {
                 let kind = self.top_kind();
+                let local = self.local_regs[*i as usize];
+                if let (
+                    Some(local),
+                    Operator::LocalSet(_),
+                    Some(Operand { loc: Loc::Const(v), kind: Kind::I32 | Kind::I64 }),
+                ) = (local, op, self.stack.last().copied())
+                {
+                    self.stack.pop();
+                    self.masm.mov_imm(local, v, kind.width());
+                    return Ok(());
+                }
                 let r = self.pop_reg();
-                self.store_kind(kind, *i, r);
+                match local {
+                    Some(local) if kind.xmm() => self.masm.float_mov(local, r),
+                    Some(local) => self.masm.mov(local, r),
+                    None => self.store_kind(kind, *i, r),
+                }
                 if matches!(op, Operator::LocalTee(_)) {
                     self.push_reg(r, kind);
                 } else {

@@ -149,9 +149,27 @@ pub trait Masm {
     fn new_label(&mut self) -> Self::Label;
     fn bind(&mut self, label: Self::Label);
 
+    /// Registers that can hold an integer local for a whole function (`prologue`): no operand
+    /// is ever allocated to them, and every function that holds locals in them keeps the
+    /// caller's values, so they survive calls.
+    fn local_registers(&self) -> &'static [Reg];
+    /// The same for f32 and f64 locals.
+    fn float_local_registers(&self) -> &'static [Reg];
+
     /// Starts function `index` of the module (its entry label): its frame's first `params`
-    /// slots hold its parameters and the next `locals` are zeroed.
-    fn prologue(&mut self, index: u32, params: u32, locals: u32, heap: bool);
+    /// slots hold its parameters and the next `locals` are zeroed, except for the locals in
+    /// `registers` (local index and one of `local_registers`) and `float_registers` (one of
+    /// `float_local_registers`), which live in their register instead (a parameter loaded, a
+    /// declared local zeroed).
+    fn prologue(
+        &mut self,
+        index: u32,
+        params: u32,
+        locals: u32,
+        heap: bool,
+        registers: &[(u32, Reg)],
+        float_registers: &[(u32, Reg)],
+    );
     /// Returns the `count` values in slots `first..` as results.
     fn epilogue(&mut self, first: u32, count: u32);
     /// Ends the function, whose frame has `slots` 64-bit slots (known only now): emits the
@@ -168,6 +186,10 @@ pub trait Masm {
     fn store_slot_imm(&mut self, slot: u32, value: i64);
     fn copy_slot(&mut self, dst: u32, src: u32);
     fn mov_imm(&mut self, dst: Reg, value: i64, width: Width);
+    /// `dst = src` (integer registers, all 64 bits).
+    fn mov(&mut self, dst: Reg, src: Reg);
+    /// `dst = src` (float registers).
+    fn float_mov(&mut self, dst: Reg, src: Reg);
 
     fn int_op(&mut self, op: IntOp, width: Width, dst: Reg, src: Reg);
     /// `dst = dst op imm` where the ISA has such a form (else false and nothing emitted).

@@ -1,18 +1,21 @@
 //! The compiler's operations (`jit::masm::Masm`) in x86_64 instructions.
 //!
-//! Registers: operands live in rsi, rdi, r8, r9, r10, rbx, r12, r13 and xmm0-xmm12; rax, rcx,
-//! rdx, r11 and xmm13-xmm15 are scratch for the operations themselves (division, shifts,
+//! Registers: operands live in rsi, rdi, r8, r9, r10 and xmm0-xmm7, xmm12; up to three integer
+//! locals in rbx, r12 and r13 and four float locals in xmm8-xmm11, for a whole function; rax,
+//! rcx, rdx, r11 and xmm13-xmm15 are scratch for the operations themselves (division, shifts,
 //! conversions, moves between slots, SIMD sequences: see `simd`); r14 holds memory 0's base and
 //! r15 the instance context. A function's frame: rbp, then the pointer to its arguments and
-//! results (`[rbp - 8]`), then its slots (locals, then operands),
-//! slot k at `[rsp + 8k]`, or `[rsp + 16k]` in a module with v128 values (`slot_bytes`); rsp
-//! stays 16-byte aligned and does not move inside the body, so the frame's size is patched into
-//! the prologue when the function ends. A function is called as `f(vmctx: rdi, args: rsi)`,
-//! like `entry::CompiledFn`, with its arguments in the slots at `args`, where it writes its
-//! results. A function saves no register but rbp: every operand is in its slot at a call (the
-//! caller spills them), a direct callee belongs to the same instance, so it has the same r14 and
-//! r15, and the entry (`entry::enter`) saves the registers the System V ABI wants kept for its
-//! Rust caller; runtime calls are System V calls, which keep rbx, r12-r15 themselves.
+//! results (`[rbp - 8]`), then the caller's values of the local registers it uses, then its
+//! slots (locals, then operands), slot k at `[rsp + 8k]`, or `[rsp + 16k]` in a module with
+//! v128 values (`slot_bytes`); rsp stays 16-byte aligned and does not move inside the body, so
+//! the frame's size is patched into the prologue when the function ends. A function is called
+//! as `f(vmctx: rdi, args: rsi)`, like `entry::CompiledFn`, with its arguments in the slots at
+//! `args`, where it writes its results. A function saves rbp and the local registers it uses,
+//! nothing else: every operand is in its slot at a call (the caller spills them), a direct
+//! callee belongs to the same instance, so it has the same r14 and r15, and the entry
+//! (`entry::enter`) saves the registers the System V ABI wants kept for its Rust caller; runtime
+//! calls are System V calls, which keep rbx and r12-r15 themselves, and around which the float
+//! locals wait in their slots.
 //!
 //! Two ways to keep heap accesses in bounds (`Bounds`). With guard regions each access is a trap
 //! site and a trap stub is `ud2`: the signal handler turns either fault into the trap. With
@@ -30,16 +33,22 @@ use crate::jit::masm::{
 use crate::runtime::trap::TrapCode;
 use crate::runtime::vmctx::VMContext;
 
-const ALLOCATABLE: [Reg; 8] = [6, 7, 8, 9, 10, 3, 12, 13];
-/// xmm0-xmm12; xmm13-xmm15 are scratch.
-const ALLOCATABLE_FLOAT: [Reg; 13] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+/// rsi, rdi, r8-r10.
+const ALLOCATABLE: [Reg; 5] = [6, 7, 8, 9, 10];
+/// rbx, r12, r13: callee-saved in the System V ABI too, so runtime calls keep them.
+const LOCAL_REGISTERS: [Reg; 3] = [3, 12, 13];
+/// xmm0-xmm7 and xmm12; xmm13-xmm15 are scratch.
+const ALLOCATABLE_FLOAT: [Reg; 9] = [0, 1, 2, 3, 4, 5, 6, 7, 12];
+/// xmm8-xmm11: no System V register keeps its value across a call, so runtime calls save them.
+const FLOAT_LOCAL_REGISTERS: [Reg; 4] = [8, 9, 10, 11];
 pub(super) const XSCRATCH: Xmm = Xmm(15);
 pub(super) const XSCRATCH2: Xmm = Xmm(14);
 pub(super) const XSCRATCH3: Xmm = Xmm(13);
 pub(super) const VMCTX: Gpr = Gpr::R15;
 const HEAP: Gpr = Gpr::R14;
 pub(super) const SCRATCH: Gpr = Gpr::R11;
-/// Where the pointer to the arguments and results is kept.
+/// Where the pointer to the arguments and results is kept; below it, the caller's values of
+/// the registers the function holds locals in.
 const ARGS_AT: i32 = -8;
 
 pub(super) fn gpr(r: Reg) -> Gpr {
@@ -77,6 +86,11 @@ pub struct X64Masm {
     stubs: Vec<(TrapCode, u32, Label)>,
     /// Where the current function's prologue has the immediate of `sub rsp, frame`.
     frame_size_at: usize,
+    /// The registers the current function holds locals in, saved below `ARGS_AT`.
+    saved: Vec<Gpr>,
+    /// The float registers the current function holds locals in, with their locals' slots,
+    /// saved below `saved`.
+    saved_float: Vec<(Xmm, u32)>,
     /// The memory heap accesses address (`Masm::set_memory`).
     memory: u32,
     /// Whether the CPU has SSE4.2 (`pcmpgtq`).
@@ -102,6 +116,8 @@ impl X64Masm {
             source: 0,
             stubs: Vec::new(),
             frame_size_at: 0,
+            saved: Vec::new(),
+            saved_float: Vec::new(),
             memory: 0,
             sse42: std::arch::is_x86_feature_detected!("sse4.2"),
         }
@@ -115,6 +131,11 @@ impl X64Masm {
 
     pub(super) fn slot(&self, k: u32) -> Mem {
         Mem::base(Gpr::Rsp, (self.slot_bytes * k) as i32)
+    }
+
+    /// Where the caller's value of the `k`th register the function holds a local in is kept.
+    fn saved_at(&self, k: usize) -> Mem {
+        Mem::base(Gpr::Rbp, ARGS_AT - 8 * (k as i32 + 1))
     }
 
     /// Copies one slot-sized value from `src` to `dst`.
@@ -424,7 +445,23 @@ impl Masm for X64Masm {
         self.asm.bind(label);
     }
 
-    fn prologue(&mut self, index: u32, params: u32, locals: u32, heap: bool) {
+    fn local_registers(&self) -> &'static [Reg] {
+        &LOCAL_REGISTERS
+    }
+
+    fn float_local_registers(&self) -> &'static [Reg] {
+        &FLOAT_LOCAL_REGISTERS
+    }
+
+    fn prologue(
+        &mut self,
+        index: u32,
+        params: u32,
+        locals: u32,
+        heap: bool,
+        registers: &[(u32, Reg)],
+        float_registers: &[(u32, Reg)],
+    ) {
         let a = &mut self.asm;
         a.bind(self.functions[index as usize]);
         self.offsets.push(a.offset());
@@ -434,8 +471,19 @@ impl Masm for X64Masm {
         self.frame_size_at = a.alu_ri32(Alu::Sub, Size::S64, Gpr::Rsp, 0);
         a.mov_rr(Size::S64, VMCTX, Gpr::Rdi);
         a.store(8, Mem::base(Gpr::Rbp, ARGS_AT), Gpr::Rsi);
+        self.saved = registers.iter().map(|&(_, r)| gpr(r)).collect();
+        self.saved_float = float_registers.iter().map(|&(local, r)| (Xmm(r), local)).collect();
+        for k in 0..self.saved.len() {
+            let at = self.saved_at(k);
+            self.asm.store(8, at, self.saved[k]);
+        }
+        for k in 0..self.saved_float.len() {
+            let at = self.saved_at(self.saved.len() + k);
+            self.asm.sse_store(asm::Prec::F64, at, self.saved_float[k].0);
+        }
         // The native stack limit: a deeper call traps instead of overflowing.
         let offsets = VMContext::OFFSETS;
+        let a = &mut self.asm;
         a.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.store as i32));
         a.alu_rm(Alu::Cmp, Size::S64, Gpr::Rsp, Mem::base(Gpr::Rax, offsets.store_stack_limit as i32));
         let exhausted = self.stub(TrapCode::CallStackExhausted);
@@ -443,14 +491,31 @@ impl Masm for X64Masm {
         // The configured call depth: one frame more, unless none is left.
         self.asm.alu_mi(Alu::Sub, 4, Mem::base(Gpr::Rax, offsets.store_depth_left as i32), 1);
         self.asm.jcc(Cond::B, exhausted);
+        let register = |i: u32| registers.iter().find(|&&(local, _)| local == i).map(|&(_, r)| gpr(r));
+        let float_register = |i: u32| float_registers.iter().find(|&&(local, _)| local == i).map(|&(_, r)| Xmm(r));
         for i in 0..params {
-            let (dst, src) = (self.slot(i), Mem::base(Gpr::Rsi, (self.slot_bytes * i) as i32));
-            self.copy_value(dst, src);
+            let src = Mem::base(Gpr::Rsi, (self.slot_bytes * i) as i32);
+            match (register(i), float_register(i)) {
+                (Some(r), _) => self.asm.load(Load::Full(Size::S64), r, src),
+                (_, Some(x)) => self.asm.sse_load(asm::Prec::F64, x, src),
+                _ => {
+                    let dst = self.slot(i);
+                    self.copy_value(dst, src);
+                }
+            }
         }
         if self.slot_bytes == 16 && locals > 0 {
             self.asm.packed(Packed::Pxor, XSCRATCH, XSCRATCH);
         }
         for i in params..params + locals {
+            if let Some(r) = register(i) {
+                self.asm.alu_rr(Alu::Xor, Size::S32, r, r);
+                continue;
+            }
+            if let Some(x) = float_register(i) {
+                self.asm.packed(Packed::Pxor, x, x);
+                continue;
+            }
             let slot = self.slot(i);
             if self.slot_bytes == 16 {
                 self.asm.movdqu_store(slot, XSCRATCH);
@@ -473,6 +538,14 @@ impl Masm for X64Masm {
         let offsets = VMContext::OFFSETS;
         self.asm.load(Load::Full(Size::S64), SCRATCH, Mem::base(VMCTX, offsets.store as i32));
         self.asm.alu_mi(Alu::Add, 4, Mem::base(SCRATCH, offsets.store_depth_left as i32), 1);
+        for k in 0..self.saved.len() {
+            let at = self.saved_at(k);
+            self.asm.load(Load::Full(Size::S64), self.saved[k], at);
+        }
+        for k in 0..self.saved_float.len() {
+            let at = self.saved_at(self.saved.len() + k);
+            self.asm.sse_load(asm::Prec::F64, self.saved_float[k].0, at);
+        }
         let a = &mut self.asm;
         a.mov_rr(Size::S64, Gpr::Rsp, Gpr::Rbp);
         a.pop(Gpr::Rbp);
@@ -480,9 +553,10 @@ impl Masm for X64Masm {
     }
 
     fn end_function(&mut self, slots: u32) {
-        // Below rbp: the arguments pointer and the slots, rounded so that rsp stays 16-byte
-        // aligned.
-        let area = ((-ARGS_AT + (self.slot_bytes * slots) as i32) + 15) & !15;
+        // Below rbp: the arguments pointer, the saved registers and the slots, rounded so that
+        // rsp stays 16-byte aligned.
+        let saved = 8 * (self.saved.len() + self.saved_float.len()) as i32;
+        let area = ((-ARGS_AT + saved + (self.slot_bytes * slots) as i32) + 15) & !15;
         self.asm.patch_imm32(self.frame_size_at, area);
         for (code, source, label) in std::mem::take(&mut self.stubs) {
             self.source = source;
@@ -552,6 +626,14 @@ impl Masm for X64Masm {
     fn copy_slot(&mut self, dst: u32, src: u32) {
         let (d, s) = (self.slot(dst), self.slot(src));
         self.copy_value(d, s);
+    }
+
+    fn mov(&mut self, dst: Reg, src: Reg) {
+        self.asm.mov_rr(Size::S64, gpr(dst), gpr(src));
+    }
+
+    fn float_mov(&mut self, dst: Reg, src: Reg) {
+        self.asm.movaps(Xmm(dst), Xmm(src));
     }
 
     fn mov_imm(&mut self, dst: Reg, value: i64, width: Width) {
@@ -796,10 +878,21 @@ impl Masm for X64Masm {
                 }
             }
         }
+        // The call keeps no xmm register: the float locals wait in their slots.
+        for k in 0..self.saved_float.len() {
+            let (x, local) = self.saved_float[k];
+            let slot = self.slot(local);
+            self.asm.sse_store(asm::Prec::F64, slot, x);
+        }
         self.asm.mov_rr(Size::S64, Gpr::Rdi, VMCTX);
         self.asm.mov_ri(Gpr::Rax, f as u64);
         self.asm.call_r(Gpr::Rax);
         self.after_call();
+        for k in 0..self.saved_float.len() {
+            let (x, local) = self.saved_float[k];
+            let slot = self.slot(local);
+            self.asm.sse_load(asm::Prec::F64, x, slot);
+        }
         if let Some(code) = trap {
             let stub = self.stub(code);
             self.asm.test_rr(Size::S32, Gpr::Rax, Gpr::Rax);
