@@ -16,6 +16,8 @@
 //!             sigs: *const SigId            the engine-wide id of each type index
 //!             store: *mut VMStoreContext    fuel, interruption, native stack limit
 //!             instance: u32                 the instance's store index
+//!             interrupt: *const AtomicBool  the store's interrupt flag (as in the store context,
+//!                                           one load nearer for the checks in every loop)
 //! VMMemory    base: *mut u8, length: u64 (bytes)
 //! VMTable     elements: *mut u64 (raw references, see `value`), length: u64
 //! VMFuncRef   code: *const u8 (the tier's entry, null until a tier sets it), vmctx, sig
@@ -91,6 +93,7 @@ pub struct VMContext {
     pub sigs: *const SigId,
     pub store: *mut VMStoreContext,
     pub instance: u32,
+    pub interrupt: *const AtomicBool,
 }
 
 /// Byte offsets of the context's fields, for code generators.
@@ -104,6 +107,7 @@ pub struct Offsets {
     pub sigs: usize,
     pub store: usize,
     pub instance: usize,
+    pub interrupt: usize,
     pub memory_base: usize,
     pub memory_length: usize,
     pub table_elements: usize,
@@ -130,6 +134,7 @@ impl VMContext {
         sigs: 40,
         store: 48,
         instance: 56,
+        interrupt: 64,
         memory_base: 0,
         memory_length: 8,
         table_elements: 0,
@@ -175,6 +180,8 @@ pub struct ContextParts<'a> {
     pub sigs: &'a [SigId],
     pub store: *mut VMStoreContext,
     pub instance: u32,
+    /// The store's interrupt flag (the one its context points to).
+    pub interrupt: *const AtomicBool,
 }
 
 impl InstanceContext {
@@ -191,6 +198,7 @@ impl InstanceContext {
             sigs: parts.sigs.as_ptr(),
             store: parts.store,
             instance: parts.instance,
+            interrupt: parts.interrupt,
         });
         let mut funcs = parts.funcs.into_boxed_slice();
         let own: *mut VMContext = &mut *vmctx;
@@ -203,7 +211,7 @@ impl InstanceContext {
 
     /// The context of an instance with nothing in its index spaces, which instantiation
     /// replaces once it has allocated the instance's objects.
-    pub fn empty(instance: u32, store: *mut VMStoreContext) -> InstanceContext {
+    pub fn empty(instance: u32, store: *mut VMStoreContext, interrupt: *const AtomicBool) -> InstanceContext {
         let parts = ContextParts {
             memories: Vec::new(),
             globals: Vec::new(),
@@ -213,6 +221,7 @@ impl InstanceContext {
             sigs: &[],
             store,
             instance,
+            interrupt,
         };
         InstanceContext::new(parts)
     }
@@ -254,6 +263,7 @@ mod tests {
             sigs: offset_of!(VMContext, sigs),
             store: offset_of!(VMContext, store),
             instance: offset_of!(VMContext, instance),
+            interrupt: offset_of!(VMContext, interrupt),
             memory_base: offset_of!(VMMemory, base),
             memory_length: offset_of!(VMMemory, length),
             table_elements: offset_of!(VMTable, elements),
@@ -319,6 +329,7 @@ mod instance_tests {
         // live store, whose records stay valid while the instance lives; nothing runs meanwhile.
         unsafe {
             assert_eq!((*vmctx).instance as usize, i);
+            assert_eq!((*vmctx).interrupt, Arc::as_ptr(&store.interrupt));
             assert_eq!((*(*vmctx).memory0).length, 65536);
             assert_eq!((*(*vmctx).memory0).base, store.memories[memory as usize].base());
             assert_eq!((*ctx.table(0)).length, 1);

@@ -588,12 +588,12 @@ impl Masm for X64Masm {
 
     fn check_interrupt_and_fuel(&mut self, fuel: bool) {
         let offsets = VMContext::OFFSETS;
-        self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.store as i32));
-        self.asm.load(Load::Full(Size::S64), Gpr::Rcx, Mem::base(Gpr::Rax, offsets.store_interrupt as i32));
+        self.asm.load(Load::Full(Size::S64), Gpr::Rcx, Mem::base(VMCTX, offsets.interrupt as i32));
         self.asm.alu_mi(Alu::Cmp, 1, Mem::base(Gpr::Rcx, 0), 0);
         let interrupted = self.stub(TrapCode::Interrupted);
         self.asm.jcc(Cond::Ne, interrupted);
         if fuel {
+            self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.store as i32));
             let fuel = Mem::base(Gpr::Rax, offsets.store_fuel as i32);
             self.asm.alu_mi(Alu::Cmp, 8, fuel, 0);
             let out = self.stub(TrapCode::OutOfFuel);
