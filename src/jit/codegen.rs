@@ -10,7 +10,9 @@
 //! checks, see `x64::masm::Bounds`).
 
 use super::builtins as b;
-use super::masm::{BuiltinArg, Cmp, Convert, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Width};
+use super::masm::{
+    BuiltinArg, Cmp, Convert, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Rhs, Width,
+};
 use crate::decode::ops::{MemKind, MemOp, Operator, OperatorReader, SimpleOp};
 use crate::decode::reader::Reader;
 use crate::module::Module;
@@ -114,7 +116,7 @@ enum Loc {
         cmp: Cmp,
         width: Width,
         a: Reg,
-        b: Reg,
+        b: Rhs,
     },
 }
 
@@ -127,7 +129,7 @@ struct Operand {
 
 /// The condition of a branch.
 enum Condition {
-    Compare(Cmp, Width, Reg, Reg),
+    Compare(Cmp, Width, Reg, Rhs),
     Reg(Reg),
 }
 
@@ -284,10 +286,13 @@ impl<M: Masm> Compiler<'_, M> {
             return r;
         }
         if !float && !self.stack.iter().any(|o| matches!(o.loc, Loc::Reg(_)) && !o.kind.xmm()) {
-            // Only pending comparisons hold integer registers: computing one frees one.
+            // Only pending comparisons hold integer registers: computing one frees its second
+            // register, if it has one, and leaves its first to spill.
             let h = self.stack.iter().position(|o| matches!(o.loc, Loc::Compare { .. })).expect("a comparison");
             self.materialize(h);
-            return self.free.pop().expect("materializing freed a register");
+            if let Some(r) = self.free.pop() {
+                return r;
+            }
         }
         let h = self
             .stack
@@ -304,7 +309,7 @@ impl<M: Masm> Compiler<'_, M> {
     fn materialize(&mut self, height: usize) {
         if let Loc::Compare { cmp, width, a, b } = self.stack[height].loc {
             self.masm.compare(cmp, width, a, b);
-            self.free.push(b);
+            self.release_rhs(b);
             self.stack[height].loc = Loc::Reg(a);
         }
     }
@@ -376,13 +381,20 @@ impl<M: Masm> Compiler<'_, M> {
         }
     }
 
+    /// Frees the register of a comparison's right operand, if it has one.
+    fn release_rhs(&mut self, b: Rhs) {
+        if let Rhs::Reg(r) = b {
+            self.free.push(r);
+        }
+    }
+
     /// Pops and discards the top operand.
     fn drop_top(&mut self) {
         match self.stack.pop() {
             Some(Operand { loc: Loc::Reg(r), kind }) => self.release(r, kind),
             Some(Operand { loc: Loc::Compare { a, b, .. }, .. }) => {
                 self.free.push(a);
-                self.free.push(b);
+                self.release_rhs(b);
             }
             _ => {}
         }
@@ -406,7 +418,7 @@ impl<M: Masm> Compiler<'_, M> {
             Condition::Compare(cmp, width, a, b) => {
                 self.masm.branch_if_compare(cmp, width, a, b, when, label);
                 self.free.push(a);
-                self.free.push(b);
+                self.release_rhs(b);
             }
             Condition::Reg(r) => {
                 if when {
@@ -1002,8 +1014,19 @@ impl<M: Masm> Compiler<'_, M> {
             return Ok(());
         }
         if let Some((cmp, width)) = int_compare(op) {
-            // Pending: a branch on it compares and jumps.
-            let b = self.pop_reg();
+            // Pending: a branch on it compares and jumps. A constant right operand that fits
+            // 32 bits is an immediate.
+            let imm = match self.stack.last().map(|o| o.loc) {
+                Some(Loc::Const(v)) => i32::try_from(v).ok(),
+                _ => None,
+            };
+            let b = match imm {
+                Some(imm) => {
+                    self.stack.pop();
+                    Rhs::Imm(imm)
+                }
+                None => Rhs::Reg(self.pop_reg()),
+            };
             let a = self.pop_reg();
             self.stack.push(Operand { loc: Loc::Compare { cmp, width, a, b }, kind: Kind::I32 });
             return Ok(());

@@ -141,6 +141,13 @@ pub enum BuiltinArg {
 /// the function, as the interpreter, which checks before entering, reports it.
 pub const ENTRY: u32 = u32::MAX;
 
+/// The right operand of a comparison: a register, or a constant (sign-extended to the width).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Rhs {
+    Reg(Reg),
+    Imm(i32),
+}
+
 pub trait Masm {
     type Label: Copy;
 
@@ -196,13 +203,13 @@ pub trait Masm {
     fn int_op_imm(&mut self, op: IntOp, width: Width, dst: Reg, imm: i64) -> bool;
     fn int_unary(&mut self, op: IntUnary, width: Width, dst: Reg) -> bool;
     /// `dst = (dst cmp src) ? 1 : 0`.
-    fn compare(&mut self, cmp: Cmp, width: Width, dst: Reg, src: Reg);
+    fn compare(&mut self, cmp: Cmp, width: Width, dst: Reg, src: Rhs);
     /// `dst = cond != 0 ? dst : other`.
     fn select(&mut self, width: Width, dst: Reg, other: Reg, cond: Reg);
 
     fn jump(&mut self, label: Self::Label);
     /// Jumps to `label` if `a cmp b` is `when`.
-    fn branch_if_compare(&mut self, cmp: Cmp, width: Width, a: Reg, b: Reg, when: bool, label: Self::Label);
+    fn branch_if_compare(&mut self, cmp: Cmp, width: Width, a: Reg, b: Rhs, when: bool, label: Self::Label);
     fn branch_if_zero(&mut self, reg: Reg, label: Self::Label);
     fn branch_if_nonzero(&mut self, reg: Reg, label: Self::Label);
     /// Jumps to `targets[i]` for the i32 `i` in `reg` (unsigned), or to `default` if it is

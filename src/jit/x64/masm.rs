@@ -28,7 +28,7 @@ use super::asm::{
 use super::regs::{Gpr, Xmm};
 use crate::decode::ops::{LaneOp, MemOp, SimpleOp};
 use crate::jit::masm::{
-    BuiltinArg, Cmp, Convert, Finished, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Width,
+    BuiltinArg, Cmp, Convert, Finished, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Rhs, Width,
 };
 use crate::runtime::trap::TrapCode;
 use crate::runtime::vmctx::VMContext;
@@ -131,6 +131,14 @@ impl X64Masm {
 
     pub(super) fn slot(&self, k: u32) -> Mem {
         Mem::base(Gpr::Rsp, (self.slot_bytes * k) as i32)
+    }
+
+    /// `cmp a, b`.
+    fn cmp_rhs(&mut self, width: Width, a: Gpr, b: Rhs) {
+        match b {
+            Rhs::Reg(b) => self.asm.alu_rr(Alu::Cmp, size(width), a, gpr(b)),
+            Rhs::Imm(imm) => self.asm.alu_ri(Alu::Cmp, size(width), a, imm),
+        }
     }
 
     /// Where the caller's value of the `k`th register the function holds a local in is kept.
@@ -757,9 +765,9 @@ impl Masm for X64Masm {
         true
     }
 
-    fn compare(&mut self, cmp: Cmp, width: Width, dst: Reg, src: Reg) {
+    fn compare(&mut self, cmp: Cmp, width: Width, dst: Reg, src: Rhs) {
         let d = gpr(dst);
-        self.asm.alu_rr(Alu::Cmp, size(width), d, gpr(src));
+        self.cmp_rhs(width, d, src);
         self.asm.setcc(cond(cmp), d);
         self.asm.movzx_r8(d, d);
     }
@@ -773,8 +781,8 @@ impl Masm for X64Masm {
         self.asm.jmp(label);
     }
 
-    fn branch_if_compare(&mut self, cmp: Cmp, width: Width, a: Reg, b: Reg, when: bool, label: Label) {
-        self.asm.alu_rr(Alu::Cmp, size(width), gpr(a), gpr(b));
+    fn branch_if_compare(&mut self, cmp: Cmp, width: Width, a: Reg, b: Rhs, when: bool, label: Label) {
+        self.cmp_rhs(width, gpr(a), b);
         let c = cond(cmp);
         // Condition codes come in pairs that differ in the lowest bit: the negation.
         let c = if when { c } else { Cond::ALL[(c as usize) ^ 1] };
