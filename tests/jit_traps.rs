@@ -19,7 +19,7 @@ fn run(code: &[u8], sites: Vec<(u32, TrapCode)>, args: &mut [u64]) -> Result<(),
     // says what it does); it reads and writes only `args` and what `args` points to.
     unsafe {
         let f: CompiledFn = std::mem::transmute(memory.base());
-        entry::call(f, std::ptr::null_mut(), args.as_mut_ptr())
+        entry::call(f, std::ptr::null_mut(), args.as_mut_ptr(), 0)
     }
 }
 
@@ -84,7 +84,7 @@ fn a_trap_restores_the_callers_registers() {
     let (mut a, mut b, mut c) = (1u64, 2u64, 3u64);
     for i in 0..1000u64 {
         // SAFETY: as above.
-        let r = unsafe { entry::call(f, std::ptr::null_mut(), std::ptr::null_mut()) };
+        let r = unsafe { entry::call(f, std::ptr::null_mut(), std::ptr::null_mut(), 0) };
         assert_eq!(r, Err(TrapCode::Unreachable));
         (a, b, c) = (a.wrapping_mul(3).wrapping_add(i), b ^ a, c.wrapping_add(b));
     }

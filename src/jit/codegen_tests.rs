@@ -78,7 +78,7 @@ impl Both {
         let outcome = unsafe {
             let defined = (index - self.module.module.imported_funcs) as usize;
             let f: CompiledFn = std::mem::transmute(self.code.base().add(self.offsets[defined]));
-            entry::call(f, vmctx, buffer.as_mut_ptr())
+            entry::call(f, vmctx, buffer.as_mut_ptr(), self.store.context.depth_left)
         };
         outcome.map(|()| {
             (ty.results().iter().enumerate())
@@ -561,7 +561,7 @@ fn random_modules(simd: bool, seeds: u64) {
             // SAFETY: compiled from this module for this convention; instance b's context.
             let outcome = unsafe {
                 let f: CompiledFn = std::mem::transmute(code.base().add(offsets[index as usize]));
-                entry::call(f, vmctx, buffer.as_mut_ptr())
+                entry::call(f, vmctx, buffer.as_mut_ptr(), store.context.depth_left)
             };
             let actual = outcome.map(|()| {
                 (ty.results().iter().enumerate())

@@ -221,7 +221,7 @@ impl Backend for Jit {
                 // room for the results.
                 let outcome = unsafe {
                     let f: x64::entry::CompiledFn = std::mem::transmute(entry);
-                    x64::entry::call_traced(f, vmctx, buffer.as_mut_ptr())
+                    x64::entry::call_traced(f, vmctx, buffer.as_mut_ptr(), store.context.depth_left)
                 };
                 store.context.depth_left = depth_left;
                 if let Err(point) = outcome {

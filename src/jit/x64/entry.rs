@@ -1,5 +1,5 @@
 //! Entering compiled code from Rust, and coming back from a trap. `call` runs a compiled
-//! function `code(vmctx, args)` through `enter`, which saves the callee-saved registers and
+//! function `code(vmctx, args, depth_left)` through `enter`, which saves the callee-saved registers and
 //! publishes its stack pointer as the thread's resume point; if the code faults at a trap site,
 //! the signal handler makes the thread continue at `landing` with that stack pointer and the
 //! trap in `rax`, and `landing` returns from `enter` as a normal return would. Code compiled
@@ -12,16 +12,24 @@ use crate::runtime::sys::signals::{self, Resume};
 use crate::runtime::trap::TrapCode;
 use crate::runtime::vmctx::VMContext;
 
-/// A compiled function's calling convention (System V): the instance context and a pointer to
-/// its arguments and results (slots of 8 or 16 bytes, as the module's `codegen::slot_bytes`).
-pub type CompiledFn = unsafe extern "C" fn(vmctx: *mut VMContext, args: *mut u64);
+/// A compiled function's calling convention (System V): the instance context, a pointer to
+/// its arguments and results (slots of 8 or 16 bytes, as the module's `codegen::slot_bytes`),
+/// and how many more wasm frames may be opened, this function's included (the configured call
+/// depth: with none left, it traps before running).
+pub type CompiledFn = unsafe extern "C" fn(vmctx: *mut VMContext, args: *mut u64, depth_left: u32);
 
-/// Calls `code(vmctx, args)`. Returns 0, or `TrapCode as u32 + 1` after a trap.
+/// Calls `code(vmctx, args, depth_left)`. Returns 0, or `TrapCode as u32 + 1` after a trap.
 ///
 /// Stack at the call into `code`: return address, rbp, rbx, r12-r15, one alignment slot (at
 /// `resume.sp`), so `rsp` is 16-byte aligned at the call as the ABI wants.
 #[unsafe(naked)]
-unsafe extern "C" fn enter(code: CompiledFn, vmctx: *mut VMContext, args: *mut u64, resume: *mut Resume) -> u32 {
+unsafe extern "C" fn enter(
+    code: CompiledFn,
+    vmctx: *mut VMContext,
+    args: *mut u64,
+    resume: *mut Resume,
+    depth_left: u32,
+) -> u32 {
     naked_asm!(
         "push rbp",
         "mov rbp, rsp",
@@ -35,6 +43,7 @@ unsafe extern "C" fn enter(code: CompiledFn, vmctx: *mut VMContext, args: *mut u
         "mov rax, rdi",
         "mov rdi, rsi",
         "mov rsi, rdx",
+        "mov edx, r8d",
         "call rax",
         "xor eax, eax",
         "add rsp, 8",
@@ -112,20 +121,25 @@ thread_local! {
 /// # Safety
 /// `code` is compiled code in a live `CodeMemory`, following `CompiledFn`'s convention, and
 /// `vmctx` and `args` are what it expects.
-pub unsafe fn call(code: CompiledFn, vmctx: *mut VMContext, args: *mut u64) -> Result<(), TrapCode> {
-    call_traced(code, vmctx, args).map_err(|t| t.code)
+pub unsafe fn call(code: CompiledFn, vmctx: *mut VMContext, args: *mut u64, depth_left: u32) -> Result<(), TrapCode> {
+    call_traced(code, vmctx, args, depth_left).map_err(|t| t.code)
 }
 
 /// As `call`, with where the trap happened.
 ///
 /// # Safety
 /// As for `call`.
-pub unsafe fn call_traced(code: CompiledFn, vmctx: *mut VMContext, args: *mut u64) -> Result<(), TrapPoint> {
+pub unsafe fn call_traced(
+    code: CompiledFn,
+    vmctx: *mut VMContext,
+    args: *mut u64,
+    depth_left: u32,
+) -> Result<(), TrapPoint> {
     let trace = TRACE.with(|t| t.borrow_mut().as_mut_ptr());
     let mut resume =
         Resume { sp: 0, landing: landing as *const () as usize, trace, capacity: TRACE_CAPACITY, count: 0 };
     let previous = signals::enter(&mut resume);
-    let outcome = enter(code, vmctx, args, &mut resume);
+    let outcome = enter(code, vmctx, args, &mut resume, depth_left);
     signals::leave(previous);
     match outcome {
         0 => Ok(()),

@@ -5,12 +5,13 @@
 //! rcx, rdx, r11 and xmm13-xmm15 are scratch for the operations themselves (division, shifts,
 //! conversions, moves between slots, SIMD sequences: see `simd`); r14 holds memory 0's base and
 //! r15 the instance context. A function's frame: rbp, then the pointer to its arguments and
-//! results (`[rbp - 8]`), then the caller's values of the local registers it uses, then its
+//! results (`[rbp - 8]`), the frames its callees may still open (`[rbp - 16]`), the caller's
+//! values of the local registers it uses, then its
 //! slots (locals, then operands), slot k at `[rsp + 8k]`, or `[rsp + 16k]` in a module with
 //! v128 values (`slot_bytes`); rsp stays 16-byte aligned and does not move inside the body, so
 //! the frame's size is patched into the prologue when the function ends. A function is called
-//! as `f(vmctx: rdi, args: rsi)`, like `entry::CompiledFn`, with its arguments in the slots at
-//! `args`, where it writes its results. A function saves rbp and the local registers it uses,
+//! as `f(vmctx: rdi, args: rsi, depth_left: edx)`, like `entry::CompiledFn`, with its arguments
+//! in the slots at `args`, where it writes its results. A function saves rbp and the local registers it uses,
 //! nothing else: every operand is in its slot at a call (the caller spills them), a direct
 //! callee belongs to the same instance, so it has the same r14 and r15, and the entry
 //! (`entry::enter`) saves the registers the System V ABI wants kept for its Rust caller; runtime
@@ -47,9 +48,11 @@ pub(super) const XSCRATCH3: Xmm = Xmm(13);
 pub(super) const VMCTX: Gpr = Gpr::R15;
 const HEAP: Gpr = Gpr::R14;
 pub(super) const SCRATCH: Gpr = Gpr::R11;
-/// Where the pointer to the arguments and results is kept; below it, the caller's values of
-/// the registers the function holds locals in.
+/// Where the pointer to the arguments and results is kept; below it, how many more frames may
+/// be opened (`DEPTH_AT`), then the caller's values of the registers the function holds locals
+/// in.
 const ARGS_AT: i32 = -8;
+const DEPTH_AT: i32 = -16;
 
 pub(super) fn gpr(r: Reg) -> Gpr {
     Gpr::ALL[r as usize]
@@ -143,7 +146,7 @@ impl X64Masm {
 
     /// Where the caller's value of the `k`th register the function holds a local in is kept.
     fn saved_at(&self, k: usize) -> Mem {
-        Mem::base(Gpr::Rbp, ARGS_AT - 8 * (k as i32 + 1))
+        Mem::base(Gpr::Rbp, DEPTH_AT - 8 * (k as i32 + 1))
     }
 
     /// Copies one slot-sized value from `src` to `dst`.
@@ -496,9 +499,12 @@ impl Masm for X64Masm {
         a.alu_rm(Alu::Cmp, Size::S64, Gpr::Rsp, Mem::base(Gpr::Rax, offsets.store_stack_limit as i32));
         let exhausted = self.stub(TrapCode::CallStackExhausted);
         self.asm.jcc(Cond::B, exhausted);
-        // The configured call depth: one frame more, unless none is left.
-        self.asm.alu_mi(Alu::Sub, 4, Mem::base(Gpr::Rax, offsets.store_depth_left as i32), 1);
+        // The configured call depth: this frame is one more, unless none is left. The count
+        // lives in the frame (callees get it in edx), not in the store, so calls and returns
+        // do not wait on one another's stores to it.
+        self.asm.alu_ri(Alu::Sub, Size::S32, Gpr::Rdx, 1);
         self.asm.jcc(Cond::B, exhausted);
+        self.asm.store(4, Mem::base(Gpr::Rbp, DEPTH_AT), Gpr::Rdx);
         let register = |i: u32| registers.iter().find(|&&(local, _)| local == i).map(|&(_, r)| gpr(r));
         let float_register = |i: u32| float_registers.iter().find(|&&(local, _)| local == i).map(|&(_, r)| Xmm(r));
         for i in 0..params {
@@ -543,9 +549,6 @@ impl Masm for X64Masm {
             let (dst, src) = (Mem::base(Gpr::Rax, (self.slot_bytes * i) as i32), self.slot(first + i));
             self.copy_value(dst, src);
         }
-        let offsets = VMContext::OFFSETS;
-        self.asm.load(Load::Full(Size::S64), SCRATCH, Mem::base(VMCTX, offsets.store as i32));
-        self.asm.alu_mi(Alu::Add, 4, Mem::base(SCRATCH, offsets.store_depth_left as i32), 1);
         for k in 0..self.saved.len() {
             let at = self.saved_at(k);
             self.asm.load(Load::Full(Size::S64), self.saved[k], at);
@@ -561,10 +564,10 @@ impl Masm for X64Masm {
     }
 
     fn end_function(&mut self, slots: u32) {
-        // Below rbp: the arguments pointer, the saved registers and the slots, rounded so that
-        // rsp stays 16-byte aligned.
+        // Below rbp: the arguments pointer, the depth, the saved registers and the slots,
+        // rounded so that rsp stays 16-byte aligned.
         let saved = 8 * (self.saved.len() + self.saved_float.len()) as i32;
-        let area = ((-ARGS_AT + saved + (self.slot_bytes * slots) as i32) + 15) & !15;
+        let area = ((-DEPTH_AT + saved + (self.slot_bytes * slots) as i32) + 15) & !15;
         self.asm.patch_imm32(self.frame_size_at, area);
         for (code, source, label) in std::mem::take(&mut self.stubs) {
             self.source = source;
@@ -827,6 +830,7 @@ impl Masm for X64Masm {
         let m = self.slot(args);
         self.asm.lea(Gpr::Rsi, m);
         self.asm.mov_rr(Size::S64, Gpr::Rdi, VMCTX);
+        self.asm.load(Load::Full(Size::S32), Gpr::Rdx, Mem::base(Gpr::Rbp, DEPTH_AT));
         self.asm.call(self.functions[index as usize]);
         self.after_call();
     }
@@ -873,6 +877,11 @@ impl Masm for X64Masm {
     fn call_builtin(&mut self, f: *const (), args: &[BuiltinArg], trap: Option<TrapCode>, dst: Option<Reg>) {
         const ARGS: [Gpr; 5] = [Gpr::Rsi, Gpr::Rdx, Gpr::Rcx, Gpr::R8, Gpr::R9];
         assert!(args.len() <= ARGS.len(), "runtime calls take at most {} arguments", ARGS.len());
+        // The runtime counts the frames compiled code has opened from the depth left.
+        let offsets = VMContext::OFFSETS;
+        self.asm.load(Load::Full(Size::S64), SCRATCH, Mem::base(VMCTX, offsets.store as i32));
+        self.asm.load(Load::Full(Size::S32), Gpr::Rax, Mem::base(Gpr::Rbp, DEPTH_AT));
+        self.asm.store(4, Mem::base(SCRATCH, offsets.store_depth_left as i32), Gpr::Rax);
         for (&arg, &reg) in args.iter().zip(&ARGS) {
             match arg {
                 BuiltinArg::Slot(k) => {
@@ -949,6 +958,7 @@ impl Masm for X64Masm {
         let m = self.slot(args);
         self.asm.lea(Gpr::Rsi, m);
         self.asm.mov_rr(Size::S64, Gpr::Rdi, VMCTX);
+        self.asm.load(Load::Full(Size::S32), Gpr::Rdx, Mem::base(Gpr::Rbp, DEPTH_AT));
         self.asm.call_r(Gpr::Rax);
         self.after_call();
         self.asm.jmp(done);
