@@ -18,6 +18,7 @@
 //!             instance: u32                 the instance's store index
 //!             interrupt: *const AtomicBool  the store's interrupt flag (as in the store context,
 //!                                           one load nearer for the checks in every loop)
+//!             table0: *const VMTable        table 0's definition (null without tables)
 //! VMMemory    base: *mut u8, length: u64 (bytes)
 //! VMTable     elements: *mut u64 (raw references, see `value`), length: u64
 //! VMFuncRef   code: *const u8 (the tier's entry, null until a tier sets it), vmctx, sig
@@ -94,6 +95,7 @@ pub struct VMContext {
     pub store: *mut VMStoreContext,
     pub instance: u32,
     pub interrupt: *const AtomicBool,
+    pub table0: *const VMTable,
 }
 
 /// Byte offsets of the context's fields, for code generators.
@@ -108,6 +110,7 @@ pub struct Offsets {
     pub store: usize,
     pub instance: usize,
     pub interrupt: usize,
+    pub table0: usize,
     pub memory_base: usize,
     pub memory_length: usize,
     pub table_elements: usize,
@@ -135,6 +138,7 @@ impl VMContext {
         store: 48,
         instance: 56,
         interrupt: 64,
+        table0: 72,
         memory_base: 0,
         memory_length: 8,
         table_elements: 0,
@@ -199,6 +203,7 @@ impl InstanceContext {
             store: parts.store,
             instance: parts.instance,
             interrupt: parts.interrupt,
+            table0: tables.first().copied().unwrap_or(std::ptr::null()),
         });
         let mut funcs = parts.funcs.into_boxed_slice();
         let own: *mut VMContext = &mut *vmctx;
@@ -264,6 +269,7 @@ mod tests {
             store: offset_of!(VMContext, store),
             instance: offset_of!(VMContext, instance),
             interrupt: offset_of!(VMContext, interrupt),
+            table0: offset_of!(VMContext, table0),
             memory_base: offset_of!(VMMemory, base),
             memory_length: offset_of!(VMMemory, length),
             table_elements: offset_of!(VMTable, elements),
@@ -333,6 +339,7 @@ mod instance_tests {
             assert_eq!((*(*vmctx).memory0).length, 65536);
             assert_eq!((*(*vmctx).memory0).base, store.memories[memory as usize].base());
             assert_eq!((*ctx.table(0)).length, 1);
+            assert_eq!((*vmctx).table0, ctx.table(0));
             assert_eq!(*ctx.global(0), 7);
             let host_ref = *(*vmctx).funcs;
             assert_eq!((host_ref.vmctx, host_ref.sig), (std::ptr::null_mut(), engine.intern(&ty)));

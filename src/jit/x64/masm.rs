@@ -928,8 +928,12 @@ impl Masm for X64Masm {
         let mismatch = self.stub(TrapCode::IndirectCallTypeMismatch);
         let a = &mut self.asm;
         // rax = the table's definition; rcx = the element index (zero-extended).
-        a.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, o.tables as i32));
-        a.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, 8 * table as i32));
+        if table == 0 {
+            a.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, o.table0 as i32));
+        } else {
+            a.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, o.tables as i32));
+            a.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, 8 * table as i32));
+        }
         let element = Mem::base(Gpr::Rsp, (self.slot_bytes * index) as i32);
         a.load(Load::Full(Size::S32), Gpr::Rcx, element);
         a.alu_rm(Alu::Cmp, Size::S64, Gpr::Rcx, Mem::base(Gpr::Rax, o.table_length as i32));
