@@ -777,21 +777,21 @@ fn locals_in_registers_survive_every_kind_of_call() {
         (table 1 funcref)
         (elem (i32.const 0) $inner)
         (func $inner (export "inner") (param $x f64) (param $y i64) (result f64)
-          (local $a f64) (local $b f64) (local $c f32) (local $i i32) (local $j i64) (local $k i32)
+          (local $a f64) (local $b f64) (local $c f32) (local $i i32) (local $j i64) (local $k i32) (;V;)
           (local.set $a (f64.const 0.25))
           (loop $l
-            (local.set $a (f64.add (local.get $a) (local.get $x)))
+            (local.set $a (f64.add (local.get $a) (local.get $x))) (;V_STEP;)
             (local.set $b (f64.mul (local.get $a) (f64.const 1.5)))
             (local.set $c (f32.add (local.get $c) (f32.const 0.5)))
             (local.set $j (i64.add (local.get $j) (local.get $y)))
             (local.set $k (i32.add (local.get $k) (i32.const 3)))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br_if $l (i32.lt_u (local.get $i) (i32.const 5))))
-          (f64.add (f64.add (local.get $a) (local.get $b))
+          (f64.add (f64.add (local.get $a) (f64.add (local.get $b) (;V_RESULT;)(f64.const 0)))
                    (f64.add (f64.promote_f32 (local.get $c))
                             (f64.convert_i64_s (i64.add (local.get $j) (i64.extend_i32_u (local.get $k)))))))
         (func (export "outer") (param $n i32) (result f64)
-          (local $a f64) (local $b f64) (local $c f32) (local $d f64) (local $i i32) (local $j i64) (local $k i32)
+          (local $a f64) (local $b f64) (local $c f32) (local $d f64) (local $i i32) (local $j i64) (local $k i32) (;V;)
           (local.set $a (f64.const 1.0))
           (local.set $b (f64.const -2.0))
           (local.set $c (f32.const 3.0))
@@ -799,7 +799,7 @@ fn locals_in_registers_survive_every_kind_of_call() {
           (local.set $j (i64.const 0x123456789))
           (local.set $k (i32.const 7))
           (loop $l
-            (local.set $a (f64.add (local.get $a) (call $clobber (local.get $b))))
+            (local.set $a (f64.add (local.get $a) (call $clobber (local.get $b)))) (;V_STEP;)
             (drop (memory.grow (i32.const 1)))
             (local.set $b (f64.add (local.get $b) (call $inner (local.get $d) (local.get $j))))
             (local.set $d (f64.sub (local.get $d)
@@ -809,9 +809,20 @@ fn locals_in_registers_survive_every_kind_of_call() {
             (local.set $j (i64.mul (local.get $j) (i64.const 3)))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
-          (f64.add (f64.add (f64.add (local.get $a) (local.get $b)) (f64.add (local.get $d) (f64.promote_f32 (local.get $c))))
+          (f64.add (f64.add (f64.add (local.get $a) (f64.add (local.get $b) (;V_RESULT;)(f64.const 0)))
+                            (f64.add (local.get $d) (f64.promote_f32 (local.get $c))))
                    (f64.convert_i64_s (i64.add (local.get $j) (i64.extend_i32_u (local.get $k)))))))"#;
-    let run = |tier: Tier| {
+    // The same with a v128 local in each function (so the module has 16-byte slots and v128
+    // locals compete for the float registers); the markers are comments otherwise.
+    let with_v128 = wat
+        .replace("(;V;)", "(local $v v128)")
+        .replace(
+            "(;V_STEP;)",
+            "(local.set $v (f64x2.add (f64x2.mul (local.get $v) (f64x2.splat (f64.const 0.25)))
+               (f64x2.add (f64x2.add (local.get $v) (local.get $v)) (f64x2.splat (local.get $a)))))",
+        )
+        .replace("(;V_RESULT;)(f64.const 0)", "(f64x2.extract_lane 1 (local.get $v))");
+    let run = |tier: Tier, wat: &str| {
         let engine = Engine::new(Config { tier, ..common::config() });
         let mut store = Store::new(&engine);
         let clobber = store.new_host_func(
@@ -852,5 +863,8 @@ fn locals_in_registers_survive_every_kind_of_call() {
         let Val::F64(r) = store.call(outer, &[Val::I32(20)]).expect("runs")[0] else { panic!("an f64") };
         r
     };
-    assert_eq!(run(Tier::Jit), run(Tier::Interpreter));
+    for wat in [wat, &with_v128] {
+        assert_eq!(run(Tier::Jit, wat), run(Tier::Interpreter, wat));
+    }
+    assert_ne!(run(Tier::Interpreter, wat), run(Tier::Interpreter, &with_v128), "the v128 locals count");
 }

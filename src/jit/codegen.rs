@@ -233,8 +233,8 @@ impl<M: Masm> Compiler<'_, M> {
         Ok(())
     }
 
-    /// Which integer and float locals live in registers (`Masm::local_registers`,
-    /// `float_local_registers`) for the whole function: the most used ones, counting a use
+    /// Which integer and float (f32, f64, v128) locals live in registers
+    /// (`Masm::local_registers`, `float_local_registers`) for the whole function: the most used ones, counting a use
     /// inside a loop 8 times per loop around it (up to three), of those used at least twice.
     /// Reads the body once ahead of the compilation; an invalid body ends the count, and the
     /// compilation reports it.
@@ -258,7 +258,7 @@ impl<M: Masm> Compiler<'_, M> {
                 _ => {}
             }
         }
-        let pick = |kinds: [Kind; 2], available: &[Reg]| {
+        let pick = |kinds: &[Kind], available: &[Reg]| {
             let mut candidates: Vec<u32> = (0..self.locals.len() as u32)
                 .filter(|&i| kinds.contains(&self.locals[i as usize]) && weight[i as usize] >= 2)
                 .collect();
@@ -267,8 +267,8 @@ impl<M: Masm> Compiler<'_, M> {
             candidates.iter().zip(available).map(|(&i, &r)| (i, r)).collect()
         };
         (
-            pick([Kind::I32, Kind::I64], self.masm.local_registers()),
-            pick([Kind::F32, Kind::F64], self.masm.float_local_registers()),
+            pick(&[Kind::I32, Kind::I64], self.masm.local_registers()),
+            pick(&[Kind::F32, Kind::F64, Kind::V128], self.masm.float_local_registers()),
         )
     }
 

@@ -160,7 +160,7 @@ pub trait Masm {
     /// is ever allocated to them, and every function that holds locals in them keeps the
     /// caller's values, so they survive calls.
     fn local_registers(&self) -> &'static [Reg];
-    /// The same for f32 and f64 locals.
+    /// The same for f32, f64 and v128 locals.
     fn float_local_registers(&self) -> &'static [Reg];
 
     /// Starts function `index` of the module (its entry label): its frame's first `params`

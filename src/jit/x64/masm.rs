@@ -40,7 +40,8 @@ const ALLOCATABLE: [Reg; 5] = [6, 7, 8, 9, 10];
 const LOCAL_REGISTERS: [Reg; 3] = [3, 12, 13];
 /// xmm0-xmm7 and xmm12; xmm13-xmm15 are scratch.
 const ALLOCATABLE_FLOAT: [Reg; 9] = [0, 1, 2, 3, 4, 5, 6, 7, 12];
-/// xmm8-xmm11: no System V register keeps its value across a call, so runtime calls save them.
+/// xmm8-xmm11 (f32, f64 and v128 locals): no System V register keeps its value across a call,
+/// so runtime calls save them.
 const FLOAT_LOCAL_REGISTERS: [Reg; 4] = [8, 9, 10, 11];
 pub(super) const XSCRATCH: Xmm = Xmm(15);
 pub(super) const XSCRATCH2: Xmm = Xmm(14);
@@ -147,6 +148,32 @@ impl X64Masm {
     /// Where the caller's value of the `k`th register the function holds a local in is kept.
     fn saved_at(&self, k: usize) -> Mem {
         Mem::base(Gpr::Rbp, DEPTH_AT - 8 * (k as i32 + 1))
+    }
+
+    /// Where the caller's value of the `k`th float register the function holds a local in is
+    /// kept, below the general registers': a whole slot (16 bytes in a module with v128
+    /// values, whose locals may be v128s).
+    fn saved_float_at(&self, k: usize) -> Mem {
+        let below = 8 * self.saved.len() as i32 + self.slot_bytes as i32 * (k as i32 + 1);
+        Mem::base(Gpr::Rbp, DEPTH_AT - below)
+    }
+
+    /// Loads a float local's register from `src`: a whole slot (8 or 16 bytes).
+    fn load_float_local(&mut self, dst: Xmm, src: Mem) {
+        if self.slot_bytes == 16 {
+            self.asm.movdqu_load(dst, src);
+        } else {
+            self.asm.sse_load(asm::Prec::F64, dst, src);
+        }
+    }
+
+    /// Stores a float local's register to `dst`: a whole slot (8 or 16 bytes).
+    fn store_float_local(&mut self, dst: Mem, src: Xmm) {
+        if self.slot_bytes == 16 {
+            self.asm.movdqu_store(dst, src);
+        } else {
+            self.asm.sse_store(asm::Prec::F64, dst, src);
+        }
     }
 
     /// Copies one slot-sized value from `src` to `dst`.
@@ -489,8 +516,8 @@ impl Masm for X64Masm {
             self.asm.store(8, at, self.saved[k]);
         }
         for k in 0..self.saved_float.len() {
-            let at = self.saved_at(self.saved.len() + k);
-            self.asm.sse_store(asm::Prec::F64, at, self.saved_float[k].0);
+            let at = self.saved_float_at(k);
+            self.store_float_local(at, self.saved_float[k].0);
         }
         // The native stack limit: a deeper call traps instead of overflowing.
         let offsets = VMContext::OFFSETS;
@@ -511,7 +538,7 @@ impl Masm for X64Masm {
             let src = Mem::base(Gpr::Rsi, (self.slot_bytes * i) as i32);
             match (register(i), float_register(i)) {
                 (Some(r), _) => self.asm.load(Load::Full(Size::S64), r, src),
-                (_, Some(x)) => self.asm.sse_load(asm::Prec::F64, x, src),
+                (_, Some(x)) => self.load_float_local(x, src),
                 _ => {
                     let dst = self.slot(i);
                     self.copy_value(dst, src);
@@ -554,8 +581,8 @@ impl Masm for X64Masm {
             self.asm.load(Load::Full(Size::S64), self.saved[k], at);
         }
         for k in 0..self.saved_float.len() {
-            let at = self.saved_at(self.saved.len() + k);
-            self.asm.sse_load(asm::Prec::F64, self.saved_float[k].0, at);
+            let at = self.saved_float_at(k);
+            self.load_float_local(self.saved_float[k].0, at);
         }
         let a = &mut self.asm;
         a.mov_rr(Size::S64, Gpr::Rsp, Gpr::Rbp);
@@ -566,7 +593,7 @@ impl Masm for X64Masm {
     fn end_function(&mut self, slots: u32) {
         // Below rbp: the arguments pointer, the depth, the saved registers and the slots,
         // rounded so that rsp stays 16-byte aligned.
-        let saved = 8 * (self.saved.len() + self.saved_float.len()) as i32;
+        let saved = 8 * self.saved.len() as i32 + self.slot_bytes as i32 * self.saved_float.len() as i32;
         let area = ((-DEPTH_AT + saved + (self.slot_bytes * slots) as i32) + 15) & !15;
         self.asm.patch_imm32(self.frame_size_at, area);
         for (code, source, label) in std::mem::take(&mut self.stubs) {
@@ -899,7 +926,7 @@ impl Masm for X64Masm {
         for k in 0..self.saved_float.len() {
             let (x, local) = self.saved_float[k];
             let slot = self.slot(local);
-            self.asm.sse_store(asm::Prec::F64, slot, x);
+            self.store_float_local(slot, x);
         }
         self.asm.mov_rr(Size::S64, Gpr::Rdi, VMCTX);
         self.asm.mov_ri(Gpr::Rax, f as u64);
@@ -908,7 +935,7 @@ impl Masm for X64Masm {
         for k in 0..self.saved_float.len() {
             let (x, local) = self.saved_float[k];
             let slot = self.slot(local);
-            self.asm.sse_load(asm::Prec::F64, x, slot);
+            self.load_float_local(x, slot);
         }
         if let Some(code) = trap {
             let stub = self.stub(code);
