@@ -203,6 +203,63 @@ enum Rm {
     Mem(Mem),
 }
 
+/// One instruction's bytes as `Assembler::emit` puts them together (at most 15).
+#[derive(Default)]
+struct Encoding {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl Encoding {
+    fn push(&mut self, b: u8) {
+        self.bytes[self.len] = b;
+        self.len += 1;
+    }
+
+    /// ModRM with `reg` in its reg field for memory operand `m`, then SIB and displacement as
+    /// needed.
+    fn modrm_mem(&mut self, reg: u8, m: Mem) {
+        let base = m.base.num() & 7;
+        // rbp and r13 as a base have no displacement-free form.
+        let mode = if m.disp == 0 && base != 5 {
+            0
+        } else if i8::try_from(m.disp).is_ok() {
+            1
+        } else {
+            2
+        };
+        match m.index {
+            Some((index, scale)) => {
+                assert!(index != Gpr::Rsp, "rsp cannot be an index");
+                let ss = match scale {
+                    1 => 0,
+                    2 => 1,
+                    4 => 2,
+                    8 => 3,
+                    _ => panic!("scale {scale} is not 1, 2, 4 or 8"),
+                };
+                self.push(mode << 6 | reg << 3 | 4);
+                self.push(ss << 6 | (index.num() & 7) << 3 | base);
+            }
+            // rsp and r12 as a base need a SIB byte (with no index).
+            None if base == 4 => {
+                self.push(mode << 6 | reg << 3 | 4);
+                self.push(0x24);
+            }
+            None => self.push(mode << 6 | reg << 3 | base),
+        }
+        match mode {
+            1 => self.push(m.disp as i8 as u8),
+            2 => {
+                for b in m.disp.to_le_bytes() {
+                    self.push(b);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 impl Assembler {
     pub fn new() -> Assembler {
         Assembler::default()
@@ -244,10 +301,12 @@ impl Assembler {
 
     /// Emits an instruction: `prefix` (a mandatory or size prefix, 0 for none), REX as needed,
     /// `opcode`, then ModRM (with `reg` in its reg field) and what `rm` needs. `byte_regs`:
-    /// register operands are 8-bit, so spl/bpl/sil/dil need a REX prefix.
+    /// register operands are 8-bit, so spl/bpl/sil/dil need a REX prefix. The bytes are put
+    /// together first and appended at once.
     fn emit(&mut self, prefix: u8, w: bool, opcode: &[u8], reg: u8, rm: Rm, byte_regs: bool) {
+        let mut e = Encoding::default();
         if prefix != 0 {
-            self.byte(prefix);
+            e.push(prefix);
         }
         let (x, b) = match rm {
             Rm::Reg(r) => (0, r >> 3),
@@ -257,50 +316,16 @@ impl Assembler {
         let byte_reg_needs_rex =
             byte_regs && ((4..8).contains(&reg) || matches!(rm, Rm::Reg(r) if (4..8).contains(&r)));
         if rex != 0x40 || byte_reg_needs_rex {
-            self.byte(rex);
+            e.push(rex);
         }
-        self.bytes(opcode);
+        for &op in opcode {
+            e.push(op);
+        }
         match rm {
-            Rm::Reg(r) => self.byte(0xC0 | (reg & 7) << 3 | (r & 7)),
-            Rm::Mem(m) => self.modrm_mem(reg & 7, m),
+            Rm::Reg(r) => e.push(0xC0 | (reg & 7) << 3 | (r & 7)),
+            Rm::Mem(m) => e.modrm_mem(reg & 7, m),
         }
-    }
-
-    fn modrm_mem(&mut self, reg: u8, m: Mem) {
-        let base = m.base.num() & 7;
-        // rbp and r13 as a base have no displacement-free form.
-        let mode = if m.disp == 0 && base != 5 {
-            0
-        } else if i8::try_from(m.disp).is_ok() {
-            1
-        } else {
-            2
-        };
-        match m.index {
-            Some((index, scale)) => {
-                assert!(index != Gpr::Rsp, "rsp cannot be an index");
-                let ss = match scale {
-                    1 => 0,
-                    2 => 1,
-                    4 => 2,
-                    8 => 3,
-                    _ => panic!("scale {scale} is not 1, 2, 4 or 8"),
-                };
-                self.byte(mode << 6 | reg << 3 | 4);
-                self.byte(ss << 6 | (index.num() & 7) << 3 | base);
-            }
-            // rsp and r12 as a base need a SIB byte (with no index).
-            None if base == 4 => {
-                self.byte(mode << 6 | reg << 3 | 4);
-                self.byte(0x24);
-            }
-            None => self.byte(mode << 6 | reg << 3 | base),
-        }
-        match mode {
-            1 => self.byte(m.disp as i8 as u8),
-            2 => self.bytes(&m.disp.to_le_bytes()),
-            _ => {}
-        }
+        self.bytes(&e.bytes[..e.len]);
     }
 
     /// `op dst, src` on registers.
