@@ -234,11 +234,34 @@ impl<M: Masm> Compiler<'_, M> {
     }
 
     /// Which integer and float (f32, f64, v128) locals live in registers
-    /// (`Masm::local_registers`, `float_local_registers`) for the whole function: the most used ones, counting a use
-    /// inside a loop 8 times per loop around it (up to three), of those used at least twice.
-    /// Reads the body once ahead of the compilation; an invalid body ends the count, and the
-    /// compilation reports it.
-    fn local_registers(&self, mut ops: OperatorReader<'_>) -> (LocalRegisters, LocalRegisters) {
+    /// (`Masm::local_registers`, `float_local_registers`) for the whole function: all of them
+    /// if they fit; else the most used ones, counting a use inside a loop 8 times per loop
+    /// around it (up to three), of those used at least twice. Counting reads the body once
+    /// ahead of the compilation; an invalid body ends the count, and the compilation reports it.
+    fn local_registers(&self, ops: OperatorReader<'_>) -> (LocalRegisters, LocalRegisters) {
+        const INTEGER: &[Kind] = &[Kind::I32, Kind::I64];
+        const FLOAT: &[Kind] = &[Kind::F32, Kind::F64, Kind::V128];
+        let (available, available_float) = (self.masm.local_registers(), self.masm.float_local_registers());
+        let count = |kinds: &[Kind]| self.locals.iter().filter(|k| kinds.contains(k)).count();
+        let weight = if count(INTEGER) <= available.len() && count(FLOAT) <= available_float.len() {
+            // Every local gets a register: no need to count.
+            vec![2; self.locals.len()]
+        } else {
+            self.local_weights(ops)
+        };
+        let pick = |kinds: &[Kind], available: &[Reg]| {
+            let mut candidates: Vec<u32> = (0..self.locals.len() as u32)
+                .filter(|&i| kinds.contains(&self.locals[i as usize]) && weight[i as usize] >= 2)
+                .collect();
+            // The heaviest first; among equals, the lowest index.
+            candidates.sort_by_key(|&i| (std::cmp::Reverse(weight[i as usize]), i));
+            candidates.iter().zip(available).map(|(&i, &r)| (i, r)).collect()
+        };
+        (pick(INTEGER, available), pick(FLOAT, available_float))
+    }
+
+    /// How much each local is used (see `local_registers`).
+    fn local_weights(&self, mut ops: OperatorReader<'_>) -> Vec<u32> {
         let mut weight = vec![0u32; self.locals.len()];
         let (mut blocks, mut loops) = (Vec::new(), 0u32);
         while !ops.is_empty() {
@@ -258,18 +281,7 @@ impl<M: Masm> Compiler<'_, M> {
                 _ => {}
             }
         }
-        let pick = |kinds: &[Kind], available: &[Reg]| {
-            let mut candidates: Vec<u32> = (0..self.locals.len() as u32)
-                .filter(|&i| kinds.contains(&self.locals[i as usize]) && weight[i as usize] >= 2)
-                .collect();
-            // The heaviest first; among equals, the lowest index.
-            candidates.sort_by_key(|&i| (std::cmp::Reverse(weight[i as usize]), i));
-            candidates.iter().zip(available).map(|(&i, &r)| (i, r)).collect()
-        };
-        (
-            pick(&[Kind::I32, Kind::I64], self.masm.local_registers()),
-            pick(&[Kind::F32, Kind::F64, Kind::V128], self.masm.float_local_registers()),
-        )
+        weight
     }
 
     /// The frame slot of the operand at `height`.
