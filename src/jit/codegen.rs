@@ -481,11 +481,17 @@ impl<M: Masm> Compiler<'_, M> {
         })
     }
 
+    /// A branch to `depth`: its target's label, and the height and number of the values it
+    /// takes there.
+    fn target(&self, depth: u32) -> (M::Label, usize, usize) {
+        let target = &self.controls[self.controls.len() - 1 - depth as usize];
+        let arity = if target.kind == FrameKind::Loop { target.params.len() } else { target.results.len() };
+        (target.label, target.height, arity)
+    }
+
     /// Spills, moves the branch values of `depth`'s target into place and jumps there.
     fn branch(&mut self, depth: u32) {
-        let target = &self.controls[self.controls.len() - 1 - depth as usize];
-        let (label, height) = (target.label, target.height);
-        let arity = if target.kind == FrameKind::Loop { target.params.len() } else { target.results.len() };
+        let (label, height, arity) = self.target(depth);
         self.move_top_to(arity, height);
         self.masm.jump(label);
     }
@@ -586,11 +592,9 @@ impl<M: Masm> Compiler<'_, M> {
             Operator::BrIf(depth) => {
                 let cond = self.pop_condition();
                 self.spill_all();
-                let target = &self.controls[self.controls.len() - 1 - *depth as usize];
-                let arity = if target.kind == FrameKind::Loop { target.params.len() } else { target.results.len() };
-                if arity == 0 || self.stack.len() - arity == target.height {
+                let (label, height, arity) = self.target(*depth);
+                if arity == 0 || self.stack.len() - arity == height {
                     // The branch values are in place already: one conditional jump.
-                    let label = target.label;
                     self.branch_on(cond, true, label);
                 } else {
                     let skip = self.masm.new_label();

@@ -52,6 +52,14 @@ impl Both {
         let masm = compile_module(&module.module, masm, fuel).unwrap_or_else(|e| panic!("the JIT compiles it: {e:?}"));
         let f = crate::jit::masm::Masm::finish(masm);
         let (code, offsets) = (CodeMemory::new(&f.code, f.sites).expect("maps"), f.functions);
+        // `call_indirect` reaches the instance's functions as this code, as it would in an
+        // instance of a compiled module.
+        for (defined, &offset) in offsets.iter().enumerate() {
+            let imported = module.module.imported_funcs as usize;
+            let index = store.instances[instance.index() as usize].funcs[imported + defined];
+            let code = code.base().wrapping_add(offset);
+            store.set_func_ref(index, crate::runtime::vmctx::VMFuncRef { code, ..store.func_ref(index) });
+        }
         store.context.stack_limit = crate::runtime::call::native_stack_limit();
         Both { store, instance, module, code, offsets, slot_bytes }
     }
@@ -72,13 +80,12 @@ impl Both {
         }
         let vmctx = &*self.store.instances[self.instance.index() as usize].context.vmctx as *const _ as *mut _;
         self.store.context.store = &mut self.store;
-        self.store.context.depth_left = self.store.engine().config().max_call_depth;
         // SAFETY: the code was compiled from this module for this convention, and the context
         // is its instance's; the buffer has room for the arguments and the results.
         let outcome = unsafe {
             let defined = (index - self.module.module.imported_funcs) as usize;
             let f: CompiledFn = std::mem::transmute(self.code.base().add(self.offsets[defined]));
-            entry::call(f, vmctx, buffer.as_mut_ptr(), self.store.context.depth_left)
+            entry::call(f, vmctx, buffer.as_mut_ptr(), self.store.engine().config().max_call_depth)
         };
         outcome.map(|()| {
             (ty.results().iter().enumerate())
@@ -557,11 +564,10 @@ fn random_modules(simd: bool, seeds: u64) {
             let mut buffer = vec![0u64; ty.params().len().max(ty.results().len()).max(1) * words];
             let vmctx = &*store.instances[b.index() as usize].context.vmctx as *const _ as *mut _;
             store.context.store = &mut store;
-            store.context.depth_left = store.engine().config().max_call_depth;
             // SAFETY: compiled from this module for this convention; instance b's context.
             let outcome = unsafe {
                 let f: CompiledFn = std::mem::transmute(code.base().add(offsets[index as usize]));
-                entry::call(f, vmctx, buffer.as_mut_ptr(), store.context.depth_left)
+                entry::call(f, vmctx, buffer.as_mut_ptr(), store.engine().config().max_call_depth)
             };
             let actual = outcome.map(|()| {
                 (ty.results().iter().enumerate())

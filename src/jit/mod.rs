@@ -192,38 +192,35 @@ impl Backend for Jit {
 
     fn call(&self, store: &mut Store, func: u32, args: &[Val], results: &mut [Val]) -> std::result::Result<(), Trap> {
         #[cfg(target_arch = "x86_64")]
-        if let FuncEntity::Wasm { module, defined_index, instance, .. } = &store.funcs[func as usize] {
+        if let FuncEntity::Wasm { module, instance, .. } = &store.funcs[func as usize] {
             // SAFETY: the store holds the function, and so its module, until it collects it,
             // which it does only when no call runs in it (this one counts in `store.depth`).
             let module: &CompiledModule = unsafe { &*Arc::as_ptr(module) };
-            let (defined, instance) = (*defined_index as usize, *instance);
-            let entity = &store.instances[instance as usize];
-            // Code compiled for guard regions runs interpreted on an instance with a memory that
-            // could not reserve them.
-            let guarded = entity.memories.iter().all(|&m| store.memories[m as usize].guarded());
-            let vmctx = &*entity.context.vmctx as *const _ as *mut _;
+            let instance = *instance;
+            let vmctx = &*store.instances[instance as usize].context.vmctx as *const _ as *mut _;
+            // The function's machine code, if its instance runs compiled (`function_code`: code
+            // compiled for guard regions runs interpreted on an instance with a memory that
+            // could not reserve them).
+            let entry = store.func_ref(func).code;
             let code = module.code.as_any().downcast_ref::<JitCode>().and_then(|c| c.compiled.as_ref().ok());
-            if let Some(code) = code.filter(|c| guarded || c.bounds == x64::masm::Bounds::Explicit) {
+            if let Some(code) = code.filter(|_| !entry.is_null()) {
                 let words = code.slot_bytes as usize / 8;
                 let mut buffer = StackBuf::<u64, 32>::new(0);
                 let buffer = buffer.slice(args.len().max(results.len()).max(1) * words);
                 for (i, a) in args.iter().enumerate() {
                     write_raw(buffer, i * words, words, a.to_raw());
                 }
-                let entry = code.code.base().wrapping_add(code.functions[defined]);
                 store.context.store = store;
                 // The frames compiled code may open: as many as the interpreter would allow.
-                let max = store.engine().config().max_call_depth;
-                let depth_left = std::mem::replace(&mut store.context.depth_left, max.saturating_sub(store.depth));
+                let depth_left = store.engine().config().max_call_depth.saturating_sub(store.depth);
                 // SAFETY: the code was compiled from this function's module with the entry
                 // convention, for contexts of its instances; `vmctx` is its instance's; the
                 // buffer holds the arguments (checked against the type by the runtime) and has
                 // room for the results.
                 let outcome = unsafe {
                     let f: x64::entry::CompiledFn = std::mem::transmute(entry);
-                    x64::entry::call_traced(f, vmctx, buffer.as_mut_ptr(), store.context.depth_left)
+                    x64::entry::call_traced(f, vmctx, buffer.as_mut_ptr(), depth_left)
                 };
-                store.context.depth_left = depth_left;
                 if let Err(point) = outcome {
                     let mut trap = match point.code {
                         // A trap from a runtime call waits in the store, with its message and

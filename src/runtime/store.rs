@@ -182,8 +182,8 @@ pub struct Store {
     pub(crate) instances: Arena<InstanceEntity>,
     pub(crate) externs: Arena<Box<dyn Any + Send>>,
     pub(crate) limits: StoreLimits,
-    /// Remaining fuel (when the engine counts it), the interrupt flag and the native stack
-    /// limit, where compiled code reads them.
+    /// Remaining fuel (when the engine counts it), the native stack limit and more, where
+    /// compiled code reads them (see `VMStoreContext`).
     pub(crate) context: Box<VMStoreContext>,
     /// How compiled code calls each function, by store index (`VMStoreContext::funcs`).
     func_refs: Vec<VMFuncRef>,
@@ -227,7 +227,6 @@ impl Store {
             limits: StoreLimits::default(),
             context: Box::new(VMStoreContext {
                 fuel: 0,
-                interrupt: Arc::as_ptr(&interrupt),
                 stack_limit: 0,
                 store: std::ptr::null_mut(),
                 depth_left: 0,
@@ -274,7 +273,7 @@ impl Store {
     pub fn new_host_func(&mut self, ty: FuncType, callback: HostFunc) -> Func {
         let sig = self.engine.intern(&ty);
         let index = self.funcs.insert(FuncEntity::Host { ty: Arc::new(ty), callback, sig });
-        self.set_func_ref(index, VMFuncRef { code: std::ptr::null(), vmctx: std::ptr::null_mut(), sig });
+        self.set_func_ref(index, VMFuncRef { sig, ..VMFuncRef::NONE });
         Func { store: self.id, index }
     }
 
@@ -456,9 +455,9 @@ impl Store {
         }
         let marks = self.mark(roots, extern_edge);
         let mut freed = Collected::default();
-        let first = freed.objects.len();
         sweep(&mut self.funcs, &marks.funcs, Object::Func, &mut freed.objects);
-        for &o in &freed.objects[first..] {
+        // Only functions are freed so far.
+        for &o in &freed.objects {
             if let Object::Func(i) = o {
                 self.set_func_ref(i, VMFuncRef::NONE);
             }

@@ -14,16 +14,14 @@
 //!             tables: *const *const VMTable     one per table index
 //!             funcs: *const VMFuncRef       one per function index: how to call it
 //!             sigs: *const SigId            the engine-wide id of each type index
-//!             store: *mut VMStoreContext    fuel, interruption, native stack limit
+//!             store: *mut VMStoreContext    fuel, native stack limit, call depth
 //!             instance: u32                 the instance's store index
-//!             interrupt: *const AtomicBool  the store's interrupt flag (as in the store context,
-//!                                           one load nearer for the checks in every loop)
+//!             interrupt: *const AtomicBool  the store's interrupt flag
 //!             table0: *const VMTable        table 0's definition (null without tables)
 //! VMMemory    base: *mut u8, length: u64 (bytes)
 //! VMTable     elements: *mut u64 (raw references, see `value`), length: u64
 //! VMFuncRef   code: *const u8 (the tier's entry, null until a tier sets it), vmctx, sig
-//! VMStoreContext  fuel: u64, interrupt: *const AtomicBool, stack_limit: usize, store: *mut Store,
-//!                 depth_left: u32, funcs: *const VMFuncRef (one per store function index, the
+//! VMStoreContext  fuel: u64, stack_limit: usize, store: *mut Store, depth_left: u32, funcs: *const VMFuncRef (one per store function index, the
 //!                 target of a table element)
 //! ```
 
@@ -64,18 +62,17 @@ impl VMFuncRef {
 }
 
 /// What every instance of a store shares: the fuel counter (when the engine counts fuel), the
-/// interrupt flag another thread may set, the lowest native stack address code may use, and
-/// the store itself, for the runtime operations compiled code calls (set on each entry from
+/// lowest native stack address code may use, and the store itself, for the runtime operations compiled code calls (set on each entry from
 /// the host, as a store may move between calls).
 #[repr(C)]
 #[derive(Debug)]
 pub struct VMStoreContext {
     pub fuel: u64,
-    pub interrupt: *const AtomicBool,
     pub stack_limit: usize,
     pub store: *mut Store,
     /// How many more wasm frames compiled code may open before the configured call depth is
-    /// reached (set on each entry into compiled code).
+    /// reached, as the frame making a runtime call publishes it (compiled code passes the
+    /// count from frame to frame itself).
     pub depth_left: u32,
     /// How to call each of the store's functions, by store index (a table element's function):
     /// the store's `func_refs`, which it keeps current as it adds and frees functions (the
@@ -120,7 +117,6 @@ pub struct Offsets {
     pub func_sig: usize,
     pub func_size: usize,
     pub store_fuel: usize,
-    pub store_interrupt: usize,
     pub store_stack_limit: usize,
     pub store_store: usize,
     pub store_depth_left: usize,
@@ -148,11 +144,10 @@ impl VMContext {
         func_sig: 16,
         func_size: 24,
         store_fuel: 0,
-        store_interrupt: 8,
-        store_stack_limit: 16,
-        store_store: 24,
-        store_depth_left: 32,
-        store_funcs: 40,
+        store_stack_limit: 8,
+        store_store: 16,
+        store_depth_left: 24,
+        store_funcs: 32,
     };
 }
 
@@ -279,7 +274,6 @@ mod tests {
             func_sig: offset_of!(VMFuncRef, sig),
             func_size: size_of::<VMFuncRef>(),
             store_fuel: offset_of!(VMStoreContext, fuel),
-            store_interrupt: offset_of!(VMStoreContext, interrupt),
             store_stack_limit: offset_of!(VMStoreContext, stack_limit),
             store_store: offset_of!(VMStoreContext, store),
             store_depth_left: offset_of!(VMStoreContext, depth_left),
@@ -363,7 +357,6 @@ mod instance_tests {
             let store_ctx = ctx.vmctx.store;
             assert_eq!((*store_ctx).fuel, store.fuel());
             assert!((*store_ctx).stack_limit != 0, "a call sets the native stack limit");
-            assert!((*store_ctx).interrupt == Arc::as_ptr(&store.interrupt));
         }
     }
 }

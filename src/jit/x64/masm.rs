@@ -145,6 +145,15 @@ impl X64Masm {
         }
     }
 
+    /// The arguments of a call of compiled code (`entry::CompiledFn`) from this function: the
+    /// context, its slots from `args` on, and the frames left.
+    fn compiled_call_args(&mut self, args: u32) {
+        let m = self.slot(args);
+        self.asm.lea(Gpr::Rsi, m);
+        self.asm.mov_rr(Size::S64, Gpr::Rdi, VMCTX);
+        self.asm.load(Load::Full(Size::S32), Gpr::Rdx, Mem::base(Gpr::Rbp, DEPTH_AT));
+    }
+
     /// Where the caller's value of the `k`th register the function holds a local in is kept.
     fn saved_at(&self, k: usize) -> Mem {
         Mem::base(Gpr::Rbp, DEPTH_AT - 8 * (k as i32 + 1))
@@ -854,10 +863,7 @@ impl Masm for X64Masm {
     }
 
     fn call(&mut self, index: u32, args: u32) {
-        let m = self.slot(args);
-        self.asm.lea(Gpr::Rsi, m);
-        self.asm.mov_rr(Size::S64, Gpr::Rdi, VMCTX);
-        self.asm.load(Load::Full(Size::S32), Gpr::Rdx, Mem::base(Gpr::Rbp, DEPTH_AT));
+        self.compiled_call_args(args);
         self.asm.call(self.functions[index as usize]);
         self.after_call();
     }
@@ -953,6 +959,7 @@ impl Masm for X64Masm {
         let undefined = self.stub(TrapCode::UndefinedElement);
         let uninitialized = self.stub(TrapCode::UninitializedElement);
         let mismatch = self.stub(TrapCode::IndirectCallTypeMismatch);
+        let element = self.slot(index);
         let a = &mut self.asm;
         // rax = the table's definition; rcx = the element index (zero-extended).
         if table == 0 {
@@ -961,7 +968,6 @@ impl Masm for X64Masm {
             a.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, o.tables as i32));
             a.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, 8 * table as i32));
         }
-        let element = Mem::base(Gpr::Rsp, (self.slot_bytes * index) as i32);
         a.load(Load::Full(Size::S32), Gpr::Rcx, element);
         a.alu_rm(Alu::Cmp, Size::S64, Gpr::Rcx, Mem::base(Gpr::Rax, o.table_length as i32));
         a.jcc(Cond::Ae, undefined);
@@ -980,16 +986,12 @@ impl Masm for X64Masm {
         a.load(Load::Full(Size::S32), Gpr::Rdx, Mem::base(Gpr::Rdx, 4 * type_index as i32));
         a.alu_rm(Alu::Cmp, Size::S32, Gpr::Rdx, Mem::base(Gpr::Rax, o.func_sig as i32));
         a.jcc(Cond::Ne, mismatch);
-        // A function of this instance runs compiled, as this code does: call it directly.
+        // A function of this instance runs compiled, as this code does (its `code` is set):
+        // call it directly.
         a.alu_rm(Alu::Cmp, Size::S64, VMCTX, Mem::base(Gpr::Rax, o.func_vmctx as i32));
         a.jcc(Cond::Ne, through_runtime);
         a.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, o.func_code as i32));
-        a.test_rr(Size::S64, Gpr::Rax, Gpr::Rax);
-        a.jcc(Cond::E, through_runtime);
-        let m = self.slot(args);
-        self.asm.lea(Gpr::Rsi, m);
-        self.asm.mov_rr(Size::S64, Gpr::Rdi, VMCTX);
-        self.asm.load(Load::Full(Size::S32), Gpr::Rdx, Mem::base(Gpr::Rbp, DEPTH_AT));
+        self.compiled_call_args(args);
         self.asm.call_r(Gpr::Rax);
         self.after_call();
         self.asm.jmp(done);
