@@ -9,12 +9,12 @@ use std::sync::Arc;
 use super::object::{ref_type, wasm_ref_t, RefKind};
 use super::store::{wasm_store_t, HostInfo, StoreData};
 use super::trap::wasm_trap_t;
-use super::types::{wasm_externtype_t, wasm_functype_t};
+use super::types::{kind_of, wasm_externtype_t, wasm_functype_t};
 use super::val::wasm_val_t;
 use super::vec::{wasm_val_vec_t, Element};
 use super::{from_c, guard, into_c};
-use crate::runtime::value::{StackBuf, ValBuf};
-use crate::runtime::{Caller, Func, Object, Trap, Val};
+use crate::runtime::value::{RawBuf, StackBuf};
+use crate::runtime::{Caller, Func, Object, Trap};
 use crate::types::FuncType;
 
 ref_type!(
@@ -75,22 +75,24 @@ unsafe impl Send for Callback {}
 unsafe impl Sync for Callback {}
 
 impl Callback {
-    /// Runs the C callback for a call from wasm (or from `wasm_func_call`).
-    fn call(&self, caller: &mut Caller<'_>, args: &[Val], results: &mut [Val]) -> Result<(), Trap> {
+    /// Runs the C callback for a call from wasm (or from `wasm_func_call`), with raw values as
+    /// in `Store::call_raw`.
+    fn call(&self, caller: &mut Caller<'_>, values: &mut [u128]) -> Result<(), Trap> {
         let Some(data) = self.store.upgrade().filter(|d| self.with_env.is_none() || !d.deleted.get()) else {
             // The environment was finalized with the store.
             return Err(Trap::host("the function's store was deleted"));
         };
+        let (params, results) = (self.ty.params(), self.ty.results());
         // The callback's vectors: on the stack for small signatures.
         let mut c_args = StackBuf::<wasm_val_t, 8>::new(wasm_val_t::blank());
         let mut c_results = StackBuf::<wasm_val_t, 8>::new(wasm_val_t::blank());
-        let c_args = c_args.slice(args.len());
-        for (c, &v) in c_args.iter_mut().zip(args) {
-            *c = wasm_val_t::from_val(v, &data, caller.store);
+        let c_args = c_args.slice(params.len());
+        for ((c, &t), &raw) in c_args.iter_mut().zip(params).zip(values.iter()) {
+            c.set_raw(t, raw, &data, caller.store);
         }
         let c_results = c_results.slice(results.len());
         let (args_data, results_data) = (c_args.as_mut_ptr(), c_results.as_mut_ptr());
-        let c_args = wasm_val_vec_t { size: args.len(), data: args_data };
+        let c_args = wasm_val_vec_t { size: params.len(), data: args_data };
         let mut c_results = wasm_val_vec_t { size: results.len(), data: results_data };
         let previous = data.enter(caller.store);
         // SAFETY: the host gave us a callback of this signature; the vectors are valid.
@@ -113,16 +115,16 @@ impl Callback {
                 }
                 None => {
                     let mut outcome = Ok(());
-                    for (slot, (v, &t)) in results.iter_mut().zip(c_results.as_slice().iter().zip(self.ty.results())) {
-                        match v.runtime_val(caller.store) {
-                            Some(val) if val.ty() == t => *slot = val,
-                            _ => outcome = Err(Trap::host("host function returned a value of the wrong type")),
+                    for ((raw, v), &t) in values.iter_mut().zip(c_results.as_slice()).zip(results) {
+                        match v.raw_of(t, caller.store) {
+                            Some(r) => *raw = r,
+                            None => outcome = Err(Trap::host("host function returned a value of the wrong type")),
                         }
                     }
                     outcome
                 }
             };
-            for v in std::slice::from_raw_parts(args_data, args.len()) {
+            for v in std::slice::from_raw_parts(args_data, params.len()) {
                 v.delete();
             }
             if c_results.data == results_data {
@@ -152,9 +154,7 @@ unsafe fn new_func(
         return ptr::null_mut();
     };
     let callback = Arc::new(Callback { plain, with_env, env, store: Rc::downgrade(&store.data), ty: ty.clone() });
-    let f = store
-        .data
-        .with(|s| s.new_host_func(ty, Arc::new(move |caller, args, results| callback.call(caller, args, results))));
+    let f = store.data.with(|s| s.new_host_func_raw(ty, Arc::new(move |caller, values| callback.call(caller, values))));
     if with_env.is_some() {
         store.data.envs.borrow_mut().insert(Object::Func(f.index()), HostInfo { info: env, finalizer });
     }
@@ -248,14 +248,10 @@ unsafe fn call(f: *const wasm_func_t, args: *const wasm_val_vec_t, results: *mut
     let data = f.store();
     let args = args.as_ref().map_or(&[][..], |a| a.as_slice());
     let outcome = data.with(|store| {
-        let (mut vals, mut values) = (ValBuf::new(Val::I32(0)), ValBuf::new(Val::I32(0)));
-        let vals = vals.slice(args.len());
-        for (v, a) in vals.iter_mut().zip(args) {
-            *v = a
-                .runtime_val(store)
-                .ok_or_else(|| Trap::host("an argument is malformed or belongs to another store"))?;
-        }
         let ty = store.func_type(f.func()).ok_or_else(|| Trap::host("function belongs to another store"))?;
+        if args.len() != ty.params().len() || args.iter().zip(ty.params()).any(|(a, &t)| a.kind != kind_of(t)) {
+            return Err(Trap::host(format!("arguments do not match the function type {ty}")));
+        }
         let arity = ty.results().len();
         let out = match results.as_mut() {
             Some(r) if r.size >= arity && (!r.data.is_null() || arity == 0) => r.data,
@@ -263,10 +259,18 @@ unsafe fn call(f: *const wasm_func_t, args: *const wasm_val_vec_t, results: *mut
             None => return Err(Trap::host("results vector is NULL")),
             Some(_) => return Err(Trap::host("results vector is too small for the function's results")),
         };
-        let values = values.defaults(ty.results());
-        store.call_into(f.func(), vals, values)?;
-        for (i, &v) in values.iter().enumerate() {
-            out.add(i).write(wasm_val_t::from_val(v, data, store));
+        let mut values = RawBuf::new(0);
+        let values = values.slice(args.len().max(arity));
+        for (i, (raw, a)) in values.iter_mut().zip(args).enumerate() {
+            let t = store.func_type(f.func()).expect("the function is the store's").params()[i];
+            *raw =
+                a.raw_of(t, store).ok_or_else(|| Trap::host("an argument is malformed or belongs to another store"))?;
+        }
+        store.call_raw(f.func().index(), values)?;
+        let ty = store.func_type(f.func()).expect("the function is the store's");
+        for (i, (&t, &raw)) in ty.results().iter().zip(values.iter()).enumerate() {
+            out.add(i).write(wasm_val_t::blank());
+            (*out.add(i)).set_raw(t, raw, data, store);
         }
         Ok(())
     });

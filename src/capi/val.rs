@@ -92,6 +92,36 @@ impl wasm_val_t {
         }
     }
 
+    /// Makes this the C value of raw value `raw` of type `t` (`Store::call_raw`), field by
+    /// field; a reference becomes a new handle.
+    #[inline(always)]
+    pub(crate) fn set_raw(&mut self, t: ValType, raw: u128, data: &Rc<StoreData>, store: &Store) {
+        match t {
+            ValType::I32 => (self.kind, self.of.i32) = (WASM_I32, raw as i32),
+            ValType::I64 => (self.kind, self.of.i64) = (WASM_I64, raw as i64),
+            ValType::F32 => (self.kind, self.of.f32) = (WASM_F32, f32::from_bits(raw as u32)),
+            ValType::F64 => (self.kind, self.of.f64) = (WASM_F64, f64::from_bits(raw as u64)),
+            _ => *self = wasm_val_t::from_ref(Val::from_raw(store.id(), t, raw), data, store),
+        }
+    }
+
+    /// The raw encoding of this value if it is of type `t` and belongs to `store`.
+    ///
+    /// SAFETY (for callers): as for `runtime_val`.
+    #[inline(always)]
+    pub(crate) unsafe fn raw_of(&self, t: ValType, store: &mut Store) -> Option<u128> {
+        if self.kind != kind_of(t) {
+            return None;
+        }
+        match t {
+            ValType::I32 => Some(self.of.i32 as u32 as u128),
+            ValType::I64 => Some(self.of.i64 as u64 as u128),
+            ValType::F32 => Some(self.of.f32.to_bits() as u128),
+            ValType::F64 => Some(self.of.f64.to_bits() as u128),
+            _ => self.runtime_ref(store).map(Val::to_raw),
+        }
+    }
+
     /// `from_val` of any other value.
     fn from_ref(v: Val, data: &Rc<StoreData>, store: &Store) -> wasm_val_t {
         let (kind, of) = match v {

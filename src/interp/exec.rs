@@ -15,7 +15,7 @@ use crate::runtime::module::CompiledModule;
 use crate::runtime::ops;
 use crate::runtime::store::{FuncEntity, Store};
 use crate::runtime::trap::{Frame, Trap, TrapCode};
-use crate::runtime::value::{Val, ValBuf};
+use crate::runtime::value::RawBuf;
 use crate::semantics::{num, simd};
 use crate::types::ValType;
 use crate::validate::func::slots_of;
@@ -36,10 +36,10 @@ fn stack_state(store: &mut Store) -> &mut StackState {
     store.tier_state.as_mut().and_then(|s| s.downcast_mut()).expect("the interpreter's state was just set")
 }
 
-/// Calls wasm function `func` (a store index) with `args`, writing `results`. Arguments and
-/// results have been checked against the function's type, and the call depth counted, by the
-/// runtime.
-pub(crate) fn call(store: &mut Store, func: u32, args: &[Val], results: &mut [Val]) -> Result<(), Trap> {
+/// Calls wasm function `func` (a store index) with raw `values` (`Store::call_raw`): its
+/// arguments in, its results out. Arguments have been checked against the function's type, and
+/// the call depth counted, by the runtime.
+pub(crate) fn call(store: &mut Store, func: u32, values: &mut [u128]) -> Result<(), Trap> {
     let capacity = store.engine.config().max_stack_slots as usize;
     let state = stack_state(store);
     let mut stack = std::mem::take(&mut state.stack);
@@ -48,31 +48,28 @@ pub(crate) fn call(store: &mut Store, func: u32, args: &[Val], results: &mut [Va
         stack.resize(capacity, 0);
     }
     let mut sp = base;
-    for a in args {
-        let raw = a.to_raw();
+    for (i, &raw) in values.iter().enumerate().take(store.funcs[func as usize].ty().params().len()) {
         if sp + 2 > stack.len() {
             stack_state(store).stack = stack;
             return Err(Trap::new(TrapCode::CallStackExhausted));
         }
         stack[sp] = raw as u64;
         sp += 1;
-        if a.ty() == crate::types::ValType::V128 {
+        if store.funcs[func as usize].ty().params()[i] == ValType::V128 {
             stack[sp] = (raw >> 64) as u64;
             sp += 1;
         }
     }
     let r = Executor::new(store, &mut stack).run(func, base);
     if r.is_ok() {
-        let ty = store.funcs[func as usize].ty().clone();
         let mut sp = base;
-        for (slot, &t) in results.iter_mut().zip(ty.results()) {
-            let mut raw = stack[sp] as u128;
+        for (raw, &t) in values.iter_mut().zip(store.funcs[func as usize].ty().results()) {
+            *raw = stack[sp] as u128;
             sp += 1;
-            if t == crate::types::ValType::V128 {
-                raw |= (stack[sp] as u128) << 64;
+            if t == ValType::V128 {
+                *raw |= (stack[sp] as u128) << 64;
                 sp += 1;
             }
-            *slot = Val::from_raw(store.id, t, raw);
         }
     }
     stack_state(store).stack = stack;
@@ -706,18 +703,16 @@ impl<'a> Executor<'a> {
     #[inline(never)]
     fn call_host(&mut self, callee: u32, fp: usize) -> Result<(), Unwind> {
         let ty = self.store.funcs[callee as usize].ty();
+        let mut values = RawBuf::new(0);
+        let values = values.slice(ty.params().len().max(ty.results().len()));
         let mut slot = fp;
-        let (mut args, mut results) = (ValBuf::new(Val::I32(0)), ValBuf::new(Val::I32(0)));
-        let args = args.slice(ty.params().len());
-        for (a, &t) in args.iter_mut().zip(ty.params()) {
-            let mut raw = self.stack[slot] as u128;
+        for (raw, &t) in values.iter_mut().zip(ty.params()) {
+            *raw = self.stack[slot] as u128;
             if t == ValType::V128 {
-                raw |= (self.stack[slot + 1] as u128) << 64;
+                *raw |= (self.stack[slot + 1] as u128) << 64;
             }
             slot += slots_of(Some(t)) as usize;
-            *a = Val::from_raw(self.store.id, t, raw);
         }
-        let results = results.defaults(ty.results());
         // The stack goes back to the store for calls the host makes; they start above the
         // caller's whole frame.
         // SAFETY: see Activation::func.
@@ -728,7 +723,7 @@ impl<'a> Executor<'a> {
         let frames = self.frames.len() as u32 + 1;
         // SAFETY: this call runs in the store, so a host callback stays (`host_callback`).
         let callback = unsafe { &*self.store.funcs[callee as usize].host_callback().expect("a host function") };
-        let outcome = self.store.call_host(callee, callback, self.act.instance, frames, args, results);
+        let outcome = self.store.call_host(callback, Some(self.act.instance), frames, values);
         let state = stack_state(self.store);
         *self.stack = std::mem::take(&mut state.stack);
         state.top = saved_top;
@@ -736,10 +731,8 @@ impl<'a> Executor<'a> {
         self.refresh_memory();
         outcome.map_err(Unwind::Host)?;
         let mut slot = fp;
-        for r in results.iter() {
-            let raw = r.to_raw();
+        for (&raw, &t) in values.iter().zip(self.store.funcs[callee as usize].ty().results()) {
             self.stack[slot] = raw as u64;
-            let t = r.ty();
             if t == ValType::V128 {
                 self.stack[slot + 1] = (raw >> 64) as u64;
             }

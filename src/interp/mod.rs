@@ -16,7 +16,7 @@ use crate::error::Result;
 use crate::module::Module;
 use crate::runtime::code::{Backend, ModuleCode};
 use crate::runtime::module::CompiledModule;
-use crate::runtime::{Config, Store, Trap, Val};
+use crate::runtime::{Config, Store, Trap};
 use crate::validate::func::types_slots;
 
 /// The interpreter tier.
@@ -51,7 +51,7 @@ impl Backend for Interpreter {
         Ok(Box::new(InterpCode { functions, param_slots }))
     }
 
-    fn call(&self, store: &mut Store, func: u32, args: &[Val], results: &mut [Val]) -> std::result::Result<(), Trap> {
-        exec::call(store, func, args, results)
+    fn call(&self, store: &mut Store, func: u32, values: &mut [u128]) -> std::result::Result<(), Trap> {
+        exec::call(store, func, values)
     }
 }

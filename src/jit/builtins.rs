@@ -6,7 +6,7 @@
 use crate::runtime::ops;
 use crate::runtime::store::Store;
 use crate::runtime::trap::TrapCode;
-use crate::runtime::value::{Val, ValBuf};
+use crate::runtime::value::RawBuf;
 use crate::runtime::vmctx::VMContext;
 
 /// Runs `f` on the store and instance of `vmctx`; `failed` if it panics.
@@ -71,18 +71,17 @@ unsafe fn call_with_slots(store: &mut Store, instance: u32, f: u32, args: *mut u
     let words = slot_bytes as usize / 8;
     let ty = store.funcs[f as usize].ty();
     let slots = std::slice::from_raw_parts_mut(args, ty.params().len().max(ty.results().len()) * words);
-    let (mut params, mut results) = (ValBuf::new(Val::I32(0)), ValBuf::new(Val::I32(0)));
-    let params = params.slice(ty.params().len());
-    for (i, (p, &t)) in params.iter_mut().zip(ty.params()).enumerate() {
-        *p = super::read_val(store.id(), t, slots, i * words, words);
+    let mut values = RawBuf::new(0);
+    let values = values.slice(ty.params().len().max(ty.results().len()));
+    for (i, (raw, &t)) in values.iter_mut().zip(ty.params()).enumerate() {
+        *raw = super::read_raw(t, slots, i * words, words);
     }
-    let results = results.defaults(ty.results());
     // SAFETY: this call runs in the store, so a host callback stays (`host_callback`).
     let callback = store.funcs[f as usize].host_callback().map(|c| &*c);
-    match store.call_from_compiled(f, callback, instance, params, results) {
+    match store.call_from_compiled(f, callback, instance, values) {
         Ok(()) => {
-            for (i, r) in results.iter().enumerate() {
-                super::write_raw(slots, i * words, words, r.to_raw());
+            for (i, &raw) in values.iter().enumerate().take(store.funcs[f as usize].ty().results().len()) {
+                super::write_raw(slots, i * words, words, raw);
             }
             0
         }

@@ -89,7 +89,7 @@ impl Both {
         };
         outcome.map(|()| {
             (ty.results().iter().enumerate())
-                .map(|(i, &t)| super::read_val(self.store.id(), t, &buffer, i * words, words))
+                .map(|(i, &t)| Val::from_raw(self.store.id(), t, super::read_raw(t, &buffer, i * words, words)))
                 .collect()
         })
     }
@@ -571,7 +571,7 @@ fn random_modules(simd: bool, seeds: u64) {
             };
             let actual = outcome.map(|()| {
                 (ty.results().iter().enumerate())
-                    .map(|(i, &t)| super::read_val(store.id(), t, &buffer, i * words, words))
+                    .map(|(i, &t)| Val::from_raw(store.id(), t, super::read_raw(t, &buffer, i * words, words)))
                     .collect()
             });
             assert_eq!(actual, expected, "seed {seed}: export {name}");
@@ -739,8 +739,8 @@ fn interpreter_code_is_made_only_when_needed() {
     let Some(Extern::Func(f)) = store.instance_export(instance, "f") else { panic!("f") };
     assert_eq!(store.call(f, &[Val::I32(14)]).expect("runs"), [Val::I32(42)]);
     assert!(code.interp.get().is_none(), "compiled code ran without it");
-    let mut results = [Val::I32(0)];
-    crate::interp::Interpreter.call(&mut store, f.index(), &[Val::I32(5)], &mut results).expect("runs interpreted");
-    assert_eq!(results, [Val::I32(15)]);
+    let mut values = [Val::I32(5).to_raw()];
+    crate::interp::Interpreter.call(&mut store, f.index(), &mut values).expect("runs interpreted");
+    assert_eq!(values, [15]);
     assert!(code.interp.get().is_some(), "made when the interpreter needed it");
 }

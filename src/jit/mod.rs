@@ -23,9 +23,7 @@ use crate::module::Module;
 use crate::runtime::code::{Backend, ModuleCode};
 use crate::runtime::module::CompiledModule;
 use crate::runtime::store::FuncEntity;
-use crate::runtime::store::StoreId;
-use crate::runtime::value::StackBuf;
-use crate::runtime::{BoundsChecks, Config, Store, Trap, TrapCode, Val};
+use crate::runtime::{BoundsChecks, Config, Store, Trap, TrapCode};
 use crate::types::ValType;
 
 /// The compiled tier (in progress). A module the compiler cannot handle runs on interpreter
@@ -138,8 +136,8 @@ fn compile(_module: &Module, _config: &Config) -> Result<std::result::Result<Com
     Ok(Err("no compiler for this architecture".into()))
 }
 
-/// Writes a raw value into the `words` 64-bit words at `at` of an argument buffer (a v128
-/// takes two, low half first).
+/// Writes raw value `raw` into the `words` 64-bit words at `at` of an argument buffer or frame
+/// (a v128 takes two, low half first).
 pub(crate) fn write_raw(buffer: &mut [u64], at: usize, words: usize, raw: u128) {
     buffer[at] = raw as u64;
     if words == 2 {
@@ -147,11 +145,11 @@ pub(crate) fn write_raw(buffer: &mut [u64], at: usize, words: usize, raw: u128) 
     }
 }
 
-/// Reads a value of type `t` from the `words` 64-bit words at `at` of an argument buffer or
-/// frame: only a v128 has a second word (a scalar's slot keeps whatever was above it).
-pub(crate) fn read_val(store: StoreId, t: ValType, buffer: &[u64], at: usize, words: usize) -> Val {
+/// Reads a raw value of type `t` from the `words` 64-bit words at `at` of an argument buffer
+/// or frame: only a v128 has a second word (a scalar's slot keeps whatever was above it).
+pub(crate) fn read_raw(t: ValType, buffer: &[u64], at: usize, words: usize) -> u128 {
     let high = if words == 2 && t == ValType::V128 { (buffer[at + 1] as u128) << 64 } else { 0 };
-    Val::from_raw(store, t, high | buffer[at] as u128)
+    high | buffer[at] as u128
 }
 
 /// Appends the compiled frames of `point` to `trap`'s backtrace: the trapping function, then
@@ -190,7 +188,7 @@ impl Backend for Jit {
         Ok(Box::new(JitCode { interp, config: config.clone(), compiled }))
     }
 
-    fn call(&self, store: &mut Store, func: u32, args: &[Val], results: &mut [Val]) -> std::result::Result<(), Trap> {
+    fn call(&self, store: &mut Store, func: u32, values: &mut [u128]) -> std::result::Result<(), Trap> {
         #[cfg(target_arch = "x86_64")]
         if let FuncEntity::Wasm { module, instance, .. } = &store.funcs[func as usize] {
             // SAFETY: the store holds the function, and so its module, until it collects it,
@@ -204,11 +202,19 @@ impl Backend for Jit {
             let entry = store.func_ref(func).code;
             let code = module.code.as_any().downcast_ref::<JitCode>().and_then(|c| c.compiled.as_ref().ok());
             if let Some(code) = code.filter(|_| !entry.is_null()) {
+                // The values become the code's argument buffer in place: 16-byte slots are
+                // their own layout (low half first), 8-byte slots the low halves packed down.
                 let words = code.slot_bytes as usize / 8;
-                let mut buffer = StackBuf::<u64, 32>::new(0);
-                let buffer = buffer.slice(args.len().max(results.len()).max(1) * words);
-                for (i, a) in args.iter().enumerate() {
-                    write_raw(buffer, i * words, words, a.to_raw());
+                let mut none = [0u128];
+                let values = if values.is_empty() { &mut none[..] } else { values };
+                // SAFETY: a u128 is two u64 words, low first on x86_64; `slots` is the only
+                // view of `values` while it lives.
+                let slots =
+                    unsafe { std::slice::from_raw_parts_mut(values.as_mut_ptr() as *mut u64, values.len() * 2) };
+                if words == 1 {
+                    for i in 1..slots.len() / 2 {
+                        slots[i] = slots[2 * i];
+                    }
                 }
                 store.context.store = store;
                 // The frames compiled code may open: as many as the interpreter would allow.
@@ -219,7 +225,7 @@ impl Backend for Jit {
                 // room for the results.
                 let outcome = unsafe {
                     let f: x64::entry::CompiledFn = std::mem::transmute(entry);
-                    x64::entry::call_traced(f, vmctx, buffer.as_mut_ptr(), depth_left)
+                    x64::entry::call_traced(f, vmctx, slots.as_mut_ptr(), depth_left)
                 };
                 if let Err(point) = outcome {
                     let mut trap = match point.code {
@@ -231,12 +237,16 @@ impl Backend for Jit {
                     add_frames(&mut trap, module, code, instance, &point);
                     return Err(trap);
                 }
-                for (i, slot) in results.iter_mut().enumerate() {
-                    *slot = read_val(store.id(), slot.ty(), buffer, i * words, words);
+                // Back to one value per 16 bytes, from the last (a scalar's slot keeps
+                // whatever was above it: only a v128 has a high half).
+                for (i, &t) in store.funcs[func as usize].ty().results().iter().enumerate().rev() {
+                    let high = if t == ValType::V128 { slots[i * words + 1] } else { 0 };
+                    slots[2 * i] = slots[i * words];
+                    slots[2 * i + 1] = high;
                 }
                 return Ok(());
             }
         }
-        crate::interp::Interpreter.call(store, func, args, results)
+        crate::interp::Interpreter.call(store, func, values)
     }
 }

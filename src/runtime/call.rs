@@ -5,10 +5,10 @@
 
 use std::cell::Cell;
 
-use super::store::{Caller, Func, FuncEntity, HostFn, Instance, Store};
+use super::store::{Caller, Func, FuncEntity, Instance, RawHostFn, Store};
 use super::sys;
 use super::trap::{Trap, TrapCode};
-use super::value::Val;
+use super::value::{RawBuf, Val};
 
 /// Native stack kept free below the deepest re-entrant call, for host code and the tiers: a
 /// quarter of the thread's stack, between 16 and 128 KiB.
@@ -37,8 +37,8 @@ pub(crate) fn native_stack_exhausted() -> bool {
 
 /// Runs a host function; a panic in it becomes a trap, so it never unwinds through a tier's
 /// code (whose bookkeeping it would skip) or across the C API.
-fn run_host(callback: &HostFn, caller: &mut Caller<'_>, args: &[Val], results: &mut [Val]) -> Result<(), Trap> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| callback(caller, args, results))) {
+fn run_host(callback: &RawHostFn, caller: &mut Caller<'_>, values: &mut [u128]) -> Result<(), Trap> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| callback(caller, values))) {
         Ok(r) => r,
         Err(payload) => {
             let why = payload
@@ -82,9 +82,23 @@ impl Store {
                 results.len()
             )));
         }
-        for (r, &t) in results.iter_mut().zip(ty.results()) {
-            *r = Val::default_of(t);
+        let mut values = RawBuf::new(0);
+        let values = values.slice(args.len().max(results.len()));
+        for (raw, a) in values.iter_mut().zip(args) {
+            *raw = a.to_raw();
         }
+        self.call_raw(func.index, values)?;
+        let ty = self.funcs[func.index as usize].ty();
+        for ((r, &t), &raw) in results.iter_mut().zip(ty.results()).zip(values.iter()) {
+            *r = Val::from_raw(self.id(), t, raw);
+        }
+        Ok(())
+    }
+
+    /// Calls store function `func` (of this store) with `values`: in, the raw encodings of
+    /// arguments of its parameter types whose references belong to this store (the caller
+    /// checked them); out, its raw results. Holds as many values as the larger of the two.
+    pub(crate) fn call_raw(&mut self, func: u32, values: &mut [u128]) -> Result<(), Trap> {
         if self.depth >= self.engine.config().max_call_depth || native_stack_exhausted() {
             return Err(Trap::new(TrapCode::CallStackExhausted));
         }
@@ -95,27 +109,27 @@ impl Store {
             self.context.store = self;
         }
         self.depth += 1;
-        let outcome = match &self.funcs[func.index as usize] {
+        let outcome = match &self.funcs[func as usize] {
             FuncEntity::Host { callback, .. } => {
                 let callback = callback.clone();
-                run_host(&*callback, &mut Caller { store: self, instance: None }, args, results)
+                self.call_host(&*callback, None, 0, values)
             }
-            FuncEntity::Wasm { .. } => self.engine.backend().call(self, func.index, args, results),
+            FuncEntity::Wasm { .. } => self.engine.backend().call(self, func, values),
         };
         self.depth -= 1;
         outcome
     }
 
     /// Calls function `func` (a store index: a host function, whose `callback` this is, or a
-    /// wasm function of any module) for compiled code of instance `caller`; the compiled frames
-    /// opened since the entry count toward the call depth, as the interpreter's frames do.
+    /// wasm function of any module) for compiled code of instance `caller`, with raw `values`
+    /// as in `call_raw`; the compiled frames opened since the entry count toward the call
+    /// depth, as the interpreter's frames do.
     pub(crate) fn call_from_compiled(
         &mut self,
         func: u32,
-        callback: Option<&HostFn>,
+        callback: Option<&RawHostFn>,
         caller: u32,
-        args: &[Val],
-        results: &mut [Val],
+        values: &mut [u128],
     ) -> Result<(), Trap> {
         // The compiled frames opened since the entry count toward the depth.
         let depth = self.depth;
@@ -125,10 +139,10 @@ impl Store {
         } else {
             match callback {
                 // The calling compiled frame is already counted, as the interpreter counts it.
-                Some(callback) => self.call_host(func, callback, caller, 0, args, results),
+                Some(callback) => self.call_host(callback, Some(caller), 0, values),
                 // The callee's own frames count themselves, as when the interpreter calls it.
                 None if native_stack_exhausted() => Err(Trap::new(TrapCode::CallStackExhausted)),
-                None => self.engine.backend().call(self, func, args, results),
+                None => self.engine.backend().call(self, func, values),
             }
         };
         self.depth = depth;
@@ -136,30 +150,23 @@ impl Store {
     }
 
     /// Calls host function `func` (a store index), whose callback is `callback`, for wasm code
-    /// of `caller` that runs `frames` wasm frames deep above the store's current depth; `args`
-    /// match its parameter types. Checks the results' types.
+    /// of instance `caller` (none for the host) that runs `frames` wasm frames deep above the
+    /// store's current depth, with raw `values` as in `call_raw`.
     pub(crate) fn call_host(
         &mut self,
-        func: u32,
-        callback: &HostFn,
-        caller: u32,
+        callback: &RawHostFn,
+        caller: Option<u32>,
         frames: u32,
-        args: &[Val],
-        results: &mut [Val],
+        values: &mut [u128],
     ) -> Result<(), Trap> {
         if native_stack_exhausted() {
             return Err(Trap::new(TrapCode::CallStackExhausted));
         }
         let depth = self.depth;
         self.depth += frames;
-        let caller = Instance { store: self.id, index: caller };
-        let outcome = run_host(callback, &mut Caller { store: self, instance: Some(caller) }, args, results);
+        let caller = caller.map(|index| Instance { store: self.id(), index });
+        let outcome = run_host(callback, &mut Caller { store: self, instance: caller }, values);
         self.depth = depth;
-        outcome?;
-        let ty = self.funcs[func as usize].ty();
-        if results.iter().zip(ty.results()).any(|(r, &t)| r.ty() != t || !self.val_belongs(r)) {
-            return Err(Trap::host("host function returned a value of the wrong type"));
-        }
-        Ok(())
+        outcome
     }
 }

@@ -11,7 +11,6 @@ use std::fmt;
 use super::engine::Config;
 use super::store::Store;
 use super::trap::Trap;
-use super::value::Val;
 use crate::error::Result;
 use crate::module::Module;
 
@@ -23,9 +22,10 @@ pub trait Backend: Send + Sync + 'static {
     fn compile(&self, module: &Module, config: &Config) -> Result<Box<dyn ModuleCode>>;
 
     /// Runs wasm function `func` (a store index; its module was compiled by this backend) with
-    /// `args`, which match its parameter types, writing its results to `results`. The runtime
-    /// has checked the call depth and counted this call in `store.depth`.
-    fn call(&self, store: &mut Store, func: u32, args: &[Val], results: &mut [Val]) -> std::result::Result<(), Trap>;
+    /// `values`: in, the raw encodings of arguments of its parameter types; out, its raw
+    /// results (`Store::call_raw`). The runtime has checked the call depth and counted this
+    /// call in `store.depth`.
+    fn call(&self, store: &mut Store, func: u32, values: &mut [u128]) -> std::result::Result<(), Trap>;
 }
 
 /// A tier's code for one module. The tier that made it recovers its own type with `as_any`.

@@ -12,7 +12,7 @@ use super::memory::Memory as MemoryEntity;
 use super::module::CompiledModule;
 use super::table::Table as TableEntity;
 use super::trap::Trap;
-use super::value::Val;
+use super::value::{Val, ValBuf};
 use super::vmctx::{InstanceContext, VMFuncRef, VMStoreContext};
 use crate::types::{FuncType, GlobalType};
 
@@ -94,9 +94,14 @@ pub type HostFunc = Arc<HostFn>;
 /// A host function's callback.
 pub type HostFn = dyn Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync;
 
+/// A host function's callback on raw values (`Store::call_raw`): `values` holds the raw
+/// arguments in and takes the raw results, which must be of the function's result types and
+/// refer only to this store's objects (the store trusts them).
+pub(crate) type RawHostFn = dyn Fn(&mut Caller<'_>, &mut [u128]) -> Result<(), Trap> + Send + Sync;
+
 pub(crate) enum FuncEntity {
     Wasm { instance: u32, module: Arc<CompiledModule>, defined_index: u32, sig: SigId },
-    Host { ty: Arc<FuncType>, callback: HostFunc, sig: SigId },
+    Host { ty: Arc<FuncType>, callback: Arc<RawHostFn>, sig: SigId },
 }
 
 impl FuncEntity {
@@ -111,7 +116,7 @@ impl FuncEntity {
     /// A host function's callback, which stays where it is while any call runs in the store
     /// (`Store::depth` > 0): the store frees functions only when it collects, and it collects
     /// only when no call runs. So a tier that runs a call may use it without holding a count.
-    pub(crate) fn host_callback(&self) -> Option<*const HostFn> {
+    pub(crate) fn host_callback(&self) -> Option<*const RawHostFn> {
         match self {
             FuncEntity::Host { callback, .. } => Some(Arc::as_ptr(callback)),
             FuncEntity::Wasm { .. } => None,
@@ -269,8 +274,32 @@ impl Store {
         store == self.id
     }
 
-    /// Creates a host function.
+    /// Creates a host function. The store checks the types of the results it writes.
     pub fn new_host_func(&mut self, ty: FuncType, callback: HostFunc) -> Func {
+        let types = Arc::new(ty.clone());
+        self.new_host_func_raw(
+            ty,
+            Arc::new(move |caller, values| {
+                let (mut args, mut results) = (ValBuf::new(Val::I32(0)), ValBuf::new(Val::I32(0)));
+                let args = args.slice(types.params().len());
+                for ((a, &t), &raw) in args.iter_mut().zip(types.params()).zip(values.iter()) {
+                    *a = Val::from_raw(caller.store.id, t, raw);
+                }
+                let results = results.defaults(types.results());
+                callback(caller, args, results)?;
+                if results.iter().zip(types.results()).any(|(r, &t)| r.ty() != t || !caller.store.val_belongs(r)) {
+                    return Err(Trap::host("host function returned a value of the wrong type"));
+                }
+                for (raw, r) in values.iter_mut().zip(results.iter()) {
+                    *raw = r.to_raw();
+                }
+                Ok(())
+            }),
+        )
+    }
+
+    /// Creates a host function whose callback takes raw values (see `RawHostFn`).
+    pub(crate) fn new_host_func_raw(&mut self, ty: FuncType, callback: Arc<RawHostFn>) -> Func {
         let sig = self.engine.intern(&ty);
         let index = self.funcs.insert(FuncEntity::Host { ty: Arc::new(ty), callback, sig });
         self.set_func_ref(index, VMFuncRef { sig, ..VMFuncRef::NONE });

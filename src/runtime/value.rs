@@ -106,6 +106,9 @@ impl<T: Copy, const N: usize> StackBuf<T, N> {
 /// Room for a call's arguments or results.
 pub(crate) type ValBuf = StackBuf<Val, 8>;
 
+/// Room for a call's raw arguments and results (`Store::call_raw`).
+pub(crate) type RawBuf = StackBuf<u128, 8>;
+
 impl ValBuf {
     /// The zero values of `types`.
     #[inline]
