@@ -868,3 +868,121 @@ fn locals_in_registers_survive_every_kind_of_call() {
     }
     assert_ne!(run(Tier::Interpreter, wat), run(Tier::Interpreter, &with_v128), "the v128 locals count");
 }
+
+/// Compiled functions take their first two parameters and give their first result in
+/// registers (by position and type: an integer, an f32 or f64; a v128 always in its slot). Every
+/// way a value can get there (a constant, a comparison, a local in a register, an operand in a
+/// register or spilled), every way a call goes (direct, `call_indirect` to the same instance
+/// and, through the runtime, to another instance's function and a host function, from the host)
+/// and every class of first result gives the interpreter's bits.
+#[test]
+fn parameters_and_results_in_registers_match_the_interpreter() {
+    use wasmrt::runtime::Tier;
+    let lib = r#"(module
+        (func (export "mix") (param $a f32) (param $b i64) (param $v v128) (param $c f64) (param $d i32)
+              (result f64 i32 v128 f32)
+          (f64.add (f64.promote_f32 (local.get $a)) (f64.mul (local.get $c) (f64.convert_i64_s (local.get $b))))
+          (i32.add (local.get $d) (i32.wrap_i64 (local.get $b)))
+          (i32x4.add (local.get $v) (i32x4.splat (local.get $d)))
+          (f32.sub (local.get $a) (f32.demote_f64 (local.get $c)))))"#;
+    let main = r#"(module
+        (type $mix_t (func (param f32 i64 v128 f64 i32) (result f64 i32 v128 f32)))
+        (import "lib" "mix" (func $other (type $mix_t)))
+        (import "host" "mix" (func $host (type $mix_t)))
+        (table 3 funcref)
+        (elem (i32.const 0) $mix $other $host)
+        (func $mix (type $mix_t)
+          (f64.sub (f64.promote_f32 (local.get 0)) (f64.div (local.get 3) (f64.convert_i64_u (local.get 1))))
+          (i32.xor (local.get 4) (i32.wrap_i64 (i64.shr_u (local.get 1) (i64.const 3))))
+          (i64x2.add (local.get 2) (i64x2.splat (local.get 1)))
+          (f32.mul (local.get 0) (f32.const 1.5)))
+        (func $two (param $x i64) (param $y f32) (result f32)
+          (f32.add (local.get $y) (f32.convert_i64_s (local.get $x))))
+        (func $vec (param $v v128) (param $n i32) (result v128)
+          (i32x4.mul (local.get $v) (i32x4.splat (local.get $n))))
+        (func $flag (param $c i32) (param $d f64) (result i64)
+          (i64.add (i64.extend_i32_u (local.get $c)) (i64.trunc_sat_f64_s (local.get $d))))
+        (func $none)
+        ;; Sums everything the calls give back, in every form, into one f64.
+        (func (export "run") (param $n i32) (result f64)
+          (local $acc f64) (local $i i32) (local $f f32) (local $v v128) (local $r i32) (local $g f64)
+          (local.set $f (f32.const 0.75))
+          (local.set $v (v128.const i32x4 1 2 3 4))
+          (loop $l
+            call $none
+            ;; Constants and a local in a register as arguments; all four results.
+            (call $mix (f32.const 2.5) (i64.const 7) (local.get $v) (f64.const 3.25) (local.get $i))
+            (local.set $f (f32.add (local.get $f)))
+            (local.set $v (i32x4.add (local.get $v)))
+            (local.set $r (i32.add (local.get $r)))
+            (local.set $acc (f64.add (local.get $acc)))
+            ;; Operands in registers, and one spilled below the call's own.
+            (local.set $g (f64.add (local.get $acc)
+              (f64.promote_f32 (call $two (i64.mul (i64.extend_i32_s (local.get $i)) (i64.const -3))
+                                          (f32.mul (local.get $f) (f32.const 0.5))))))
+            ;; A comparison as an argument, a v128 first argument and result.
+            (local.set $acc (f64.add (local.get $g)
+              (f64.convert_i64_s (call $flag (i32.lt_u (local.get $i) (i32.const 3)) (local.get $acc)))))
+            (local.set $v (call $vec (local.get $v) (i32.add (local.get $i) (i32.const 1))))
+            ;; call_indirect, to this instance's function and (through the runtime) to another's
+            ;; and to a host function.
+            (call_indirect (type $mix_t) (local.get $f) (i64.const -5) (local.get $v) (local.get $acc)
+              (local.get $r) (i32.rem_u (local.get $i) (i32.const 3)))
+            (local.set $f (f32.add (local.get $f)))
+            (local.set $v (i32x4.sub (local.get $v)))
+            (local.set $r (i32.add (local.get $r)))
+            (local.set $acc (f64.add (local.get $acc)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+          (f64.add (local.get $acc)
+            (f64.add (f64.promote_f32 (local.get $f))
+              (f64.add (f64.convert_i32_s (local.get $r))
+                (f64.convert_i32_s (i32x4.extract_lane 2 (local.get $v)))))))
+        (export "mix" (func $mix))
+        (export "two" (func $two))
+        (export "vec" (func $vec))
+        (export "none" (func $none)))"#;
+    let run = |tier: Tier| {
+        let engine = Engine::new(Config { tier, ..common::config() });
+        let mut store = Store::new(&engine);
+        let lib = store.instantiate(&compile(&engine, lib), &[]).expect("instantiates");
+        let other = export_func(&store, lib, "mix");
+        let ty = [ValType::F32, ValType::I64, ValType::V128, ValType::F64, ValType::I32];
+        let results = [ValType::F64, ValType::I32, ValType::V128, ValType::F32];
+        let host = store.new_host_func(
+            FuncType::new(&ty, &results),
+            Arc::new(|_, args: &[Val], results: &mut [Val]| {
+                // Float arithmetic of its own, in whatever vector registers the native code picks.
+                let (Val::F64(c), Val::I32(d)) = (args[3], args[4]) else { panic!("f64, i32") };
+                let mut acc = [0f64; 8];
+                for (k, a) in acc.iter_mut().enumerate() {
+                    *a = std::hint::black_box(f64::from_bits(c)) * k as f64 + d as f64;
+                }
+                results[0] = Val::F64(std::hint::black_box(acc).iter().sum::<f64>().to_bits());
+                results[1] = Val::I32(d * 3);
+                results[2] = args[2];
+                results[3] = args[0];
+                Ok(())
+            }),
+        );
+        let imports = [Extern::Func(other), Extern::Func(host)];
+        let instance = store.instantiate(&compile(&engine, main), &imports).expect("instantiates");
+        let mut out = store.call(export_func(&store, instance, "run"), &[Val::I32(9)]).expect("runs");
+        // From the host: each class of first result, and functions with fewer slots than the
+        // entry reads.
+        let v = Val::V128(0x0000_0004_0000_0003_0000_0002_0000_0001);
+        let mix_args = [Val::F32(1.5f32.to_bits()), Val::I64(-9), v, Val::F64(0.5f64.to_bits()), Val::I32(3)];
+        out.extend(store.call(export_func(&store, instance, "mix"), &mix_args).expect("runs"));
+        out.extend(
+            store
+                .call(export_func(&store, instance, "two"), &[Val::I64(5), Val::F32(0.25f32.to_bits())])
+                .expect("runs"),
+        );
+        out.extend(store.call(export_func(&store, instance, "vec"), &[v, Val::I32(-2)]).expect("runs"));
+        out.extend(store.call(export_func(&store, instance, "none"), &[]).expect("runs"));
+        out
+    };
+    let jit = run(Tier::Jit);
+    assert_eq!(jit, run(Tier::Interpreter));
+    assert_eq!(jit.len(), 1 + 4 + 1 + 1);
+}

@@ -11,7 +11,7 @@
 
 use super::builtins as b;
 use super::masm::{
-    BuiltinArg, Cmp, Convert, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Rhs, Width,
+    BuiltinArg, Class, Cmp, Convert, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Rhs, Width,
 };
 use crate::decode::ops::{MemKind, MemOp, Operator, OperatorReader, SimpleOp};
 use crate::decode::reader::Reader;
@@ -76,6 +76,15 @@ impl Kind {
         }
     }
 
+    /// How values of the kind travel between compiled functions.
+    fn class(self) -> Class {
+        match self {
+            Kind::I32 | Kind::I64 | Kind::Ref => Class::Int,
+            Kind::F32 | Kind::F64 => Class::Float,
+            Kind::V128 => Class::V128,
+        }
+    }
+
     /// Whether values of the kind live in float registers.
     fn xmm(self) -> bool {
         matches!(self, Kind::F32 | Kind::F64 | Kind::V128)
@@ -101,6 +110,15 @@ impl Kind {
             Prec::F32 => Kind::F32,
             Prec::F64 => Kind::F64,
         }
+    }
+}
+
+/// How values of type `t` travel between compiled functions.
+pub fn class_of(t: ValType) -> Class {
+    match t {
+        ValType::I32 | ValType::I64 | ValType::FuncRef | ValType::ExternRef => Class::Int,
+        ValType::F32 | ValType::F64 => Class::Float,
+        ValType::V128 => Class::V128,
     }
 }
 
@@ -208,7 +226,8 @@ impl<M: Masm> Compiler<'_, M> {
         // A trap in the prologue's checks belongs to the caller.
         self.masm.set_offset(super::masm::ENTRY);
         let locals = self.locals.len() as u32 - params;
-        self.masm.prologue(defined as u32, params, locals, heap, &registers, &float_registers);
+        let classes: Vec<Class> = self.locals[..params as usize].iter().map(|k| k.class()).collect();
+        self.masm.prologue(defined as u32, &classes, locals, heap, &registers, &float_registers);
         self.masm.check_interrupt_and_fuel(self.fuel);
         self.stack.clear();
         self.free = self.masm.allocatable().to_vec();
@@ -460,6 +479,69 @@ impl<M: Masm> Compiler<'_, M> {
         }
     }
 
+    /// Before a call of compiled code with the arguments at `args..`: puts every other operand
+    /// in its slot, and each argument in its parameter register (`Masm::param_register`) or,
+    /// without one, in its slot. The registers are written last, after any spill that may use
+    /// scratch registers.
+    fn spill_for_call(&mut self, args: usize) {
+        let mut moves = Vec::new();
+        for h in 0..self.stack.len() {
+            let kind = self.stack[h].kind;
+            let register = h.checked_sub(args).and_then(|i| self.masm.param_register(i, kind.class()));
+            self.materialize(h);
+            match (register, self.stack[h].loc) {
+                (Some(to), _) => moves.push((h, to)),
+                (None, Loc::Reg(r)) => {
+                    self.store(h, r);
+                    self.release(r, kind);
+                }
+                (None, Loc::Const(v)) => self.masm.store_slot_imm(self.slot(h), v),
+                (None, Loc::Slot) => {}
+                (None, Loc::Compare { .. }) => unreachable!("materialized above"),
+            }
+            if register.is_none() {
+                self.stack[h].loc = Loc::Slot;
+            }
+        }
+        for (h, to) in moves {
+            let kind = self.stack[h].kind;
+            match self.stack[h].loc {
+                Loc::Reg(r) => {
+                    if kind.xmm() {
+                        self.masm.float_mov(to, r);
+                    } else {
+                        self.masm.mov(to, r);
+                    }
+                    self.release(r, kind);
+                }
+                Loc::Const(v) => match kind.prec() {
+                    Some(p) => self.masm.float_const(p, to, v as u64),
+                    None => self.masm.mov_imm(to, v, kind.width()),
+                },
+                Loc::Slot => self.load_kind(kind, to, self.slot(h)),
+                Loc::Compare { .. } => unreachable!("materialized above"),
+            }
+            self.stack[h].loc = Loc::Slot;
+        }
+    }
+
+    /// After a call that took the operands from `args` on: its `results`, the first from its
+    /// result register, the others in their slots.
+    fn push_call_results(&mut self, args: usize, results: &[Kind]) {
+        self.stack.truncate(args);
+        if let Some(&kind) = results.first() {
+            let r = self.alloc(kind);
+            let from = self.masm.result_register(kind.class());
+            if kind.xmm() {
+                self.masm.float_mov(r, from);
+            } else {
+                self.masm.mov(r, from);
+            }
+            self.push_reg(r, kind);
+        }
+        self.stack.extend(results.iter().skip(1).map(|&kind| Operand { loc: Loc::Slot, kind }));
+    }
+
     /// Moves the top `n` operands (all in slots) to the slots at `height..`.
     fn move_top_to(&mut self, n: usize, height: usize) {
         let from = self.stack.len() - n;
@@ -632,26 +714,27 @@ impl<M: Masm> Compiler<'_, M> {
             }
             Operator::Call(f) => {
                 let ty = self.module.func_type(*f);
-                let (params, results) = (ty.params().len(), kinds(ty.results())?);
-                kinds(ty.params())?;
-                self.spill_all();
-                let args = self.stack.len() - params;
+                let (params, results) = (kinds(ty.params())?, kinds(ty.results())?);
+                let args = self.stack.len() - params.len();
                 let imported = self.module.imported_funcs;
                 if *f < imported {
                     // Through the runtime, which finds the function (a host function, or one of
                     // another module) and reports a trap as `Host`, the trap itself waiting in
                     // the store.
+                    self.spill_all();
                     let call = [
                         BuiltinArg::Imm(*f),
                         BuiltinArg::SlotAddress(self.slot(args)),
                         BuiltinArg::Imm(self.masm.slot_bytes()),
                     ];
                     self.masm.call_builtin(b::call_import as *const (), &call, Some(TrapCode::Host), None);
+                    self.stack.truncate(args);
+                    self.stack.extend(results.iter().map(|&kind| Operand { loc: Loc::Slot, kind }));
                 } else {
+                    self.spill_for_call(args);
                     self.masm.call(*f - imported, self.slot(args));
+                    self.push_call_results(args, &results);
                 }
-                self.stack.truncate(args);
-                self.stack.extend(results.iter().map(|&kind| Operand { loc: Loc::Slot, kind }));
             }
             Operator::Drop => self.drop_top(),
             Operator::Select | Operator::SelectTyped(_) => {
@@ -780,16 +863,16 @@ impl<M: Masm> Compiler<'_, M> {
             Operator::RefFunc(f) => self.builtin(b::ref_func as *const (), &[*f], 0, None, Some(Kind::Ref)),
             Operator::CallIndirect { type_index, table } => {
                 let ty = &self.module.raw.types[*type_index as usize];
-                let (params, results) = (ty.params().len(), kinds(ty.results())?);
-                kinds(ty.params())?;
+                let (params, results) = (kinds(ty.params())?, kinds(ty.results())?);
                 self.spill_all();
                 // The element index is on top, the arguments below it.
                 let index = self.stack.len() - 1;
-                let args = index - params;
+                let args = index - params.len();
                 let (index, args_slot) = (self.slot(index), self.slot(args));
-                self.masm.call_indirect(b::call_indirect as *const (), *type_index, *table, index, args_slot);
-                self.stack.truncate(args);
-                self.stack.extend(results.iter().map(|&kind| Operand { loc: Loc::Slot, kind }));
+                let classes: Vec<Class> = params.iter().map(|k| k.class()).collect();
+                let sig = (*type_index, &classes[..], results.first().map(|k| k.class()));
+                self.masm.call_indirect(b::call_indirect as *const (), sig, *table, index, args_slot);
+                self.push_call_results(args, &results);
             }
             Operator::Simple(op) => self.simple(*op)?,
             Operator::V128Const(bytes) => {
@@ -901,7 +984,8 @@ impl<M: Masm> Compiler<'_, M> {
         self.reset_stack(c.height, &c.results);
         if c.kind == FrameKind::Function {
             let first = self.slot(c.height);
-            self.masm.epilogue(first, c.results.len() as u32);
+            let classes: Vec<Class> = c.results.iter().map(|k| k.class()).collect();
+            self.masm.epilogue(first, &classes);
         }
     }
 

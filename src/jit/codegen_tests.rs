@@ -74,7 +74,8 @@ impl Both {
         let index = self.defined(name);
         let ty = self.module.module.func_type(index).clone();
         let words = self.slot_bytes as usize / 8;
-        let mut buffer = vec![0u64; ty.params().len().max(ty.results().len()).max(1) * words];
+        let mut buffer = vec![0u64; ty.params().len().max(ty.results().len()).max(2) * words];
+        let shape = entry::shape(self.slot_bytes, ty.results().first().map(|&t| super::codegen::class_of(t)));
         for (i, a) in args.iter().enumerate() {
             super::write_raw(&mut buffer, i * words, words, a.to_raw());
         }
@@ -85,7 +86,7 @@ impl Both {
         let outcome = unsafe {
             let defined = (index - self.module.module.imported_funcs) as usize;
             let f: CompiledFn = std::mem::transmute(self.code.base().add(self.offsets[defined]));
-            entry::call(f, vmctx, buffer.as_mut_ptr(), self.store.engine().config().max_call_depth)
+            entry::call(f, vmctx, buffer.as_mut_ptr(), self.store.engine().config().max_call_depth, shape)
         };
         outcome.map(|()| {
             (ty.results().iter().enumerate())
@@ -561,13 +562,14 @@ fn random_modules(simd: bool, seeds: u64) {
             let args: Vec<Val> = ty.params().iter().map(|&t| Val::from_raw(store.id(), t, 0)).collect();
             let Some(Extern::Func(f)) = store.instance_export(a, &name) else { unreachable!() };
             let expected = store.call(f, &args).map_err(|t| t.code);
-            let mut buffer = vec![0u64; ty.params().len().max(ty.results().len()).max(1) * words];
+            let mut buffer = vec![0u64; ty.params().len().max(ty.results().len()).max(2) * words];
+            let shape = entry::shape(words as u32 * 8, ty.results().first().map(|&t| super::codegen::class_of(t)));
             let vmctx = &*store.instances[b.index() as usize].context.vmctx as *const _ as *mut _;
             store.context.store = &mut store;
             // SAFETY: compiled from this module for this convention; instance b's context.
             let outcome = unsafe {
                 let f: CompiledFn = std::mem::transmute(code.base().add(offsets[index as usize]));
-                entry::call(f, vmctx, buffer.as_mut_ptr(), store.engine().config().max_call_depth)
+                entry::call(f, vmctx, buffer.as_mut_ptr(), store.engine().config().max_call_depth, shape)
             };
             let actual = outcome.map(|()| {
                 (ty.results().iter().enumerate())

@@ -148,6 +148,15 @@ pub enum Rhs {
     Imm(i32),
 }
 
+/// How a parameter or result travels between compiled functions: integers and references in
+/// general registers, f32 and f64 in the low bits of float registers, v128 in whole ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    Int,
+    Float,
+    V128,
+}
+
 pub trait Masm {
     type Label: Copy;
 
@@ -168,17 +177,19 @@ pub trait Masm {
     /// `registers` (local index and one of `local_registers`) and `float_registers` (one of
     /// `float_local_registers`), which live in their register instead (a parameter loaded, a
     /// declared local zeroed).
+    /// Parameters come as `param_register` says, the others in the caller's slots.
     fn prologue(
         &mut self,
         index: u32,
-        params: u32,
+        params: &[Class],
         locals: u32,
         heap: bool,
         registers: &[(u32, Reg)],
         float_registers: &[(u32, Reg)],
     );
-    /// Returns the `count` values in slots `first..` as results.
-    fn epilogue(&mut self, first: u32, count: u32);
+    /// Returns the values in slots `first..` (of `results`) as results: the first in
+    /// `result_register`, the others in the caller's slots.
+    fn epilogue(&mut self, first: u32, results: &[Class]);
     /// Ends the function, whose frame has `slots` 64-bit slots (known only now): emits the
     /// out-of-line trap stubs its code jumps to.
     fn end_function(&mut self, slots: u32);
@@ -217,8 +228,15 @@ pub trait Masm {
     fn jump_table(&mut self, reg: Reg, targets: &[Self::Label], default: Self::Label);
     fn trap(&mut self, code: TrapCode);
 
-    /// Calls defined function `index` of the module with its arguments in slots `args..`,
-    /// where its results are left.
+    /// The register parameter `i` of `class` of a compiled function comes in, if any: the
+    /// caller moves it there (after its spills, which may use scratch registers) instead of to
+    /// its slot. No operand is ever allocated to these registers.
+    fn param_register(&self, i: usize, class: Class) -> Option<Reg>;
+    /// The register the first result of a compiled function comes back in.
+    fn result_register(&self, class: Class) -> Reg;
+    /// Calls defined function `index` of the module with its register parameters in place
+    /// and the others in slots `args..`; its first result comes back in `result_register`,
+    /// the others in slots `args + 1..`.
     fn call(&mut self, index: u32, args: u32);
 
     /// `dst = heap[addr (32-bit) + offset]`.
@@ -232,15 +250,25 @@ pub trait Masm {
     /// with `trap`, a nonzero result traps with that code; otherwise it goes to `dst`. The call
     /// clobbers every register an operand may be in (the compiler spills first).
     fn call_builtin(&mut self, f: *const (), args: &[BuiltinArg], trap: Option<TrapCode>, dst: Option<Reg>);
-    /// `call_indirect` of type `type_index` through `table`, the element index in slot `index`
-    /// and the arguments in slots `args..`, where the results are left. The code checks the
+    /// `call_indirect` of type `type_index` (`sig`: it, its parameters' classes, its first
+    /// result's) through `table`, the element index in slot `index` and the arguments in
+    /// slots `args..`. The code checks the
     /// element itself (in bounds, not null, of the signature the instance interned for
     /// `type_index`, through `VMStoreContext::funcs`) and traps as the interpreter does; a
     /// callee of this same instance is called directly as `code(vmctx, args)`, any other
     /// (a host function, another instance's) through the runtime,
     /// `fallback(vmctx, type_index, table, element, args, slot_bytes)`, which traps when it
-    /// returns nonzero. The compiler spills first.
-    fn call_indirect(&mut self, fallback: *const (), type_index: u32, table: u32, index: u32, args: u32);
+    /// returns nonzero. The compiler spills first; the code moves the register parameters in
+    /// place. The first result comes back in `result_register`, the others in slots
+    /// `args + 1..`, either way.
+    fn call_indirect(
+        &mut self,
+        fallback: *const (),
+        sig: (u32, &[Class], Option<Class>),
+        table: u32,
+        index: u32,
+        args: u32,
+    );
 
     fn global_get(&mut self, dst: Reg, index: u32);
     fn global_set(&mut self, index: u32, src: Reg);

@@ -204,18 +204,26 @@ impl Backend for Jit {
             if let Some(code) = code.filter(|_| !entry.is_null()) {
                 // The values become the code's argument buffer in place: 16-byte slots are
                 // their own layout (low half first), 8-byte slots the low halves packed down.
+                // The entry reads two slots.
                 let words = code.slot_bytes as usize / 8;
-                let mut none = [0u128];
-                let values = if values.is_empty() { &mut none[..] } else { values };
+                let mut pad = [0u128; 2];
+                let short = values.len() < pad.len();
+                if short {
+                    pad[..values.len()].copy_from_slice(values);
+                }
+                let buffer: &mut [u128] = if short { &mut pad } else { &mut *values };
                 // SAFETY: a u128 is two u64 words, low first on x86_64; `slots` is the only
-                // view of `values` while it lives.
+                // view of `buffer` while it lives.
                 let slots =
-                    unsafe { std::slice::from_raw_parts_mut(values.as_mut_ptr() as *mut u64, values.len() * 2) };
+                    unsafe { std::slice::from_raw_parts_mut(buffer.as_mut_ptr() as *mut u64, buffer.len() * 2) };
                 if words == 1 {
                     for i in 1..slots.len() / 2 {
                         slots[i] = slots[2 * i];
                     }
                 }
+                let ty = store.funcs[func as usize].ty();
+                let first_result = ty.results().first().map(|&t| codegen::class_of(t));
+                let shape = x64::entry::shape(code.slot_bytes, first_result);
                 store.context.store = store;
                 // The frames compiled code may open: as many as the interpreter would allow.
                 let depth_left = store.engine().config().max_call_depth.saturating_sub(store.depth);
@@ -225,7 +233,7 @@ impl Backend for Jit {
                 // room for the results.
                 let outcome = unsafe {
                     let f: x64::entry::CompiledFn = std::mem::transmute(entry);
-                    x64::entry::call_traced(f, vmctx, slots.as_mut_ptr(), depth_left)
+                    x64::entry::call_traced(f, vmctx, slots.as_mut_ptr(), depth_left, shape)
                 };
                 if let Err(point) = outcome {
                     let mut trap = match point.code {
@@ -243,6 +251,10 @@ impl Backend for Jit {
                     let high = if t == ValType::V128 { slots[i * words + 1] } else { 0 };
                     slots[2 * i] = slots[i * words];
                     slots[2 * i + 1] = high;
+                }
+                if short {
+                    let n = values.len();
+                    values.copy_from_slice(&pad[..n]);
                 }
                 return Ok(());
             }

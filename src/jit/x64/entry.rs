@@ -8,17 +8,35 @@
 
 use std::arch::naked_asm;
 
+use crate::jit::masm::Class;
 use crate::runtime::sys::signals::{self, Resume};
 use crate::runtime::trap::TrapCode;
 use crate::runtime::vmctx::VMContext;
 
-/// A compiled function's calling convention (System V): the instance context, a pointer to
-/// its arguments and results (slots of 8 or 16 bytes, as the module's `codegen::slot_bytes`),
-/// and how many more wasm frames may be opened, this function's included (the configured call
-/// depth: with none left, it traps before running).
+/// A compiled function's calling convention, System V in shape: the instance context, a
+/// pointer to its arguments and results (slots of 8 or 16 bytes, as the module's
+/// `codegen::slot_bytes`), and how many more wasm frames may be opened, this function's
+/// included (the configured call depth: with none left, it traps before running). Its first two
+/// parameters come in registers instead of slots (`masm::PARAM_REGISTERS`), and its first
+/// result goes back in one (`masm::RESULT_REGISTER`); only `enter` calls it from Rust.
 pub type CompiledFn = unsafe extern "C" fn(vmctx: *mut VMContext, args: *mut u64, depth_left: u32);
 
-/// Calls `code(vmctx, args, depth_left)`. Returns 0, or `TrapCode as u32 + 1` after a trap.
+/// How `enter` passes a function's values: the bytes per slot (8 or 16) and the class of its
+/// first result, if any.
+pub fn shape(slot_bytes: u32, first_result: Option<Class>) -> u32 {
+    let result = match first_result {
+        Some(Class::Int) => 0,
+        Some(Class::Float) => 1,
+        Some(Class::V128) => 2,
+        None => 3,
+    };
+    slot_bytes | result << 8
+}
+
+/// Calls `code(vmctx, args, depth_left)` with `shape`: loads the register parameters from
+/// the first two slots of `args` (each into both registers of its position: the code reads
+/// the one of its type) and stores the first result into the first slot. Returns 0, or
+/// `TrapCode as u32 + 1` after a trap.
 ///
 /// Stack at the call into `code`: return address, rbp, rbx, r12-r15, one alignment slot (at
 /// `resume.sp`), so `rsp` is 16-byte aligned at the call as the ABI wants.
@@ -29,6 +47,7 @@ unsafe extern "C" fn enter(
     args: *mut u64,
     resume: *mut Resume,
     depth_left: u32,
+    shape: u32,
 ) -> u32 {
     naked_asm!(
         "push rbp",
@@ -40,11 +59,33 @@ unsafe extern "C" fn enter(
         "push r15",
         "sub rsp, 8",
         "mov [rcx], rsp",
+        // rbx and r12 (which compiled code keeps) hold the buffer and the shape.
+        "mov rbx, rdx",
+        "mov r12d, r9d",
         "mov rax, rdi",
         "mov rdi, rsi",
         "mov rsi, rdx",
         "mov edx, r8d",
+        "movzx r8d, r9b",
+        "mov rcx, [rsi]",
+        "movq xmm13, [rsi]",
+        "mov r11, [rsi + r8]",
+        "movq xmm14, [rsi + r8]",
         "call rax",
+        "shr r12d, 8",
+        "cmp r12d, 1",
+        "jb 2f",
+        "je 3f",
+        "cmp r12d, 2",
+        "jne 4f",
+        "movdqu [rbx], xmm0",
+        "jmp 4f",
+        "2:",
+        "mov [rbx], rax",
+        "jmp 4f",
+        "3:",
+        "movq [rbx], xmm0",
+        "4:",
         "xor eax, eax",
         "add rsp, 8",
         "pop r15",
@@ -115,14 +156,20 @@ thread_local! {
     static TRACE: std::cell::RefCell<Vec<usize>> = std::cell::RefCell::new(vec![0; TRACE_CAPACITY]);
 }
 
-/// Runs compiled function `code` with `vmctx` and `args`; a fault at one of its registered trap
-/// sites comes back as that trap.
+/// Runs compiled function `code` with `vmctx` and `args` (`enter`, with `shape`); a fault at
+/// one of its registered trap sites comes back as that trap.
 ///
 /// # Safety
 /// `code` is compiled code in a live `CodeMemory`, following `CompiledFn`'s convention, and
-/// `vmctx` and `args` are what it expects.
-pub unsafe fn call(code: CompiledFn, vmctx: *mut VMContext, args: *mut u64, depth_left: u32) -> Result<(), TrapCode> {
-    call_traced(code, vmctx, args, depth_left).map_err(|t| t.code)
+/// `vmctx` and `args` are what it expects; `args` has at least two slots.
+pub unsafe fn call(
+    code: CompiledFn,
+    vmctx: *mut VMContext,
+    args: *mut u64,
+    depth_left: u32,
+    shape: u32,
+) -> Result<(), TrapCode> {
+    call_traced(code, vmctx, args, depth_left, shape).map_err(|t| t.code)
 }
 
 /// As `call`, with where the trap happened.
@@ -134,12 +181,13 @@ pub unsafe fn call_traced(
     vmctx: *mut VMContext,
     args: *mut u64,
     depth_left: u32,
+    shape: u32,
 ) -> Result<(), TrapPoint> {
     let trace = TRACE.with(|t| t.borrow_mut().as_mut_ptr());
     let mut resume =
         Resume { sp: 0, landing: landing as *const () as usize, trace, capacity: TRACE_CAPACITY, count: 0 };
     let previous = signals::enter(&mut resume);
-    let outcome = enter(code, vmctx, args, &mut resume, depth_left);
+    let outcome = enter(code, vmctx, args, &mut resume, depth_left, shape);
     signals::leave(previous);
     match outcome {
         0 => Ok(()),

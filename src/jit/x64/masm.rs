@@ -29,7 +29,8 @@ use super::asm::{
 use super::regs::{Gpr, Xmm};
 use crate::decode::ops::{LaneOp, MemOp, SimpleOp};
 use crate::jit::masm::{
-    BuiltinArg, Cmp, Convert, Finished, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Rhs, Width,
+    BuiltinArg, Class, Cmp, Convert, Finished, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Rhs,
+    Width,
 };
 use crate::runtime::trap::TrapCode;
 use crate::runtime::vmctx::VMContext;
@@ -46,6 +47,14 @@ const FLOAT_LOCAL_REGISTERS: [Reg; 4] = [8, 9, 10, 11];
 pub(super) const XSCRATCH: Xmm = Xmm(15);
 pub(super) const XSCRATCH2: Xmm = Xmm(14);
 pub(super) const XSCRATCH3: Xmm = Xmm(13);
+/// Where compiled functions take their first two parameters (by position: an integer in the
+/// general register, an f32 or f64 in the float one; a v128 in its slot), and return their
+/// first result: registers no operand is allocated to. The entry (`entry::enter`) loads and
+/// stores them for the host.
+pub(super) const PARAM_REGISTERS: [Gpr; 2] = [Gpr::Rcx, Gpr::R11];
+pub(super) const FLOAT_PARAM_REGISTERS: [Xmm; 2] = [Xmm(13), Xmm(14)];
+pub(super) const RESULT_REGISTER: Gpr = Gpr::Rax;
+pub(super) const FLOAT_RESULT_REGISTER: Xmm = Xmm(0);
 pub(super) const VMCTX: Gpr = Gpr::R15;
 const HEAP: Gpr = Gpr::R14;
 pub(super) const SCRATCH: Gpr = Gpr::R11;
@@ -182,6 +191,15 @@ impl X64Masm {
             self.asm.movdqu_store(dst, src);
         } else {
             self.asm.sse_store(asm::Prec::F64, dst, src);
+        }
+    }
+
+    /// Loads a first result of `class` from `src` into its result register.
+    fn load_result(&mut self, class: Class, src: Mem) {
+        match class {
+            Class::Int => self.asm.load(Load::Full(Size::S64), RESULT_REGISTER, src),
+            Class::Float => self.asm.sse_load(asm::Prec::F64, FLOAT_RESULT_REGISTER, src),
+            Class::V128 => self.asm.movdqu_load(FLOAT_RESULT_REGISTER, src),
         }
     }
 
@@ -503,7 +521,7 @@ impl Masm for X64Masm {
     fn prologue(
         &mut self,
         index: u32,
-        params: u32,
+        params: &[Class],
         locals: u32,
         heap: bool,
         registers: &[(u32, Reg)],
@@ -528,6 +546,25 @@ impl Masm for X64Masm {
             let at = self.saved_float_at(k);
             self.store_float_local(at, self.saved_float[k].0);
         }
+        // The register parameters first: nothing below uses their registers then.
+        let register = |i: u32| registers.iter().find(|&&(local, _)| local == i).map(|&(_, r)| gpr(r));
+        let float_register = |i: u32| float_registers.iter().find(|&&(local, _)| local == i).map(|&(_, r)| Xmm(r));
+        for (i, &class) in params.iter().enumerate() {
+            let Some(from) = self.param_register(i, class) else { continue };
+            let at = i as u32;
+            match (class, register(at), float_register(at)) {
+                (Class::Int, Some(r), _) => self.asm.mov_rr(Size::S64, r, gpr(from)),
+                (Class::Int, None, _) => {
+                    let slot = self.slot(at);
+                    self.asm.store(8, slot, gpr(from));
+                }
+                (_, _, Some(x)) => self.asm.movaps(x, Xmm(from)),
+                (_, _, None) => {
+                    let slot = self.slot(at);
+                    self.asm.sse_store(asm::Prec::F64, slot, Xmm(from));
+                }
+            }
+        }
         // The native stack limit: a deeper call traps instead of overflowing.
         let offsets = VMContext::OFFSETS;
         let a = &mut self.asm;
@@ -541,19 +578,22 @@ impl Masm for X64Masm {
         self.asm.alu_ri(Alu::Sub, Size::S32, Gpr::Rdx, 1);
         self.asm.jcc(Cond::B, exhausted);
         self.asm.store(4, Mem::base(Gpr::Rbp, DEPTH_AT), Gpr::Rdx);
-        let register = |i: u32| registers.iter().find(|&&(local, _)| local == i).map(|&(_, r)| gpr(r));
-        let float_register = |i: u32| float_registers.iter().find(|&&(local, _)| local == i).map(|&(_, r)| Xmm(r));
-        for i in 0..params {
-            let src = Mem::base(Gpr::Rsi, (self.slot_bytes * i) as i32);
-            match (register(i), float_register(i)) {
+        for (i, &class) in params.iter().enumerate() {
+            if self.param_register(i, class).is_some() {
+                continue;
+            }
+            let at = i as u32;
+            let src = Mem::base(Gpr::Rsi, (self.slot_bytes * at) as i32);
+            match (register(at), float_register(at)) {
                 (Some(r), _) => self.asm.load(Load::Full(Size::S64), r, src),
                 (_, Some(x)) => self.load_float_local(x, src),
                 _ => {
-                    let dst = self.slot(i);
+                    let dst = self.slot(at);
                     self.copy_value(dst, src);
                 }
             }
         }
+        let params = params.len() as u32;
         if self.slot_bytes == 16 && locals > 0 {
             self.asm.packed(Packed::Pxor, XSCRATCH, XSCRATCH);
         }
@@ -579,11 +619,17 @@ impl Masm for X64Masm {
         }
     }
 
-    fn epilogue(&mut self, first: u32, count: u32) {
-        self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rbp, ARGS_AT));
-        for i in 0..count {
-            let (dst, src) = (Mem::base(Gpr::Rax, (self.slot_bytes * i) as i32), self.slot(first + i));
-            self.copy_value(dst, src);
+    fn epilogue(&mut self, first: u32, results: &[Class]) {
+        if results.len() > 1 {
+            self.asm.load(Load::Full(Size::S64), Gpr::Rcx, Mem::base(Gpr::Rbp, ARGS_AT));
+            for i in 1..results.len() as u32 {
+                let (dst, src) = (Mem::base(Gpr::Rcx, (self.slot_bytes * i) as i32), self.slot(first + i));
+                self.copy_value(dst, src);
+            }
+        }
+        if let Some(&class) = results.first() {
+            let src = self.slot(first);
+            self.load_result(class, src);
         }
         for k in 0..self.saved.len() {
             let at = self.saved_at(k);
@@ -862,6 +908,21 @@ impl Masm for X64Masm {
         self.asm.jmp(stub);
     }
 
+    fn param_register(&self, i: usize, class: Class) -> Option<Reg> {
+        match class {
+            Class::Int => PARAM_REGISTERS.get(i).map(|&r| r as Reg),
+            Class::Float => FLOAT_PARAM_REGISTERS.get(i).map(|x| x.0),
+            Class::V128 => None,
+        }
+    }
+
+    fn result_register(&self, class: Class) -> Reg {
+        match class {
+            Class::Int => RESULT_REGISTER as Reg,
+            Class::Float | Class::V128 => FLOAT_RESULT_REGISTER.0,
+        }
+    }
+
     fn call(&mut self, index: u32, args: u32) {
         self.compiled_call_args(args);
         self.asm.call(self.functions[index as usize]);
@@ -953,7 +1014,14 @@ impl Masm for X64Masm {
         }
     }
 
-    fn call_indirect(&mut self, fallback: *const (), type_index: u32, table: u32, index: u32, args: u32) {
+    fn call_indirect(
+        &mut self,
+        fallback: *const (),
+        (type_index, params, result): (u32, &[Class], Option<Class>),
+        table: u32,
+        index: u32,
+        args: u32,
+    ) {
         let o = VMContext::OFFSETS;
         let (through_runtime, done) = (self.asm.new_label(), self.asm.new_label());
         let undefined = self.stub(TrapCode::UndefinedElement);
@@ -992,6 +1060,14 @@ impl Masm for X64Masm {
         a.jcc(Cond::Ne, through_runtime);
         a.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, o.func_code as i32));
         self.compiled_call_args(args);
+        for (i, &class) in params.iter().enumerate() {
+            let src = self.slot(args + i as u32);
+            match self.param_register(i, class) {
+                Some(r) if class == Class::Int => self.asm.load(Load::Full(Size::S64), gpr(r), src),
+                Some(x) => self.asm.sse_load(asm::Prec::F64, Xmm(x), src),
+                None => {}
+            }
+        }
         self.asm.call_r(Gpr::Rax);
         self.after_call();
         self.asm.jmp(done);
@@ -1005,6 +1081,10 @@ impl Masm for X64Masm {
             BuiltinArg::Imm(slot_bytes),
         ];
         self.call_builtin(fallback, &call, Some(TrapCode::Host), None);
+        if let Some(class) = result {
+            let src = self.slot(args);
+            self.load_result(class, src);
+        }
         self.asm.bind(done);
     }
 
