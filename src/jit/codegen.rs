@@ -165,6 +165,8 @@ struct Control<L> {
     dead: bool,
     /// The block was entered in unreachable code: nothing in it is emitted.
     dead_on_entry: bool,
+    /// Some branch goes to `label`.
+    branched: bool,
 }
 
 struct Compiler<'m, M: Masm> {
@@ -242,6 +244,7 @@ impl<M: Masm> Compiler<'_, M> {
             else_label: None,
             dead: false,
             dead_on_entry: false,
+            branched: false,
         }];
         v.walk(ops, |v, op, at| {
             v.op(op, at)?;
@@ -565,8 +568,10 @@ impl<M: Masm> Compiler<'_, M> {
 
     /// A branch to `depth`: its target's label, and the height and number of the values it
     /// takes there.
-    fn target(&self, depth: u32) -> (M::Label, usize, usize) {
-        let target = &self.controls[self.controls.len() - 1 - depth as usize];
+    fn target(&mut self, depth: u32) -> (M::Label, usize, usize) {
+        let k = self.controls.len() - 1 - depth as usize;
+        let target = &mut self.controls[k];
+        target.branched = true;
         let arity = if target.kind == FrameKind::Loop { target.params.len() } else { target.results.len() };
         (target.label, target.height, arity)
     }
@@ -633,6 +638,7 @@ impl<M: Masm> Compiler<'_, M> {
                     else_label: None,
                     dead: false,
                     dead_on_entry: false,
+                    branched: false,
                 });
             }
             Operator::If(bt) => {
@@ -651,6 +657,7 @@ impl<M: Masm> Compiler<'_, M> {
                     else_label: Some(else_label),
                     dead: false,
                     dead_on_entry: false,
+                    branched: false,
                 });
             }
             Operator::Else => {
@@ -937,6 +944,7 @@ impl<M: Masm> Compiler<'_, M> {
                     else_label: None,
                     dead: true,
                     dead_on_entry: true,
+                    branched: false,
                 });
             }
             Operator::Else => {
@@ -966,6 +974,14 @@ impl<M: Masm> Compiler<'_, M> {
 
     fn end_block(&mut self) {
         let live = !self.top_dead();
+        let c = self.controls.last().expect("validated");
+        if live && c.kind == FrameKind::Function && !c.branched && !c.results.is_empty() {
+            // The end is reached only by falling through: the first result goes straight to
+            // its register.
+            let c = self.controls.pop().expect("validated");
+            self.return_from_operands(&c.results);
+            return;
+        }
         if live {
             self.spill_all();
         }
@@ -985,8 +1001,33 @@ impl<M: Masm> Compiler<'_, M> {
         if c.kind == FrameKind::Function {
             let first = self.slot(c.height);
             let classes: Vec<Class> = c.results.iter().map(|k| k.class()).collect();
-            self.masm.epilogue(first, &classes);
+            self.masm.epilogue(first, &classes, None);
         }
+    }
+
+    /// Returns the operands on the stack, which are the function's `results`: the first from
+    /// a register, the others from their slots.
+    fn return_from_operands(&mut self, results: &[Kind]) {
+        let base = self.stack.len() - results.len();
+        for h in base + 1..self.stack.len() {
+            self.materialize(h);
+            match self.stack[h].loc {
+                Loc::Reg(r) => {
+                    self.store(h, r);
+                    self.release(r, self.stack[h].kind);
+                }
+                Loc::Const(v) => self.masm.store_slot_imm(self.slot(h), v),
+                Loc::Slot | Loc::Compare { .. } => {}
+            }
+            self.stack[h].loc = Loc::Slot;
+        }
+        self.stack.truncate(base + 1);
+        let kind = results[0];
+        let r = self.pop_reg();
+        let classes: Vec<Class> = results.iter().map(|k| k.class()).collect();
+        self.masm.epilogue(self.slot(base), &classes, Some(r));
+        self.release(r, kind);
+        self.stack.clear();
     }
 
     /// A runtime call with the immediates `imms`, then the top `operands` operands, as

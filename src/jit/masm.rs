@@ -188,8 +188,9 @@ pub trait Masm {
         float_registers: &[(u32, Reg)],
     );
     /// Returns the values in slots `first..` (of `results`) as results: the first in
-    /// `result_register`, the others in the caller's slots.
-    fn epilogue(&mut self, first: u32, results: &[Class]);
+    /// `result_register` (from register `first_in` instead of its slot, if given), the others
+    /// in the caller's slots.
+    fn epilogue(&mut self, first: u32, results: &[Class], first_in: Option<Reg>);
     /// Ends the function, whose frame has `slots` 64-bit slots (known only now): emits the
     /// out-of-line trap stubs its code jumps to.
     fn end_function(&mut self, slots: u32);

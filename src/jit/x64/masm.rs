@@ -619,7 +619,7 @@ impl Masm for X64Masm {
         }
     }
 
-    fn epilogue(&mut self, first: u32, results: &[Class]) {
+    fn epilogue(&mut self, first: u32, results: &[Class], first_in: Option<Reg>) {
         if results.len() > 1 {
             self.asm.load(Load::Full(Size::S64), Gpr::Rcx, Mem::base(Gpr::Rbp, ARGS_AT));
             for i in 1..results.len() as u32 {
@@ -627,9 +627,14 @@ impl Masm for X64Masm {
                 self.copy_value(dst, src);
             }
         }
-        if let Some(&class) = results.first() {
-            let src = self.slot(first);
-            self.load_result(class, src);
+        match (results.first(), first_in) {
+            (Some(Class::Int), Some(r)) => self.asm.mov_rr(Size::S64, RESULT_REGISTER, gpr(r)),
+            (Some(_), Some(x)) => self.asm.movaps(FLOAT_RESULT_REGISTER, Xmm(x)),
+            (Some(&class), None) => {
+                let src = self.slot(first);
+                self.load_result(class, src);
+            }
+            (None, _) => {}
         }
         for k in 0..self.saved.len() {
             let at = self.saved_at(k);
