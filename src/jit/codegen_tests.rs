@@ -48,7 +48,7 @@ impl Both {
         let module = CompiledModule::new(&engine, &wat::parse_str(wat).expect("parses")).expect("compiles");
         let instance = store.instantiate(&module, &[]).expect("instantiates");
         let slot_bytes = super::codegen::slot_bytes(&module.module);
-        let masm = adjust(X64Masm::new(module.module.raw.code.len() as u32, slot_bytes, bounds));
+        let masm = adjust(X64Masm::new(module.module.raw.code.len() as u32, slot_bytes, bounds, 0));
         let masm = compile_module(&module.module, masm, fuel).unwrap_or_else(|e| panic!("the JIT compiles it: {e:?}"));
         let f = crate::jit::masm::Masm::finish(masm);
         let (code, offsets) = (CodeMemory::new(&f.code, f.sites).expect("maps"), f.functions);
@@ -529,7 +529,7 @@ fn random_modules(simd: bool, seeds: u64) {
         let words = slot_bytes as usize / 8;
         let masm = match compile_module(
             &module.module,
-            X64Masm::new(module.module.raw.code.len() as u32, slot_bytes, Bounds::GuardRegions),
+            X64Masm::new(module.module.raw.code.len() as u32, slot_bytes, Bounds::GuardRegions, 0),
             false,
         ) {
             Ok(m) => m,

@@ -117,7 +117,9 @@ fn compile(module: &Module, config: &Config) -> Result<std::result::Result<Compi
         BoundsChecks::Explicit => Bounds::Explicit,
     };
     let slot_bytes = codegen::slot_bytes(module);
-    let masm = x64::masm::X64Masm::new(module.raw.code.len() as u32, slot_bytes, bounds);
+    // Machine code takes about four bytes per byte of instructions.
+    let capacity = module.raw.code.iter().map(|body| body.ops.len() * 4).sum();
+    let masm = x64::masm::X64Masm::new(module.raw.code.len() as u32, slot_bytes, bounds, capacity);
     match codegen::compile_module(module, masm, config.fuel) {
         Ok(masm) => {
             let f = masm::Masm::finish(masm);

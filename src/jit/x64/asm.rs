@@ -203,16 +203,17 @@ enum Rm {
     Mem(Mem),
 }
 
-/// One instruction's bytes as `Assembler::emit` puts them together (at most 15).
+/// One instruction's bytes as `Assembler::emit` puts them together (at most 15), first byte
+/// lowest: kept in registers rather than written to memory one byte at a time.
 #[derive(Default)]
 struct Encoding {
-    bytes: [u8; 16],
+    bits: u128,
     len: usize,
 }
 
 impl Encoding {
     fn push(&mut self, b: u8) {
-        self.bytes[self.len] = b;
+        self.bits |= (b as u128) << (8 * self.len);
         self.len += 1;
     }
 
@@ -263,6 +264,11 @@ impl Encoding {
 impl Assembler {
     pub fn new() -> Assembler {
         Assembler::default()
+    }
+
+    /// An assembler with room for `bytes` of code before it grows.
+    pub fn with_capacity(bytes: usize) -> Assembler {
+        Assembler { code: Vec::with_capacity(bytes), ..Assembler::default() }
     }
 
     /// The offset the next instruction starts at.
@@ -325,7 +331,10 @@ impl Assembler {
             Rm::Reg(r) => e.push(0xC0 | (reg & 7) << 3 | (r & 7)),
             Rm::Mem(m) => e.modrm_mem(reg & 7, m),
         }
-        self.bytes(&e.bytes[..e.len]);
+        // All 16 bytes, then the length: a fixed-size copy, not a call to copy `len` bytes.
+        let len = self.code.len() + e.len;
+        self.code.extend_from_slice(&e.bits.to_le_bytes());
+        self.code.truncate(len);
     }
 
     /// `op dst, src` on registers.

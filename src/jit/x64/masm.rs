@@ -113,10 +113,10 @@ pub struct X64Masm {
 impl X64Masm {
     /// An assembler for a module with `functions` defined functions, frame slots of
     /// `slot_bytes` (8 or 16, `codegen::slot_bytes`) and heap accesses kept in bounds by
-    /// `bounds`.
-    pub fn new(functions: u32, slot_bytes: u32, bounds: Bounds) -> X64Masm {
+    /// `bounds`, with room for `capacity` bytes of code before its buffer grows.
+    pub fn new(functions: u32, slot_bytes: u32, bounds: Bounds, capacity: usize) -> X64Masm {
         assert!(slot_bytes == 8 || slot_bytes == 16, "slots of 8 or 16 bytes");
-        let mut asm = Assembler::new();
+        let mut asm = Assembler::with_capacity(capacity);
         let functions = (0..functions).map(|_| asm.new_label()).collect();
         X64Masm {
             asm,
