@@ -1202,9 +1202,21 @@ impl<M: Masm> Compiler<'_, M> {
             self.push_reg(dst, to);
             return Ok(());
         }
+        if let I32Eqz | I64Eqz = op {
+            // Pending, as a comparison with zero: a branch on it tests and jumps; on a pending
+            // comparison, the inverse comparison.
+            let width = if op == I32Eqz { Width::W32 } else { Width::W64 };
+            let loc = match self.stack.last().map(|o| o.loc) {
+                Some(Loc::Compare { cmp, width, a, b }) => {
+                    self.stack.pop();
+                    Loc::Compare { cmp: cmp.inverse(), width, a, b }
+                }
+                _ => Loc::Compare { cmp: Cmp::Eq, width, a: self.pop_reg(), b: Rhs::Imm(0) },
+            };
+            self.stack.push(Operand { loc, kind: Kind::I32 });
+            return Ok(());
+        }
         let (unary, width, result) = match op {
-            I32Eqz => (IntUnary::Eqz, Width::W32, Kind::I32),
-            I64Eqz => (IntUnary::Eqz, Width::W64, Kind::I32),
             I32Clz => (IntUnary::Clz, Width::W32, Kind::I32),
             I32Ctz => (IntUnary::Ctz, Width::W32, Kind::I32),
             I32Popcnt => (IntUnary::Popcnt, Width::W32, Kind::I32),

@@ -143,10 +143,16 @@ fn integer_operators_agree_with_the_interpreter() {
             for (k, c) in ["0", "1", "-1", "5", "31", "33", "100000", "-2147483648", last].iter().enumerate() {
                 wat += &format!("(func (export \"{t}.{op}/{k}\") (param {t}) (result {result}) local.get 0 {t}.const {c} {t}.{op})\n");
                 if compare.contains(op) {
-                    // A comparison with a constant, branched on.
+                    // A comparison with a constant, branched on; its `eqz` (the inverse
+                    // comparison), computed and branched on.
                     wat += &format!(
                         "(func (export \"{t}.{op}/if{k}\") (param {t}) (result i32)
-                           (if (result i32) ({t}.{op} (local.get 0) ({t}.const {c})) (then (i32.const 1)) (else (i32.const 0))))\n"
+                           (if (result i32) ({t}.{op} (local.get 0) ({t}.const {c})) (then (i32.const 1)) (else (i32.const 0))))
+                         (func (export \"{t}.{op}/not{k}\") (param {t}) (result i32)
+                           (i32.eqz ({t}.{op} (local.get 0) ({t}.const {c}))))
+                         (func (export \"{t}.{op}/ifnot{k}\") (param {t}) (result i32)
+                           (if (result i32) (i32.eqz ({t}.{op} (local.get 0) ({t}.const {c})))
+                             (then (i32.const 1)) (else (i32.const 0))))\n"
                     );
                 }
             }
@@ -156,6 +162,12 @@ fn integer_operators_agree_with_the_interpreter() {
             let result = if *op == "eqz" { "i32" } else { t };
             wat += &format!("(func (export \"{t}.{op}\") (param {t}) (result {result}) local.get 0 {t}.{op})\n");
         }
+        // `eqz` branched on, and twice.
+        wat += &format!(
+            "(func (export \"{t}.eqz/if\") (param {t}) (result i32)
+               (if (result i32) ({t}.eqz (local.get 0)) (then (i32.const 1)) (else (i32.const 0))))
+             (func (export \"{t}.eqz/twice\") (param {t}) (result i32) (i32.eqz ({t}.eqz (local.get 0))))\n"
+        );
     }
     // More pending comparisons with constants than operand registers: computing one for a
     // register frees none.
@@ -182,7 +194,9 @@ fn integer_operators_agree_with_the_interpreter() {
                     b.agree(&format!("{t}.{op}/{k}"), &[x]).ok();
                     runs += 1;
                     if compare.contains(op) {
-                        b.agree(&format!("{t}.{op}/if{k}"), &[x]).ok();
+                        for form in ["if", "not", "ifnot"] {
+                            b.agree(&format!("{t}.{op}/{form}{k}"), &[x]).ok();
+                        }
                     }
                 }
             }
@@ -192,6 +206,10 @@ fn integer_operators_agree_with_the_interpreter() {
             for &x in values {
                 b.agree(&format!("{t}.{op}"), &[x]).ok();
             }
+        }
+        for &x in values {
+            b.agree(&format!("{t}.eqz/if"), &[x]).ok();
+            b.agree(&format!("{t}.eqz/twice"), &[x]).ok();
         }
     }
     for &x in &v32 {

@@ -66,6 +66,24 @@ pub enum Cmp {
     GeU,
 }
 
+impl Cmp {
+    /// The comparison that holds exactly when this one does not.
+    pub fn inverse(self) -> Cmp {
+        match self {
+            Cmp::Eq => Cmp::Ne,
+            Cmp::Ne => Cmp::Eq,
+            Cmp::LtS => Cmp::GeS,
+            Cmp::LtU => Cmp::GeU,
+            Cmp::GtS => Cmp::LeS,
+            Cmp::GtU => Cmp::LeU,
+            Cmp::LeS => Cmp::GtS,
+            Cmp::LeU => Cmp::GtU,
+            Cmp::GeS => Cmp::LtS,
+            Cmp::GeU => Cmp::LtU,
+        }
+    }
+}
+
 /// How a heap load widens what it reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HeapLoad {

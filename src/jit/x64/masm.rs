@@ -150,6 +150,8 @@ impl X64Masm {
     fn cmp_rhs(&mut self, width: Width, a: Gpr, b: Rhs) {
         match b {
             Rhs::Reg(b) => self.asm.alu_rr(Alu::Cmp, size(width), a, gpr(b)),
+            // The same flags as `cmp a, 0`, one byte shorter.
+            Rhs::Imm(0) => self.asm.test_rr(size(width), a, a),
             Rhs::Imm(imm) => self.asm.alu_ri(Alu::Cmp, size(width), a, imm),
         }
     }
