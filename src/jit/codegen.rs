@@ -182,6 +182,9 @@ struct Compiler<'m, M: Masm> {
     local_regs: Vec<Option<Reg>>,
     /// Whether the code counts fuel.
     fuel: bool,
+    /// The local the previous operator was a `local.tee` of, its value still in the top
+    /// operand's register.
+    teed: Option<u32>,
 }
 
 /// Locals that live in registers: (local index, register).
@@ -205,6 +208,7 @@ pub fn compile_module<M: Masm>(module: &Module, masm: M, fuel: bool) -> Result<M
         locals: Vec::new(),
         local_regs: Vec::new(),
         fuel,
+        teed: None,
     };
     for defined in 0..module.raw.code.len() {
         c.function(&mut v, defined)?;
@@ -607,6 +611,7 @@ impl<M: Masm> Compiler<'_, M> {
     }
 
     fn lower(&mut self, op: &Operator<'_>) -> Result<()> {
+        let teed = self.teed.take();
         if self.top_dead() {
             return self.lower_dead(op);
         }
@@ -760,11 +765,16 @@ impl<M: Masm> Compiler<'_, M> {
             }
             Operator::LocalGet(i) => {
                 let kind = self.locals[*i as usize];
+                // Right after a `local.tee` of it, the value is in the top operand's register.
+                let teed = match (teed, self.stack.last().map(|o| o.loc)) {
+                    (Some(t), Some(Loc::Reg(r))) if t == *i => Some(r),
+                    _ => None,
+                };
                 let r = self.alloc(kind);
-                match self.local_regs[*i as usize] {
-                    Some(local) if kind.xmm() => self.masm.float_mov(r, local),
-                    Some(local) => self.masm.mov(r, local),
-                    None => self.load_kind(kind, r, *i),
+                match (self.local_regs[*i as usize], teed) {
+                    (Some(from), _) | (None, Some(from)) if kind.xmm() => self.masm.float_mov(r, from),
+                    (Some(from), _) | (None, Some(from)) => self.masm.mov(r, from),
+                    (None, None) => self.load_kind(kind, r, *i),
                 }
                 self.push_reg(r, kind);
             }
@@ -789,6 +799,7 @@ impl<M: Masm> Compiler<'_, M> {
                 }
                 if matches!(op, Operator::LocalTee(_)) {
                     self.push_reg(r, kind);
+                    self.teed = Some(*i);
                 } else {
                     self.release(r, kind);
                 }

@@ -764,3 +764,67 @@ fn interpreter_code_is_made_only_when_needed() {
     assert_eq!(values, [15]);
     assert!(code.interp.get().is_some(), "made when the interpreter needed it");
 }
+
+#[test]
+fn a_local_read_right_after_its_tee_agrees() {
+    // More locals of each kind than registers for them, so most live in slots; the reads
+    // right after a tee take the teed register, also with every operand register busy.
+    let mut b = Both::new(
+        r#"(module
+          (func (export "f") (param $x i32) (param $y i64) (param $p f32) (param $q f64) (result f64)
+            (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $e i64) (local $f i64)
+            (local $g f32) (local $h f32) (local $k f64) (local $l f64) (local $m f64) (local $n f64)
+            (local.set $d (i32.add (local.tee $a (i32.mul (local.get $x) (i32.const 3))) (local.get $a)))
+            (local.set $f (i64.sub (local.tee $e (i64.rotl (local.get $y) (i64.const 7))) (local.get $e)))
+            (local.set $h (f32.mul (local.tee $g (f32.add (local.get $p) (f32.const 1.5))) (local.get $g)))
+            (local.set $n (f64.div (local.tee $m (f64.sqrt (local.get $q))) (local.get $m)))
+            ;; Five operands live below the read.
+            (i32.add (local.get $x)
+              (i32.add (local.get $d)
+                (i32.add (local.get $b)
+                  (i32.add (local.get $c)
+                    (i32.xor (local.tee $c (i32.add (local.get $x) (local.get $d))) (local.get $c))))))
+            (local.set $b)
+            (local.set $k (f64.add (local.get $q)
+              (f64.add (local.get $n)
+                (f64.add (local.get $l)
+                  (f64.add (local.get $m)
+                    (f64.add (local.get $k)
+                      (f64.add (local.get $q)
+                        (f64.add (local.get $n)
+                          (f64.add (local.get $l)
+                            (f64.mul (local.tee $l (f64.add (local.get $q) (f64.const 0.25))) (local.get $l)))))))))))
+            (f64.add (f64.add (local.get $k) (f64.convert_i32_s (local.get $b)))
+              (f64.add (f64.promote_f32 (local.get $h))
+                (f64.add (local.get $n) (f64.convert_i64_s (i64.add (local.get $f) (i64.extend_i32_s (local.get $d))))))))
+          ;; The locals of the loops take the registers; the teed ones live in slots, and the
+          ;; read finds another operand in a register below the teed one.
+          (func (export "g") (param $x i32) (param $p f64) (result f64)
+            (local $u i32) (local $v i32) (local $w i32) (local $t i32)
+            (local $a f64) (local $b f64) (local $c f64) (local $d f64) (local $s f64)
+            (loop $l
+              (local.set $u (i32.add (local.get $u) (local.get $x)))
+              (local.set $v (i32.xor (local.get $v) (local.get $u)))
+              (local.set $a (f64.add (local.get $a) (local.get $p)))
+              (local.set $b (f64.mul (local.get $b) (local.get $a)))
+              (local.set $c (f64.sub (local.get $c) (local.get $b)))
+              (local.set $d (f64.add (local.get $d) (local.get $c)))
+              (local.set $w (i32.add (local.get $w) (i32.const 1)))
+              (br_if $l (i32.lt_u (local.get $w) (i32.const 4))))
+            (f64.add
+              (f64.convert_i32_s
+                (i32.add (local.get $v) (i32.mul (local.tee $t (i32.add (local.get $u) (local.get $x))) (local.get $t))))
+              (f64.add (local.get $d) (f64.mul (local.tee $s (f64.add (local.get $c) (local.get $p))) (local.get $s)))))
+        )"#,
+    );
+    for &x in &I32S {
+        for &y in &I64S[..4] {
+            for (p, q) in [(0.5f32, 2.0f64), (-3.25, 1e10), (f32::NAN, -0.0), (1e30, f64::INFINITY)] {
+                b.agree("f", &[Val::I32(x), Val::I64(y), Val::F32(p.to_bits()), Val::F64(q.to_bits())]).ok();
+            }
+        }
+        for q in [0.5f64, -3.0, 1e-3] {
+            b.agree("g", &[Val::I32(x), Val::F64(q.to_bits())]).ok();
+        }
+    }
+}
