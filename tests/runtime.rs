@@ -903,6 +903,8 @@ fn parameters_and_results_in_registers_match_the_interpreter() {
         (func $flag (param $c i32) (param $d f64) (result i64)
           (i64.add (i64.extend_i32_u (local.get $c)) (i64.trunc_sat_f64_s (local.get $d))))
         (func $none)
+        (func $pair (param $n i32) (param $x f64) (result f64 i32)
+          (f64.mul (local.get $x) (f64.const 0.5)) (i32.mul (local.get $n) (i32.const 7)))
         ;; Sums everything the calls give back, in every form, into one f64.
         (func (export "run") (param $n i32) (result f64)
           (local $acc f64) (local $i i32) (local $f f32) (local $v v128) (local $r i32) (local $g f64)
@@ -923,7 +925,13 @@ fn parameters_and_results_in_registers_match_the_interpreter() {
             ;; A comparison as an argument, a v128 first argument and result.
             (local.set $acc (f64.add (local.get $g)
               (f64.convert_i64_s (call $flag (i32.lt_u (local.get $i) (i32.const 3)) (local.get $acc)))))
-            (local.set $v (call $vec (local.get $v) (i32.add (local.get $i) (i32.const 1))))
+            ;; Arguments and results in slots at another height than the calls' before.
+            (local.set $v (i32x4.add (local.get $v)
+              (call $vec (local.get $v) (i32.add (local.get $i) (i32.const 1)))))
+            (local.get $acc)
+            (call $pair (local.get $i) (local.get $acc))
+            (local.set $r (i32.add (local.get $r)))
+            (local.set $acc (f64.add))
             ;; call_indirect, to this instance's function and (through the runtime) to another's
             ;; and to a host function.
             (call_indirect (type $mix_t) (local.get $f) (i64.const -5) (local.get $v) (local.get $acc)

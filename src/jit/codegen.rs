@@ -233,7 +233,7 @@ impl<M: Masm> Compiler<'_, M> {
         self.masm.set_offset(super::masm::ENTRY);
         let locals = self.locals.len() as u32 - params;
         let classes: Vec<Class> = self.locals[..params as usize].iter().map(|k| k.class()).collect();
-        self.masm.prologue(defined as u32, &classes, locals, heap, &registers, &float_registers);
+        self.masm.prologue(defined as u32, &classes, results.len(), locals, heap, &registers, &float_registers);
         self.masm.check_interrupt_and_fuel(self.fuel);
         self.stack.clear();
         self.free = self.masm.allocatable().to_vec();
@@ -744,7 +744,8 @@ impl<M: Masm> Compiler<'_, M> {
                     self.stack.extend(results.iter().map(|&kind| Operand { loc: Loc::Slot, kind }));
                 } else {
                     self.spill_for_call(args);
-                    self.masm.call(*f - imported, self.slot(args));
+                    let classes: Vec<Class> = params.iter().map(|k| k.class()).collect();
+                    self.masm.call(*f - imported, self.slot(args), &classes, results.len());
                     self.push_call_results(args, &results);
                 }
             }
@@ -888,7 +889,8 @@ impl<M: Masm> Compiler<'_, M> {
                 let args = index - params.len();
                 let (index, args_slot) = (self.slot(index), self.slot(args));
                 let classes: Vec<Class> = params.iter().map(|k| k.class()).collect();
-                let sig = (*type_index, &classes[..], results.first().map(|k| k.class()));
+                let result_classes: Vec<Class> = results.iter().map(|k| k.class()).collect();
+                let sig = (*type_index, &classes[..], &result_classes[..]);
                 self.masm.call_indirect(b::call_indirect as *const (), sig, *table, index, args_slot);
                 self.push_call_results(args, &results);
             }

@@ -200,6 +200,7 @@ pub trait Masm {
         &mut self,
         index: u32,
         params: &[Class],
+        results: usize,
         locals: u32,
         heap: bool,
         registers: &[(u32, Reg)],
@@ -253,10 +254,10 @@ pub trait Masm {
     fn param_register(&self, i: usize, class: Class) -> Option<Reg>;
     /// The register the first result of a compiled function comes back in.
     fn result_register(&self, class: Class) -> Reg;
-    /// Calls defined function `index` of the module with its register parameters in place
-    /// and the others in slots `args..`; its first result comes back in `result_register`,
-    /// the others in slots `args + 1..`.
-    fn call(&mut self, index: u32, args: u32);
+    /// Calls defined function `index` of the module, of signature `params` -> `results`
+    /// values, with its register parameters in place and the others in slots `args..`; its
+    /// first result comes back in `result_register`, the others in slots `args + 1..`.
+    fn call(&mut self, index: u32, args: u32, params: &[Class], results: usize);
 
     /// `dst = heap[addr (32-bit) + offset]`.
     fn heap_load(&mut self, kind: HeapLoad, dst: Reg, addr: Reg, offset: u32);
@@ -269,8 +270,8 @@ pub trait Masm {
     /// with `trap`, a nonzero result traps with that code; otherwise it goes to `dst`. The call
     /// clobbers every register an operand may be in (the compiler spills first).
     fn call_builtin(&mut self, f: *const (), args: &[BuiltinArg], trap: Option<TrapCode>, dst: Option<Reg>);
-    /// `call_indirect` of type `type_index` (`sig`: it, its parameters' classes, its first
-    /// result's) through `table`, the element index in slot `index` and the arguments in
+    /// `call_indirect` of type `type_index` (`sig`: it, its parameters' and results' classes)
+    /// through `table`, the element index in slot `index` and the arguments in
     /// slots `args..`. The code checks the
     /// element itself (in bounds, not null, of the signature the instance interned for
     /// `type_index`, through `VMStoreContext::funcs`) and traps as the interpreter does; a
@@ -280,14 +281,7 @@ pub trait Masm {
     /// returns nonzero. The compiler spills first; the code moves the register parameters in
     /// place. The first result comes back in `result_register`, the others in slots
     /// `args + 1..`, either way.
-    fn call_indirect(
-        &mut self,
-        fallback: *const (),
-        sig: (u32, &[Class], Option<Class>),
-        table: u32,
-        index: u32,
-        args: u32,
-    );
+    fn call_indirect(&mut self, fallback: *const (), sig: (u32, &[Class], &[Class]), table: u32, index: u32, args: u32);
 
     fn global_get(&mut self, dst: Reg, index: u32);
     fn global_set(&mut self, index: u32, src: Reg);

@@ -13,13 +13,13 @@ use crate::runtime::sys::signals::{self, Resume};
 use crate::runtime::trap::TrapCode;
 use crate::runtime::vmctx::VMContext;
 
-/// A compiled function's calling convention, System V in shape: the instance context, a
-/// pointer to its arguments and results (slots of 8 or 16 bytes, as the module's
-/// `codegen::slot_bytes`), and how many more wasm frames may be opened, this function's
-/// included (the configured call depth: with none left, it traps before running). Its first two
-/// parameters come in registers instead of slots (`masm::PARAM_REGISTERS`), and its first
-/// result goes back in one (`masm::RESULT_REGISTER`); only `enter` calls it from Rust.
-pub type CompiledFn = unsafe extern "C" fn(vmctx: *mut VMContext, args: *mut u64, depth_left: u32);
+/// A compiled function. Its calling convention is its own (only `enter` calls it from Rust):
+/// the instance context in r15, a pointer to its arguments and results in rsi (slots of 8 or
+/// 16 bytes, as the module's `codegen::slot_bytes`), and in edx how many more wasm frames may
+/// be opened, this function's included (the configured call depth: with none left, it traps
+/// before running). Its first two parameters come in registers instead of slots
+/// (`masm::PARAM_REGISTERS`), and its first result goes back in one (`masm::RESULT_REGISTER`).
+pub type CompiledFn = unsafe extern "C" fn();
 
 /// How `enter` passes a function's values: the bytes per slot (8 or 16) and the class of its
 /// first result, if any.
@@ -63,7 +63,7 @@ unsafe extern "C" fn enter(
         "mov rbx, rdx",
         "mov r12d, r9d",
         "mov rax, rdi",
-        "mov rdi, rsi",
+        "mov r15, rsi",
         "mov rsi, rdx",
         "mov edx, r8d",
         "movzx r8d, r9b",

@@ -156,13 +156,21 @@ impl X64Masm {
         }
     }
 
-    /// The arguments of a call of compiled code (`entry::CompiledFn`) from this function: the
-    /// context, its slots from `args` on, and the frames left.
-    fn compiled_call_args(&mut self, args: u32) {
-        let m = self.slot(args);
-        self.asm.lea(Gpr::Rsi, m);
-        self.asm.mov_rr(Size::S64, Gpr::Rdi, VMCTX);
+    /// The arguments of a call of compiled code (`entry::CompiledFn`) of signature `params`
+    /// -> `results` from this function: its slots from `args` on (if it uses any), and the
+    /// frames left. The context stays in r15: callees called directly share it.
+    fn compiled_call_args(&mut self, args: u32, params: &[Class], results: usize) {
+        if self.uses_slots(params, results) {
+            let m = self.slot(args);
+            self.asm.lea(Gpr::Rsi, m);
+        }
         self.asm.load(Load::Full(Size::S32), Gpr::Rdx, Mem::base(Gpr::Rbp, DEPTH_AT));
+    }
+
+    /// Whether a compiled function of signature `params` -> `results` reads or writes its
+    /// caller's slots: for parameters not in registers, and results after the first.
+    fn uses_slots(&self, params: &[Class], results: usize) -> bool {
+        results > 1 || params.iter().enumerate().any(|(i, &c)| self.param_register(i, c).is_none())
     }
 
     /// Where the caller's value of the `k`th register the function holds a local in is kept.
@@ -524,6 +532,7 @@ impl Masm for X64Masm {
         &mut self,
         index: u32,
         params: &[Class],
+        results: usize,
         locals: u32,
         heap: bool,
         registers: &[(u32, Reg)],
@@ -536,8 +545,10 @@ impl Masm for X64Masm {
         a.mov_rr(Size::S64, Gpr::Rbp, Gpr::Rsp);
         // The frame's size is known at the end of the function (end_function patches it).
         self.frame_size_at = a.alu_ri32(Alu::Sub, Size::S64, Gpr::Rsp, 0);
-        a.mov_rr(Size::S64, VMCTX, Gpr::Rdi);
-        a.store(8, Mem::base(Gpr::Rbp, ARGS_AT), Gpr::Rsi);
+        if results > 1 {
+            // For the epilogue, which writes the results after the first there.
+            a.store(8, Mem::base(Gpr::Rbp, ARGS_AT), Gpr::Rsi);
+        }
         self.saved = registers.iter().map(|&(_, r)| gpr(r)).collect();
         self.saved_float = float_registers.iter().map(|&(local, r)| (Xmm(r), local)).collect();
         for k in 0..self.saved.len() {
@@ -930,8 +941,8 @@ impl Masm for X64Masm {
         }
     }
 
-    fn call(&mut self, index: u32, args: u32) {
-        self.compiled_call_args(args);
+    fn call(&mut self, index: u32, args: u32, params: &[Class], results: usize) {
+        self.compiled_call_args(args, params, results);
         self.asm.call(self.functions[index as usize]);
         self.after_call();
     }
@@ -1024,7 +1035,7 @@ impl Masm for X64Masm {
     fn call_indirect(
         &mut self,
         fallback: *const (),
-        (type_index, params, result): (u32, &[Class], Option<Class>),
+        (type_index, params, results): (u32, &[Class], &[Class]),
         table: u32,
         index: u32,
         args: u32,
@@ -1066,7 +1077,7 @@ impl Masm for X64Masm {
         a.alu_rm(Alu::Cmp, Size::S64, VMCTX, Mem::base(Gpr::Rax, o.func_vmctx as i32));
         a.jcc(Cond::Ne, through_runtime);
         a.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, o.func_code as i32));
-        self.compiled_call_args(args);
+        self.compiled_call_args(args, params, results.len());
         for (i, &class) in params.iter().enumerate() {
             let src = self.slot(args + i as u32);
             match self.param_register(i, class) {
@@ -1088,7 +1099,7 @@ impl Masm for X64Masm {
             BuiltinArg::Imm(slot_bytes),
         ];
         self.call_builtin(fallback, &call, Some(TrapCode::Host), None);
-        if let Some(class) = result {
+        if let Some(&class) = results.first() {
             let src = self.slot(args);
             self.load_result(class, src);
         }
