@@ -11,7 +11,8 @@
 
 use super::builtins as b;
 use super::masm::{
-    BuiltinArg, Class, Cmp, Convert, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Rhs, Width,
+    BuiltinArg, Class, Cmp, Convert, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Rhs, Signature,
+    Width,
 };
 use crate::decode::ops::{MemKind, MemOp, Operator, OperatorReader, SimpleOp};
 use crate::decode::reader::Reader;
@@ -233,7 +234,9 @@ impl<M: Masm> Compiler<'_, M> {
         self.masm.set_offset(super::masm::ENTRY);
         let locals = self.locals.len() as u32 - params;
         let classes: Vec<Class> = self.locals[..params as usize].iter().map(|k| k.class()).collect();
-        self.masm.prologue(defined as u32, &classes, results.len(), locals, heap, &registers, &float_registers);
+        let result_classes: Vec<Class> = results.iter().map(|k| k.class()).collect();
+        let sig = Signature { params: &classes, results: &result_classes };
+        self.masm.prologue(defined as u32, sig, locals, heap, &registers, &float_registers);
         self.masm.check_interrupt_and_fuel(self.fuel);
         self.stack.clear();
         self.free = self.masm.allocatable().to_vec();
@@ -745,7 +748,9 @@ impl<M: Masm> Compiler<'_, M> {
                 } else {
                     self.spill_for_call(args);
                     let classes: Vec<Class> = params.iter().map(|k| k.class()).collect();
-                    self.masm.call(*f - imported, self.slot(args), &classes, results.len());
+                    let result_classes: Vec<Class> = results.iter().map(|k| k.class()).collect();
+                    let sig = Signature { params: &classes, results: &result_classes };
+                    self.masm.call(*f - imported, self.slot(args), sig);
                     self.push_call_results(args, &results);
                 }
             }
@@ -890,8 +895,8 @@ impl<M: Masm> Compiler<'_, M> {
                 let (index, args_slot) = (self.slot(index), self.slot(args));
                 let classes: Vec<Class> = params.iter().map(|k| k.class()).collect();
                 let result_classes: Vec<Class> = results.iter().map(|k| k.class()).collect();
-                let sig = (*type_index, &classes[..], &result_classes[..]);
-                self.masm.call_indirect(b::call_indirect as *const (), sig, *table, index, args_slot);
+                let sig = Signature { params: &classes, results: &result_classes };
+                self.masm.call_indirect(b::call_indirect as *const (), *type_index, sig, *table, index, args_slot);
                 self.push_call_results(args, &results);
             }
             Operator::Simple(op) => self.simple(*op)?,

@@ -175,6 +175,13 @@ pub enum Class {
     V128,
 }
 
+/// The classes of a function's parameters and results.
+#[derive(Clone, Copy, Debug)]
+pub struct Signature<'a> {
+    pub params: &'a [Class],
+    pub results: &'a [Class],
+}
+
 pub trait Masm {
     type Label: Copy;
 
@@ -195,12 +202,11 @@ pub trait Masm {
     /// `registers` (local index and one of `local_registers`) and `float_registers` (one of
     /// `float_local_registers`), which live in their register instead (a parameter loaded, a
     /// declared local zeroed).
-    /// Parameters come as `param_register` says, the others in the caller's slots.
+    /// Parameters (of `sig`) come as `param_register` says, the others in the caller's slots.
     fn prologue(
         &mut self,
         index: u32,
-        params: &[Class],
-        results: usize,
+        sig: Signature<'_>,
         locals: u32,
         heap: bool,
         registers: &[(u32, Reg)],
@@ -254,10 +260,10 @@ pub trait Masm {
     fn param_register(&self, i: usize, class: Class) -> Option<Reg>;
     /// The register the first result of a compiled function comes back in.
     fn result_register(&self, class: Class) -> Reg;
-    /// Calls defined function `index` of the module, of signature `params` -> `results`
-    /// values, with its register parameters in place and the others in slots `args..`; its
+    /// Calls defined function `index` of the module, of signature `sig`, with its register
+    /// parameters in place and the others in slots `args..`; its
     /// first result comes back in `result_register`, the others in slots `args + 1..`.
-    fn call(&mut self, index: u32, args: u32, params: &[Class], results: usize);
+    fn call(&mut self, index: u32, args: u32, sig: Signature<'_>);
 
     /// `dst = heap[addr (32-bit) + offset]`.
     fn heap_load(&mut self, kind: HeapLoad, dst: Reg, addr: Reg, offset: u32);
@@ -270,10 +276,9 @@ pub trait Masm {
     /// with `trap`, a nonzero result traps with that code; otherwise it goes to `dst`. The call
     /// clobbers every register an operand may be in (the compiler spills first).
     fn call_builtin(&mut self, f: *const (), args: &[BuiltinArg], trap: Option<TrapCode>, dst: Option<Reg>);
-    /// `call_indirect` of type `type_index` (`sig`: it, its parameters' and results' classes)
-    /// through `table`, the element index in slot `index` and the arguments in
-    /// slots `args..`. The code checks the
-    /// element itself (in bounds, not null, of the signature the instance interned for
+    /// `call_indirect` of type `type_index` (of signature `sig`) through `table`, the element
+    /// index in slot `index` and the arguments in slots `args..`. The code checks the element
+    /// itself (in bounds, not null, of the signature the instance interned for
     /// `type_index`, through `VMStoreContext::funcs`) and traps as the interpreter does; a
     /// callee of this same instance is called directly as `code(vmctx, args)`, any other
     /// (a host function, another instance's) through the runtime,
@@ -281,7 +286,15 @@ pub trait Masm {
     /// returns nonzero. The compiler spills first; the code moves the register parameters in
     /// place. The first result comes back in `result_register`, the others in slots
     /// `args + 1..`, either way.
-    fn call_indirect(&mut self, fallback: *const (), sig: (u32, &[Class], &[Class]), table: u32, index: u32, args: u32);
+    fn call_indirect(
+        &mut self,
+        fallback: *const (),
+        type_index: u32,
+        sig: Signature<'_>,
+        table: u32,
+        index: u32,
+        args: u32,
+    );
 
     fn global_get(&mut self, dst: Reg, index: u32);
     fn global_set(&mut self, index: u32, src: Reg);

@@ -30,7 +30,7 @@ use super::regs::{Gpr, Xmm};
 use crate::decode::ops::{LaneOp, MemOp, SimpleOp};
 use crate::jit::masm::{
     BuiltinArg, Class, Cmp, Convert, Finished, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Rhs,
-    Width,
+    Signature, Width,
 };
 use crate::runtime::trap::TrapCode;
 use crate::runtime::vmctx::VMContext;
@@ -156,21 +156,21 @@ impl X64Masm {
         }
     }
 
-    /// The arguments of a call of compiled code (`entry::CompiledFn`) of signature `params`
-    /// -> `results` from this function: its slots from `args` on (if it uses any), and the
-    /// frames left. The context stays in r15: callees called directly share it.
-    fn compiled_call_args(&mut self, args: u32, params: &[Class], results: usize) {
-        if self.uses_slots(params, results) {
+    /// The arguments of a call of compiled code (`entry::CompiledFn`) of signature `sig` from
+    /// this function: its slots from `args` on (if it uses any), and the frames left. The
+    /// context stays in r15: callees called directly share it.
+    fn compiled_call_args(&mut self, args: u32, sig: Signature<'_>) {
+        if self.uses_slots(sig) {
             let m = self.slot(args);
             self.asm.lea(Gpr::Rsi, m);
         }
         self.asm.load(Load::Full(Size::S32), Gpr::Rdx, Mem::base(Gpr::Rbp, DEPTH_AT));
     }
 
-    /// Whether a compiled function of signature `params` -> `results` reads or writes its
-    /// caller's slots: for parameters not in registers, and results after the first.
-    fn uses_slots(&self, params: &[Class], results: usize) -> bool {
-        results > 1 || params.iter().enumerate().any(|(i, &c)| self.param_register(i, c).is_none())
+    /// Whether a compiled function of signature `sig` reads or writes its caller's slots: for
+    /// parameters not in registers, and results after the first.
+    fn uses_slots(&self, sig: Signature<'_>) -> bool {
+        sig.results.len() > 1 || sig.params.iter().enumerate().any(|(i, &c)| self.param_register(i, c).is_none())
     }
 
     /// Where the caller's value of the `k`th register the function holds a local in is kept.
@@ -531,8 +531,7 @@ impl Masm for X64Masm {
     fn prologue(
         &mut self,
         index: u32,
-        params: &[Class],
-        results: usize,
+        sig: Signature<'_>,
         locals: u32,
         heap: bool,
         registers: &[(u32, Reg)],
@@ -545,7 +544,7 @@ impl Masm for X64Masm {
         a.mov_rr(Size::S64, Gpr::Rbp, Gpr::Rsp);
         // The frame's size is known at the end of the function (end_function patches it).
         self.frame_size_at = a.alu_ri32(Alu::Sub, Size::S64, Gpr::Rsp, 0);
-        if results > 1 {
+        if sig.results.len() > 1 {
             // For the epilogue, which writes the results after the first there.
             a.store(8, Mem::base(Gpr::Rbp, ARGS_AT), Gpr::Rsi);
         }
@@ -562,7 +561,7 @@ impl Masm for X64Masm {
         // The register parameters first: nothing below uses their registers then.
         let register = |i: u32| registers.iter().find(|&&(local, _)| local == i).map(|&(_, r)| gpr(r));
         let float_register = |i: u32| float_registers.iter().find(|&&(local, _)| local == i).map(|&(_, r)| Xmm(r));
-        for (i, &class) in params.iter().enumerate() {
+        for (i, &class) in sig.params.iter().enumerate() {
             let Some(from) = self.param_register(i, class) else { continue };
             let at = i as u32;
             match (class, register(at), float_register(at)) {
@@ -591,7 +590,7 @@ impl Masm for X64Masm {
         self.asm.alu_ri(Alu::Sub, Size::S32, Gpr::Rdx, 1);
         self.asm.jcc(Cond::B, exhausted);
         self.asm.store(4, Mem::base(Gpr::Rbp, DEPTH_AT), Gpr::Rdx);
-        for (i, &class) in params.iter().enumerate() {
+        for (i, &class) in sig.params.iter().enumerate() {
             if self.param_register(i, class).is_some() {
                 continue;
             }
@@ -606,7 +605,7 @@ impl Masm for X64Masm {
                 }
             }
         }
-        let params = params.len() as u32;
+        let params = sig.params.len() as u32;
         if self.slot_bytes == 16 && locals > 0 {
             self.asm.packed(Packed::Pxor, XSCRATCH, XSCRATCH);
         }
@@ -941,8 +940,8 @@ impl Masm for X64Masm {
         }
     }
 
-    fn call(&mut self, index: u32, args: u32, params: &[Class], results: usize) {
-        self.compiled_call_args(args, params, results);
+    fn call(&mut self, index: u32, args: u32, sig: Signature<'_>) {
+        self.compiled_call_args(args, sig);
         self.asm.call(self.functions[index as usize]);
         self.after_call();
     }
@@ -1035,7 +1034,8 @@ impl Masm for X64Masm {
     fn call_indirect(
         &mut self,
         fallback: *const (),
-        (type_index, params, results): (u32, &[Class], &[Class]),
+        type_index: u32,
+        sig: Signature<'_>,
         table: u32,
         index: u32,
         args: u32,
@@ -1077,8 +1077,8 @@ impl Masm for X64Masm {
         a.alu_rm(Alu::Cmp, Size::S64, VMCTX, Mem::base(Gpr::Rax, o.func_vmctx as i32));
         a.jcc(Cond::Ne, through_runtime);
         a.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, o.func_code as i32));
-        self.compiled_call_args(args, params, results.len());
-        for (i, &class) in params.iter().enumerate() {
+        self.compiled_call_args(args, sig);
+        for (i, &class) in sig.params.iter().enumerate() {
             let src = self.slot(args + i as u32);
             match self.param_register(i, class) {
                 Some(r) if class == Class::Int => self.asm.load(Load::Full(Size::S64), gpr(r), src),
@@ -1099,7 +1099,7 @@ impl Masm for X64Masm {
             BuiltinArg::Imm(slot_bytes),
         ];
         self.call_builtin(fallback, &call, Some(TrapCode::Host), None);
-        if let Some(&class) = results.first() {
+        if let Some(&class) = sig.results.first() {
             let src = self.slot(args);
             self.load_result(class, src);
         }
