@@ -228,6 +228,7 @@ fn memory_forms() {
             check(&format!("mov {at}, {n32}"), |s| s.store(4, m, g));
             check(&format!("mov {at}, {n64}"), |s| s.store(8, m, g));
             check(&format!("lea {n64}, {at}"), |s| s.lea(g, m));
+            check(&format!("lea {n32}, {at}"), |s| s.lea_sized(Size::S32, g, m));
             check(&format!("add {n32}, {at}"), |s| s.alu_rm(Alu::Add, Size::S32, g, m));
             check(&format!("cmp {n64}, {at}"), |s| s.alu_rm(Alu::Cmp, Size::S64, g, m));
         }

@@ -126,6 +126,10 @@ pub fn class_of(t: ValType) -> Class {
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Loc {
     Reg(Reg),
+    /// The value of the local that lives in this register (`local_regs`), read where it is
+    /// used: an operation that only reads the operand takes the register itself
+    /// (`pop_src`); a write to the local first copies it (`materialize_local`).
+    Local(Reg),
     Const(i64),
     /// In its frame slot.
     Slot,
@@ -392,6 +396,15 @@ impl<M: Masm> Compiler<'_, M> {
         match o.loc {
             Loc::Reg(r) => r,
             Loc::Compare { .. } => unreachable!("materialized above"),
+            Loc::Local(local) => {
+                let r = self.alloc(o.kind);
+                if o.kind.xmm() {
+                    self.masm.float_mov(r, local);
+                } else {
+                    self.masm.mov(r, local);
+                }
+                r
+            }
             Loc::Const(v) => {
                 let r = self.alloc(o.kind);
                 match o.kind.prec() {
@@ -414,10 +427,14 @@ impl<M: Masm> Compiler<'_, M> {
         self.stack[self.stack.len() - 1].kind
     }
 
+    /// Frees a register the caller owns; a local's register (from `pop_src`) stays the
+    /// local's.
     fn release(&mut self, r: Reg, kind: Kind) {
         if kind.xmm() {
-            self.free_float.push(r);
-        } else {
+            if !self.masm.float_local_registers().contains(&r) {
+                self.free_float.push(r);
+            }
+        } else if !self.masm.local_registers().contains(&r) {
             self.free.push(r);
         }
     }
@@ -425,7 +442,42 @@ impl<M: Masm> Compiler<'_, M> {
     /// Frees the register of a comparison's right operand, if it has one.
     fn release_rhs(&mut self, b: Rhs) {
         if let Rhs::Reg(r) = b {
-            self.free.push(r);
+            self.release(r, Kind::I64);
+        }
+    }
+
+    /// Pops the top operand into a register that the caller only reads: a local's own
+    /// register, or one the caller owns as from `pop_reg` (either way it hands it to
+    /// `release`).
+    fn pop_src(&mut self) -> Reg {
+        match self.stack.last().map(|o| o.loc) {
+            Some(Loc::Local(local)) => {
+                self.stack.pop();
+                local
+            }
+            _ => self.pop_reg(),
+        }
+    }
+
+    /// Before a write to the local in register `local`: the operands that read its value
+    /// get copies of it, and the pending comparisons that read it are computed.
+    fn materialize_local(&mut self, local: Reg) {
+        for h in 0..self.stack.len() {
+            if let Loc::Compare { b: Rhs::Reg(b), .. } = self.stack[h].loc {
+                if b == local && self.masm.local_registers().contains(&local) {
+                    self.materialize(h);
+                }
+            }
+            if self.stack[h].loc == Loc::Local(local) {
+                let kind = self.stack[h].kind;
+                let r = self.alloc(kind);
+                if kind.xmm() {
+                    self.masm.float_mov(r, local);
+                } else {
+                    self.masm.mov(r, local);
+                }
+                self.stack[h].loc = Loc::Reg(r);
+            }
         }
     }
 
@@ -449,7 +501,7 @@ impl<M: Masm> Compiler<'_, M> {
                 self.stack.pop();
                 Condition::Compare(cmp, width, a, b)
             }
-            _ => Condition::Reg(self.pop_reg()),
+            _ => Condition::Reg(self.pop_src()),
         }
     }
 
@@ -478,7 +530,7 @@ impl<M: Masm> Compiler<'_, M> {
             self.materialize(h);
             match self.stack[h].loc {
                 Loc::Compare { .. } => unreachable!("materialized above"),
-                Loc::Reg(r) => {
+                Loc::Reg(r) | Loc::Local(r) => {
                     self.store(h, r);
                     self.release(r, self.stack[h].kind);
                 }
@@ -501,7 +553,7 @@ impl<M: Masm> Compiler<'_, M> {
             self.materialize(h);
             match (register, self.stack[h].loc) {
                 (Some(to), _) => moves.push((h, to)),
-                (None, Loc::Reg(r)) => {
+                (None, Loc::Reg(r) | Loc::Local(r)) => {
                     self.store(h, r);
                     self.release(r, kind);
                 }
@@ -516,7 +568,7 @@ impl<M: Masm> Compiler<'_, M> {
         for (h, to) in moves {
             let kind = self.stack[h].kind;
             match self.stack[h].loc {
-                Loc::Reg(r) => {
+                Loc::Reg(r) | Loc::Local(r) => {
                     if kind.xmm() {
                         self.masm.float_mov(to, r);
                     } else {
@@ -776,11 +828,15 @@ impl<M: Masm> Compiler<'_, M> {
                     (Some(t), Some(Loc::Reg(r))) if t == *i => Some(r),
                     _ => None,
                 };
+                if let Some(local) = self.local_regs[*i as usize] {
+                    self.stack.push(Operand { loc: Loc::Local(local), kind });
+                    return Ok(());
+                }
                 let r = self.alloc(kind);
-                match (self.local_regs[*i as usize], teed) {
-                    (Some(from), _) | (None, Some(from)) if kind.xmm() => self.masm.float_mov(r, from),
-                    (Some(from), _) | (None, Some(from)) => self.masm.mov(r, from),
-                    (None, None) => self.load_kind(kind, r, *i),
+                match teed {
+                    Some(from) if kind.xmm() => self.masm.float_mov(r, from),
+                    Some(from) => self.masm.mov(r, from),
+                    None => self.load_kind(kind, r, *i),
                 }
                 self.push_reg(r, kind);
             }
@@ -794,10 +850,14 @@ impl<M: Masm> Compiler<'_, M> {
                 ) = (local, op, self.stack.last().copied())
                 {
                     self.stack.pop();
+                    self.materialize_local(local);
                     self.masm.mov_imm(local, v, kind.width());
                     return Ok(());
                 }
                 let r = self.pop_reg();
+                if let Some(local) = local {
+                    self.materialize_local(local);
+                }
                 match local {
                     Some(local) if kind.xmm() => self.masm.float_mov(local, r),
                     Some(local) => self.masm.mov(local, r),
@@ -1030,7 +1090,7 @@ impl<M: Masm> Compiler<'_, M> {
         for h in base + 1..self.stack.len() {
             self.materialize(h);
             match self.stack[h].loc {
-                Loc::Reg(r) => {
+                Loc::Reg(r) | Loc::Local(r) => {
                     self.store(h, r);
                     self.release(r, self.stack[h].kind);
                 }
@@ -1144,7 +1204,7 @@ impl<M: Masm> Compiler<'_, M> {
 
     /// `dst op src` for two operands of `kind`, the result in `dst`'s register.
     fn binary(&mut self, kind: Kind, result: Kind, emit: impl FnOnce(&mut M, Reg, Reg)) {
-        let src = self.pop_reg();
+        let src = self.pop_src();
         let dst = self.pop_reg();
         emit(&mut self.masm, dst, src);
         self.release(src, kind);
@@ -1159,6 +1219,22 @@ impl<M: Masm> Compiler<'_, M> {
         if let Some((int_op, width)) = int_binary(op) {
             // A constant right operand is an immediate where the ISA has the form.
             if let Some(Operand { loc: Loc::Const(imm), .. }) = self.stack.last().copied() {
+                // A local plus or minus a constant: computed from the local's register.
+                let below = self.stack.len().checked_sub(2).map(|h| self.stack[h].loc);
+                let addend = match (int_op, width) {
+                    (IntOp::Add, Width::W32) => Some(imm as i32),
+                    (IntOp::Sub, Width::W32) => Some((imm as i32).wrapping_neg()),
+                    (IntOp::Add, Width::W64) => i32::try_from(imm).ok(),
+                    (IntOp::Sub, Width::W64) => imm.checked_neg().and_then(|v| i32::try_from(v).ok()),
+                    _ => None,
+                };
+                if let (Some(Loc::Local(local)), Some(addend)) = (below, addend) {
+                    self.stack.truncate(self.stack.len() - 2);
+                    let r = self.alloc(Kind::int(width));
+                    self.masm.add_imm_from(width, r, local, addend);
+                    self.push_reg(r, Kind::int(width));
+                    return Ok(());
+                }
                 self.stack.pop();
                 let dst = self.pop_reg();
                 if self.masm.int_op_imm(int_op, width, dst, imm) {
@@ -1184,7 +1260,7 @@ impl<M: Masm> Compiler<'_, M> {
                     self.stack.pop();
                     Rhs::Imm(imm)
                 }
-                None => Rhs::Reg(self.pop_reg()),
+                None => Rhs::Reg(self.pop_src()),
             };
             let a = self.pop_reg();
             self.stack.push(Operand { loc: Loc::Compare { cmp, width, a, b }, kind: Kind::I32 });

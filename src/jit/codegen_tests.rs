@@ -828,3 +828,54 @@ fn a_local_read_right_after_its_tee_agrees() {
         }
     }
 }
+
+#[test]
+fn a_local_read_before_a_write_keeps_its_value() {
+    // Every local lives in a register; each read below is used only after a write to its
+    // local, so it must see the value from before the write.
+    let mut b = Both::new(
+        r#"(module
+          (func $f (param i32 f64) (result i32)
+            (i32.add (local.get 0) (i32.trunc_sat_f64_s (local.get 1))))
+          (func (export "f") (param $x i32) (param $d f64) (result i32) (local $y i32) (local $e f64)
+            (local.set $y (i32.const 3))
+            ;; A read, then a write, then the read used.
+            (local.get $x)
+            (local.set $x (i32.mul (local.get $x) (i32.const 5)))
+            (local.set $y (i32.sub (local.get $y)))
+            ;; A comparison pending on a local's old value across a write of it.
+            (local.get $y) (local.get $x)
+            i32.lt_s
+            (local.set $x (i32.const -100))
+            (if (then (local.set $y (i32.add (local.get $y) (i32.const 1000)))))
+            ;; A constant written while reads are pending.
+            (local.get $x) (local.get $y)
+            (local.set $y (i32.const 7))
+            (local.set $x (i32.const 9))
+            (i32.add) (local.set $y (i32.add (local.get $y)))
+            ;; Floats: a read, a write, the read used; a tee.
+            (local.set $e (f64.const 0.5))
+            (local.get $e) (local.get $d)
+            (local.set $d (f64.const 100))
+            (local.set $e (f64.const -1))
+            (f64.add)
+            (local.tee $e)
+            (local.get $e)
+            (f64.mul)
+            (local.set $d)
+            ;; Reads as call arguments, one written before the call.
+            (local.get $x) (local.get $d)
+            (local.set $x (i32.const 0))
+            (call $f)
+            ;; Reads as a block's result and a branch value.
+            (block (result i32) (local.get $y) (local.set $y (i32.const 1)) (br_if 0 (local.get $x)))
+            (i32.add)
+            (i32.add (local.get $y)))
+        )"#,
+    );
+    for &x in &I32S {
+        for d in [0.0f64, -2.5, 1e9, f64::NAN] {
+            b.agree("f", &[Val::I32(x), Val::F64(d.to_bits())]).ok();
+        }
+    }
+}

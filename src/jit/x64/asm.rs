@@ -460,7 +460,12 @@ impl Assembler {
     }
 
     pub fn lea(&mut self, dst: Gpr, src: Mem) {
-        self.emit(0, true, &[0x8D], dst.num(), Rm::Mem(src), false);
+        self.lea_sized(Size::S64, dst, src);
+    }
+
+    /// `lea` of `size`: a 32-bit one keeps the low half of the address, zero-extended.
+    pub fn lea_sized(&mut self, size: Size, dst: Gpr, src: Mem) {
+        self.emit(0, size.w(), &[0x8D], dst.num(), Rm::Mem(src), false);
     }
 
     /// `imul dst, src`.

@@ -812,6 +812,10 @@ impl Masm for X64Masm {
         }
     }
 
+    fn add_imm_from(&mut self, width: Width, dst: Reg, src: Reg, imm: i32) {
+        self.asm.lea_sized(size(width), gpr(dst), Mem::base(gpr(src), imm));
+    }
+
     fn int_op_imm(&mut self, op: IntOp, width: Width, dst: Reg, imm: i64) -> bool {
         let (s, d) = (size(width), gpr(dst));
         let imm32 = match width {
