@@ -907,6 +907,13 @@ impl<M: Masm> Compiler<'_, M> {
             Operator::MemoryFill(memory) => {
                 self.builtin(b::memory_fill as *const (), &[*memory], 3, Some(TrapCode::MemoryOutOfBounds), None)
             }
+            Operator::MemoryCopy { dst: 0, src: 0 } => {
+                // Within memory 0: checked and copied in compiled code, no runtime call.
+                self.spill_all();
+                let base = self.stack.len() - 3;
+                self.masm.memory0_copy(self.slot(base), self.slot(base + 1), self.slot(base + 2));
+                self.stack.truncate(base);
+            }
             Operator::MemoryCopy { dst, src } => {
                 self.builtin(b::memory_copy as *const (), &[*dst, *src], 3, Some(TrapCode::MemoryOutOfBounds), None)
             }

@@ -274,6 +274,9 @@ pub trait Masm {
 
     /// `dst` = the size in pages of the memory `set_memory` picked.
     fn memory_size(&mut self, dst: Reg);
+    /// `memory.copy` within memory 0, its operands (destination, source, length) in slots
+    /// `d`, `s` and `len`: traps if either range leaves the memory, else copies as `memmove`.
+    fn memory0_copy(&mut self, d: u32, s: u32, len: u32);
     /// Calls runtime operation `f(vmctx, args...)` (see `builtins`), which returns a u32:
     /// with `trap`, a nonzero result traps with that code; otherwise it goes to `dst`. The call
     /// clobbers every register an operand may be in (the compiler spills first).

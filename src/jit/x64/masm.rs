@@ -989,6 +989,40 @@ impl Masm for X64Masm {
         self.asm.shift_ri(Shift::Shr, Size::S64, gpr(dst), 16);
     }
 
+    fn memory0_copy(&mut self, d: u32, s: u32, len: u32) {
+        let o = VMContext::OFFSETS;
+        let out = self.stub(TrapCode::MemoryOutOfBounds);
+        // rdi, rsi, rdx: the destination, the source and the length, zero-extended.
+        for (reg, slot) in [(Gpr::Rdi, d), (Gpr::Rsi, s), (Gpr::Rdx, len)] {
+            let m = self.slot(slot);
+            self.asm.load(Load::Full(Size::S32), reg, m);
+        }
+        // Both ranges end within the current length (64-bit sums: no overflow).
+        self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, o.memory0 as i32));
+        self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, o.memory_length as i32));
+        for start in [Gpr::Rdi, Gpr::Rsi] {
+            self.asm.lea(Gpr::Rcx, Mem::indexed(start, Gpr::Rdx, 1, 0));
+            self.asm.alu_rr(Alu::Cmp, Size::S64, Gpr::Rcx, Gpr::Rax);
+            self.asm.jcc(Cond::A, out);
+        }
+        self.asm.alu_rr(Alu::Add, Size::S64, Gpr::Rdi, HEAP);
+        self.asm.alu_rr(Alu::Add, Size::S64, Gpr::Rsi, HEAP);
+        // A System V call: the float locals wait in their slots.
+        for k in 0..self.saved_float.len() {
+            let (x, local) = self.saved_float[k];
+            let slot = self.slot(local);
+            self.store_float_local(slot, x);
+        }
+        self.asm.mov_ri(Gpr::Rax, libc::memmove as *const () as u64);
+        self.asm.call_r(Gpr::Rax);
+        self.after_call();
+        for k in 0..self.saved_float.len() {
+            let (x, local) = self.saved_float[k];
+            let slot = self.slot(local);
+            self.load_float_local(x, slot);
+        }
+    }
+
     fn call_builtin(&mut self, f: *const (), args: &[BuiltinArg], trap: Option<TrapCode>, dst: Option<Reg>) {
         const ARGS: [Gpr; 5] = [Gpr::Rsi, Gpr::Rdx, Gpr::Rcx, Gpr::R8, Gpr::R9];
         assert!(args.len() <= ARGS.len(), "runtime calls take at most {} arguments", ARGS.len());
