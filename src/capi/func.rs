@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::object::{ref_type, wasm_ref_t, RefKind};
 use super::store::{wasm_store_t, HostInfo, StoreData};
 use super::trap::wasm_trap_t;
-use super::types::{kind_of, wasm_externtype_t, wasm_functype_t};
+use super::types::{kind_of, type_of, wasm_externtype_t, wasm_functype_t};
 use super::val::wasm_val_t;
 use super::vec::{wasm_val_vec_t, Element};
 use super::{from_c, guard, into_c};
@@ -261,8 +261,9 @@ unsafe fn call(f: *const wasm_func_t, args: *const wasm_val_vec_t, results: *mut
         };
         let mut values = RawBuf::new(0);
         let values = values.slice(args.len().max(arity));
-        for (i, (raw, a)) in values.iter_mut().zip(args).enumerate() {
-            let t = store.func_type(f.func()).expect("the function is the store's").params()[i];
+        for (raw, a) in values.iter_mut().zip(args) {
+            // Of its parameter's type: the kinds were checked above.
+            let t = type_of(a.kind).expect("a parameter type's kind");
             *raw =
                 a.raw_of(t, store).ok_or_else(|| Trap::host("an argument is malformed or belongs to another store"))?;
         }

@@ -385,6 +385,15 @@ impl<M: Masm> Compiler<'_, M> {
         }
     }
 
+    /// Copies register `src` to `dst`, both of `kind`'s class.
+    fn mov_kind(&mut self, kind: Kind, dst: Reg, src: Reg) {
+        if kind.xmm() {
+            self.masm.float_mov(dst, src);
+        } else {
+            self.masm.mov(dst, src);
+        }
+    }
+
     fn push_reg(&mut self, r: Reg, kind: Kind) {
         self.stack.push(Operand { loc: Loc::Reg(r), kind });
     }
@@ -398,11 +407,7 @@ impl<M: Masm> Compiler<'_, M> {
             Loc::Compare { .. } => unreachable!("materialized above"),
             Loc::Local(local) => {
                 let r = self.alloc(o.kind);
-                if o.kind.xmm() {
-                    self.masm.float_mov(r, local);
-                } else {
-                    self.masm.mov(r, local);
-                }
+                self.mov_kind(o.kind, r, local);
                 r
             }
             Loc::Const(v) => {
@@ -471,11 +476,7 @@ impl<M: Masm> Compiler<'_, M> {
             if self.stack[h].loc == Loc::Local(local) {
                 let kind = self.stack[h].kind;
                 let r = self.alloc(kind);
-                if kind.xmm() {
-                    self.masm.float_mov(r, local);
-                } else {
-                    self.masm.mov(r, local);
-                }
+                self.mov_kind(kind, r, local);
                 self.stack[h].loc = Loc::Reg(r);
             }
         }
@@ -569,11 +570,7 @@ impl<M: Masm> Compiler<'_, M> {
             let kind = self.stack[h].kind;
             match self.stack[h].loc {
                 Loc::Reg(r) | Loc::Local(r) => {
-                    if kind.xmm() {
-                        self.masm.float_mov(to, r);
-                    } else {
-                        self.masm.mov(to, r);
-                    }
+                    self.mov_kind(kind, to, r);
                     self.release(r, kind);
                 }
                 Loc::Const(v) => match kind.prec() {
@@ -594,11 +591,7 @@ impl<M: Masm> Compiler<'_, M> {
         if let Some(&kind) = results.first() {
             let r = self.alloc(kind);
             let from = self.masm.result_register(kind.class());
-            if kind.xmm() {
-                self.masm.float_mov(r, from);
-            } else {
-                self.masm.mov(r, from);
-            }
+            self.mov_kind(kind, r, from);
             self.push_reg(r, kind);
         }
         self.stack.extend(results.iter().skip(1).map(|&kind| Operand { loc: Loc::Slot, kind }));
@@ -834,8 +827,7 @@ impl<M: Masm> Compiler<'_, M> {
                 }
                 let r = self.alloc(kind);
                 match teed {
-                    Some(from) if kind.xmm() => self.masm.float_mov(r, from),
-                    Some(from) => self.masm.mov(r, from),
+                    Some(from) => self.mov_kind(kind, r, from),
                     None => self.load_kind(kind, r, *i),
                 }
                 self.push_reg(r, kind);
@@ -859,8 +851,7 @@ impl<M: Masm> Compiler<'_, M> {
                     self.materialize_local(local);
                 }
                 match local {
-                    Some(local) if kind.xmm() => self.masm.float_mov(local, r),
-                    Some(local) => self.masm.mov(local, r),
+                    Some(local) => self.mov_kind(kind, local, r),
                     None => self.store_kind(kind, *i, r),
                 }
                 if matches!(op, Operator::LocalTee(_)) {

@@ -204,6 +204,24 @@ impl X64Masm {
         }
     }
 
+    /// Calls native function `f` (System V, its arguments in place). The call keeps no xmm
+    /// register: the float locals wait in their slots around it.
+    fn call_native(&mut self, f: *const ()) {
+        for k in 0..self.saved_float.len() {
+            let (x, local) = self.saved_float[k];
+            let slot = self.slot(local);
+            self.store_float_local(slot, x);
+        }
+        self.asm.mov_ri(Gpr::Rax, f as u64);
+        self.asm.call_r(Gpr::Rax);
+        self.after_call();
+        for k in 0..self.saved_float.len() {
+            let (x, local) = self.saved_float[k];
+            let slot = self.slot(local);
+            self.load_float_local(x, slot);
+        }
+    }
+
     /// Loads a first result of `class` from `src` into its result register.
     fn load_result(&mut self, class: Class, src: Mem) {
         match class {
@@ -1007,20 +1025,7 @@ impl Masm for X64Masm {
         }
         self.asm.alu_rr(Alu::Add, Size::S64, Gpr::Rdi, HEAP);
         self.asm.alu_rr(Alu::Add, Size::S64, Gpr::Rsi, HEAP);
-        // A System V call: the float locals wait in their slots.
-        for k in 0..self.saved_float.len() {
-            let (x, local) = self.saved_float[k];
-            let slot = self.slot(local);
-            self.store_float_local(slot, x);
-        }
-        self.asm.mov_ri(Gpr::Rax, libc::memmove as *const () as u64);
-        self.asm.call_r(Gpr::Rax);
-        self.after_call();
-        for k in 0..self.saved_float.len() {
-            let (x, local) = self.saved_float[k];
-            let slot = self.slot(local);
-            self.load_float_local(x, slot);
-        }
+        self.call_native(libc::memmove as *const ());
     }
 
     fn call_builtin(&mut self, f: *const (), args: &[BuiltinArg], trap: Option<TrapCode>, dst: Option<Reg>) {
@@ -1044,21 +1049,8 @@ impl Masm for X64Masm {
                 }
             }
         }
-        // The call keeps no xmm register: the float locals wait in their slots.
-        for k in 0..self.saved_float.len() {
-            let (x, local) = self.saved_float[k];
-            let slot = self.slot(local);
-            self.store_float_local(slot, x);
-        }
         self.asm.mov_rr(Size::S64, Gpr::Rdi, VMCTX);
-        self.asm.mov_ri(Gpr::Rax, f as u64);
-        self.asm.call_r(Gpr::Rax);
-        self.after_call();
-        for k in 0..self.saved_float.len() {
-            let (x, local) = self.saved_float[k];
-            let slot = self.slot(local);
-            self.load_float_local(x, slot);
-        }
+        self.call_native(f);
         if let Some(code) = trap {
             let stub = self.stub(code);
             self.asm.test_rr(Size::S32, Gpr::Rax, Gpr::Rax);
