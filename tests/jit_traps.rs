@@ -12,18 +12,17 @@ use wasmrt::jit::code_memory::CodeMemory;
 use wasmrt::jit::x64::entry::{self, CompiledFn};
 use wasmrt::runtime::TrapCode;
 
-/// Runs `code` (with `sites`) on `args` (one slot here), as a function without results.
+/// Runs `code` (with `sites`) as an entry trampoline, its raw values (rsi) holding `args[0]`.
 fn run(code: &[u8], sites: Vec<(u32, TrapCode)>, args: &mut [u64; 1]) -> Result<(), TrapCode> {
     let memory = CodeMemory::new(code, sites).expect("code maps");
-    // The entry reads two slots of arguments.
-    let mut slots = [args[0], 0];
-    // SAFETY: the bytes are a complete function following CompiledFn's convention (each test
-    // says what it does); it reads and writes only `args` and what `args` points to.
+    let mut values = [args[0] as u128];
+    // SAFETY: the bytes are a complete function following an entry trampoline's convention
+    // (each test says what it does); it reads and writes only `values` and what it points to.
     let outcome = unsafe {
         let f: CompiledFn = std::mem::transmute(memory.base());
-        entry::call(f, std::ptr::null_mut(), slots.as_mut_ptr(), 0, entry::shape(8, None))
+        entry::call(f, std::ptr::null(), std::ptr::null_mut(), values.as_mut_ptr(), 0)
     };
-    args[0] = slots[0];
+    args[0] = values[0] as u64;
     outcome
 }
 
@@ -88,7 +87,7 @@ fn a_trap_restores_the_callers_registers() {
     let (mut a, mut b, mut c) = (1u64, 2u64, 3u64);
     for i in 0..1000u64 {
         // SAFETY: as above.
-        let r = unsafe { entry::call(f, std::ptr::null_mut(), [0u64; 2].as_mut_ptr(), 0, entry::shape(8, None)) };
+        let r = unsafe { entry::call(f, std::ptr::null(), std::ptr::null_mut(), [0u128].as_mut_ptr(), 0) };
         assert_eq!(r, Err(TrapCode::Unreachable));
         (a, b, c) = (a.wrapping_mul(3).wrapping_add(i), b ^ a, c.wrapping_add(b));
     }

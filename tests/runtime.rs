@@ -884,11 +884,17 @@ fn parameters_and_results_in_registers_match_the_interpreter() {
           (f64.add (f64.promote_f32 (local.get $a)) (f64.mul (local.get $c) (f64.convert_i64_s (local.get $b))))
           (i32.add (local.get $d) (i32.wrap_i64 (local.get $b)))
           (i32x4.add (local.get $v) (i32x4.splat (local.get $d)))
-          (f32.sub (local.get $a) (f32.demote_f64 (local.get $c)))))"#;
+          (f32.sub (local.get $a) (f32.demote_f64 (local.get $c))))
+        (func (export "two") (param $x i64) (param $y f32) (result f32)
+          (f32.sub (local.get $y) (f32.convert_i64_u (local.get $x)))))"#;
     let main = r#"(module
         (type $mix_t (func (param f32 i64 v128 f64 i32) (result f64 i32 v128 f32)))
         (import "lib" "mix" (func $other (type $mix_t)))
         (import "host" "mix" (func $host (type $mix_t)))
+        (import "lib" "two" (func $other_two (param i64 f32) (result f32)))
+        (import "host" "two" (func $host_two (param i64 f32) (result f32)))
+        (import "host" "vec" (func $host_vec (param v128 i32) (result v128)))
+        (import "host" "none" (func $host_none))
         (table 3 funcref)
         (elem (i32.const 0) $mix $other $host)
         (func $mix (type $mix_t)
@@ -932,6 +938,24 @@ fn parameters_and_results_in_registers_match_the_interpreter() {
             (call $pair (local.get $i) (local.get $acc))
             (local.set $r (i32.add (local.get $r)))
             (local.set $acc (f64.add))
+            ;; Imports called directly: another instance's functions and host functions, with
+            ;; arguments and results in registers and in slots.
+            call $host_none
+            (call $other (local.get $f) (i64.const 11) (local.get $v) (local.get $acc) (local.get $r))
+            (local.set $f (f32.add (local.get $f)))
+            (local.set $v (i32x4.add (local.get $v)))
+            (local.set $r (i32.add (local.get $r)))
+            (local.set $acc (f64.add (local.get $acc)))
+            (call $host (f32.const -1.25) (i64.extend_i32_s (local.get $i)) (local.get $v) (local.get $g) (local.get $r))
+            (local.set $f (f32.add (local.get $f)))
+            (local.set $v (i32x4.add (local.get $v)))
+            (local.set $r (i32.sub (local.get $r)))
+            (local.set $acc (f64.add (local.get $acc)))
+            (local.set $f (f32.add (local.get $f)
+              (call $other_two (i64.extend_i32_u (local.get $i)) (local.get $f))))
+            (local.set $f (f32.mul (local.get $f)
+              (call $host_two (i64.const 3) (f32.const 0.125))))
+            (local.set $v (i32x4.add (local.get $v) (call $host_vec (local.get $v) (local.get $i))))
             ;; call_indirect, to this instance's function and (through the runtime) to another's
             ;; and to a host function.
             (call_indirect (type $mix_t) (local.get $f) (i64.const -5) (local.get $v) (local.get $acc)
@@ -973,7 +997,25 @@ fn parameters_and_results_in_registers_match_the_interpreter() {
                 Ok(())
             }),
         );
-        let imports = [Extern::Func(other), Extern::Func(host)];
+        let other_two = export_func(&store, lib, "two");
+        let host_two = store.new_host_func(
+            FuncType::new(&[ValType::I64, ValType::F32], &[ValType::F32]),
+            Arc::new(|_, args: &[Val], results: &mut [Val]| {
+                let (Val::I64(x), Val::F32(y)) = (args[0], args[1]) else { panic!("i64, f32") };
+                results[0] = Val::F32((f32::from_bits(y) - x as f32).to_bits());
+                Ok(())
+            }),
+        );
+        let host_vec = store.new_host_func(
+            FuncType::new(&[ValType::V128, ValType::I32], &[ValType::V128]),
+            Arc::new(|_, args: &[Val], results: &mut [Val]| {
+                let (Val::V128(v), Val::I32(n)) = (args[0], args[1]) else { panic!("v128, i32") };
+                results[0] = Val::V128(v.rotate_left(32) ^ n as u32 as u128);
+                Ok(())
+            }),
+        );
+        let host_none = store.new_host_func(FuncType::new(&[], &[]), Arc::new(|_, _: &[Val], _: &mut [Val]| Ok(())));
+        let imports = [other, host, other_two, host_two, host_vec, host_none].map(Extern::Func);
         let instance = store.instantiate(&compile(&engine, main), &imports).expect("instantiates");
         let mut out = store.call(export_func(&store, instance, "run"), &[Val::I32(9)]).expect("runs");
         // From the host: each class of first result, and functions with fewer slots than the

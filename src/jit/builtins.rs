@@ -92,16 +92,27 @@ unsafe fn call_with_slots(store: &mut Store, instance: u32, f: u32, args: *mut u
     }
 }
 
-/// Calls imported function `func` (an index of the instance's function space) with its
-/// arguments in `args[0..]` (slots of `slot_bytes`), where its results go; 1 if it trapped (the
-/// trap waits in `Store::pending_trap`).
+/// Calls imported function `func` (an index of the instance's function space: a host
+/// function or another instance's) for compiled code, with raw `values` (`count` of them, as
+/// many as the larger of its parameters and results) holding its arguments, where its results
+/// go; 1 if it trapped (the trap waits in `Store::pending_trap`). Compiled code calls it through
+/// the module's import trampoline for the function's signature (`Masm::call_import`).
 ///
 /// # Safety
-/// As for the other runtime calls; `args` has room for the function's parameters and results.
-pub unsafe extern "C" fn call_import(vmctx: *mut VMContext, func: u32, args: *mut u64, slot_bytes: u32) -> u32 {
+/// As for the other runtime calls; `values` points to `count` raw values.
+pub unsafe extern "C" fn call_import(vmctx: *mut VMContext, func: u32, values: *mut u128, count: u32) -> u32 {
     with_store(vmctx, 1, |store, instance| {
         let f = store.instances[instance as usize].funcs[func as usize];
-        call_with_slots(store, instance, f, args, slot_bytes)
+        let values = std::slice::from_raw_parts_mut(values, count as usize);
+        // SAFETY: this call runs in the store, so a host callback stays (`host_callback`).
+        let callback = store.funcs[f as usize].host_callback().map(|c| &*c);
+        match store.call_from_compiled(f, callback, instance, values) {
+            Ok(()) => 0,
+            Err(trap) => {
+                store.pending_trap = Some(trap);
+                1
+            }
+        }
     })
 }
 

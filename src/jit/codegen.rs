@@ -218,6 +218,12 @@ pub fn compile_module<M: Masm>(module: &Module, masm: M, fuel: bool) -> Result<M
     for defined in 0..module.raw.code.len() {
         c.function(&mut v, defined)?;
     }
+    for defined in 0..module.raw.code.len() as u32 {
+        let ty = module.func_type(module.imported_funcs + defined);
+        let params: Vec<Class> = kinds(ty.params())?.iter().map(|k| k.class()).collect();
+        let results: Vec<Class> = kinds(ty.results())?.iter().map(|k| k.class()).collect();
+        c.masm.entry_trampoline(defined, Signature { params: &params, results: &results });
+    }
     Ok(c.masm)
 }
 
@@ -777,27 +783,19 @@ impl<M: Masm> Compiler<'_, M> {
                 let (params, results) = (kinds(ty.params())?, kinds(ty.results())?);
                 let args = self.stack.len() - params.len();
                 let imported = self.module.imported_funcs;
+                self.spill_for_call(args);
+                let classes: Vec<Class> = params.iter().map(|k| k.class()).collect();
+                let result_classes: Vec<Class> = results.iter().map(|k| k.class()).collect();
+                let sig = Signature { params: &classes, results: &result_classes };
                 if *f < imported {
                     // Through the runtime, which finds the function (a host function, or one of
                     // another module) and reports a trap as `Host`, the trap itself waiting in
                     // the store.
-                    self.spill_all();
-                    let call = [
-                        BuiltinArg::Imm(*f),
-                        BuiltinArg::SlotAddress(self.slot(args)),
-                        BuiltinArg::Imm(self.masm.slot_bytes()),
-                    ];
-                    self.masm.call_builtin(b::call_import as *const (), &call, Some(TrapCode::Host), None);
-                    self.stack.truncate(args);
-                    self.stack.extend(results.iter().map(|&kind| Operand { loc: Loc::Slot, kind }));
+                    self.masm.call_import(b::call_import as *const (), *f, self.slot(args), sig);
                 } else {
-                    self.spill_for_call(args);
-                    let classes: Vec<Class> = params.iter().map(|k| k.class()).collect();
-                    let result_classes: Vec<Class> = results.iter().map(|k| k.class()).collect();
-                    let sig = Signature { params: &classes, results: &result_classes };
                     self.masm.call(*f - imported, self.slot(args), sig);
-                    self.push_call_results(args, &results);
                 }
+                self.push_call_results(args, &results);
             }
             Operator::Drop => self.drop_top(),
             Operator::Select | Operator::SelectTyped(_) => {

@@ -12,6 +12,38 @@ use super::x64::masm::{Bounds, X64Masm};
 use crate::runtime::{CompiledModule, Engine, Extern, Instance, Store, TrapCode, Val};
 use crate::types::ExternKind;
 
+/// Runs the compiled function at `function` in `code` through its entry trampoline at `entry`,
+/// with context `vmctx` (of an instance in `store`), on `args` of its type `ty`.
+fn run_compiled(
+    store: &mut Store,
+    code: &CodeMemory,
+    function: usize,
+    entry: usize,
+    vmctx: *mut crate::runtime::vmctx::VMContext,
+    ty: &crate::types::FuncType,
+    args: &[Val],
+) -> Result<Vec<Val>, TrapCode> {
+    let mut values = vec![0u128; ty.params().len().max(ty.results().len())];
+    for (v, a) in values.iter_mut().zip(args) {
+        *v = a.to_raw();
+    }
+    store.context.store = store;
+    // SAFETY: the code was compiled from the instance's module with an entry trampoline per
+    // function, and the context is the instance's; `values` has room for the arguments and the
+    // results.
+    let outcome = unsafe {
+        let trampoline: CompiledFn = std::mem::transmute(code.base().add(entry));
+        entry::call(
+            trampoline,
+            code.base().add(function),
+            vmctx,
+            values.as_mut_ptr(),
+            store.engine().config().max_call_depth,
+        )
+    };
+    outcome.map(|()| ty.results().iter().zip(&values).map(|(&t, &raw)| Val::from_raw(store.id(), t, raw)).collect())
+}
+
 /// A module instantiated in a store and compiled by the JIT.
 pub(super) struct Both {
     store: Store,
@@ -19,7 +51,7 @@ pub(super) struct Both {
     module: Arc<CompiledModule>,
     code: CodeMemory,
     offsets: Vec<usize>,
-    slot_bytes: u32,
+    entries: Vec<usize>,
 }
 
 impl Both {
@@ -51,7 +83,7 @@ impl Both {
         let masm = adjust(X64Masm::new(module.module.raw.code.len() as u32, slot_bytes, bounds, 0));
         let masm = compile_module(&module.module, masm, fuel).unwrap_or_else(|e| panic!("the JIT compiles it: {e:?}"));
         let f = crate::jit::masm::Masm::finish(masm);
-        let (code, offsets) = (CodeMemory::new(&f.code, f.sites).expect("maps"), f.functions);
+        let (code, offsets, entries) = (CodeMemory::new(&f.code, f.sites).expect("maps"), f.functions, f.entries);
         // `call_indirect` reaches the instance's functions as this code, as it would in an
         // instance of a compiled module.
         for (defined, &offset) in offsets.iter().enumerate() {
@@ -61,7 +93,7 @@ impl Both {
             store.set_func_ref(index, crate::runtime::vmctx::VMFuncRef { code, ..store.func_ref(index) });
         }
         store.context.stack_limit = crate::runtime::call::native_stack_limit();
-        Both { store, instance, module, code, offsets, slot_bytes }
+        Both { store, instance, module, code, offsets, entries }
     }
 
     fn defined(&self, name: &str) -> u32 {
@@ -73,26 +105,10 @@ impl Both {
     pub(super) fn jit(&mut self, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
         let index = self.defined(name);
         let ty = self.module.module.func_type(index).clone();
-        let words = self.slot_bytes as usize / 8;
-        let mut buffer = vec![0u64; ty.params().len().max(ty.results().len()).max(2) * words];
-        let shape = entry::shape(self.slot_bytes, ty.results().first().map(|&t| super::codegen::class_of(t)));
-        for (i, a) in args.iter().enumerate() {
-            super::write_raw(&mut buffer, i * words, words, a.to_raw());
-        }
+        let defined = (index - self.module.module.imported_funcs) as usize;
         let vmctx = &*self.store.instances[self.instance.index() as usize].context.vmctx as *const _ as *mut _;
-        self.store.context.store = &mut self.store;
-        // SAFETY: the code was compiled from this module for this convention, and the context
-        // is its instance's; the buffer has room for the arguments and the results.
-        let outcome = unsafe {
-            let defined = (index - self.module.module.imported_funcs) as usize;
-            let f: CompiledFn = std::mem::transmute(self.code.base().add(self.offsets[defined]));
-            entry::call(f, vmctx, buffer.as_mut_ptr(), self.store.engine().config().max_call_depth, shape)
-        };
-        outcome.map(|()| {
-            (ty.results().iter().enumerate())
-                .map(|(i, &t)| Val::from_raw(self.store.id(), t, super::read_raw(t, &buffer, i * words, words)))
-                .collect()
-        })
+        let (function, entry) = (self.offsets[defined], self.entries[defined]);
+        run_compiled(&mut self.store, &self.code, function, entry, vmctx, &ty, args)
     }
 
     /// Runs export `name` interpreted.
@@ -544,7 +560,6 @@ fn random_modules(simd: bool, seeds: u64) {
             Engine::new(crate::runtime::Config { tier: crate::runtime::Tier::Interpreter, ..Default::default() });
         let module = CompiledModule::new(&engine, &bytes).expect("wasm-smith modules are valid");
         let slot_bytes = super::codegen::slot_bytes(&module.module);
-        let words = slot_bytes as usize / 8;
         let masm = match compile_module(
             &module.module,
             X64Masm::new(module.module.raw.code.len() as u32, slot_bytes, Bounds::GuardRegions, 0),
@@ -560,7 +575,7 @@ fn random_modules(simd: bool, seeds: u64) {
         compiled += 1;
         with_v128 += (slot_bytes == 16) as u32;
         let f = crate::jit::masm::Masm::finish(masm);
-        let (code, offsets) = (CodeMemory::new(&f.code, f.sites).expect("maps"), f.functions);
+        let (code, offsets, entries) = (CodeMemory::new(&f.code, f.sites).expect("maps"), f.functions, f.entries);
         let mut store = Store::new(&engine);
         let (Ok(a), Ok(b)) = (store.instantiate(&module, &[]), store.instantiate(&module, &[])) else {
             failed_instantiations += 1;
@@ -580,20 +595,9 @@ fn random_modules(simd: bool, seeds: u64) {
             let args: Vec<Val> = ty.params().iter().map(|&t| Val::from_raw(store.id(), t, 0)).collect();
             let Some(Extern::Func(f)) = store.instance_export(a, &name) else { unreachable!() };
             let expected = store.call(f, &args).map_err(|t| t.code);
-            let mut buffer = vec![0u64; ty.params().len().max(ty.results().len()).max(2) * words];
-            let shape = entry::shape(words as u32 * 8, ty.results().first().map(|&t| super::codegen::class_of(t)));
             let vmctx = &*store.instances[b.index() as usize].context.vmctx as *const _ as *mut _;
-            store.context.store = &mut store;
-            // SAFETY: compiled from this module for this convention; instance b's context.
-            let outcome = unsafe {
-                let f: CompiledFn = std::mem::transmute(code.base().add(offsets[index as usize]));
-                entry::call(f, vmctx, buffer.as_mut_ptr(), store.engine().config().max_call_depth, shape)
-            };
-            let actual = outcome.map(|()| {
-                (ty.results().iter().enumerate())
-                    .map(|(i, &t)| Val::from_raw(store.id(), t, super::read_raw(t, &buffer, i * words, words)))
-                    .collect()
-            });
+            let actual =
+                run_compiled(&mut store, &code, offsets[index as usize], entries[index as usize], vmctx, &ty, &args);
             assert_eq!(actual, expected, "seed {seed}: export {name}");
             calls += 1;
         }

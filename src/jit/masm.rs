@@ -266,6 +266,20 @@ pub trait Masm {
     /// parameters in place and the others in slots `args..`; its
     /// first result comes back in `result_register`, the others in slots `args + 1..`.
     fn call(&mut self, index: u32, args: u32, sig: Signature<'_>);
+    /// Calls imported function `index` (a host function or another instance's), of signature
+    /// `sig`, with its arguments where `call` wants them, through the module's import
+    /// trampoline for `sig` (emitted by `finish`): it moves the arguments into an array of raw
+    /// values (`runtime::value`, 16 bytes each), calls `runtime(vmctx, index, values, count)`
+    /// (`builtins::call_import`) and returns its results as a compiled function does. Traps
+    /// `Host` (the trap itself waiting in the store) when the runtime reports one. The call
+    /// clobbers every register an operand may be in.
+    fn call_import(&mut self, runtime: *const (), index: u32, args: u32, sig: Signature<'_>);
+    /// Emits (or shares, with an earlier function of the same signature) the way in from the
+    /// host to defined function `defined`, of signature `sig`: a trampoline that `entry::enter`
+    /// calls with the function's code, an array of raw values holding the arguments and then
+    /// the results, and the call depth left; it passes the arguments as `call` would and
+    /// writes the results back. Called for every defined function, in order, after their code.
+    fn entry_trampoline(&mut self, defined: u32, sig: Signature<'_>);
 
     /// `dst = heap[addr (32-bit) + offset]`.
     fn heap_load(&mut self, kind: HeapLoad, dst: Reg, addr: Reg, offset: u32);
@@ -375,6 +389,8 @@ pub struct Finished {
     pub code: Vec<u8>,
     /// Where each defined function starts.
     pub functions: Vec<usize>,
+    /// Where each defined function's entry trampoline starts (`Masm::entry_trampoline`).
+    pub entries: Vec<usize>,
     /// The trap sites: code offset and trap.
     pub sites: Vec<(u32, TrapCode)>,
     /// Trap sites and call return addresses, with the module offset of their operator,

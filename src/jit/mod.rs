@@ -37,13 +37,13 @@ struct Compiled {
     code: code_memory::CodeMemory,
     /// Where each defined function starts.
     functions: Vec<usize>,
+    /// Where each defined function's entry trampoline starts.
+    entries: Vec<usize>,
     /// Code offsets of trap sites and call return addresses, with their module offsets.
     sources: Vec<(u32, u32)>,
     /// Whether the code checks heap bounds itself (else it relies on guard regions).
     #[cfg(target_arch = "x86_64")]
     bounds: x64::masm::Bounds,
-    /// Bytes per value in the entry's buffer of arguments and results (and per frame slot).
-    slot_bytes: u32,
 }
 
 impl Compiled {
@@ -124,7 +124,9 @@ fn compile(module: &Module, config: &Config) -> Result<std::result::Result<Compi
         Ok(masm) => {
             let f = masm::Masm::finish(masm);
             match code_memory::CodeMemory::new(&f.code, f.sites) {
-                Ok(code) => Ok(Ok(Compiled { code, functions: f.functions, sources: f.sources, bounds, slot_bytes })),
+                Ok(code) => {
+                    Ok(Ok(Compiled { code, functions: f.functions, entries: f.entries, sources: f.sources, bounds }))
+                }
                 Err(e) => Ok(Err(format!("no executable memory: {e}"))),
             }
         }
@@ -192,11 +194,11 @@ impl Backend for Jit {
 
     fn call(&self, store: &mut Store, func: u32, values: &mut [u128]) -> std::result::Result<(), Trap> {
         #[cfg(target_arch = "x86_64")]
-        if let FuncEntity::Wasm { module, instance, .. } = &store.funcs[func as usize] {
+        if let FuncEntity::Wasm { module, instance, defined_index, .. } = &store.funcs[func as usize] {
             // SAFETY: the store holds the function, and so its module, until it collects it,
             // which it does only when no call runs in it (this one counts in `store.depth`).
             let module: &CompiledModule = unsafe { &*Arc::as_ptr(module) };
-            let instance = *instance;
+            let (instance, defined) = (*instance, *defined_index as usize);
             let vmctx = &*store.instances[instance as usize].context.vmctx as *const _ as *mut _;
             // The function's machine code, if its instance runs compiled (`function_code`: code
             // compiled for guard regions runs interpreted on an instance with a memory that
@@ -204,38 +206,17 @@ impl Backend for Jit {
             let entry = store.func_ref(func).code;
             let code = module.code.as_any().downcast_ref::<JitCode>().and_then(|c| c.compiled.as_ref().ok());
             if let Some(code) = code.filter(|_| !entry.is_null()) {
-                // The values become the code's argument buffer in place: 16-byte slots are
-                // their own layout (low half first), 8-byte slots the low halves packed down.
-                // The entry reads two slots.
-                let words = code.slot_bytes as usize / 8;
-                let mut pad = [0u128; 2];
-                let short = values.len() < pad.len();
-                if short {
-                    pad[..values.len()].copy_from_slice(values);
-                }
-                let buffer: &mut [u128] = if short { &mut pad } else { &mut *values };
-                // SAFETY: a u128 is two u64 words, low first on x86_64; `slots` is the only
-                // view of `buffer` while it lives.
-                let slots =
-                    unsafe { std::slice::from_raw_parts_mut(buffer.as_mut_ptr() as *mut u64, buffer.len() * 2) };
-                if words == 1 {
-                    for i in 1..slots.len() / 2 {
-                        slots[i] = slots[2 * i];
-                    }
-                }
-                let ty = store.funcs[func as usize].ty();
-                let first_result = ty.results().first().map(|&t| codegen::class_of(t));
-                let shape = x64::entry::shape(code.slot_bytes, first_result);
                 store.context.store = store;
                 // The frames compiled code may open: as many as the interpreter would allow.
                 let depth_left = store.engine().config().max_call_depth.saturating_sub(store.depth);
-                // SAFETY: the code was compiled from this function's module with the entry
-                // convention, for contexts of its instances; `vmctx` is its instance's; the
-                // buffer holds the arguments (checked against the type by the runtime) and has
-                // room for the results.
+                // SAFETY: the code was compiled from this function's module, for contexts of its
+                // instances, with an entry trampoline for each function; `vmctx` is its
+                // instance's; `values` holds the arguments (checked against the type by the
+                // runtime) and has room for the results.
                 let outcome = unsafe {
-                    let f: x64::entry::CompiledFn = std::mem::transmute(entry);
-                    x64::entry::call_traced(f, vmctx, slots.as_mut_ptr(), depth_left, shape)
+                    let trampoline: x64::entry::CompiledFn =
+                        std::mem::transmute(code.code.base().wrapping_add(code.entries[defined]));
+                    x64::entry::call_traced(trampoline, entry, vmctx, values.as_mut_ptr(), depth_left)
                 };
                 if let Err(point) = outcome {
                     let mut trap = match point.code {
@@ -246,17 +227,6 @@ impl Backend for Jit {
                     };
                     add_frames(&mut trap, module, code, instance, &point);
                     return Err(trap);
-                }
-                // Back to one value per 16 bytes, from the last (a scalar's slot keeps
-                // whatever was above it: only a v128 has a high half).
-                for (i, &t) in store.funcs[func as usize].ty().results().iter().enumerate().rev() {
-                    let high = if t == ValType::V128 { slots[i * words + 1] } else { 0 };
-                    slots[2 * i] = slots[i * words];
-                    slots[2 * i + 1] = high;
-                }
-                if short {
-                    let n = values.len();
-                    values.copy_from_slice(&pad[..n]);
                 }
                 return Ok(());
             }

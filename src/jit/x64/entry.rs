@@ -1,53 +1,37 @@
 //! Entering compiled code from Rust, and coming back from a trap. `call` runs a compiled
-//! function `code(vmctx, args, depth_left)` through `enter`, which saves the callee-saved registers and
-//! publishes its stack pointer as the thread's resume point; if the code faults at a trap site,
-//! the signal handler makes the thread continue at `landing` with that stack pointer and the
-//! trap in `rax`, and `landing` returns from `enter` as a normal return would. Code compiled
-//! with explicit bounds checks uses no signal: its trap stubs call `raise`, which records the
-//! backtrace and continues at `landing` in the same way.
+//! function through `enter`, which saves the callee-saved registers, publishes its stack pointer
+//! as the thread's resume point and calls the function's entry trampoline
+//! (`Masm::entry_trampoline`, one per signature in the module's code), which passes the
+//! arguments from an array of raw values and writes the results back to it. If the code faults
+//! at a trap site, the signal handler makes the thread continue at `landing` with that stack
+//! pointer and the trap in `rax`, and `landing` returns from `enter` as a normal return would.
+//! Code compiled with explicit bounds checks uses no signal: its trap stubs call `raise`, which
+//! records the backtrace and continues at `landing` in the same way.
 
 use std::arch::naked_asm;
 
-use crate::jit::masm::Class;
 use crate::runtime::sys::signals::{self, Resume};
 use crate::runtime::trap::TrapCode;
 use crate::runtime::vmctx::VMContext;
 
-/// A compiled function. Its calling convention is its own (only `enter` calls it from Rust):
-/// the instance context in r15, a pointer to its arguments and results in rsi (slots of 8 or
-/// 16 bytes, as the module's `codegen::slot_bytes`), and in edx how many more wasm frames may
-/// be opened, this function's included (the configured call depth: with none left, it traps
-/// before running). Its first two parameters come in registers instead of slots
-/// (`masm::PARAM_REGISTERS`), and its first result goes back in one (`masm::RESULT_REGISTER`).
+/// Machine code with a convention of its own, called only from `enter` or from other machine
+/// code: a compiled function (see `x64::masm`) or an entry trampoline.
 pub type CompiledFn = unsafe extern "C" fn();
 
-/// How `enter` passes a function's values: the bytes per slot (8 or 16) and the class of its
-/// first result, if any.
-pub fn shape(slot_bytes: u32, first_result: Option<Class>) -> u32 {
-    let result = match first_result {
-        Some(Class::Int) => 0,
-        Some(Class::Float) => 1,
-        Some(Class::V128) => 2,
-        None => 3,
-    };
-    slot_bytes | result << 8
-}
-
-/// Calls `code(vmctx, args, depth_left)` with `shape`: loads the register parameters from
-/// the first two slots of `args` (each into both registers of its position: the code reads
-/// the one of its type) and stores the first result into the first slot. Returns 0, or
+/// Calls `trampoline` with the function's `code` in rax, the instance context in r15, `values`
+/// (raw values, 16 bytes each) in rsi and the call depth left in edx. Returns 0, or
 /// `TrapCode as u32 + 1` after a trap.
 ///
-/// Stack at the call into `code`: return address, rbp, rbx, r12-r15, one alignment slot (at
-/// `resume.sp`), so `rsp` is 16-byte aligned at the call as the ABI wants.
+/// Stack at the call into `trampoline`: return address, rbp, rbx, r12-r15, one alignment slot
+/// (at `resume.sp`), so `rsp` is 16-byte aligned at the call as the ABI wants.
 #[unsafe(naked)]
 unsafe extern "C" fn enter(
-    code: CompiledFn,
+    trampoline: CompiledFn,
+    code: *const u8,
     vmctx: *mut VMContext,
-    args: *mut u64,
+    values: *mut u128,
     resume: *mut Resume,
     depth_left: u32,
-    shape: u32,
 ) -> u32 {
     naked_asm!(
         "push rbp",
@@ -58,34 +42,12 @@ unsafe extern "C" fn enter(
         "push r14",
         "push r15",
         "sub rsp, 8",
-        "mov [rcx], rsp",
-        // rbx and r12 (which compiled code keeps) hold the buffer and the shape.
-        "mov rbx, rdx",
-        "mov r12d, r9d",
-        "mov rax, rdi",
-        "mov r15, rsi",
-        "mov rsi, rdx",
-        "mov edx, r8d",
-        "movzx r8d, r9b",
-        "mov rcx, [rsi]",
-        "movq xmm13, [rsi]",
-        "mov r11, [rsi + r8]",
-        "movq xmm14, [rsi + r8]",
-        "call rax",
-        "shr r12d, 8",
-        "cmp r12d, 1",
-        "jb 2f",
-        "je 3f",
-        "cmp r12d, 2",
-        "jne 4f",
-        "movdqu [rbx], xmm0",
-        "jmp 4f",
-        "2:",
-        "mov [rbx], rax",
-        "jmp 4f",
-        "3:",
-        "movq [rbx], xmm0",
-        "4:",
+        "mov [r8], rsp",
+        "mov rax, rsi",
+        "mov r15, rdx",
+        "mov rsi, rcx",
+        "mov edx, r9d",
+        "call rdi",
         "xor eax, eax",
         "add rsp, 8",
         "pop r15",
@@ -156,20 +118,22 @@ thread_local! {
     static TRACE: std::cell::RefCell<Vec<usize>> = std::cell::RefCell::new(vec![0; TRACE_CAPACITY]);
 }
 
-/// Runs compiled function `code` with `vmctx` and `args` (`enter`, with `shape`); a fault at
-/// one of its registered trap sites comes back as that trap.
+/// Runs compiled function `code` through its entry trampoline `trampoline` with `vmctx` and
+/// `values` (`enter`); a fault at one of its registered trap sites comes back as that trap.
 ///
 /// # Safety
-/// `code` is compiled code in a live `CodeMemory`, following `CompiledFn`'s convention, and
-/// `vmctx` and `args` are what it expects; `args` has at least two slots.
+/// `trampoline` and `code` are machine code in a live `CodeMemory`: `code` a compiled function
+/// and `trampoline` the entry trampoline of its signature (or, for code written by hand, a
+/// function of the trampoline's convention, `code` then unused); `vmctx` is the context the
+/// code was compiled for and `values` has room for the arguments and results.
 pub unsafe fn call(
-    code: CompiledFn,
+    trampoline: CompiledFn,
+    code: *const u8,
     vmctx: *mut VMContext,
-    args: *mut u64,
+    values: *mut u128,
     depth_left: u32,
-    shape: u32,
 ) -> Result<(), TrapCode> {
-    call_traced(code, vmctx, args, depth_left, shape).map_err(|t| t.code)
+    call_traced(trampoline, code, vmctx, values, depth_left).map_err(|t| t.code)
 }
 
 /// As `call`, with where the trap happened.
@@ -177,17 +141,17 @@ pub unsafe fn call(
 /// # Safety
 /// As for `call`.
 pub unsafe fn call_traced(
-    code: CompiledFn,
+    trampoline: CompiledFn,
+    code: *const u8,
     vmctx: *mut VMContext,
-    args: *mut u64,
+    values: *mut u128,
     depth_left: u32,
-    shape: u32,
 ) -> Result<(), TrapPoint> {
     let trace = TRACE.with(|t| t.borrow_mut().as_mut_ptr());
     let mut resume =
         Resume { sp: 0, landing: landing as *const () as usize, trace, capacity: TRACE_CAPACITY, count: 0 };
     let previous = signals::enter(&mut resume);
-    let outcome = enter(code, vmctx, args, &mut resume, depth_left, shape);
+    let outcome = enter(trampoline, code, vmctx, values, &mut resume, depth_left);
     signals::leave(previous);
     match outcome {
         0 => Ok(()),

@@ -10,13 +10,19 @@
 //! slots (locals, then operands), slot k at `[rsp + 8k]`, or `[rsp + 16k]` in a module with
 //! v128 values (`slot_bytes`); rsp stays 16-byte aligned and does not move inside the body, so
 //! the frame's size is patched into the prologue when the function ends. A function is called
-//! as `f(vmctx: rdi, args: rsi, depth_left: edx)`, like `entry::CompiledFn`, with its arguments
-//! in the slots at `args`, where it writes its results. A function saves rbp and the local registers it uses,
-//! nothing else: every operand is in its slot at a call (the caller spills them), a direct
-//! callee belongs to the same instance, so it has the same r14 and r15, and the entry
-//! (`entry::enter`) saves the registers the System V ABI wants kept for its Rust caller; runtime
-//! calls are System V calls, which keep rbx and r12-r15 themselves, and around which the float
-//! locals wait in their slots.
+//! with the context in r15, its first two parameters in registers (`PARAM_REGISTERS`,
+//! `FLOAT_PARAM_REGISTERS`), the others in the caller's slots at rsi, where results after the
+//! first go (the first comes back in rax or xmm0), and the frames it may open in edx. A function
+//! saves rbp and the local registers it uses, nothing else: every operand is in its slot at a
+//! call (the caller spills them), a direct callee belongs to the same instance, so it has the
+//! same r14 and r15, and the entry (`entry::enter`) saves the registers the System V ABI wants
+//! kept for its Rust caller; runtime calls are System V calls, which keep rbx and r12-r15
+//! themselves, and around which the float locals wait in their slots.
+//!
+//! Trampolines, one per signature in a module's code, convert between that convention and
+//! arrays of raw values (16 bytes each), the runtime's: an entry trampoline for calls from the
+//! host (`entry::enter` calls it), an import trampoline for calls to imported functions, which
+//! goes to the runtime (`builtins::call_import`).
 //!
 //! Two ways to keep heap accesses in bounds (`Bounds`). With guard regions each access is a trap
 //! site and a trap stub is `ud2`: the signal handler turns either fault into the trap. With
@@ -108,6 +114,12 @@ pub struct X64Masm {
     memory: u32,
     /// Whether the CPU has SSE4.2 (`pcmpgtq`).
     pub(super) sse42: bool,
+    /// The import trampolines calls jump to, by signature, with the runtime function they
+    /// call (emitted by `finish`).
+    import_trampolines: Vec<(Vec<Class>, Vec<Class>, Label, usize)>,
+    /// The entry trampolines emitted so far, by signature, and each defined function's.
+    entry_trampolines: Vec<(Vec<Class>, Vec<Class>, usize)>,
+    entries: Vec<usize>,
 }
 
 impl X64Masm {
@@ -133,6 +145,9 @@ impl X64Masm {
             saved_float: Vec::new(),
             memory: 0,
             sse42: std::arch::is_x86_feature_detected!("sse4.2"),
+            import_trampolines: Vec::new(),
+            entry_trampolines: Vec::new(),
+            entries: Vec::new(),
         }
     }
 
@@ -207,19 +222,112 @@ impl X64Masm {
     /// Calls native function `f` (System V, its arguments in place). The call keeps no xmm
     /// register: the float locals wait in their slots around it.
     fn call_native(&mut self, f: *const ()) {
+        self.store_float_locals();
+        self.asm.mov_ri(Gpr::Rax, f as u64);
+        self.asm.call_r(Gpr::Rax);
+        self.after_call();
+        self.load_float_locals();
+    }
+
+    /// Stores the float locals' registers to their slots, before a call that keeps no xmm
+    /// register.
+    fn store_float_locals(&mut self) {
         for k in 0..self.saved_float.len() {
             let (x, local) = self.saved_float[k];
             let slot = self.slot(local);
             self.store_float_local(slot, x);
         }
-        self.asm.mov_ri(Gpr::Rax, f as u64);
-        self.asm.call_r(Gpr::Rax);
-        self.after_call();
+    }
+
+    /// Loads the float locals' registers back after such a call.
+    fn load_float_locals(&mut self) {
         for k in 0..self.saved_float.len() {
             let (x, local) = self.saved_float[k];
             let slot = self.slot(local);
             self.load_float_local(x, slot);
         }
+    }
+
+    /// Copies a value of `class` from `src` to `dst`, each a slot of this module or a raw
+    /// value (16 bytes): a v128 whole, a scalar's 64 bits; with `to_raw`, `dst` is a raw
+    /// value, whose upper half a scalar clears. Uses SCRATCH (r11) and XSCRATCH.
+    fn copy_class(&mut self, class: Class, dst: Mem, src: Mem, to_raw: bool) {
+        if class == Class::V128 {
+            self.asm.movdqu_load(XSCRATCH, src);
+            self.asm.movdqu_store(dst, XSCRATCH);
+            return;
+        }
+        self.asm.load(Load::Full(Size::S64), SCRATCH, src);
+        self.asm.store(8, dst, SCRATCH);
+        if to_raw {
+            self.asm.store_imm(8, Mem { disp: dst.disp + 8, ..dst }, 0);
+        }
+    }
+
+    /// Raw value `i` of an array at `base`.
+    fn raw(base: Gpr, i: usize) -> Mem {
+        Mem::base(base, 16 * i as i32)
+    }
+
+    /// Opens a trampoline's frame: rbp, the incoming rsi at `[rbp - 8]`, and at least `bytes`
+    /// more, leaving rsp 16-byte aligned for its call.
+    fn trampoline_frame(&mut self, bytes: usize) {
+        // Entered with rsp 8 off alignment (the return address); rbp and rsi make it 8 off again.
+        let area = ((bytes + 8 + 15) & !15) - 8;
+        self.asm.push(Gpr::Rbp);
+        self.asm.mov_rr(Size::S64, Gpr::Rbp, Gpr::Rsp);
+        self.asm.push(Gpr::Rsi);
+        self.asm.alu_ri(Alu::Sub, Size::S64, Gpr::Rsp, area as i32);
+    }
+
+    /// Emits the import trampoline at `label` for `params` and `results`, calling `runtime`
+    /// (see `Masm::call_import`). Entered as a compiled function is (register parameters,
+    /// rsi, edx), with the import's index in eax; returns as one does, with the runtime's
+    /// status in edx.
+    fn import_trampoline(&mut self, label: Label, params: &[Class], results: &[Class], runtime: usize) {
+        let count = params.len().max(results.len()).max(1);
+        self.asm.bind(label);
+        self.trampoline_frame(16 * count);
+        // The register parameters first, while their registers hold them.
+        for (i, &class) in params.iter().enumerate() {
+            let dst = Self::raw(Gpr::Rsp, i);
+            match self.param_register(i, class) {
+                Some(r) if class == Class::Int => self.asm.store(8, dst, gpr(r)),
+                Some(x) => self.asm.sse_store(asm::Prec::F64, dst, Xmm(x)),
+                None => continue,
+            }
+            self.asm.store_imm(8, Mem { disp: dst.disp + 8, ..dst }, 0);
+        }
+        for (i, &class) in params.iter().enumerate() {
+            if self.param_register(i, class).is_none() {
+                let src = Mem::base(Gpr::Rsi, (self.slot_bytes as usize * i) as i32);
+                self.copy_class(class, Self::raw(Gpr::Rsp, i), src, true);
+            }
+        }
+        // The runtime counts the frames compiled code has opened from the depth left.
+        let o = VMContext::OFFSETS;
+        self.asm.load(Load::Full(Size::S64), Gpr::Rdi, Mem::base(VMCTX, o.store as i32));
+        self.asm.store(4, Mem::base(Gpr::Rdi, o.store_depth_left as i32), Gpr::Rdx);
+        self.asm.mov_rr(Size::S64, Gpr::Rdi, VMCTX);
+        self.asm.mov_rr(Size::S32, Gpr::Rsi, Gpr::Rax);
+        self.asm.mov_rr(Size::S64, Gpr::Rdx, Gpr::Rsp);
+        self.asm.mov_ri(Gpr::Rcx, count as u64);
+        self.asm.mov_ri(Gpr::Rax, runtime as u64);
+        self.asm.call_r(Gpr::Rax);
+        self.asm.mov_rr(Size::S32, Gpr::Rdx, Gpr::Rax);
+        if let Some(&class) = results.first() {
+            self.load_result(class, Self::raw(Gpr::Rsp, 0));
+        }
+        if results.len() > 1 {
+            self.asm.load(Load::Full(Size::S64), Gpr::Rdi, Mem::base(Gpr::Rbp, -8));
+            for (i, &class) in results.iter().enumerate().skip(1) {
+                let dst = Mem::base(Gpr::Rdi, (self.slot_bytes as usize * i) as i32);
+                self.copy_class(class, dst, Self::raw(Gpr::Rsp, i), false);
+            }
+        }
+        self.asm.mov_rr(Size::S64, Gpr::Rsp, Gpr::Rbp);
+        self.asm.pop(Gpr::Rbp);
+        self.asm.ret();
     }
 
     /// Loads a first result of `class` from `src` into its result register.
@@ -968,6 +1076,78 @@ impl Masm for X64Masm {
         self.after_call();
     }
 
+    fn call_import(&mut self, runtime: *const (), index: u32, args: u32, sig: Signature<'_>) {
+        let known = self.import_trampolines.iter().find(|t| t.0 == sig.params && t.1 == sig.results);
+        let trampoline = match known {
+            Some(t) => t.2,
+            None => {
+                let label = self.asm.new_label();
+                self.import_trampolines.push((sig.params.to_vec(), sig.results.to_vec(), label, runtime as usize));
+                label
+            }
+        };
+        // The runtime keeps no xmm register.
+        self.store_float_locals();
+        self.compiled_call_args(args, sig);
+        self.asm.mov_ri(Gpr::Rax, index as u64);
+        self.asm.call(trampoline);
+        self.after_call();
+        self.load_float_locals();
+        let stub = self.stub(TrapCode::Host);
+        self.asm.test_rr(Size::S32, Gpr::Rdx, Gpr::Rdx);
+        self.asm.jcc(Cond::Ne, stub);
+    }
+
+    fn entry_trampoline(&mut self, defined: u32, sig: Signature<'_>) {
+        debug_assert_eq!(defined as usize, self.entries.len(), "entry trampolines in order");
+        if let Some(t) = self.entry_trampolines.iter().find(|t| t.0 == sig.params && t.1 == sig.results) {
+            self.entries.push(t.2);
+            return;
+        }
+        let offset = self.asm.offset();
+        // Entered from `entry::enter` with the function's code in rax, the raw values in rsi
+        // and the depth left in edx; the context is in r15 already.
+        let slots = if self.uses_slots(sig) { sig.params.len().max(sig.results.len()) } else { 0 };
+        self.trampoline_frame(self.slot_bytes as usize * slots);
+        for (i, &class) in sig.params.iter().enumerate() {
+            if self.param_register(i, class).is_none() {
+                let dst = Mem::base(Gpr::Rsp, (self.slot_bytes as usize * i) as i32);
+                self.copy_class(class, dst, Self::raw(Gpr::Rsi, i), false);
+            }
+        }
+        // The register parameters last: the copies above use r11.
+        for (i, &class) in sig.params.iter().enumerate() {
+            match self.param_register(i, class) {
+                Some(r) if class == Class::Int => self.asm.load(Load::Full(Size::S64), gpr(r), Self::raw(Gpr::Rsi, i)),
+                Some(x) => self.asm.sse_load(asm::Prec::F64, Xmm(x), Self::raw(Gpr::Rsi, i)),
+                None => {}
+            }
+        }
+        if slots > 0 {
+            self.asm.mov_rr(Size::S64, Gpr::Rsi, Gpr::Rsp);
+        }
+        self.asm.call_r(Gpr::Rax);
+        self.asm.load(Load::Full(Size::S64), Gpr::Rdi, Mem::base(Gpr::Rbp, -8));
+        match sig.results.first() {
+            Some(Class::Int) => self.asm.store(8, Self::raw(Gpr::Rdi, 0), RESULT_REGISTER),
+            Some(Class::Float) => self.asm.sse_store(asm::Prec::F64, Self::raw(Gpr::Rdi, 0), FLOAT_RESULT_REGISTER),
+            Some(Class::V128) => self.asm.movdqu_store(Self::raw(Gpr::Rdi, 0), FLOAT_RESULT_REGISTER),
+            None => {}
+        }
+        if matches!(sig.results.first(), Some(Class::Int | Class::Float)) {
+            self.asm.store_imm(8, Mem::base(Gpr::Rdi, 8), 0);
+        }
+        for (i, &class) in sig.results.iter().enumerate().skip(1) {
+            let src = Mem::base(Gpr::Rsp, (self.slot_bytes as usize * i) as i32);
+            self.copy_class(class, Self::raw(Gpr::Rdi, i), src, true);
+        }
+        self.asm.mov_rr(Size::S64, Gpr::Rsp, Gpr::Rbp);
+        self.asm.pop(Gpr::Rbp);
+        self.asm.ret();
+        self.entry_trampolines.push((sig.params.to_vec(), sig.results.to_vec(), offset));
+        self.entries.push(offset);
+    }
+
     fn heap_load(&mut self, kind: HeapLoad, dst: Reg, addr: Reg, offset: u32) {
         let bytes = match kind {
             HeapLoad::U8 | HeapLoad::S8(_) => 1,
@@ -1445,8 +1625,17 @@ impl Masm for X64Masm {
     }
 
     fn finish(mut self) -> Finished {
+        for (params, results, label, runtime) in std::mem::take(&mut self.import_trampolines) {
+            self.import_trampoline(label, &params, &results, runtime);
+        }
         self.sources.sort_unstable();
-        Finished { code: self.asm.finish(), functions: self.offsets, sites: self.sites, sources: self.sources }
+        Finished {
+            code: self.asm.finish(),
+            functions: self.offsets,
+            entries: self.entries,
+            sites: self.sites,
+            sources: self.sources,
+        }
     }
 }
 
