@@ -232,7 +232,7 @@ fn explicit_bounds_checks_need_no_signal_handler() {
         assert_eq!(trap.code, code, "{name}");
         assert!(!trap.frames.is_empty(), "{name}: frames");
     }
-    let frames = call(&mut store, "nested", -1).expect_err("traps").frames;
+    let frames = call(&mut store, "nested", -1).expect_err("traps").frames.clone();
     assert_eq!(frames.iter().map(|f| f.func_index).collect::<Vec<_>>(), [0, 1], "the trapping frame, then its caller");
     assert_eq!(actions(), before, "signal actions changed");
 }

@@ -548,7 +548,8 @@ fn compiled_traps_carry_the_interpreters_backtraces() {
         ] {
             let f = export_func(&store, instance, name);
             let trap = store.call(f, &args).expect_err("traps");
-            out.push((name, trap.code, trap.message, trap.frames));
+            let t = trap.into_data();
+            out.push((name, t.code, t.message, t.frames));
         }
         out
     };

@@ -30,11 +30,6 @@ pub(crate) fn native_stack_limit() -> usize {
     })
 }
 
-/// Whether this thread's native stack is down to its reserve.
-pub(crate) fn native_stack_exhausted() -> bool {
-    sys::current_stack_address() < native_stack_limit()
-}
-
 /// Runs a host function; a panic in it becomes a trap, so it never unwinds through a tier's
 /// code (whose bookkeeping it would skip) or across the C API.
 fn run_host(callback: &RawHostFn, caller: &mut Caller<'_>, values: &mut [u128]) -> Result<(), Trap> {
@@ -52,6 +47,12 @@ fn run_host(callback: &RawHostFn, caller: &mut Caller<'_>, values: &mut [u128]) 
 }
 
 impl Store {
+    /// Whether the native stack of the thread running a call in the store is down to its
+    /// reserve (the limit `call_raw` noted when the thread entered the store).
+    fn native_stack_exhausted(&self) -> bool {
+        sys::current_stack_address() < self.context.stack_limit
+    }
+
     /// Calls a function with arguments of its parameter types; returns its results.
     pub fn call(&mut self, func: Func, args: &[Val]) -> Result<Vec<Val>, Trap> {
         if !self.owns(func.store) {
@@ -99,14 +100,14 @@ impl Store {
     /// arguments of its parameter types whose references belong to this store (the caller
     /// checked them); out, its raw results. Holds as many values as the larger of the two.
     pub(crate) fn call_raw(&mut self, func: u32, values: &mut [u128]) -> Result<(), Trap> {
-        if self.depth >= self.engine.config().max_call_depth || native_stack_exhausted() {
-            return Err(Trap::new(TrapCode::CallStackExhausted));
-        }
         if self.depth == 0 {
             // The thread that enters the store now, and where the store is now: compiled code
             // checks against the limit and calls runtime operations on the store.
             self.context.stack_limit = native_stack_limit();
             self.context.store = self;
+        }
+        if self.depth >= self.engine.config().max_call_depth || self.native_stack_exhausted() {
+            return Err(Trap::new(TrapCode::CallStackExhausted));
         }
         self.depth += 1;
         let outcome = match &self.funcs[func as usize] {
@@ -141,7 +142,7 @@ impl Store {
                 // The calling compiled frame is already counted, as the interpreter counts it.
                 Some(callback) => self.call_host(callback, Some(caller), 0, values),
                 // The callee's own frames count themselves, as when the interpreter calls it.
-                None if native_stack_exhausted() => Err(Trap::new(TrapCode::CallStackExhausted)),
+                None if self.native_stack_exhausted() => Err(Trap::new(TrapCode::CallStackExhausted)),
                 None => self.engine.backend().call(self, func, values),
             }
         };
@@ -159,7 +160,7 @@ impl Store {
         frames: u32,
         values: &mut [u128],
     ) -> Result<(), Trap> {
-        if native_stack_exhausted() {
+        if self.native_stack_exhausted() {
             return Err(Trap::new(TrapCode::CallStackExhausted));
         }
         let depth = self.depth;

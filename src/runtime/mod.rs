@@ -24,5 +24,5 @@ pub use store::{
     Caller, Collected, Extern, ExternRef, Func, Global, HostFn, HostFunc, Instance, InterruptHandle, Memory, Object,
     Store, StoreLimits, Table,
 };
-pub use trap::{Trap, TrapCode};
+pub use trap::{Trap, TrapCode, TrapData};
 pub use value::Val;

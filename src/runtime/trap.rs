@@ -84,9 +84,14 @@ pub struct Frame {
     pub instance: u32,
 }
 
-/// A trap: why, a message, and where.
+/// A trap: why, a message, and where (`TrapData`, its fields). One pointer wide, so that the
+/// results of calls, `Result<_, Trap>`, stay small on the paths that do not trap.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Trap(Box<TrapData>);
+
+/// What a trap holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Trap {
+pub struct TrapData {
     pub code: TrapCode,
     pub message: String,
     pub frames: Vec<Frame>,
@@ -95,24 +100,52 @@ pub struct Trap {
     pub exit_code: Option<i32>,
 }
 
+impl std::ops::Deref for Trap {
+    type Target = TrapData;
+    fn deref(&self) -> &TrapData {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Trap {
+    fn deref_mut(&mut self) -> &mut TrapData {
+        &mut self.0
+    }
+}
+
+impl fmt::Debug for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 impl Trap {
     pub fn new(code: TrapCode) -> Trap {
-        Trap { code, message: code.message().to_string(), frames: Vec::new(), exit_code: None }
+        Trap::from_data(TrapData { code, message: code.message().to_string(), frames: Vec::new(), exit_code: None })
     }
 
     /// A trap raised by the host with its own message.
     pub fn host(message: impl Into<String>) -> Trap {
-        Trap { code: TrapCode::Host, message: message.into(), frames: Vec::new(), exit_code: None }
+        Trap::from_data(TrapData { code: TrapCode::Host, message: message.into(), frames: Vec::new(), exit_code: None })
     }
 
     /// The trap a program raises to exit with `status` (code `Host`, `exit_code` set).
     pub fn exit(status: i32) -> Trap {
-        Trap {
+        Trap::from_data(TrapData {
             code: TrapCode::Host,
             message: format!("exited with status {status}"),
             frames: Vec::new(),
             exit_code: Some(status),
-        }
+        })
+    }
+
+    pub fn from_data(data: TrapData) -> Trap {
+        Trap(Box::new(data))
+    }
+
+    /// The trap's fields, to take them apart.
+    pub fn into_data(self) -> TrapData {
+        *self.0
     }
 }
 

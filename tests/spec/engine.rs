@@ -220,6 +220,7 @@ impl Tiered {
 }
 
 fn trap_failure(t: Trap) -> Failure {
+    let t = t.into_data();
     if t.code == TrapCode::CallStackExhausted {
         Failure::Exhaustion(t.message)
     } else {
