@@ -218,11 +218,12 @@ pub fn compile_module<M: Masm>(module: &Module, masm: M, fuel: bool) -> Result<M
     for defined in 0..module.raw.code.len() {
         c.function(&mut v, defined)?;
     }
+    let heap = !module.memories.is_empty();
     for defined in 0..module.raw.code.len() as u32 {
         let ty = module.func_type(module.imported_funcs + defined);
         let params: Vec<Class> = kinds(ty.params())?.iter().map(|k| k.class()).collect();
         let results: Vec<Class> = kinds(ty.results())?.iter().map(|k| k.class()).collect();
-        c.masm.entry_trampoline(defined, Signature { params: &params, results: &results });
+        c.masm.entry_trampoline(defined, Signature { params: &params, results: &results }, heap);
     }
     Ok(c.masm)
 }
@@ -234,7 +235,6 @@ impl<M: Masm> Compiler<'_, M> {
         self.locals = kinds(v.locals())?;
         let params = ty.params().len() as u32;
         let results = kinds(ty.results())?;
-        let heap = !self.module.memories.is_empty();
         let (registers, float_registers) = self.local_registers(ops.clone());
         self.local_regs = vec![None; self.locals.len()];
         for &(local, r) in registers.iter().chain(&float_registers) {
@@ -246,7 +246,7 @@ impl<M: Masm> Compiler<'_, M> {
         let classes: Vec<Class> = self.locals[..params as usize].iter().map(|k| k.class()).collect();
         let result_classes: Vec<Class> = results.iter().map(|k| k.class()).collect();
         let sig = Signature { params: &classes, results: &result_classes };
-        self.masm.prologue(defined as u32, sig, locals, heap, &registers, &float_registers);
+        self.masm.prologue(defined as u32, sig, locals, &registers, &float_registers);
         self.masm.check_interrupt_and_fuel(self.fuel);
         self.stack.clear();
         self.free = self.masm.allocatable().to_vec();

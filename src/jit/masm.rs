@@ -208,7 +208,6 @@ pub trait Masm {
         index: u32,
         sig: Signature<'_>,
         locals: u32,
-        heap: bool,
         registers: &[(u32, Reg)],
         float_registers: &[(u32, Reg)],
     );
@@ -278,8 +277,11 @@ pub trait Masm {
     /// host to defined function `defined`, of signature `sig`: a trampoline that `entry::enter`
     /// calls with the function's code, an array of raw values holding the arguments and then
     /// the results, and the call depth left; it passes the arguments as `call` would and
-    /// writes the results back. Called for every defined function, in order, after their code.
-    fn entry_trampoline(&mut self, defined: u32, sig: Signature<'_>);
+    /// writes the results back. With `heap` (the module has a memory), it also loads what
+    /// compiled code keeps of memory 0 for the whole call (its functions do not: a direct
+    /// callee has its caller's instance). Called for every defined function, in order, after
+    /// their code.
+    fn entry_trampoline(&mut self, defined: u32, sig: Signature<'_>, heap: bool);
 
     /// `dst = heap[addr (32-bit) + offset]`.
     fn heap_load(&mut self, kind: HeapLoad, dst: Reg, addr: Reg, offset: u32);

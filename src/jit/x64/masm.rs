@@ -659,7 +659,6 @@ impl Masm for X64Masm {
         index: u32,
         sig: Signature<'_>,
         locals: u32,
-        heap: bool,
         registers: &[(u32, Reg)],
         float_registers: &[(u32, Reg)],
     ) {
@@ -750,10 +749,6 @@ impl Masm for X64Masm {
             } else {
                 self.asm.store_imm(8, slot, 0);
             }
-        }
-        if heap {
-            self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(VMCTX, offsets.memory0 as i32));
-            self.asm.load(Load::Full(Size::S64), HEAP, Mem::base(Gpr::Rax, offsets.memory_base as i32));
         }
     }
 
@@ -1098,7 +1093,7 @@ impl Masm for X64Masm {
         self.asm.jcc(Cond::Ne, stub);
     }
 
-    fn entry_trampoline(&mut self, defined: u32, sig: Signature<'_>) {
+    fn entry_trampoline(&mut self, defined: u32, sig: Signature<'_>, heap: bool) {
         debug_assert_eq!(defined as usize, self.entries.len(), "entry trampolines in order");
         if let Some(t) = self.entry_trampolines.iter().find(|t| t.0 == sig.params && t.1 == sig.results) {
             self.entries.push(t.2);
@@ -1125,6 +1120,12 @@ impl Masm for X64Masm {
         }
         if slots > 0 {
             self.asm.mov_rr(Size::S64, Gpr::Rsi, Gpr::Rsp);
+        }
+        if heap {
+            // Memory 0's base, which never moves (a memory reserves its whole range).
+            let o = VMContext::OFFSETS;
+            self.asm.load(Load::Full(Size::S64), Gpr::Rdi, Mem::base(VMCTX, o.memory0 as i32));
+            self.asm.load(Load::Full(Size::S64), HEAP, Mem::base(Gpr::Rdi, o.memory_base as i32));
         }
         self.asm.call_r(Gpr::Rax);
         self.asm.load(Load::Full(Size::S64), Gpr::Rdi, Mem::base(Gpr::Rbp, -8));
