@@ -124,6 +124,16 @@ fn integer_register_forms() {
                 }
                 check(&format!("mov {}, {}", r(size, a), r(size, b)), |s| s.mov_rr(size, a, b));
                 check(&format!("imul {}, {}", r(size, a), r(size, b)), |s| s.imul_rr(size, a, b));
+                for imm in [3, -7, 0x222c0, i32::MIN] {
+                    let shown = match size {
+                        Size::S32 => format!("0x{:x}", imm as u32),
+                        Size::S64 => format!("0x{:x}", imm as i64 as u64),
+                    };
+                    // The disassembler shows `imul a, a, imm` as `imul a, imm`.
+                    let operands =
+                        if a == b { r(size, a).to_string() } else { format!("{}, {}", r(size, a), r(size, b)) };
+                    check(&format!("imul {operands}, {shown}"), |s| s.imul_rri(size, a, b, imm));
+                }
                 check(&format!("test {}, {}", r(size, a), r(size, b)), |s| s.test_rr(size, a, b));
                 for cond in Cond::ALL {
                     let name = CONDS[cond as usize];

@@ -138,6 +138,73 @@ impl Both {
 const I32S: [i32; 9] = [0, 1, -1, 2, 7, -7, i32::MIN, i32::MAX, 0x1234_5678];
 const I64S: [i64; 10] = [0, 1, -1, 2, 7, -7, i64::MIN, i64::MAX, 0x1234_5678_9abc_def0, 1 << 32];
 
+/// 32-bit division and remainder by constants (compiled as multiplications by a reciprocal):
+/// every divisor form (small, powers of two and their neighbours, large, the largest signed and
+/// unsigned ones, and those the reciprocal does not serve: 0, 1, -1, negative) against the
+/// interpreter, on edge dividends and a spread of others; a divisor's own multiples and their
+/// neighbours, where a quotient changes, included.
+#[test]
+fn division_by_constants_agrees_with_the_interpreter() {
+    let divisors: [i64; 22] = [
+        2,
+        3,
+        5,
+        6,
+        7,
+        10,
+        60,
+        641,
+        1000,
+        0x222c0,
+        65535,
+        65536,
+        65537,
+        0x7fff_ffff,
+        -0x8000_0000,
+        0x8000_0001,
+        -3,
+        -1,
+        0,
+        1,
+        0xffff_fffe,
+        0xffff_ffff,
+    ];
+    let mut wat = String::from("(module\n");
+    for (k, d) in divisors.iter().enumerate() {
+        for op in ["div_s", "div_u", "rem_s", "rem_u"] {
+            wat +=
+                &format!("(func (export \"{op}/{k}\") (param i32) (result i32) local.get 0 i32.const {d} i32.{op})\n");
+        }
+    }
+    wat += ")";
+    let mut b = Both::new(&wat);
+    let mut x = 0x2545_f491u32;
+    let mut runs = 0;
+    for (k, &d) in divisors.iter().enumerate() {
+        let d = d as u32;
+        let mut dividends: Vec<u32> = I32S.iter().map(|&v| v as u32).collect();
+        for m in [1u32, 2, 3, 1000, u32::MAX / d.max(1), (i32::MAX as u32) / d.max(1)] {
+            let multiple = m.wrapping_mul(d);
+            dividends.extend([multiple.wrapping_sub(1), multiple, multiple.wrapping_add(1)]);
+            dividends.extend([multiple.wrapping_neg().wrapping_sub(1), multiple.wrapping_neg()]);
+        }
+        for _ in 0..300 {
+            // xorshift32: dividends spread over the whole range.
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            dividends.push(x);
+        }
+        for &v in &dividends {
+            for op in ["div_s", "div_u", "rem_s", "rem_u"] {
+                b.agree(&format!("{op}/{k}"), &[Val::I32(v as i32)]).ok();
+                runs += 1;
+            }
+        }
+    }
+    assert!(runs > 20_000, "{runs} runs");
+}
+
 #[test]
 fn integer_operators_agree_with_the_interpreter() {
     let binary = [

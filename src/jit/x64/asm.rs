@@ -473,6 +473,12 @@ impl Assembler {
         self.emit(0, size.w(), &[0x0F, 0xAF], dst.num(), Rm::Reg(src.num()), false);
     }
 
+    /// `imul dst, src, imm` (a 32-bit immediate, sign-extended in a 64-bit one).
+    pub fn imul_rri(&mut self, size: Size, dst: Gpr, src: Gpr, imm: i32) {
+        self.emit(0, size.w(), &[0x69], dst.num(), Rm::Reg(src.num()), false);
+        self.bytes(&imm.to_le_bytes());
+    }
+
     /// `not`, `neg`, and the `rdx:rax` forms of `mul`, `imul`, `div`, `idiv`.
     pub fn unary(&mut self, op: Unary, size: Size, r: Gpr) {
         self.emit(0, size.w(), &[0xF7], op as u8, Rm::Reg(r.num()), false);

@@ -229,6 +229,45 @@ impl X64Masm {
         self.load_float_locals();
     }
 
+    /// 32-bit `d = d op divisor` for a division or remainder by a constant, as a multiplication
+    /// by its reciprocal (no `div`, no trap possible), where `divisor` allows it: at least 2,
+    /// and below 2^31 for a signed one (else false, nothing emitted). The quotient of a `u32` x
+    /// is the high half of x * ceil(2^64 / divisor), exactly: the product is x / divisor plus
+    /// less than x / 2^64 < 1 / divisor, which never reaches the next integer. A signed one
+    /// divides the magnitude (|i32::MIN| = 2^31 fits) and gives the quotient and remainder the
+    /// sign WebAssembly's truncating division gives them. Uses rax, rdx and r11.
+    fn divide_by_constant(&mut self, op: IntOp, d: Gpr, divisor: u32) -> bool {
+        let signed = matches!(op, IntOp::DivS | IntOp::RemS);
+        if divisor < 2 || (signed && divisor > i32::MAX as u32) {
+            return false;
+        }
+        let reciprocal = u64::MAX / u64::from(divisor) + 1;
+        if signed {
+            // r11 = 0 or -1 by the sign of d; d = |d|.
+            self.asm.mov_rr(Size::S32, SCRATCH, d);
+            self.asm.shift_ri(Shift::Sar, Size::S32, SCRATCH, 31);
+            self.asm.alu_rr(Alu::Xor, Size::S32, d, SCRATCH);
+            self.asm.alu_rr(Alu::Sub, Size::S32, d, SCRATCH);
+        } else {
+            self.asm.mov_rr(Size::S32, d, d);
+        }
+        self.asm.mov_ri(Gpr::Rax, reciprocal);
+        self.asm.unary(Unary::Mul, Size::S64, d);
+        if matches!(op, IntOp::DivU | IntOp::DivS) {
+            self.asm.mov_rr(Size::S32, d, Gpr::Rdx);
+        } else {
+            // The remainder: d - quotient * divisor (no overflow: the product is at most d).
+            self.asm.imul_rri(Size::S32, Gpr::Rdx, Gpr::Rdx, divisor as i32);
+            self.asm.alu_rr(Alu::Sub, Size::S32, d, Gpr::Rdx);
+        }
+        if signed {
+            // Negate the result of a negative dividend: (x ^ -1) - -1.
+            self.asm.alu_rr(Alu::Xor, Size::S32, d, SCRATCH);
+            self.asm.alu_rr(Alu::Sub, Size::S32, d, SCRATCH);
+        }
+        true
+    }
+
     /// Stores the float locals' registers to their slots, before a call that keeps no xmm
     /// register.
     fn store_float_locals(&mut self) {
@@ -943,7 +982,17 @@ impl Masm for X64Masm {
             Width::W32 => Some(imm as i32),
             Width::W64 => i32::try_from(imm).ok(),
         };
+        if width == Width::W32 && matches!(op, IntOp::DivU | IntOp::RemU | IntOp::DivS | IntOp::RemS) {
+            return self.divide_by_constant(op, d, imm as u32);
+        }
         let alu = match op {
+            IntOp::Mul => match imm32 {
+                Some(imm) => {
+                    self.asm.imul_rri(s, d, d, imm);
+                    return true;
+                }
+                None => return false,
+            },
             IntOp::Add => Alu::Add,
             IntOp::Sub => Alu::Sub,
             IntOp::And => Alu::And,
