@@ -431,3 +431,48 @@ fn lea_label_takes_the_label_address() {
         assert_eq!(lea.ip_rel_memory_address(), at as u64, "lea {dst:?} reaches the label");
     }
 }
+
+/// `Assembler::zero_extended`, which lets a heap access skip its index's `mov r32, r32`: true
+/// only for the register the instruction just emitted wrote with a 32-bit operation, and never
+/// across a label (a jump may arrive with anything in the register).
+#[test]
+fn only_a_32_bit_write_just_before_zero_extends() {
+    /// An instruction form, named.
+    type Form = (&'static str, fn(&mut Assembler));
+    let mut a = Assembler::new();
+    let writes32: [Form; 8] = [
+        ("mov r32", |a| a.mov_rr(Size::S32, Gpr::R9, Gpr::Rbx)),
+        ("add r32", |a| a.alu_rr(Alu::Add, Size::S32, Gpr::R9, Gpr::Rbx)),
+        ("and r32, imm", |a| a.alu_ri(Alu::And, Size::S32, Gpr::R9, 0x7f)),
+        ("lea r32", |a| a.lea_sized(Size::S32, Gpr::R9, Mem::base(Gpr::Rbx, 4))),
+        ("imul r32", |a| a.imul_rr(Size::S32, Gpr::R9, Gpr::Rbx)),
+        ("shl r32", |a| a.shift_ri(Shift::Shl, Size::S32, Gpr::R9, 2)),
+        ("load 32", |a| a.load(Load::Full(Size::S32), Gpr::R9, Mem::base(Gpr::Rbx, 4))),
+        ("movzx 8", |a| a.load(Load::Zx8, Gpr::R9, Mem::base(Gpr::Rbx, 4))),
+    ];
+    for (name, write) in writes32 {
+        write(&mut a);
+        assert!(a.zero_extended(Gpr::R9), "{name}");
+        assert!(!a.zero_extended(Gpr::R10), "{name}: another register");
+        // Anything emitted after it, even a comparison, ends it.
+        a.alu_rr(Alu::Cmp, Size::S32, Gpr::R9, Gpr::Rbx);
+        assert!(!a.zero_extended(Gpr::R9), "{name}, then cmp");
+        write(&mut a);
+        let label = a.new_label();
+        a.bind(label);
+        assert!(!a.zero_extended(Gpr::R9), "{name}, then a label");
+    }
+    let writes64: [Form; 6] = [
+        ("mov r64", |a| a.mov_rr(Size::S64, Gpr::R9, Gpr::Rbx)),
+        ("add r64", |a| a.alu_rr(Alu::Add, Size::S64, Gpr::R9, Gpr::Rbx)),
+        ("lea r64", |a| a.lea(Gpr::R9, Mem::base(Gpr::Rbx, 4))),
+        ("load 64", |a| a.load(Load::Full(Size::S64), Gpr::R9, Mem::base(Gpr::Rbx, 4))),
+        ("movsxd", |a| a.load(Load::Sx32, Gpr::R9, Mem::base(Gpr::Rbx, 4))),
+        ("setcc", |a| a.setcc(Cond::E, Gpr::R9)),
+    ];
+    for (name, write) in writes64 {
+        a.mov_rr(Size::S32, Gpr::R9, Gpr::Rbx);
+        write(&mut a);
+        assert!(!a.zero_extended(Gpr::R9), "{name}");
+    }
+}

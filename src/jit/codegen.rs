@@ -396,7 +396,7 @@ impl<M: Masm> Compiler<'_, M> {
         if kind.xmm() {
             self.masm.float_mov(dst, src);
         } else {
-            self.masm.mov(dst, src);
+            self.masm.mov(dst, src, if kind == Kind::I32 { Width::W32 } else { Width::W64 });
         }
     }
 

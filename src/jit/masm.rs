@@ -229,8 +229,8 @@ pub trait Masm {
     fn store_slot_imm(&mut self, slot: u32, value: i64);
     fn copy_slot(&mut self, dst: u32, src: u32);
     fn mov_imm(&mut self, dst: Reg, value: i64, width: Width);
-    /// `dst = src` (integer registers, all 64 bits).
-    fn mov(&mut self, dst: Reg, src: Reg);
+    /// `dst = src` (integer registers, the low 32 bits zero-extended or all 64).
+    fn mov(&mut self, dst: Reg, src: Reg, width: Width);
     /// `dst = src` (float registers).
     fn float_mov(&mut self, dst: Reg, src: Reg);
 

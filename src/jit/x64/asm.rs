@@ -194,6 +194,10 @@ pub struct Assembler {
     code: Vec<u8>,
     labels: Vec<Option<usize>>,
     fixups: Vec<Fixup>,
+    /// The register the last instruction wrote with a 32-bit operation (which clears the upper
+    /// half), and where that instruction ended: `zero_extended` holds for it only right there,
+    /// with no label bound since.
+    wrote32: Option<(Gpr, usize)>,
 }
 
 /// What an operand contributes to ModRM: a register or memory.
@@ -295,6 +299,19 @@ impl Assembler {
     /// Binds `label` to the current offset.
     pub fn bind(&mut self, label: Label) {
         self.labels[label.0 as usize] = Some(self.code.len());
+        // A jump may arrive here with anything in the register.
+        self.wrote32 = None;
+    }
+
+    /// Notes that the instruction just emitted wrote `r` with a 32-bit operation.
+    fn wrote(&mut self, size: Size, r: Gpr) {
+        self.wrote32 = (!size.w()).then_some((r, self.code.len()));
+    }
+
+    /// Whether the upper half of `r` is certainly zero here: the instruction just before wrote
+    /// it with a 32-bit operation and nothing can jump in between.
+    pub fn zero_extended(&self, r: Gpr) -> bool {
+        self.wrote32 == Some((r, self.code.len()))
     }
 
     fn byte(&mut self, b: u8) {
@@ -340,6 +357,9 @@ impl Assembler {
     /// `op dst, src` on registers.
     pub fn alu_rr(&mut self, op: Alu, size: Size, dst: Gpr, src: Gpr) {
         self.emit(0, size.w(), &[(op as u8) << 3 | 1], src.num(), Rm::Reg(dst.num()), false);
+        if op != Alu::Cmp {
+            self.wrote(size, dst);
+        }
     }
 
     /// `op dst, imm` (the immediate sign-extended to the operand size).
@@ -350,6 +370,9 @@ impl Assembler {
         } else {
             self.emit(0, size.w(), &[0x81], op as u8, Rm::Reg(dst.num()), false);
             self.bytes(&imm.to_le_bytes());
+        }
+        if op != Alu::Cmp {
+            self.wrote(size, dst);
         }
     }
 
@@ -393,6 +416,7 @@ impl Assembler {
 
     pub fn mov_rr(&mut self, size: Size, dst: Gpr, src: Gpr) {
         self.emit(0, size.w(), &[0x89], src.num(), Rm::Reg(dst.num()), false);
+        self.wrote(size, dst);
     }
 
     /// Loads a constant in the shortest form: `mov r32, imm32` (zero-extending) when it fits
@@ -426,6 +450,7 @@ impl Assembler {
             Load::Full(size) => (size.w(), &[0x8B]),
         };
         self.emit(0, w, opcode, dst.num(), Rm::Mem(src), false);
+        self.wrote(if w { Size::S64 } else { Size::S32 }, dst);
     }
 
     /// Stores the low `bytes` (1, 2, 4 or 8) of `src`.
@@ -466,17 +491,20 @@ impl Assembler {
     /// `lea` of `size`: a 32-bit one keeps the low half of the address, zero-extended.
     pub fn lea_sized(&mut self, size: Size, dst: Gpr, src: Mem) {
         self.emit(0, size.w(), &[0x8D], dst.num(), Rm::Mem(src), false);
+        self.wrote(size, dst);
     }
 
     /// `imul dst, src`.
     pub fn imul_rr(&mut self, size: Size, dst: Gpr, src: Gpr) {
         self.emit(0, size.w(), &[0x0F, 0xAF], dst.num(), Rm::Reg(src.num()), false);
+        self.wrote(size, dst);
     }
 
     /// `imul dst, src, imm` (a 32-bit immediate, sign-extended in a 64-bit one).
     pub fn imul_rri(&mut self, size: Size, dst: Gpr, src: Gpr, imm: i32) {
         self.emit(0, size.w(), &[0x69], dst.num(), Rm::Reg(src.num()), false);
         self.bytes(&imm.to_le_bytes());
+        self.wrote(size, dst);
     }
 
     /// `not`, `neg`, and the `rdx:rax` forms of `mul`, `imul`, `div`, `idiv`.
@@ -501,6 +529,7 @@ impl Assembler {
     pub fn shift_ri(&mut self, op: Shift, size: Size, dst: Gpr, amount: u8) {
         self.emit(0, size.w(), &[0xC1], op as u8, Rm::Reg(dst.num()), false);
         self.byte(amount);
+        self.wrote(size, dst);
     }
 
     pub fn test_rr(&mut self, size: Size, a: Gpr, b: Gpr) {

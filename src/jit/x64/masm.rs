@@ -419,7 +419,11 @@ impl X64Masm {
     /// checks it traps first unless the access ends within that memory's current length.
     pub(super) fn heap_operand(&mut self, addr: Reg, offset: u32, bytes: u8) -> Mem {
         let addr = gpr(addr);
-        self.asm.mov_rr(Size::S32, addr, addr);
+        // Unless the instruction just before wrote the index with a 32-bit operation (which
+        // zero-extends it) and nothing jumps in between.
+        if !self.asm.zero_extended(addr) {
+            self.asm.mov_rr(Size::S32, addr, addr);
+        }
         let offsets = VMContext::OFFSETS;
         // rax = the memory's definition (VMMemory), when it is needed.
         let definition = |this: &mut X64Masm| {
@@ -898,8 +902,8 @@ impl Masm for X64Masm {
         self.copy_value(d, s);
     }
 
-    fn mov(&mut self, dst: Reg, src: Reg) {
-        self.asm.mov_rr(Size::S64, gpr(dst), gpr(src));
+    fn mov(&mut self, dst: Reg, src: Reg, width: Width) {
+        self.asm.mov_rr(size(width), gpr(dst), gpr(src));
     }
 
     fn float_mov(&mut self, dst: Reg, src: Reg) {
