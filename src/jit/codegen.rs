@@ -114,6 +114,11 @@ impl Kind {
     }
 }
 
+/// How each of `kinds` travels in calls.
+fn classes(kinds: &[Kind]) -> Vec<Class> {
+    kinds.iter().map(|k| k.class()).collect()
+}
+
 /// How values of type `t` travel between compiled functions.
 pub fn class_of(t: ValType) -> Class {
     match t {
@@ -221,8 +226,7 @@ pub fn compile_module<M: Masm>(module: &Module, masm: M, fuel: bool) -> Result<M
     let heap = !module.memories.is_empty();
     for defined in 0..module.raw.code.len() as u32 {
         let ty = module.func_type(module.imported_funcs + defined);
-        let params: Vec<Class> = kinds(ty.params())?.iter().map(|k| k.class()).collect();
-        let results: Vec<Class> = kinds(ty.results())?.iter().map(|k| k.class()).collect();
+        let (params, results) = (classes(&kinds(ty.params())?), classes(&kinds(ty.results())?));
         c.masm.entry_trampoline(defined, Signature { params: &params, results: &results }, heap);
     }
     Ok(c.masm)
@@ -243,9 +247,8 @@ impl<M: Masm> Compiler<'_, M> {
         // A trap in the prologue's checks belongs to the caller.
         self.masm.set_offset(super::masm::ENTRY);
         let locals = self.locals.len() as u32 - params;
-        let classes: Vec<Class> = self.locals[..params as usize].iter().map(|k| k.class()).collect();
-        let result_classes: Vec<Class> = results.iter().map(|k| k.class()).collect();
-        let sig = Signature { params: &classes, results: &result_classes };
+        let (param_classes, result_classes) = (classes(&self.locals[..params as usize]), classes(&results));
+        let sig = Signature { params: &param_classes, results: &result_classes };
         self.masm.prologue(defined as u32, sig, locals, &registers, &float_registers);
         self.masm.check_interrupt_and_fuel(self.fuel);
         self.stack.clear();
@@ -784,9 +787,8 @@ impl<M: Masm> Compiler<'_, M> {
                 let args = self.stack.len() - params.len();
                 let imported = self.module.imported_funcs;
                 self.spill_for_call(args);
-                let classes: Vec<Class> = params.iter().map(|k| k.class()).collect();
-                let result_classes: Vec<Class> = results.iter().map(|k| k.class()).collect();
-                let sig = Signature { params: &classes, results: &result_classes };
+                let (param_classes, result_classes) = (classes(&params), classes(&results));
+                let sig = Signature { params: &param_classes, results: &result_classes };
                 if *f < imported {
                     // Through the runtime, which finds the function (a host function, or one of
                     // another module) and reports a trap as `Host`, the trap itself waiting in
@@ -949,9 +951,8 @@ impl<M: Masm> Compiler<'_, M> {
                 let index = self.stack.len() - 1;
                 let args = index - params.len();
                 let (index, args_slot) = (self.slot(index), self.slot(args));
-                let classes: Vec<Class> = params.iter().map(|k| k.class()).collect();
-                let result_classes: Vec<Class> = results.iter().map(|k| k.class()).collect();
-                let sig = Signature { params: &classes, results: &result_classes };
+                let (param_classes, result_classes) = (classes(&params), classes(&results));
+                let sig = Signature { params: &param_classes, results: &result_classes };
                 self.masm.call_indirect(b::call_indirect as *const (), *type_index, sig, *table, index, args_slot);
                 self.push_call_results(args, &results);
             }
@@ -1074,7 +1075,7 @@ impl<M: Masm> Compiler<'_, M> {
         self.reset_stack(c.height, &c.results);
         if c.kind == FrameKind::Function {
             let first = self.slot(c.height);
-            let classes: Vec<Class> = c.results.iter().map(|k| k.class()).collect();
+            let classes = classes(&c.results);
             self.masm.epilogue(first, &classes, None);
         }
     }
@@ -1098,7 +1099,7 @@ impl<M: Masm> Compiler<'_, M> {
         self.stack.truncate(base + 1);
         let kind = results[0];
         let r = self.pop_reg();
-        let classes: Vec<Class> = results.iter().map(|k| k.class()).collect();
+        let classes = classes(results);
         self.masm.epilogue(self.slot(base), &classes, Some(r));
         self.release(r, kind);
         self.stack.clear();

@@ -158,7 +158,12 @@ impl X64Masm {
     }
 
     pub(super) fn slot(&self, k: u32) -> Mem {
-        Mem::base(Gpr::Rsp, (self.slot_bytes * k) as i32)
+        self.slot_at(Gpr::Rsp, k)
+    }
+
+    /// Slot `k` of the slots at `base` (this frame's at rsp, a caller's at rsi).
+    fn slot_at(&self, base: Gpr, k: u32) -> Mem {
+        Mem::base(base, (self.slot_bytes * k) as i32)
     }
 
     /// `cmp a, b`.
@@ -339,7 +344,7 @@ impl X64Masm {
         }
         for (i, &class) in params.iter().enumerate() {
             if self.param_register(i, class).is_none() {
-                let src = Mem::base(Gpr::Rsi, (self.slot_bytes as usize * i) as i32);
+                let src = self.slot_at(Gpr::Rsi, i as u32);
                 self.copy_class(class, Self::raw(Gpr::Rsp, i), src, true);
             }
         }
@@ -360,7 +365,7 @@ impl X64Masm {
         if results.len() > 1 {
             self.asm.load(Load::Full(Size::S64), Gpr::Rdi, Mem::base(Gpr::Rbp, -8));
             for (i, &class) in results.iter().enumerate().skip(1) {
-                let dst = Mem::base(Gpr::Rdi, (self.slot_bytes as usize * i) as i32);
+                let dst = self.slot_at(Gpr::Rdi, i as u32);
                 self.copy_class(class, dst, Self::raw(Gpr::Rsp, i), false);
             }
         }
@@ -763,7 +768,7 @@ impl Masm for X64Masm {
                 continue;
             }
             let at = i as u32;
-            let src = Mem::base(Gpr::Rsi, (self.slot_bytes * at) as i32);
+            let src = self.slot_at(Gpr::Rsi, at);
             match (register(at), float_register(at)) {
                 (Some(r), _) => self.asm.load(Load::Full(Size::S64), r, src),
                 (_, Some(x)) => self.load_float_local(x, src),
@@ -799,7 +804,7 @@ impl Masm for X64Masm {
         if results.len() > 1 {
             self.asm.load(Load::Full(Size::S64), Gpr::Rcx, Mem::base(Gpr::Rbp, ARGS_AT));
             for i in 1..results.len() as u32 {
-                let (dst, src) = (Mem::base(Gpr::Rcx, (self.slot_bytes * i) as i32), self.slot(first + i));
+                let (dst, src) = (self.slot_at(Gpr::Rcx, i), self.slot(first + i));
                 self.copy_value(dst, src);
             }
         }
@@ -1159,7 +1164,7 @@ impl Masm for X64Masm {
         self.trampoline_frame(self.slot_bytes as usize * slots);
         for (i, &class) in sig.params.iter().enumerate() {
             if self.param_register(i, class).is_none() {
-                let dst = Mem::base(Gpr::Rsp, (self.slot_bytes as usize * i) as i32);
+                let dst = self.slot(i as u32);
                 self.copy_class(class, dst, Self::raw(Gpr::Rsi, i), false);
             }
         }
@@ -1192,7 +1197,7 @@ impl Masm for X64Masm {
             self.asm.store_imm(8, Mem::base(Gpr::Rdi, 8), 0);
         }
         for (i, &class) in sig.results.iter().enumerate().skip(1) {
-            let src = Mem::base(Gpr::Rsp, (self.slot_bytes as usize * i) as i32);
+            let src = self.slot(i as u32);
             self.copy_class(class, Self::raw(Gpr::Rdi, i), src, true);
         }
         self.asm.mov_rr(Size::S64, Gpr::Rsp, Gpr::Rbp);
