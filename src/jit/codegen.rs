@@ -11,8 +11,8 @@
 
 use super::builtins as b;
 use super::masm::{
-    BuiltinArg, Class, Cmp, Convert, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Rhs, Signature,
-    Width,
+    BuiltinArg, Class, Cmp, Convert, FloatOp, FloatUnary, HeapLoad, Index, IntOp, IntUnary, Masm, Prec, Reg, Rhs,
+    Signature, Width,
 };
 use crate::decode::ops::{MemKind, MemOp, Operator, OperatorReader, SimpleOp};
 use crate::decode::reader::Reader;
@@ -195,6 +195,10 @@ struct Compiler<'m, M: Masm> {
     /// The local the previous operator was a `local.tee` of, its value still in the top
     /// operand's register.
     teed: Option<u32>,
+    /// The registers (a bit per number) of the integer operands whose upper 32 bits are known
+    /// to be zero: i32 results of the operations `Masm` says write 32 bits (see
+    /// `push_extended`). A memory access uses such an index as it is.
+    extended: u32,
 }
 
 /// Locals that live in registers: (local index, register).
@@ -219,6 +223,7 @@ pub fn compile_module<M: Masm>(module: &Module, masm: M, fuel: bool) -> Result<M
         local_regs: Vec::new(),
         fuel,
         teed: None,
+        extended: 0,
     };
     for defined in 0..module.raw.code.len() {
         c.function(&mut v, defined)?;
@@ -249,7 +254,9 @@ impl<M: Masm> Compiler<'_, M> {
         let locals = self.locals.len() as u32 - params;
         let (param_classes, result_classes) = (classes(&self.locals[..params as usize]), classes(&results));
         let sig = Signature { params: &param_classes, results: &result_classes };
-        self.masm.prologue(defined as u32, sig, locals, &registers, &float_registers);
+        let int_registers: Vec<_> =
+            registers.iter().map(|&(local, r)| (local, r, self.locals[local as usize].width())).collect();
+        self.masm.prologue(defined as u32, sig, locals, &int_registers, &float_registers);
         self.masm.check_interrupt_and_fuel(self.fuel);
         self.stack.clear();
         self.free = self.masm.allocatable().to_vec();
@@ -364,6 +371,7 @@ impl<M: Masm> Compiler<'_, M> {
         if let Loc::Compare { cmp, width, a, b } = self.stack[height].loc {
             self.masm.compare(cmp, width, a, b);
             self.release_rhs(b);
+            self.extended &= !(1 << a);
             self.stack[height].loc = Loc::Reg(a);
         }
     }
@@ -390,7 +398,8 @@ impl<M: Masm> Compiler<'_, M> {
             Kind::V128 => self.masm.v128_load_slot(r, slot),
             Kind::F32 => self.masm.float_load_slot(Prec::F32, r, slot),
             Kind::F64 => self.masm.float_load_slot(Prec::F64, r, slot),
-            _ => self.masm.load_slot(r, slot),
+            Kind::I32 => self.masm.load_slot(r, slot, Width::W32),
+            _ => self.masm.load_slot(r, slot, Width::W64),
         }
     }
 
@@ -404,7 +413,23 @@ impl<M: Masm> Compiler<'_, M> {
     }
 
     fn push_reg(&mut self, r: Reg, kind: Kind) {
+        self.extended &= !(1 << r);
         self.stack.push(Operand { loc: Loc::Reg(r), kind });
+    }
+
+    /// Pushes an i32 in `r` that an operation just wrote with a 32-bit operation, which leaves
+    /// the upper half zero (`Masm`: 32-bit integer operations, i32 loads and moves).
+    fn push_extended(&mut self, r: Reg) {
+        self.stack.push(Operand { loc: Loc::Reg(r), kind: Kind::I32 });
+        self.extended |= 1 << r;
+    }
+
+    /// Pushes the integer result of an operation of `width` in `r`.
+    fn push_int(&mut self, r: Reg, width: Width) {
+        match width {
+            Width::W32 => self.push_extended(r),
+            Width::W64 => self.push_reg(r, Kind::I64),
+        }
     }
 
     /// Pops the top operand into a register the caller owns.
@@ -486,6 +511,7 @@ impl<M: Masm> Compiler<'_, M> {
                 let kind = self.stack[h].kind;
                 let r = self.alloc(kind);
                 self.mov_kind(kind, r, local);
+                self.extended &= !(1 << r);
                 self.stack[h].loc = Loc::Reg(r);
             }
         }
@@ -830,7 +856,11 @@ impl<M: Masm> Compiler<'_, M> {
                     Some(from) => self.mov_kind(kind, r, from),
                     None => self.load_kind(kind, r, *i),
                 }
-                self.push_reg(r, kind);
+                // An i32 is moved or loaded with 32 bits.
+                match kind {
+                    Kind::I32 => self.push_extended(r),
+                    _ => self.push_reg(r, kind),
+                }
             }
             Operator::LocalSet(i) | Operator::LocalTee(i) => {
                 let kind = self.top_kind();
@@ -1148,33 +1178,41 @@ impl<M: Masm> Compiler<'_, M> {
             _ => None,
         };
         if let Some((load, kind)) = int_load {
-            let addr = self.pop_reg();
-            self.masm.heap_load(load, addr, addr, offset);
-            self.push_reg(addr, kind);
+            let (addr, owned) = self.pop_index();
+            // The result goes in the index's register, if it is an operand's.
+            let dst = match owned {
+                Some(r) => r,
+                None => self.alloc(kind),
+            };
+            self.masm.heap_load(load, dst, addr, offset);
+            match kind {
+                Kind::I32 => self.push_extended(dst),
+                _ => self.push_reg(dst, kind),
+            }
             return Ok(());
         }
         if op == V128Store {
             let value = self.pop_reg();
-            let addr = self.pop_reg();
+            let (addr, owned) = self.pop_index();
             self.masm.v128_heap_store(addr, value, offset);
             self.release(value, Kind::V128);
-            self.release(addr, Kind::I32);
+            self.release_index(owned);
             return Ok(());
         }
         if op.kind() == MemKind::Load(ValType::V128) {
-            let addr = self.pop_reg();
+            let (addr, owned) = self.pop_index();
             let dst = self.alloc(Kind::V128);
             self.masm.v128_heap_load(op, dst, addr, offset);
-            self.release(addr, Kind::I32);
+            self.release_index(owned);
             self.push_reg(dst, Kind::V128);
             return Ok(());
         }
         if let F32Load | F64Load = op {
             let (p, kind) = if op == F32Load { (Prec::F32, Kind::F32) } else { (Prec::F64, Kind::F64) };
-            let addr = self.pop_reg();
+            let (addr, owned) = self.pop_index();
             let dst = self.alloc(kind);
             self.masm.float_heap_load(p, dst, addr, offset);
-            self.release(addr, Kind::I32);
+            self.release_index(owned);
             self.push_reg(dst, kind);
             return Ok(());
         }
@@ -1189,14 +1227,45 @@ impl<M: Masm> Compiler<'_, M> {
         };
         let value_kind = self.top_kind();
         let value = self.pop_reg();
-        let addr = self.pop_reg();
+        let (addr, owned) = self.pop_index();
         match store {
             Ok(bytes) => self.masm.heap_store(bytes, addr, value, offset),
             Err(p) => self.masm.float_heap_store(p, addr, value, offset),
         }
         self.release(value, value_kind);
-        self.release(addr, Kind::I32);
+        self.release_index(owned);
         Ok(())
+    }
+
+    /// Pops the index of a memory access, and the register to release after it (an
+    /// operand's): a constant stays a constant, an i32 local's register is read in place, and
+    /// a register known to be zero-extended says so.
+    fn pop_index(&mut self) -> (Index, Option<Reg>) {
+        match self.stack.last().map(|o| o.loc) {
+            Some(Loc::Const(c)) => {
+                self.stack.pop();
+                (Index::Const(c as u32), None)
+            }
+            Some(Loc::Local(r)) => {
+                self.stack.pop();
+                (Index::Extended(r), None)
+            }
+            Some(Loc::Reg(r)) if self.extended & (1 << r) != 0 => {
+                self.stack.pop();
+                (Index::Extended(r), Some(r))
+            }
+            _ => {
+                let r = self.pop_reg();
+                (Index::Reg(r), Some(r))
+            }
+        }
+    }
+
+    /// Releases what `pop_index` said to.
+    fn release_index(&mut self, owned: Option<Reg>) {
+        if let Some(r) = owned {
+            self.release(r, Kind::I32);
+        }
     }
 
     /// `dst op src` for two operands of `kind`, the result in `dst`'s register.
@@ -1229,20 +1298,23 @@ impl<M: Masm> Compiler<'_, M> {
                     self.stack.truncate(self.stack.len() - 2);
                     let r = self.alloc(Kind::int(width));
                     self.masm.add_imm_from(width, r, local, addend);
-                    self.push_reg(r, Kind::int(width));
+                    self.push_int(r, width);
                     return Ok(());
                 }
                 self.stack.pop();
                 let dst = self.pop_reg();
                 if self.masm.int_op_imm(int_op, width, dst, imm) {
-                    self.push_reg(dst, Kind::int(width));
+                    self.push_int(dst, width);
                     return Ok(());
                 }
                 self.push_reg(dst, Kind::int(width));
                 self.stack.push(Operand { loc: Loc::Const(imm), kind: Kind::int(width) });
             }
-            let kind = Kind::int(width);
-            self.binary(kind, kind, |m, d, s| m.int_op(int_op, width, d, s));
+            let src = self.pop_src();
+            let dst = self.pop_reg();
+            self.masm.int_op(int_op, width, dst, src);
+            self.release(src, Kind::int(width));
+            self.push_int(dst, width);
             return Ok(());
         }
         if let Some((cmp, width)) = int_compare(op) {

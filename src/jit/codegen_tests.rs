@@ -111,6 +111,30 @@ impl Both {
         run_compiled(&mut self.store, &self.code, function, entry, vmctx, &ty, args)
     }
 
+    /// Runs export `name` compiled on raw argument values, such as an i32 with something in
+    /// the upper bits of its 64 (which `Val` cannot express); returns the raw results.
+    fn jit_raw(&mut self, name: &str, args: &[u128]) -> Result<Vec<u128>, TrapCode> {
+        let index = self.defined(name);
+        let ty = self.module.module.func_type(index).clone();
+        let defined = (index - self.module.module.imported_funcs) as usize;
+        let vmctx = &*self.store.instances[self.instance.index() as usize].context.vmctx as *const _ as *mut _;
+        let mut values = args.to_vec();
+        values.resize(ty.params().len().max(ty.results().len()), 0);
+        self.store.context.store = &mut self.store;
+        // SAFETY: as in `run_compiled`.
+        let outcome = unsafe {
+            let trampoline: CompiledFn = std::mem::transmute(self.code.base().add(self.entries[defined]));
+            entry::call(
+                trampoline,
+                self.code.base().add(self.offsets[defined]),
+                vmctx,
+                values.as_mut_ptr(),
+                self.store.engine().config().max_call_depth,
+            )
+        };
+        outcome.map(|()| values[..ty.results().len()].to_vec())
+    }
+
     /// Runs export `name` interpreted.
     pub(super) fn interp(&mut self, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
         let Some(Extern::Func(f)) = self.store.instance_export(self.instance, name) else { panic!("no export {name}") };
@@ -777,7 +801,20 @@ fn memory_isolation(checks: crate::runtime::BoundsChecks) {
         }
     }
     // An i32 index made from an i64 whose upper half is not zero: only the low 32 bits count.
-    wat += "(func (export \"wrapped\") (param i64) (result i32) (i32.load (i32.wrap_i64 (local.get 0))))\n)";
+    wat += "(func (export \"wrapped\") (param i64) (result i32) (i32.load (i32.wrap_i64 (local.get 0))))\n";
+    // i32 parameters, in a register and in a slot, that live in local registers and are used
+    // as indices in place.
+    wat += "(func (export \"params\") (param i32 i32 i32) (result i32)
+        (i32.add (i32.load (local.get 0)) (i32.load offset=4 (local.get 2))))\n";
+    // Indices that wrap around 2^32, made by 32-bit operations whose results are used as
+    // indices as they are: each wraps, not reaching past 4 GiB. The store computes its value
+    // after its index.
+    wat += "(func (export \"lea\") (param i32) (result i32) (i32.load (i32.add (local.get 0) (i32.const 0x20))))
+        (func (export \"add\") (param i32 i32) (result i32) (i32.load (i32.add (local.get 0) (local.get 1))))
+        (func (export \"mul\") (param i32) (result i32) (i32.load (i32.mul (local.get 0) (i32.const 3))))
+        (func (export \"store\") (param i32 i32) (result i32)
+          (i32.store (i32.add (local.get 0) (i32.const 0x20)) (i32.add (local.get 1) (i32.const 1)))
+          (i32.load (i32.const 0x10)))\n)";
     let mut b = Both::with(&wat, crate::runtime::Config { bounds_checks: checks, ..Default::default() });
     let guarded = b.store.memories[b.store.instances[b.instance.index() as usize].memories[0] as usize].guarded();
     assert_eq!(guarded, checks == crate::runtime::BoundsChecks::GuardRegions);
@@ -811,6 +848,21 @@ fn memory_isolation(checks: crate::runtime::BoundsChecks) {
     assert_eq!(checked, 2 * 2 * 6 * 6 * 5);
     b.agree("wrapped", &[Val::I64(0x7fff_ffff_0000_0010)]).expect("the low 32 bits are in bounds");
     assert_eq!(b.agree("wrapped", &[Val::I64(0x0000_0001_ffff_fff0)]), Err(TrapCode::MemoryOutOfBounds));
+    // The same through parameters whose raw values have garbage above their 32 bits, as a
+    // caller may leave there: the locals hold only the low 32 bits.
+    let garbage = 0x7fff_ffff_0000_0000_u128;
+    b.agree("params", &[Val::I32(0x10), Val::I32(0), Val::I32(0x20)]).expect("in bounds");
+    let clean = b.jit_raw("params", &[0x10, 0, 0x20]).expect("in bounds");
+    assert_eq!(b.jit_raw("params", &[garbage | 0x10, garbage, garbage | 0x20]), Ok(clean));
+    let past_end = 2 * 65536 - 2;
+    assert_eq!(b.jit_raw("params", &[garbage | past_end, 0, 0]), Err(TrapCode::MemoryOutOfBounds));
+    assert_eq!(b.jit_raw("params", &[0, 0, garbage | past_end]), Err(TrapCode::MemoryOutOfBounds));
+    // 0xffff_fff0 + 0x20, 0xffff_fff0 + 0x40 and 3 * 0x5555_5560 wrap to 0x10, 0x30 and 0x20.
+    let x = Val::I32(0xffff_fff0_u32 as i32);
+    b.agree("lea", &[x]).expect("wraps to 0x10");
+    b.agree("add", &[x, Val::I32(0x40)]).expect("wraps to 0x30");
+    b.agree("mul", &[Val::I32(0x5555_5560)]).expect("wraps to 0x20");
+    assert_eq!(b.agree("store", &[x, Val::I32(41)]), Ok(vec![Val::I32(42)]));
 }
 
 /// On the compiled tier, a module the compiler handles gets interpreter code only when

@@ -8,6 +8,18 @@ use crate::runtime::trap::TrapCode;
 /// An allocatable register, as the ISA numbers it.
 pub type Reg = u8;
 
+/// The index of a linear-memory access.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Index {
+    /// An i32 in a register, its upper half unknown.
+    Reg(Reg),
+    /// An i32 in a register whose upper half is known to be zero: an i32 local's register
+    /// (`Masm::prologue`), or the result of a 32-bit operation.
+    Extended(Reg),
+    /// A constant, folded into the address.
+    Const(u32),
+}
+
 /// Operand width of an integer operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Width {
@@ -199,16 +211,17 @@ pub trait Masm {
 
     /// Starts function `index` of the module (its entry label): its frame's first `params`
     /// slots hold its parameters and the next `locals` are zeroed, except for the locals in
-    /// `registers` (local index and one of `local_registers`) and `float_registers` (one of
-    /// `float_local_registers`), which live in their register instead (a parameter loaded, a
-    /// declared local zeroed).
+    /// `registers` (local index, one of `local_registers`, and the local's width) and
+    /// `float_registers` (one of `float_local_registers`), which live in their register instead
+    /// (a parameter loaded, a declared local zeroed). An i32 local's register is written with
+    /// 32-bit operations only, here and by the compiler, so its upper half is always zero.
     /// Parameters (of `sig`) come as `param_register` says, the others in the caller's slots.
     fn prologue(
         &mut self,
         index: u32,
         sig: Signature<'_>,
         locals: u32,
-        registers: &[(u32, Reg)],
+        registers: &[(u32, Reg, Width)],
         float_registers: &[(u32, Reg)],
     );
     /// Returns the values in slots `first..` (of `results`) as results: the first in
@@ -224,7 +237,8 @@ pub trait Masm {
     /// else takes one unit.
     fn check_interrupt_and_fuel(&mut self, fuel: bool);
 
-    fn load_slot(&mut self, dst: Reg, slot: u32);
+    /// Loads an integer slot: 32 bits (zero-extended) or all 64.
+    fn load_slot(&mut self, dst: Reg, slot: u32, width: Width);
     fn store_slot(&mut self, slot: u32, src: Reg);
     fn store_slot_imm(&mut self, slot: u32, value: i64);
     fn copy_slot(&mut self, dst: u32, src: u32);
@@ -284,9 +298,9 @@ pub trait Masm {
     fn entry_trampoline(&mut self, defined: u32, sig: Signature<'_>, heap: bool);
 
     /// `dst = heap[addr (32-bit) + offset]`.
-    fn heap_load(&mut self, kind: HeapLoad, dst: Reg, addr: Reg, offset: u32);
+    fn heap_load(&mut self, kind: HeapLoad, dst: Reg, addr: Index, offset: u32);
     /// `heap[addr + offset] = low `bytes` of src`.
-    fn heap_store(&mut self, bytes: u8, addr: Reg, src: Reg, offset: u32);
+    fn heap_store(&mut self, bytes: u8, addr: Index, src: Reg, offset: u32);
 
     /// `dst` = the size in pages of the memory `set_memory` picked.
     fn memory_size(&mut self, dst: Reg);
@@ -333,8 +347,8 @@ pub trait Masm {
     fn float_select(&mut self, dst: Reg, other: Reg, cond: Reg);
     /// `dst = convert(src)`; `prec` is the float side's precision (for `Demote`, the source's).
     fn convert(&mut self, conversion: Convert, prec: Prec, dst: Reg, src: Reg);
-    fn float_heap_load(&mut self, prec: Prec, dst: Reg, addr: Reg, offset: u32);
-    fn float_heap_store(&mut self, prec: Prec, addr: Reg, src: Reg, offset: u32);
+    fn float_heap_load(&mut self, prec: Prec, dst: Reg, addr: Index, offset: u32);
+    fn float_heap_store(&mut self, prec: Prec, addr: Index, src: Reg, offset: u32);
     fn float_global_get(&mut self, prec: Prec, dst: Reg, index: u32);
     fn float_global_set(&mut self, prec: Prec, index: u32, src: Reg);
 
@@ -376,8 +390,8 @@ pub trait Masm {
     /// `dst = shuffle(dst, src, lanes)`.
     fn v128_shuffle(&mut self, lanes: &[u8; 16], dst: Reg, src: Reg);
     /// A v128 load of any form but the lane loads, into `dst`.
-    fn v128_heap_load(&mut self, op: MemOp, dst: Reg, addr: Reg, offset: u32);
-    fn v128_heap_store(&mut self, addr: Reg, src: Reg, offset: u32);
+    fn v128_heap_load(&mut self, op: MemOp, dst: Reg, addr: Index, offset: u32);
+    fn v128_heap_store(&mut self, addr: Index, src: Reg, offset: u32);
     /// `v128.loadN_lane` into lane `lane` of `dst`.
     fn v128_load_lane(&mut self, op: MemOp, lane: u8, dst: Reg, addr: Reg, offset: u32);
     /// `v128.storeN_lane` of lane `lane` of `src`.

@@ -35,8 +35,8 @@ use super::asm::{
 use super::regs::{Gpr, Xmm};
 use crate::decode::ops::{LaneOp, MemOp, SimpleOp};
 use crate::jit::masm::{
-    BuiltinArg, Class, Cmp, Convert, Finished, FloatOp, FloatUnary, HeapLoad, IntOp, IntUnary, Masm, Prec, Reg, Rhs,
-    Signature, Width,
+    BuiltinArg, Class, Cmp, Convert, Finished, FloatOp, FloatUnary, HeapLoad, Index, IntOp, IntUnary, Masm, Prec, Reg,
+    Rhs, Signature, Width,
 };
 use crate::runtime::trap::TrapCode;
 use crate::runtime::vmctx::VMContext;
@@ -418,17 +418,29 @@ impl X64Masm {
         self.sources.push((self.asm.offset() as u32, self.source));
     }
 
-    /// The heap operand for an access of `bytes` at `addr + offset`, the 32-bit index
-    /// zero-extended first. The heap is memory `self.memory` (`Masm::set_memory`): memory 0's
+    /// The heap operand for an access of `bytes` at `index + offset`: an index register is
+    /// zero-extended from 32 bits first, a constant index is added to the offset. The heap is memory `self.memory` (`Masm::set_memory`): memory 0's
     /// base is in r14, another memory's is loaded into rax from the context. With explicit
     /// checks it traps first unless the access ends within that memory's current length.
-    pub(super) fn heap_operand(&mut self, addr: Reg, offset: u32, bytes: u8) -> Mem {
-        let addr = gpr(addr);
-        // Unless the instruction just before wrote the index with a 32-bit operation (which
-        // zero-extends it) and nothing jumps in between.
-        if !self.asm.zero_extended(addr) {
-            self.asm.mov_rr(Size::S32, addr, addr);
-        }
+    pub(super) fn heap_operand(&mut self, index: Index, offset: u32, bytes: u8) -> Mem {
+        let addr = match index {
+            Index::Reg(r) => {
+                let r = gpr(r);
+                // Unless the instruction just before wrote the index with a 32-bit operation
+                // (which zero-extends it) and nothing jumps in between.
+                if !self.asm.zero_extended(r) {
+                    self.asm.mov_rr(Size::S32, r, r);
+                }
+                Some(r)
+            }
+            Index::Extended(r) => Some(gpr(r)),
+            Index::Const(_) => None,
+        };
+        // A constant index is part of the offset: at most 2^33 in all.
+        let offset = match index {
+            Index::Reg(_) | Index::Extended(_) => u64::from(offset),
+            Index::Const(c) => u64::from(c) + u64::from(offset),
+        };
         let offsets = VMContext::OFFSETS;
         // rax = the memory's definition (VMMemory), when it is needed.
         let definition = |this: &mut X64Masm| {
@@ -440,14 +452,15 @@ impl X64Masm {
             }
         };
         if self.bounds == Bounds::Explicit {
-            // end = addr + offset + bytes, at most 2^33: no overflow in 64 bits.
-            let end = u64::from(offset) + u64::from(bytes);
-            match i32::try_from(end) {
-                Ok(disp) => self.asm.lea(SCRATCH, Mem::base(addr, disp)),
-                Err(_) => {
+            // end = addr + offset + bytes, at most 2^34: no overflow in 64 bits.
+            let end = offset + u64::from(bytes);
+            match (addr, i32::try_from(end)) {
+                (Some(addr), Ok(disp)) => self.asm.lea(SCRATCH, Mem::base(addr, disp)),
+                (Some(addr), Err(_)) => {
                     self.asm.mov_ri(SCRATCH, end);
                     self.asm.alu_rr(Alu::Add, Size::S64, SCRATCH, addr);
                 }
+                (None, _) => self.asm.mov_ri(SCRATCH, end),
             }
             definition(self);
             self.asm.alu_rm(Alu::Cmp, Size::S64, SCRATCH, Mem::base(Gpr::Rax, offsets.memory_length as i32));
@@ -463,11 +476,16 @@ impl X64Masm {
             self.asm.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, offsets.memory_base as i32));
             Gpr::Rax
         };
-        match i32::try_from(offset) {
-            Ok(disp) => Mem::indexed(base, addr, 1, disp),
-            Err(_) => {
-                self.asm.mov_ri(SCRATCH, offset as u64);
+        match (addr, i32::try_from(offset)) {
+            (Some(addr), Ok(disp)) => Mem::indexed(base, addr, 1, disp),
+            (None, Ok(disp)) => Mem::base(base, disp),
+            (Some(addr), Err(_)) => {
+                self.asm.mov_ri(SCRATCH, offset);
                 self.asm.alu_rr(Alu::Add, Size::S64, SCRATCH, addr);
+                Mem::indexed(base, SCRATCH, 1, 0)
+            }
+            (None, Err(_)) => {
+                self.asm.mov_ri(SCRATCH, offset);
                 Mem::indexed(base, SCRATCH, 1, 0)
             }
         }
@@ -707,7 +725,7 @@ impl Masm for X64Masm {
         index: u32,
         sig: Signature<'_>,
         locals: u32,
-        registers: &[(u32, Reg)],
+        registers: &[(u32, Reg, Width)],
         float_registers: &[(u32, Reg)],
     ) {
         let a = &mut self.asm;
@@ -721,7 +739,7 @@ impl Masm for X64Masm {
             // For the epilogue, which writes the results after the first there.
             a.store(8, Mem::base(Gpr::Rbp, ARGS_AT), Gpr::Rsi);
         }
-        self.saved = registers.iter().map(|&(_, r)| gpr(r)).collect();
+        self.saved = registers.iter().map(|&(_, r, _)| gpr(r)).collect();
         self.saved_float = float_registers.iter().map(|&(local, r)| (Xmm(r), local)).collect();
         for k in 0..self.saved.len() {
             let at = self.saved_at(k);
@@ -732,13 +750,14 @@ impl Masm for X64Masm {
             self.store_float_local(at, self.saved_float[k].0);
         }
         // The register parameters first: nothing below uses their registers then.
-        let register = |i: u32| registers.iter().find(|&&(local, _)| local == i).map(|&(_, r)| gpr(r));
+        // An integer local's register and operand size.
+        let register = |i: u32| registers.iter().find(|&&(local, _, _)| local == i).map(|&(_, r, w)| (gpr(r), size(w)));
         let float_register = |i: u32| float_registers.iter().find(|&&(local, _)| local == i).map(|&(_, r)| Xmm(r));
         for (i, &class) in sig.params.iter().enumerate() {
             let Some(from) = self.param_register(i, class) else { continue };
             let at = i as u32;
             match (class, register(at), float_register(at)) {
-                (Class::Int, Some(r), _) => self.asm.mov_rr(Size::S64, r, gpr(from)),
+                (Class::Int, Some((r, s)), _) => self.asm.mov_rr(s, r, gpr(from)),
                 (Class::Int, None, _) => {
                     let slot = self.slot(at);
                     self.asm.store(8, slot, gpr(from));
@@ -770,7 +789,7 @@ impl Masm for X64Masm {
             let at = i as u32;
             let src = self.slot_at(Gpr::Rsi, at);
             match (register(at), float_register(at)) {
-                (Some(r), _) => self.asm.load(Load::Full(Size::S64), r, src),
+                (Some((r, s)), _) => self.asm.load(Load::Full(s), r, src),
                 (_, Some(x)) => self.load_float_local(x, src),
                 _ => {
                     let dst = self.slot(at);
@@ -783,7 +802,7 @@ impl Masm for X64Masm {
             self.asm.packed(Packed::Pxor, XSCRATCH, XSCRATCH);
         }
         for i in params..params + locals {
-            if let Some(r) = register(i) {
+            if let Some((r, _)) = register(i) {
                 self.asm.alu_rr(Alu::Xor, Size::S32, r, r);
                 continue;
             }
@@ -881,9 +900,9 @@ impl Masm for X64Masm {
         }
     }
 
-    fn load_slot(&mut self, dst: Reg, slot: u32) {
+    fn load_slot(&mut self, dst: Reg, slot: u32, width: Width) {
         let m = self.slot(slot);
-        self.asm.load(Load::Full(Size::S64), gpr(dst), m);
+        self.asm.load(Load::Full(size(width)), gpr(dst), m);
     }
 
     fn store_slot(&mut self, slot: u32, src: Reg) {
@@ -1207,7 +1226,7 @@ impl Masm for X64Masm {
         self.entries.push(offset);
     }
 
-    fn heap_load(&mut self, kind: HeapLoad, dst: Reg, addr: Reg, offset: u32) {
+    fn heap_load(&mut self, kind: HeapLoad, dst: Reg, addr: Index, offset: u32) {
         let bytes = match kind {
             HeapLoad::U8 | HeapLoad::S8(_) => 1,
             HeapLoad::U16 | HeapLoad::S16(_) => 2,
@@ -1228,7 +1247,7 @@ impl Masm for X64Masm {
         self.asm.load(load, gpr(dst), m);
     }
 
-    fn heap_store(&mut self, bytes: u8, addr: Reg, src: Reg, offset: u32) {
+    fn heap_store(&mut self, bytes: u8, addr: Index, src: Reg, offset: u32) {
         let m = self.heap_operand(addr, offset, bytes);
         self.heap_site();
         self.asm.store(bytes, m, gpr(src));
@@ -1549,13 +1568,13 @@ impl Masm for X64Masm {
         }
     }
 
-    fn float_heap_load(&mut self, p: Prec, dst: Reg, addr: Reg, offset: u32) {
+    fn float_heap_load(&mut self, p: Prec, dst: Reg, addr: Index, offset: u32) {
         let m = self.heap_operand(addr, offset, float_bytes(p));
         self.heap_site();
         self.asm.sse_load(prec(p), Xmm(dst), m);
     }
 
-    fn float_heap_store(&mut self, p: Prec, addr: Reg, src: Reg, offset: u32) {
+    fn float_heap_store(&mut self, p: Prec, addr: Index, src: Reg, offset: u32) {
         let m = self.heap_operand(addr, offset, float_bytes(p));
         self.heap_site();
         self.asm.sse_store(prec(p), m, Xmm(src));
@@ -1659,11 +1678,11 @@ impl Masm for X64Masm {
         self.simd_shuffle(lanes, Xmm(dst), Xmm(src));
     }
 
-    fn v128_heap_load(&mut self, op: MemOp, dst: Reg, addr: Reg, offset: u32) {
+    fn v128_heap_load(&mut self, op: MemOp, dst: Reg, addr: Index, offset: u32) {
         self.simd_heap_load(op, Xmm(dst), addr, offset);
     }
 
-    fn v128_heap_store(&mut self, addr: Reg, src: Reg, offset: u32) {
+    fn v128_heap_store(&mut self, addr: Index, src: Reg, offset: u32) {
         let m = self.heap_operand(addr, offset, 16);
         self.heap_site();
         self.asm.movdqu_store(m, Xmm(src));
@@ -1671,14 +1690,14 @@ impl Masm for X64Masm {
 
     fn v128_load_lane(&mut self, op: MemOp, lane: u8, dst: Reg, addr: Reg, offset: u32) {
         let bytes = crate::semantics::simd::lane_bytes(op) as u8;
-        let m = self.heap_operand(addr, offset, bytes);
+        let m = self.heap_operand(Index::Reg(addr), offset, bytes);
         self.heap_site();
         self.asm.pinsr_m(bytes, Xmm(dst), m, lane);
     }
 
     fn v128_store_lane(&mut self, op: MemOp, lane: u8, addr: Reg, src: Reg, offset: u32) {
         let bytes = crate::semantics::simd::lane_bytes(op) as u8;
-        let m = self.heap_operand(addr, offset, bytes);
+        let m = self.heap_operand(Index::Reg(addr), offset, bytes);
         self.heap_site();
         self.asm.pextr_m(bytes, m, Xmm(src), lane);
     }

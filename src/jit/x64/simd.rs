@@ -6,7 +6,7 @@ use super::asm::{Cond, Mem, Movmsk, Packed, PackedImm, PackedShift, Size};
 use super::masm::{gpr, X64Masm, SCRATCH, XSCRATCH, XSCRATCH2, XSCRATCH3};
 use super::regs::{Gpr, Xmm};
 use crate::decode::ops::{LaneOp, MemOp, SimpleOp};
-use crate::jit::masm::Reg;
+use crate::jit::masm::{Index, Reg};
 
 /// `cmpps`/`cmppd` predicates.
 const CMP_EQ: u8 = 0;
@@ -778,7 +778,7 @@ impl X64Masm {
         self.p(Packed::Por, d, s);
     }
 
-    pub(super) fn simd_heap_load(&mut self, op: MemOp, d: Xmm, addr: Reg, offset: u32) {
+    pub(super) fn simd_heap_load(&mut self, op: MemOp, d: Xmm, addr: Index, offset: u32) {
         use super::asm::Prec as AP;
         use MemOp::*;
         let m: Mem = self.heap_operand(addr, offset, crate::semantics::simd::load_size(op) as u8);
