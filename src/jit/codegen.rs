@@ -136,6 +136,10 @@ enum Loc {
     /// (`pop_src`); a write to the local first copies it (`materialize_local`).
     Local(Reg),
     Const(i64),
+    /// The value of the local in this register plus a constant (of the operand's width), not
+    /// computed yet: a `local.set` computes it straight into its local's register, anything
+    /// else into an operand's (`materialize`).
+    LocalPlus(Reg, i32),
     /// In its frame slot.
     Slot,
     /// An integer comparison not yet computed: `br_if` and `if` branch on it directly; anything
@@ -366,13 +370,27 @@ impl<M: Masm> Compiler<'_, M> {
         r
     }
 
-    /// Computes a pending comparison at `height` into its first register.
+    /// Computes a pending comparison at `height` into its first register, or a pending sum
+    /// into a new one.
     fn materialize(&mut self, height: usize) {
-        if let Loc::Compare { cmp, width, a, b } = self.stack[height].loc {
-            self.masm.compare(cmp, width, a, b);
-            self.release_rhs(b);
-            self.extended &= !(1 << a);
-            self.stack[height].loc = Loc::Reg(a);
+        match self.stack[height].loc {
+            Loc::Compare { cmp, width, a, b } => {
+                self.masm.compare(cmp, width, a, b);
+                self.release_rhs(b);
+                self.extended &= !(1 << a);
+                self.stack[height].loc = Loc::Reg(a);
+            }
+            Loc::LocalPlus(local, imm) => {
+                let width = self.stack[height].kind.width();
+                let r = self.alloc(self.stack[height].kind);
+                self.masm.add_imm_from(width, r, local, imm);
+                self.extended = match width {
+                    Width::W32 => self.extended | 1 << r,
+                    Width::W64 => self.extended & !(1 << r),
+                };
+                self.stack[height].loc = Loc::Reg(r);
+            }
+            _ => {}
         }
     }
 
@@ -438,7 +456,7 @@ impl<M: Masm> Compiler<'_, M> {
         let o = self.stack.pop().expect("validation keeps the operand stack non-empty here");
         match o.loc {
             Loc::Reg(r) => r,
-            Loc::Compare { .. } => unreachable!("materialized above"),
+            Loc::Compare { .. } | Loc::LocalPlus(..) => unreachable!("materialized above"),
             Loc::Local(local) => {
                 let r = self.alloc(o.kind);
                 self.mov_kind(o.kind, r, local);
@@ -499,9 +517,12 @@ impl<M: Masm> Compiler<'_, M> {
     }
 
     /// Before a write to the local in register `local`: the operands that read its value
-    /// get copies of it, and the pending comparisons that read it are computed.
+    /// get copies of it, and the pending comparisons and sums that read it are computed.
     fn materialize_local(&mut self, local: Reg) {
         for h in 0..self.stack.len() {
+            if matches!(self.stack[h].loc, Loc::LocalPlus(l, _) if l == local) {
+                self.materialize(h);
+            }
             if let Loc::Compare { b: Rhs::Reg(b), .. } = self.stack[h].loc {
                 if b == local && self.masm.local_registers().contains(&local) {
                     self.materialize(h);
@@ -565,7 +586,7 @@ impl<M: Masm> Compiler<'_, M> {
         for h in 0..self.stack.len() {
             self.materialize(h);
             match self.stack[h].loc {
-                Loc::Compare { .. } => unreachable!("materialized above"),
+                Loc::Compare { .. } | Loc::LocalPlus(..) => unreachable!("materialized above"),
                 Loc::Reg(r) | Loc::Local(r) => {
                     self.store(h, r);
                     self.release(r, self.stack[h].kind);
@@ -595,7 +616,7 @@ impl<M: Masm> Compiler<'_, M> {
                 }
                 (None, Loc::Const(v)) => self.masm.store_slot_imm(self.slot(h), v),
                 (None, Loc::Slot) => {}
-                (None, Loc::Compare { .. }) => unreachable!("materialized above"),
+                (None, Loc::Compare { .. } | Loc::LocalPlus(..)) => unreachable!("materialized above"),
             }
             if register.is_none() {
                 self.stack[h].loc = Loc::Slot;
@@ -613,7 +634,7 @@ impl<M: Masm> Compiler<'_, M> {
                     None => self.masm.mov_imm(to, v, kind.width()),
                 },
                 Loc::Slot => self.load_kind(kind, to, self.slot(h)),
-                Loc::Compare { .. } => unreachable!("materialized above"),
+                Loc::Compare { .. } | Loc::LocalPlus(..) => unreachable!("materialized above"),
             }
             self.stack[h].loc = Loc::Slot;
         }
@@ -876,6 +897,18 @@ impl<M: Masm> Compiler<'_, M> {
                     self.masm.mov_imm(local, v, kind.width());
                     return Ok(());
                 }
+                if let (Some(local), Some(Operand { loc: Loc::LocalPlus(from, imm), .. })) =
+                    (local, self.stack.last().copied())
+                {
+                    // Computed straight into the local's register.
+                    self.stack.pop();
+                    self.materialize_local(local);
+                    self.masm.add_imm_from(kind.width(), local, from, imm);
+                    if matches!(op, Operator::LocalTee(_)) {
+                        self.stack.push(Operand { loc: Loc::Local(local), kind });
+                    }
+                    return Ok(());
+                }
                 let r = self.pop_reg();
                 if let Some(local) = local {
                     self.materialize_local(local);
@@ -1122,7 +1155,7 @@ impl<M: Masm> Compiler<'_, M> {
                     self.release(r, self.stack[h].kind);
                 }
                 Loc::Const(v) => self.masm.store_slot_imm(self.slot(h), v),
-                Loc::Slot | Loc::Compare { .. } => {}
+                Loc::Slot | Loc::Compare { .. } | Loc::LocalPlus(..) => {}
             }
             self.stack[h].loc = Loc::Slot;
         }
@@ -1225,6 +1258,21 @@ impl<M: Masm> Compiler<'_, M> {
             F64Store => Err(Prec::F64),
             other => return unsupported(other.name()),
         };
+        // A constant value (a float's bits) that fits the instruction's immediate.
+        let bytes = match store {
+            Ok(bytes) => bytes,
+            Err(Prec::F32) => 4,
+            Err(Prec::F64) => 8,
+        };
+        if let Some(Operand { loc: Loc::Const(v), .. }) = self.stack.last().copied() {
+            if bytes < 8 || i32::try_from(v).is_ok() {
+                self.stack.pop();
+                let (addr, owned) = self.pop_index();
+                self.masm.heap_store_imm(bytes, addr, v as i32, offset);
+                self.release_index(owned);
+                return Ok(());
+            }
+        }
         let value_kind = self.top_kind();
         let value = self.pop_reg();
         let (addr, owned) = self.pop_index();
@@ -1241,6 +1289,7 @@ impl<M: Masm> Compiler<'_, M> {
     /// operand's): a constant stays a constant, an i32 local's register is read in place, and
     /// a register known to be zero-extended says so.
     fn pop_index(&mut self) -> (Index, Option<Reg>) {
+        self.materialize(self.stack.len() - 1);
         match self.stack.last().map(|o| o.loc) {
             Some(Loc::Const(c)) => {
                 self.stack.pop();
@@ -1296,9 +1345,7 @@ impl<M: Masm> Compiler<'_, M> {
                 };
                 if let (Some(Loc::Local(local)), Some(addend)) = (below, addend) {
                     self.stack.truncate(self.stack.len() - 2);
-                    let r = self.alloc(Kind::int(width));
-                    self.masm.add_imm_from(width, r, local, addend);
-                    self.push_int(r, width);
+                    self.stack.push(Operand { loc: Loc::LocalPlus(local, addend), kind: Kind::int(width) });
                     return Ok(());
                 }
                 self.stack.pop();

@@ -301,6 +301,8 @@ pub trait Masm {
     fn heap_load(&mut self, kind: HeapLoad, dst: Reg, addr: Index, offset: u32);
     /// `heap[addr + offset] = low `bytes` of src`.
     fn heap_store(&mut self, bytes: u8, addr: Index, src: Reg, offset: u32);
+    /// `heap[addr + offset] = low `bytes` of value` (all 8 of it sign-extended, for 8).
+    fn heap_store_imm(&mut self, bytes: u8, addr: Index, value: i32, offset: u32);
 
     /// `dst` = the size in pages of the memory `set_memory` picked.
     fn memory_size(&mut self, dst: Reg);
@@ -353,7 +355,7 @@ pub trait Masm {
     fn float_global_set(&mut self, prec: Prec, index: u32, src: Reg);
 
     /// Makes `module_offset` (of the operator being lowered) the source of what follows: trap
-    /// sites and call return addresses map back to it in backtraces.
+    /// sites and calls map back to it in backtraces.
     fn set_offset(&mut self, module_offset: u32);
 
     /// The memory the heap accesses that follow address (0 until set).
@@ -409,7 +411,7 @@ pub struct Finished {
     pub entries: Vec<usize>,
     /// The trap sites: code offset and trap.
     pub sites: Vec<(u32, TrapCode)>,
-    /// Trap sites and call return addresses, with the module offset of their operator,
-    /// sorted by code offset.
+    /// Trap sites and the last byte of each call (a return address may be the next trap
+    /// site), with the module offset of their operator, sorted by code offset.
     pub sources: Vec<(u32, u32)>,
 }

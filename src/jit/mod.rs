@@ -39,7 +39,7 @@ struct Compiled {
     functions: Vec<usize>,
     /// Where each defined function's entry trampoline starts.
     entries: Vec<usize>,
-    /// Code offsets of trap sites and call return addresses, with their module offsets.
+    /// Code offsets of trap sites and of the last byte of calls, with their module offsets.
     sources: Vec<(u32, u32)>,
     /// Whether the code checks heap bounds itself (else it relies on guard regions).
     #[cfg(target_arch = "x86_64")]
@@ -48,7 +48,7 @@ struct Compiled {
 
 impl Compiled {
     /// The defined function and module offset of code address `pc`, if it is a trap site or
-    /// a return address in this code.
+    /// the last byte of a call in this code.
     #[cfg(target_arch = "x86_64")]
     fn locate(&self, pc: usize) -> Option<(u32, u32)> {
         let offset = u32::try_from(pc.checked_sub(self.code.base() as usize)?).ok()?;

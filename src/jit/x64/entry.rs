@@ -98,11 +98,13 @@ pub unsafe extern "C" fn raise() {
 extern "C" fn record_raise(_code: u32, pc: usize, fp: usize, sp: usize) -> usize {
     // SAFETY: called by `raise` from compiled code, which runs only inside an entry (`enter`)
     // that published its resume point; `sp` and `fp` are the trapping code's.
-    unsafe { signals::raise(pc, fp, sp) }
+    // The trap's place is the stub's call: its last byte, as for the frames around it.
+    unsafe { signals::raise(pc - 1, fp, sp) }
 }
 
-/// A trap and where it happened: the faulting instruction, then the return addresses of the
-/// compiled frames it was nested in, innermost first (at most `TRACE_CAPACITY`).
+/// A trap and where it happened: the faulting instruction (or the last byte of a trap stub's
+/// call), then the last byte of the call of each compiled frame it was nested in, innermost
+/// first (at most `TRACE_CAPACITY`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TrapPoint {
     pub code: TrapCode,

@@ -413,9 +413,10 @@ impl X64Masm {
         self.sources.push((pc, self.source));
     }
 
-    /// Maps the return address of the call just emitted to the operator being lowered.
+    /// Maps the call just emitted to the operator being lowered, by the call's last byte (as
+    /// backtraces name it): its return address may also be the next trap site's.
     fn after_call(&mut self) {
-        self.sources.push((self.asm.offset() as u32, self.source));
+        self.sources.push((self.asm.offset() as u32 - 1, self.source));
     }
 
     /// The heap operand for an access of `bytes` at `index + offset`: an index register is
@@ -1251,6 +1252,12 @@ impl Masm for X64Masm {
         let m = self.heap_operand(addr, offset, bytes);
         self.heap_site();
         self.asm.store(bytes, m, gpr(src));
+    }
+
+    fn heap_store_imm(&mut self, bytes: u8, addr: Index, value: i32, offset: u32) {
+        let m = self.heap_operand(addr, offset, bytes);
+        self.heap_site();
+        self.asm.store_imm(bytes, m, value);
     }
 
     fn memory_size(&mut self, dst: Reg) {

@@ -123,7 +123,8 @@ unsafe fn record_trace(resume: &mut Resume, pc: usize, fp: usize, sp: usize) {
         if !in_code(caller) || next <= fp {
             break;
         }
-        (pc, fp) = (caller, next);
+        // The call's own last byte: a return address may also be where a trap site starts.
+        (pc, fp) = (caller - 1, next);
     }
 }
 
@@ -135,9 +136,10 @@ unsafe fn record_trace(resume: &mut Resume, pc: usize, fp: usize, sp: usize) {
 pub struct Resume {
     pub sp: usize,
     pub landing: usize,
-    /// Where the handler writes the backtrace: the faulting instruction's address, then the
-    /// return addresses of the compiled frames it is nested in (following frame pointers while
-    /// they lead into registered code), at most `capacity` of them; `count` says how many.
+    /// Where the handler writes the backtrace: the faulting instruction's address, then for
+    /// each compiled frame it is nested in the address of its call's last byte (the return
+    /// address minus one; following frame pointers while they lead into registered code), at
+    /// most `capacity` of them; `count` says how many.
     pub trace: *mut usize,
     pub capacity: usize,
     pub count: usize,
