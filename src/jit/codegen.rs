@@ -201,7 +201,7 @@ struct Compiler<'m, M: Masm> {
     teed: Option<u32>,
     /// The registers (a bit per number) of the integer operands whose upper 32 bits are known
     /// to be zero: i32 results of the operations `Masm` says write 32 bits (see
-    /// `push_extended`). A memory access uses such an index as it is.
+    /// `push_written`). A memory access uses such an index as it is.
     extended: u32,
 }
 
@@ -377,17 +377,14 @@ impl<M: Masm> Compiler<'_, M> {
             Loc::Compare { cmp, width, a, b } => {
                 self.masm.compare(cmp, width, a, b);
                 self.release_rhs(b);
-                self.extended &= !(1 << a);
+                self.set_extended(a, false);
                 self.stack[height].loc = Loc::Reg(a);
             }
             Loc::LocalPlus(local, imm) => {
                 let width = self.stack[height].kind.width();
                 let r = self.alloc(self.stack[height].kind);
                 self.masm.add_imm_from(width, r, local, imm);
-                self.extended = match width {
-                    Width::W32 => self.extended | 1 << r,
-                    Width::W64 => self.extended & !(1 << r),
-                };
+                self.set_extended(r, width == Width::W32);
                 self.stack[height].loc = Loc::Reg(r);
             }
             _ => {}
@@ -430,24 +427,27 @@ impl<M: Masm> Compiler<'_, M> {
         }
     }
 
+    /// Notes whether the operand register `r` is known to hold a zero-extended i32.
+    fn set_extended(&mut self, r: Reg, extended: bool) {
+        self.extended = if extended { self.extended | 1 << r } else { self.extended & !(1 << r) };
+    }
+
     fn push_reg(&mut self, r: Reg, kind: Kind) {
-        self.extended &= !(1 << r);
+        self.set_extended(r, false);
         self.stack.push(Operand { loc: Loc::Reg(r), kind });
     }
 
-    /// Pushes an i32 in `r` that an operation just wrote with a 32-bit operation, which leaves
-    /// the upper half zero (`Masm`: 32-bit integer operations, i32 loads and moves).
-    fn push_extended(&mut self, r: Reg) {
-        self.stack.push(Operand { loc: Loc::Reg(r), kind: Kind::I32 });
-        self.extended |= 1 << r;
+    /// Pushes a value of `kind` in `r` that an operation of its own width just wrote: an i32
+    /// written with a 32-bit operation has its upper half zero (`Masm`: 32-bit integer
+    /// operations, i32 loads and moves).
+    fn push_written(&mut self, r: Reg, kind: Kind) {
+        self.stack.push(Operand { loc: Loc::Reg(r), kind });
+        self.set_extended(r, kind == Kind::I32);
     }
 
     /// Pushes the integer result of an operation of `width` in `r`.
     fn push_int(&mut self, r: Reg, width: Width) {
-        match width {
-            Width::W32 => self.push_extended(r),
-            Width::W64 => self.push_reg(r, Kind::I64),
-        }
+        self.push_written(r, Kind::int(width));
     }
 
     /// Pops the top operand into a register the caller owns.
@@ -532,7 +532,7 @@ impl<M: Masm> Compiler<'_, M> {
                 let kind = self.stack[h].kind;
                 let r = self.alloc(kind);
                 self.mov_kind(kind, r, local);
-                self.extended &= !(1 << r);
+                self.set_extended(r, false);
                 self.stack[h].loc = Loc::Reg(r);
             }
         }
@@ -878,10 +878,7 @@ impl<M: Masm> Compiler<'_, M> {
                     None => self.load_kind(kind, r, *i),
                 }
                 // An i32 is moved or loaded with 32 bits.
-                match kind {
-                    Kind::I32 => self.push_extended(r),
-                    _ => self.push_reg(r, kind),
-                }
+                self.push_written(r, kind);
             }
             Operator::LocalSet(i) | Operator::LocalTee(i) => {
                 let kind = self.top_kind();
@@ -1218,10 +1215,7 @@ impl<M: Masm> Compiler<'_, M> {
                 None => self.alloc(kind),
             };
             self.masm.heap_load(load, dst, addr, offset);
-            match kind {
-                Kind::I32 => self.push_extended(dst),
-                _ => self.push_reg(dst, kind),
-            }
+            self.push_written(dst, kind);
             return Ok(());
         }
         if op == V128Store {
@@ -1317,13 +1311,13 @@ impl<M: Masm> Compiler<'_, M> {
         }
     }
 
-    /// `dst op src` for two operands of `kind`, the result in `dst`'s register.
-    fn binary(&mut self, kind: Kind, result: Kind, emit: impl FnOnce(&mut M, Reg, Reg)) {
+    /// `dst op src` for two operands of `kind`; returns `dst`, the result, for the caller to push.
+    fn binary(&mut self, kind: Kind, emit: impl FnOnce(&mut M, Reg, Reg)) -> Reg {
         let src = self.pop_src();
         let dst = self.pop_reg();
         emit(&mut self.masm, dst, src);
         self.release(src, kind);
-        self.push_reg(dst, result);
+        dst
     }
 
     fn simple(&mut self, op: SimpleOp) -> Result<()> {
@@ -1357,10 +1351,7 @@ impl<M: Masm> Compiler<'_, M> {
                 self.push_reg(dst, Kind::int(width));
                 self.stack.push(Operand { loc: Loc::Const(imm), kind: Kind::int(width) });
             }
-            let src = self.pop_src();
-            let dst = self.pop_reg();
-            self.masm.int_op(int_op, width, dst, src);
-            self.release(src, Kind::int(width));
+            let dst = self.binary(Kind::int(width), |m, d, s| m.int_op(int_op, width, d, s));
             self.push_int(dst, width);
             return Ok(());
         }
@@ -1383,7 +1374,8 @@ impl<M: Masm> Compiler<'_, M> {
             return Ok(());
         }
         if let Some((float_op, p)) = float_binary(op) {
-            self.binary(Kind::float(p), Kind::float(p), |m, d, s| m.float_op(float_op, p, d, s));
+            let dst = self.binary(Kind::float(p), |m, d, s| m.float_op(float_op, p, d, s));
+            self.push_reg(dst, Kind::float(p));
             return Ok(());
         }
         if let Some((cmp, p)) = float_compare(op) {

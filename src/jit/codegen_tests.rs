@@ -27,11 +27,25 @@ fn run_compiled(
     for (v, a) in values.iter_mut().zip(args) {
         *v = a.to_raw();
     }
+    run_raw(store, code, function, entry, vmctx, &mut values)?;
+    Ok(ty.results().iter().zip(&values).map(|(&t, &raw)| Val::from_raw(store.id(), t, raw)).collect())
+}
+
+/// As `run_compiled`, on raw values: `values` holds the arguments, has room for the results
+/// and receives them.
+fn run_raw(
+    store: &mut Store,
+    code: &CodeMemory,
+    function: usize,
+    entry: usize,
+    vmctx: *mut crate::runtime::vmctx::VMContext,
+    values: &mut [u128],
+) -> Result<(), TrapCode> {
     store.context.store = store;
     // SAFETY: the code was compiled from the instance's module with an entry trampoline per
     // function, and the context is the instance's; `values` has room for the arguments and the
     // results.
-    let outcome = unsafe {
+    unsafe {
         let trampoline: CompiledFn = std::mem::transmute(code.base().add(entry));
         entry::call(
             trampoline,
@@ -40,8 +54,7 @@ fn run_compiled(
             values.as_mut_ptr(),
             store.engine().config().max_call_depth,
         )
-    };
-    outcome.map(|()| ty.results().iter().zip(&values).map(|(&t, &raw)| Val::from_raw(store.id(), t, raw)).collect())
+    }
 }
 
 /// A module instantiated in a store and compiled by the JIT.
@@ -101,38 +114,30 @@ impl Both {
         e.unwrap_or_else(|| panic!("no export {name}")).index
     }
 
-    /// Runs export `name` compiled.
-    pub(super) fn jit(&mut self, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
+    /// Export `name`'s type, the offsets of its code and of its entry trampoline, and its
+    /// instance's context.
+    fn compiled(&self, name: &str) -> (crate::types::FuncType, usize, usize, *mut crate::runtime::vmctx::VMContext) {
         let index = self.defined(name);
         let ty = self.module.module.func_type(index).clone();
         let defined = (index - self.module.module.imported_funcs) as usize;
         let vmctx = &*self.store.instances[self.instance.index() as usize].context.vmctx as *const _ as *mut _;
-        let (function, entry) = (self.offsets[defined], self.entries[defined]);
+        (ty, self.offsets[defined], self.entries[defined], vmctx)
+    }
+
+    /// Runs export `name` compiled.
+    pub(super) fn jit(&mut self, name: &str, args: &[Val]) -> Result<Vec<Val>, TrapCode> {
+        let (ty, function, entry, vmctx) = self.compiled(name);
         run_compiled(&mut self.store, &self.code, function, entry, vmctx, &ty, args)
     }
 
     /// Runs export `name` compiled on raw argument values, such as an i32 with something in
     /// the upper bits of its 64 (which `Val` cannot express); returns the raw results.
     fn jit_raw(&mut self, name: &str, args: &[u128]) -> Result<Vec<u128>, TrapCode> {
-        let index = self.defined(name);
-        let ty = self.module.module.func_type(index).clone();
-        let defined = (index - self.module.module.imported_funcs) as usize;
-        let vmctx = &*self.store.instances[self.instance.index() as usize].context.vmctx as *const _ as *mut _;
+        let (ty, function, entry, vmctx) = self.compiled(name);
         let mut values = args.to_vec();
         values.resize(ty.params().len().max(ty.results().len()), 0);
-        self.store.context.store = &mut self.store;
-        // SAFETY: as in `run_compiled`.
-        let outcome = unsafe {
-            let trampoline: CompiledFn = std::mem::transmute(self.code.base().add(self.entries[defined]));
-            entry::call(
-                trampoline,
-                self.code.base().add(self.offsets[defined]),
-                vmctx,
-                values.as_mut_ptr(),
-                self.store.engine().config().max_call_depth,
-            )
-        };
-        outcome.map(|()| values[..ty.results().len()].to_vec())
+        run_raw(&mut self.store, &self.code, function, entry, vmctx, &mut values)?;
+        Ok(values[..ty.results().len()].to_vec())
     }
 
     /// Runs export `name` interpreted.

@@ -420,11 +420,13 @@ impl X64Masm {
     }
 
     /// The heap operand for an access of `bytes` at `index + offset`: an index register is
-    /// zero-extended from 32 bits first, a constant index is added to the offset. The heap is memory `self.memory` (`Masm::set_memory`): memory 0's
-    /// base is in r14, another memory's is loaded into rax from the context. With explicit
-    /// checks it traps first unless the access ends within that memory's current length.
+    /// zero-extended from 32 bits first unless known to be, a constant index is added to the
+    /// offset. The heap is memory `self.memory` (`Masm::set_memory`): memory 0's base is in r14,
+    /// another memory's is loaded into rax from the context. With explicit checks it traps
+    /// first unless the access ends within that memory's current length.
     pub(super) fn heap_operand(&mut self, index: Index, offset: u32, bytes: u8) -> Mem {
-        let addr = match index {
+        // The index register, if any, and the offset, at most 2^33 with a constant index.
+        let (addr, offset) = match index {
             Index::Reg(r) => {
                 let r = gpr(r);
                 // Unless the instruction just before wrote the index with a 32-bit operation
@@ -432,15 +434,10 @@ impl X64Masm {
                 if !self.asm.zero_extended(r) {
                     self.asm.mov_rr(Size::S32, r, r);
                 }
-                Some(r)
+                (Some(r), u64::from(offset))
             }
-            Index::Extended(r) => Some(gpr(r)),
-            Index::Const(_) => None,
-        };
-        // A constant index is part of the offset: at most 2^33 in all.
-        let offset = match index {
-            Index::Reg(_) | Index::Extended(_) => u64::from(offset),
-            Index::Const(c) => u64::from(c) + u64::from(offset),
+            Index::Extended(r) => (Some(gpr(r)), u64::from(offset)),
+            Index::Const(c) => (None, u64::from(c) + u64::from(offset)),
         };
         let offsets = VMContext::OFFSETS;
         // rax = the memory's definition (VMMemory), when it is needed.
@@ -453,7 +450,7 @@ impl X64Masm {
             }
         };
         if self.bounds == Bounds::Explicit {
-            // end = addr + offset + bytes, at most 2^34: no overflow in 64 bits.
+            // end = addr + offset + bytes, below 2^34: no overflow in 64 bits.
             let end = offset + u64::from(bytes);
             match (addr, i32::try_from(end)) {
                 (Some(addr), Ok(disp)) => self.asm.lea(SCRATCH, Mem::base(addr, disp)),
