@@ -9,13 +9,13 @@ use std::sync::Arc;
 use super::object::{ref_type, wasm_ref_t, RefKind};
 use super::store::{wasm_store_t, HostInfo, StoreData};
 use super::trap::wasm_trap_t;
-use super::types::{kind_of, type_of, wasm_externtype_t, wasm_functype_t};
+use super::types::{kind_of, wasm_externtype_t, wasm_functype_t};
 use super::val::wasm_val_t;
 use super::vec::{wasm_val_vec_t, Element};
 use super::{from_c, guard, into_c};
 use crate::runtime::value::{RawBuf, StackBuf};
-use crate::runtime::{Caller, Func, Object, Trap};
-use crate::types::FuncType;
+use crate::runtime::{Caller, Func, Object, Store, Trap};
+use crate::types::{FuncType, ValType};
 
 ref_type!(
     wasm_func_t,
@@ -83,14 +83,12 @@ impl Callback {
             return Err(Trap::host("the function's store was deleted"));
         };
         let (params, results) = (self.ty.params(), self.ty.results());
-        // The callback's vectors: on the stack for small signatures.
-        let mut c_args = StackBuf::<wasm_val_t, 8>::new(wasm_val_t::blank());
-        let mut c_results = StackBuf::<wasm_val_t, 8>::new(wasm_val_t::blank());
-        let c_args = c_args.slice(params.len());
+        // The callback's vectors, arguments then results: on the stack for small signatures.
+        let mut c_values = StackBuf::<wasm_val_t, 8>::new(wasm_val_t::blank());
+        let (c_args, c_results) = c_values.slice(params.len() + results.len()).split_at_mut(params.len());
         for ((c, &t), &raw) in c_args.iter_mut().zip(params).zip(values.iter()) {
             c.set_raw(t, raw, &data, caller.store);
         }
-        let c_results = c_results.slice(results.len());
         let (args_data, results_data) = (c_args.as_mut_ptr(), c_results.as_mut_ptr());
         let c_args = wasm_val_vec_t { size: params.len(), data: args_data };
         let mut c_results = wasm_val_vec_t { size: results.len(), data: results_data };
@@ -248,28 +246,34 @@ unsafe fn call(f: *const wasm_func_t, args: *const wasm_val_vec_t, results: *mut
     let data = f.store();
     let args = args.as_ref().map_or(&[][..], |a| a.as_slice());
     let outcome = data.with(|store| {
-        let ty = store.func_type(f.func()).ok_or_else(|| Trap::host("function belongs to another store"))?;
-        if args.len() != ty.params().len() || args.iter().zip(ty.params()).any(|(a, &t)| a.kind != kind_of(t)) {
-            return Err(Trap::host(format!("arguments do not match the function type {ty}")));
-        }
-        let arity = ty.results().len();
+        // The parameter and result types, copied out of the store, which the call borrows.
+        let mut types = StackBuf::<ValType, 16>::new(ValType::I32);
+        let (types, arity) = {
+            let ty = store.func_type(f.func()).ok_or_else(|| Trap::host("function belongs to another store"))?;
+            if args.len() != ty.params().len() {
+                return Err(Trap::host(format!("arguments do not match the function type {ty}")));
+            }
+            let types = types.slice(ty.params_and_results().len());
+            types.copy_from_slice(ty.params_and_results());
+            (types, ty.results().len())
+        };
         let out = match results.as_mut() {
             Some(r) if r.size >= arity && (!r.data.is_null() || arity == 0) => r.data,
             None if arity == 0 => ptr::null_mut(),
             None => return Err(Trap::host("results vector is NULL")),
             Some(_) => return Err(Trap::host("results vector is too small for the function's results")),
         };
+        let (params, results) = types.split_at(args.len());
         let mut values = RawBuf::new(0);
         let values = values.slice(args.len().max(arity));
-        for (raw, a) in values.iter_mut().zip(args) {
-            // Of its parameter's type: the kinds were checked above.
-            let t = type_of(a.kind).expect("a parameter type's kind");
-            *raw =
-                a.raw_of(t, store).ok_or_else(|| Trap::host("an argument is malformed or belongs to another store"))?;
+        for ((raw, a), &t) in values.iter_mut().zip(args).zip(params) {
+            *raw = match a.raw_of(t, store) {
+                Some(raw) => raw,
+                None => return Err(bad_argument(store, f, a.kind == kind_of(t))),
+            };
         }
         store.call_raw(f.func().index(), values)?;
-        let ty = store.func_type(f.func()).expect("the function is the store's");
-        for (i, (&t, &raw)) in ty.results().iter().zip(values.iter()).enumerate() {
+        for (i, (&t, &raw)) in results.iter().zip(values.iter()).enumerate() {
             out.add(i).write(wasm_val_t::blank());
             (*out.add(i)).set_raw(t, raw, data, store);
         }
@@ -278,5 +282,15 @@ unsafe fn call(f: *const wasm_func_t, args: *const wasm_val_vec_t, results: *mut
     match outcome {
         Ok(()) => ptr::null_mut(),
         Err(trap) => into_c(wasm_trap_t::new(data, trap)),
+    }
+}
+
+/// The trap for an argument of `f` that does not fit: of another type than its parameter's
+/// (`kind_matches` false), or a malformed reference or one of another store.
+#[cold]
+fn bad_argument(store: &Store, f: &wasm_func_t, kind_matches: bool) -> Trap {
+    match store.func_type(f.func()) {
+        Some(ty) if !kind_matches => Trap::host(format!("arguments do not match the function type {ty}")),
+        _ => Trap::host("an argument is malformed or belongs to another store"),
     }
 }

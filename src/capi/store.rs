@@ -71,32 +71,41 @@ pub(crate) struct StoreData {
     released: RefCell<Vec<Object>>,
     /// Whether a reference was overwritten since the last collection (see `overwrote_ref`).
     overwritten: Cell<bool>,
-    /// Whether the store waits in `PENDING`.
+    /// Whether the store waits in `ApiThread::pending`.
     queued: Cell<bool>,
 }
 
-thread_local! {
+/// The C API's state on a thread, in one thread-local (read on every call).
+struct ApiThread {
     /// How deeply C API calls nest on this thread (host functions call back in).
-    static API_DEPTH: Cell<u32> = const { Cell::new(0) };
+    depth: Cell<u32>,
     /// Stores with released objects, collected when the outermost C API call returns.
-    static PENDING: RefCell<Vec<Rc<StoreData>>> = const { RefCell::new(Vec::new()) };
+    pending: RefCell<Vec<Rc<StoreData>>>,
+}
+
+thread_local! {
+    static API: ApiThread = const { ApiThread { depth: Cell::new(0), pending: RefCell::new(Vec::new()) } };
 }
 
 /// Runs a C API call's body. When the outermost call returns, the stores in which handles
 /// were released are collected (with the depth still counted, so C API calls made by the
 /// finalizers that run then do not collect again; their releases are collected by the loop).
 pub(crate) fn api_call<T>(f: impl FnOnce() -> T) -> T {
-    API_DEPTH.with(|d| d.set(d.get() + 1));
-    let result = f();
-    if API_DEPTH.with(|d| d.get()) == 1 {
-        while let Some(store) = PENDING.with(|p| p.borrow_mut().pop()) {
-            // A panic here leaves the objects allocated (until the store goes); it must not
-            // cross the C boundary.
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| store.collect()));
+    API.with(|api| {
+        let depth = api.depth.replace(api.depth.get() + 1);
+        let result = f();
+        if depth == 0 {
+            loop {
+                // (The borrow ends here: collecting may queue the store again.)
+                let Some(store) = api.pending.borrow_mut().pop() else { break };
+                // A panic here leaves the objects allocated (until the store goes); it must
+                // not cross the C boundary.
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| store.collect()));
+            }
         }
-    }
-    API_DEPTH.with(|d| d.set(d.get() - 1));
-    result
+        api.depth.set(depth);
+        result
+    })
 }
 
 impl StoreData {
@@ -151,7 +160,7 @@ impl StoreData {
 
     fn queue(self: &Rc<Self>) {
         if !self.queued.replace(true) {
-            PENDING.with(|p| p.borrow_mut().push(self.clone()));
+            API.with(|api| api.pending.borrow_mut().push(self.clone()));
         }
     }
 

@@ -151,7 +151,10 @@ impl wasm_val_t {
 
 impl Element for wasm_val_t {
     fn blank() -> Self {
-        wasm_val_t { kind: WASM_I32, of: wasm_val_union { i64: 0 } }
+        // SAFETY: all zeros is a valid value, an i32 0 (WASM_I32 is 0); written as zeros, padding
+        // included, so that buffers of blank values fill with wide stores.
+        const _: () = assert!(WASM_I32 == 0);
+        unsafe { std::mem::zeroed() }
     }
 
     unsafe fn copy(&self) -> Self {

@@ -104,20 +104,11 @@ extern "C" fn record_raise(_code: u32, pc: usize, fp: usize, sp: usize) -> usize
 
 /// A trap and where it happened: the faulting instruction (or the last byte of a trap stub's
 /// call), then the last byte of the call of each compiled frame it was nested in, innermost
-/// first (at most `TRACE_CAPACITY`).
+/// first (at most `signals::TRACE_CAPACITY`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TrapPoint {
     pub code: TrapCode,
     pub trace: Vec<usize>,
-}
-
-/// How many compiled frames a backtrace records at most.
-pub const TRACE_CAPACITY: usize = 16384;
-
-thread_local! {
-    /// The buffer the signal handler writes backtraces into (allocated before any trap, as the
-    /// handler must not allocate); each entry copies out what it needs before returning.
-    static TRACE: std::cell::RefCell<Vec<usize>> = std::cell::RefCell::new(vec![0; TRACE_CAPACITY]);
 }
 
 /// Runs compiled function `code` through its entry trampoline `trampoline` with `vmctx` and
@@ -149,9 +140,7 @@ pub unsafe fn call_traced(
     values: *mut u128,
     depth_left: u32,
 ) -> Result<(), TrapPoint> {
-    let trace = TRACE.with(|t| t.borrow_mut().as_mut_ptr());
-    let mut resume =
-        Resume { sp: 0, landing: landing as *const () as usize, trace, capacity: TRACE_CAPACITY, count: 0 };
+    let mut resume = Resume { landing: landing as *const () as usize, ..Resume::default() };
     let previous = signals::enter(&mut resume);
     let outcome = enter(trampoline, code, vmctx, values, &mut resume, depth_left);
     signals::leave(previous);
@@ -160,7 +149,7 @@ pub unsafe fn call_traced(
         n => Err(TrapPoint {
             code: TrapCode::from_u32(n - 1).unwrap_or(TrapCode::Host),
             // SAFETY: the handler wrote `count` entries into the buffer for this entry.
-            trace: std::slice::from_raw_parts(trace, resume.count).to_vec(),
+            trace: std::slice::from_raw_parts(resume.trace, resume.count).to_vec(),
         }),
     }
 }

@@ -145,16 +145,34 @@ pub struct Resume {
     pub count: usize,
 }
 
-thread_local! {
+/// How many frames a backtrace records at most.
+pub const TRACE_CAPACITY: usize = 16384;
+
+/// What a thread that runs compiled code keeps, read on every entry: one thread-local.
+struct Thread {
     /// The innermost entry into compiled code on this thread (null outside compiled code).
-    static RESUME: Cell<*mut Resume> = const { Cell::new(std::ptr::null_mut()) };
+    resume: Cell<*mut Resume>,
+    /// The buffer the signal handler writes backtraces into (allocated before any trap, as the
+    /// handler must not allocate); null until the thread first enters compiled code, which also
+    /// gives it an alternate signal stack (`prepare_thread`).
+    trace: Cell<*mut usize>,
 }
 
-/// Makes `resume` this thread's resume point (entering compiled code); returns the previous
-/// one, to restore when the entry returns. Also gives the thread an alternate signal stack.
-pub fn enter(resume: *mut Resume) -> *mut Resume {
-    ensure_alternate_stack();
-    RESUME.with(|r| r.replace(resume))
+thread_local! {
+    static THREAD: Thread = const { Thread { resume: Cell::new(std::ptr::null_mut()), trace: Cell::new(std::ptr::null_mut()) } };
+}
+
+/// Makes `resume` this thread's resume point (entering compiled code), with the thread's
+/// backtrace buffer as its `trace`; returns the previous one, to restore when the entry
+/// returns. The thread's first entry gives it an alternate signal stack and the buffer.
+pub fn enter(resume: &mut Resume) -> *mut Resume {
+    THREAD.with(|t| {
+        if t.trace.get().is_null() {
+            t.trace.set(prepare_thread());
+        }
+        (resume.trace, resume.capacity) = (t.trace.get(), TRACE_CAPACITY);
+        t.resume.replace(resume)
+    })
 }
 
 /// For a trap raised by compiled code itself (no signal): records the backtrace from `pc` (frame
@@ -164,14 +182,14 @@ pub fn enter(resume: *mut Resume) -> *mut Resume {
 /// # Safety
 /// Called on a thread inside compiled code (after `enter`), with that code's `fp` and `sp`.
 pub unsafe fn raise(pc: usize, fp: usize, sp: usize) -> usize {
-    let resume = &mut *RESUME.with(|r| r.get());
+    let resume = &mut *THREAD.with(|t| t.resume.get());
     record_trace(resume, pc, fp, sp);
     resume.sp
 }
 
 /// Restores the resume point `enter` returned.
 pub fn leave(previous: *mut Resume) {
-    RESUME.with(|r| r.set(previous));
+    THREAD.with(|t| t.resume.set(previous));
 }
 
 const SIGNALS: [libc::c_int; 4] = [libc::SIGSEGV, libc::SIGBUS, libc::SIGILL, libc::SIGFPE];
@@ -201,7 +219,7 @@ fn install_handlers() {
 }
 
 extern "C" fn handler(signal: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
-    let resume = RESUME.with(|r| r.get());
+    let resume = THREAD.with(|t| t.resume.get());
     // SAFETY: the kernel passes the interrupted thread's context; `resume` was published by
     // this thread's entry into compiled code and lives on its stack until that entry returns.
     unsafe {
@@ -314,26 +332,39 @@ impl Drop for AlternateStack {
     }
 }
 
-thread_local! {
-    static ALTERNATE_STACK: Cell<bool> = const { Cell::new(false) };
-    static OWNED_STACK: std::cell::RefCell<Option<AlternateStack>> = const { std::cell::RefCell::new(None) };
+/// What `prepare_thread` made for this thread, freed when the thread exits.
+struct Prepared {
+    _trace: Box<[usize]>,
+    _stack: Option<AlternateStack>,
 }
 
-/// Gives this thread an alternate signal stack unless it has one (its own or the host's).
-fn ensure_alternate_stack() {
-    if ALTERNATE_STACK.with(|a| a.get()) {
-        return;
-    }
+thread_local! {
+    static PREPARED: std::cell::RefCell<Option<Prepared>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Gives this thread its backtrace buffer (returned) and an alternate signal stack unless it
+/// has one (its own or the host's; without one, compiled code still runs: only a fault at the
+/// very end of the native stack could not be handled).
+fn prepare_thread() -> *mut usize {
+    let mut trace = vec![0usize; TRACE_CAPACITY].into_boxed_slice();
+    let buffer = trace.as_mut_ptr();
+    let stack = alternate_stack();
+    PREPARED.with(|p| *p.borrow_mut() = Some(Prepared { _trace: trace, _stack: stack }));
+    buffer
+}
+
+/// Installs an alternate signal stack for this thread unless it has one; the stack it
+/// installed, if any.
+fn alternate_stack() -> Option<AlternateStack> {
     // SAFETY: sigaltstack queries and installs this thread's alternate stack; the mapping is
-    // fresh and owned by the thread-local that frees it.
+    // fresh and owned by the value returned, which frees it.
     unsafe {
         let mut current: libc::stack_t = std::mem::zeroed();
         if libc::sigaltstack(std::ptr::null(), &mut current) == 0
             && current.ss_flags & libc::SS_DISABLE == 0
             && current.ss_size >= ALTERNATE_STACK_SIZE
         {
-            ALTERNATE_STACK.with(|a| a.set(true));
-            return;
+            return None;
         }
         let page = 4096;
         let size = ALTERNATE_STACK_SIZE + page;
@@ -346,7 +377,7 @@ fn ensure_alternate_stack() {
             0,
         );
         if mapping == libc::MAP_FAILED {
-            return;
+            return None;
         }
         // The lowest page stays inaccessible: an overflow of the signal stack faults.
         libc::mprotect(mapping, page, libc::PROT_NONE);
@@ -357,9 +388,8 @@ fn ensure_alternate_stack() {
         };
         if libc::sigaltstack(&stack, std::ptr::null_mut()) != 0 {
             libc::munmap(mapping, size);
-            return;
+            return None;
         }
-        OWNED_STACK.with(|s| *s.borrow_mut() = Some(AlternateStack { mapping, size }));
-        ALTERNATE_STACK.with(|a| a.set(true));
+        Some(AlternateStack { mapping, size })
     }
 }
