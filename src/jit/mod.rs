@@ -23,6 +23,7 @@ use crate::module::Module;
 use crate::runtime::code::{Backend, ModuleCode};
 use crate::runtime::module::CompiledModule;
 use crate::runtime::store::FuncEntity;
+use crate::runtime::vmctx::VMFuncRef;
 use crate::runtime::{BoundsChecks, Config, Store, Trap, TrapCode};
 use crate::types::ValType;
 
@@ -199,11 +200,10 @@ impl Backend for Jit {
             // which it does only when no call runs in it (this one counts in `store.depth`).
             let module: &CompiledModule = unsafe { &*Arc::as_ptr(module) };
             let (instance, defined) = (*instance, *defined_index as usize);
-            let vmctx = &*store.instances[instance as usize].context.vmctx as *const _ as *mut _;
             // The function's machine code, if its instance runs compiled (`function_code`: code
             // compiled for guard regions runs interpreted on an instance with a memory that
-            // could not reserve them).
-            let entry = store.func_ref(func).code;
+            // could not reserve them), and its instance's context.
+            let VMFuncRef { code: entry, vmctx, .. } = store.func_ref(func);
             let code = module.code.as_any().downcast_ref::<JitCode>().and_then(|c| c.compiled.as_ref().ok());
             if let Some(code) = code.filter(|_| !entry.is_null()) {
                 store.context.store = store;
