@@ -100,11 +100,6 @@ impl FuncType {
     pub fn results(&self) -> &[ValType] {
         &self.types[self.params..]
     }
-
-    /// The parameters, then the results.
-    pub(crate) fn params_and_results(&self) -> &[ValType] {
-        &self.types
-    }
 }
 
 impl fmt::Debug for FuncType {

@@ -14,8 +14,8 @@ use super::val::wasm_val_t;
 use super::vec::{wasm_val_vec_t, Element};
 use super::{from_c, guard, into_c};
 use crate::runtime::value::{RawBuf, StackBuf};
-use crate::runtime::{Caller, Func, Object, Store, Trap};
-use crate::types::{FuncType, ValType};
+use crate::runtime::{Caller, Func, Object, Trap};
+use crate::types::FuncType;
 
 ref_type!(
     wasm_func_t,
@@ -151,7 +151,7 @@ unsafe fn new_func(
         }
         return ptr::null_mut();
     };
-    let callback = Arc::new(Callback { plain, with_env, env, store: Rc::downgrade(&store.data), ty: ty.clone() });
+    let callback = Callback { plain, with_env, env, store: Rc::downgrade(&store.data), ty: ty.clone() };
     let f = store.data.with(|s| s.new_host_func_raw(ty, Arc::new(move |caller, values| callback.call(caller, values))));
     if with_env.is_some() {
         store.data.envs.borrow_mut().insert(Object::Func(f.index()), HostInfo { info: env, finalizer });
@@ -246,34 +246,36 @@ unsafe fn call(f: *const wasm_func_t, args: *const wasm_val_vec_t, results: *mut
     let data = f.store();
     let args = args.as_ref().map_or(&[][..], |a| a.as_slice());
     let outcome = data.with(|store| {
-        // The parameter and result types, copied out of the store, which the call borrows.
-        let mut types = StackBuf::<ValType, 16>::new(ValType::I32);
-        let (types, arity) = {
-            let ty = store.func_type(f.func()).ok_or_else(|| Trap::host("function belongs to another store"))?;
-            if args.len() != ty.params().len() {
-                return Err(Trap::host(format!("arguments do not match the function type {ty}")));
-            }
-            let types = types.slice(ty.params_and_results().len());
-            types.copy_from_slice(ty.params_and_results());
-            (types, ty.results().len())
-        };
+        let ty: *const FuncType =
+            store.func_type(f.func()).ok_or_else(|| Trap::host("function belongs to another store"))?;
+        // SAFETY: a function's type lives in its module or in the host function's `Arc`, which
+        // the store frees only when it collects the function, and it collects only when the
+        // outermost C API call returns (after this one); the handle `f` keeps the function
+        // alive until then anyway.
+        let ty = unsafe { &*ty };
+        if args.len() != ty.params().len() {
+            return Err(Trap::host(format!("arguments do not match the function type {ty}")));
+        }
+        let arity = ty.results().len();
         let out = match results.as_mut() {
             Some(r) if r.size >= arity && (!r.data.is_null() || arity == 0) => r.data,
             None if arity == 0 => ptr::null_mut(),
             None => return Err(Trap::host("results vector is NULL")),
             Some(_) => return Err(Trap::host("results vector is too small for the function's results")),
         };
-        let (params, results) = types.split_at(args.len());
         let mut values = RawBuf::new(0);
         let values = values.slice(args.len().max(arity));
-        for ((raw, a), &t) in values.iter_mut().zip(args).zip(params) {
+        for ((raw, a), &t) in values.iter_mut().zip(args).zip(ty.params()) {
             *raw = match a.raw_of(t, store) {
                 Some(raw) => raw,
-                None => return Err(bad_argument(store, f, a.kind == kind_of(t))),
+                None if a.kind != kind_of(t) => {
+                    return Err(Trap::host(format!("arguments do not match the function type {ty}")))
+                }
+                None => return Err(Trap::host("an argument is malformed or belongs to another store")),
             };
         }
         store.call_raw(f.func().index(), values)?;
-        for (i, (&t, &raw)) in results.iter().zip(values.iter()).enumerate() {
+        for (i, (&t, &raw)) in ty.results().iter().zip(values.iter()).enumerate() {
             out.add(i).write(wasm_val_t::blank());
             (*out.add(i)).set_raw(t, raw, data, store);
         }
@@ -282,15 +284,5 @@ unsafe fn call(f: *const wasm_func_t, args: *const wasm_val_vec_t, results: *mut
     match outcome {
         Ok(()) => ptr::null_mut(),
         Err(trap) => into_c(wasm_trap_t::new(data, trap)),
-    }
-}
-
-/// The trap for an argument of `f` that does not fit: of another type than its parameter's
-/// (`kind_matches` false), or a malformed reference or one of another store.
-#[cold]
-fn bad_argument(store: &Store, f: &wasm_func_t, kind_matches: bool) -> Trap {
-    match store.func_type(f.func()) {
-        Some(ty) if !kind_matches => Trap::host(format!("arguments do not match the function type {ty}")),
-        _ => Trap::host("an argument is malformed or belongs to another store"),
     }
 }

@@ -101,8 +101,9 @@ unsafe fn call_with_slots(store: &mut Store, instance: u32, f: u32, args: *mut u
 /// # Safety
 /// As for the other runtime calls; `values` points to `count` raw values.
 pub unsafe extern "C" fn call_import(vmctx: *mut VMContext, func: u32, values: *mut u128, count: u32) -> u32 {
+    // The function's store index, from the reference the instance's context holds for it.
+    let f = (*(*vmctx).funcs.add(func as usize)).index;
     with_store(vmctx, 1, |store, instance| {
-        let f = store.instances[instance as usize].funcs[func as usize];
         let values = std::slice::from_raw_parts_mut(values, count as usize);
         // SAFETY: this call runs in the store, so a host callback stays (`host_callback`).
         let callback = store.funcs[f as usize].host_callback().map(|c| &*c);

@@ -306,13 +306,14 @@ impl Store {
         Func { store: self.id, index }
     }
 
-    /// Sets how compiled code calls store function `index` (`VMStoreContext::funcs`).
+    /// Sets how compiled code calls store function `index` (`VMStoreContext::funcs`); the
+    /// reference's `index` becomes `index`.
     pub(crate) fn set_func_ref(&mut self, index: u32, r: VMFuncRef) {
         let i = index as usize;
         if i >= self.func_refs.len() {
             self.func_refs.resize(i + 1, VMFuncRef::NONE);
         }
-        self.func_refs[i] = r;
+        self.func_refs[i] = VMFuncRef { index, ..r };
         self.context.funcs = self.func_refs.as_ptr();
     }
 

@@ -20,7 +20,7 @@
 //!             table0: *const VMTable        table 0's definition (null without tables)
 //! VMMemory    base: *mut u8, length: u64 (bytes)
 //! VMTable     elements: *mut u64 (raw references, see `value`), length: u64
-//! VMFuncRef   code: *const u8 (the tier's entry, null until a tier sets it), vmctx, sig
+//! VMFuncRef   code: *const u8 (the tier's entry, null until a tier sets it), vmctx, sig, index (store)
 //! VMStoreContext  fuel: u64, stack_limit: usize, store: *mut Store, depth_left: u32, funcs: *const VMFuncRef (one per store function index, the
 //!                 target of a table element)
 //! ```
@@ -47,18 +47,21 @@ pub struct VMTable {
 }
 
 /// How compiled code calls a function: its code, the context it runs with (its instance's;
-/// null for host functions) and its signature id, compared by `call_indirect`.
+/// null for host functions), its signature id, compared by `call_indirect`, and its store
+/// index, with which the runtime finds a host function in one step.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct VMFuncRef {
     pub code: *const u8,
     pub vmctx: *mut VMContext,
     pub sig: SigId,
+    pub index: u32,
 }
 
 impl VMFuncRef {
     /// The reference of a freed store function: no code, and a signature no type has.
-    pub const NONE: VMFuncRef = VMFuncRef { code: std::ptr::null(), vmctx: std::ptr::null_mut(), sig: SigId::MAX };
+    pub const NONE: VMFuncRef =
+        VMFuncRef { code: std::ptr::null(), vmctx: std::ptr::null_mut(), sig: SigId::MAX, index: u32::MAX };
 }
 
 /// What every instance of a store shares: the fuel counter (when the engine counts fuel), the
