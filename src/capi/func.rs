@@ -67,6 +67,8 @@ struct Callback {
     env: *mut c_void,
     store: Weak<StoreData>,
     ty: FuncType,
+    /// Whether a parameter is a reference (whose C value owns a handle the call makes).
+    ref_params: bool,
 }
 
 // SAFETY: a store and its functions are used by one thread at a time (the wasm-c-api model);
@@ -122,8 +124,10 @@ impl Callback {
                     outcome
                 }
             };
-            for v in std::slice::from_raw_parts(args_data, params.len()) {
-                v.delete();
+            if self.ref_params {
+                for v in std::slice::from_raw_parts(args_data, params.len()) {
+                    v.delete();
+                }
             }
             if c_results.data == results_data {
                 for v in std::slice::from_raw_parts(results_data, results.len()) {
@@ -151,7 +155,8 @@ unsafe fn new_func(
         }
         return ptr::null_mut();
     };
-    let callback = Callback { plain, with_env, env, store: Rc::downgrade(&store.data), ty: ty.clone() };
+    let ref_params = ty.params().iter().any(|t| t.is_ref());
+    let callback = Callback { plain, with_env, env, store: Rc::downgrade(&store.data), ty: ty.clone(), ref_params };
     let f = store.data.with(|s| s.new_host_func_raw(ty, Arc::new(move |caller, values| callback.call(caller, values))));
     if with_env.is_some() {
         store.data.envs.borrow_mut().insert(Object::Func(f.index()), HostInfo { info: env, finalizer });
