@@ -181,6 +181,11 @@ struct Control<L> {
     dead_on_entry: bool,
     /// Some branch goes to `label`.
     branched: bool,
+    /// For a block or `if` with no parameters and one result: the register the result reaches
+    /// the end in, from every branch and fallthrough (other blocks take theirs in slots).
+    result_register: Option<Reg>,
+    /// The then-branch of an `if` reached the end.
+    fell_through: bool,
 }
 
 struct Compiler<'m, M: Masm> {
@@ -276,6 +281,8 @@ impl<M: Masm> Compiler<'_, M> {
             dead: false,
             dead_on_entry: false,
             branched: false,
+            result_register: None,
+            fell_through: false,
         }];
         v.walk(ops, |v, op, at| {
             v.op(op, at)?;
@@ -351,9 +358,17 @@ impl<M: Masm> Compiler<'_, M> {
             return r;
         }
         if !float && !self.stack.iter().any(|o| matches!(o.loc, Loc::Reg(_)) && !o.kind.xmm()) {
-            // Only pending comparisons hold integer registers: computing one frees its second
-            // register, if it has one, and leaves its first to spill.
-            let h = self.stack.iter().position(|o| matches!(o.loc, Loc::Compare { .. })).expect("a comparison");
+            // Only pending comparisons hold integer registers: computing one that holds one
+            // leaves its result in one of them and frees the other, if any.
+            let holds = |r: Reg| !self.is_local_register(r);
+            let h = self
+                .stack
+                .iter()
+                .position(|o| match o.loc {
+                    Loc::Compare { a, b, .. } => holds(a) || matches!(b, Rhs::Reg(r) if holds(r)),
+                    _ => false,
+                })
+                .expect("a comparison holding a register");
             self.materialize(h);
             if let Some(r) = self.free.pop() {
                 return r;
@@ -375,10 +390,22 @@ impl<M: Masm> Compiler<'_, M> {
     fn materialize(&mut self, height: usize) {
         match self.stack[height].loc {
             Loc::Compare { cmp, width, a, b } => {
-                self.masm.compare(cmp, width, a, b);
-                self.release_rhs(b);
-                self.set_extended(a, false);
-                self.stack[height].loc = Loc::Reg(a);
+                // Into the comparison's first register, or when that is a local's, its second,
+                // or else a new one (`alloc` only computes comparisons that hold a register).
+                let dst = match b {
+                    _ if !self.is_local_register(a) => a,
+                    Rhs::Reg(r) if !self.is_local_register(r) => r,
+                    _ => self.alloc(Kind::I32),
+                };
+                self.masm.compare(cmp, width, dst, a, b);
+                if dst != a {
+                    self.release(a, Kind::I64);
+                }
+                if b != Rhs::Reg(dst) {
+                    self.release_rhs(b);
+                }
+                self.set_extended(dst, false);
+                self.stack[height].loc = Loc::Reg(dst);
             }
             Loc::LocalPlus(local, imm) => {
                 let width = self.stack[height].kind.width();
@@ -523,8 +550,8 @@ impl<M: Masm> Compiler<'_, M> {
             if matches!(self.stack[h].loc, Loc::LocalPlus(l, _) if l == local) {
                 self.materialize(h);
             }
-            if let Loc::Compare { b: Rhs::Reg(b), .. } = self.stack[h].loc {
-                if b == local && self.masm.local_registers().contains(&local) {
+            if let Loc::Compare { a, b, .. } = self.stack[h].loc {
+                if (a == local || b == Rhs::Reg(local)) && self.is_local_register(local) {
                     self.materialize(h);
                 }
             }
@@ -538,12 +565,17 @@ impl<M: Masm> Compiler<'_, M> {
         }
     }
 
+    /// Whether `r` is an integer local's register (which no operand owns).
+    fn is_local_register(&self, r: Reg) -> bool {
+        self.masm.local_registers().contains(&r)
+    }
+
     /// Pops and discards the top operand.
     fn drop_top(&mut self) {
         match self.stack.pop() {
             Some(Operand { loc: Loc::Reg(r), kind }) => self.release(r, kind),
             Some(Operand { loc: Loc::Compare { a, b, .. }, .. }) => {
-                self.free.push(a);
+                self.release(a, Kind::I64);
                 self.release_rhs(b);
             }
             _ => {}
@@ -567,7 +599,7 @@ impl<M: Masm> Compiler<'_, M> {
         match condition {
             Condition::Compare(cmp, width, a, b) => {
                 self.masm.branch_if_compare(cmp, width, a, b, when, label);
-                self.free.push(a);
+                self.release(a, Kind::I64);
                 self.release_rhs(b);
             }
             Condition::Reg(r) => {
@@ -583,7 +615,12 @@ impl<M: Masm> Compiler<'_, M> {
 
     /// Puts every operand in its frame slot.
     fn spill_all(&mut self) {
-        for h in 0..self.stack.len() {
+        self.spill_below(self.stack.len());
+    }
+
+    /// Puts the operands below `height` in their frame slots.
+    fn spill_below(&mut self, height: usize) {
+        for h in 0..height {
             self.materialize(h);
             match self.stack[h].loc {
                 Loc::Compare { .. } | Loc::LocalPlus(..) => unreachable!("materialized above"),
@@ -607,7 +644,10 @@ impl<M: Masm> Compiler<'_, M> {
         for h in 0..self.stack.len() {
             let kind = self.stack[h].kind;
             let register = h.checked_sub(args).and_then(|i| self.masm.param_register(i, kind.class()));
-            self.materialize(h);
+            if register.is_none() || !matches!(self.stack[h].loc, Loc::LocalPlus(..)) {
+                // (A local plus a constant goes straight into its parameter register below.)
+                self.materialize(h);
+            }
             match (register, self.stack[h].loc) {
                 (Some(to), _) => moves.push((h, to)),
                 (None, Loc::Reg(r) | Loc::Local(r)) => {
@@ -634,7 +674,8 @@ impl<M: Masm> Compiler<'_, M> {
                     None => self.masm.mov_imm(to, v, kind.width()),
                 },
                 Loc::Slot => self.load_kind(kind, to, self.slot(h)),
-                Loc::Compare { .. } | Loc::LocalPlus(..) => unreachable!("materialized above"),
+                Loc::LocalPlus(local, imm) => self.masm.add_imm_from(kind.width(), to, local, imm),
+                Loc::Compare { .. } => unreachable!("materialized above"),
             }
             self.stack[h].loc = Loc::Slot;
         }
@@ -684,11 +725,61 @@ impl<M: Masm> Compiler<'_, M> {
         (target.label, target.height, arity)
     }
 
-    /// Spills, moves the branch values of `depth`'s target into place and jumps there.
+    /// With every operand in its slot: moves the branch values of `depth`'s target into place
+    /// (its slots, or its result register) and jumps there.
     fn branch(&mut self, depth: u32) {
         let (label, height, arity) = self.target(depth);
-        self.move_top_to(arity, height);
+        match self.controls[self.controls.len() - 1 - depth as usize].result_register {
+            Some(r) => {
+                let top = self.stack.len() - 1;
+                self.load_kind(self.stack[top].kind, r, self.slot(top));
+            }
+            None => self.move_top_to(arity, height),
+        }
         self.masm.jump(label);
+    }
+
+    /// The register in which the result of a block with `params` and `results` reaches its
+    /// end, if it has one: with no parameters and one result, the first register `alloc`
+    /// hands out when all are free, so a result just computed is often there already.
+    fn result_register(&self, params: &[Kind], results: &[Kind]) -> Option<Reg> {
+        match (params, results) {
+            ([], [kind]) if kind.xmm() => self.masm.allocatable_float().last().copied(),
+            ([], [_]) => self.masm.allocatable().last().copied(),
+            _ => None,
+        }
+    }
+
+    /// Falls through to the end of the innermost block (its end, or an `if`'s `else`): puts
+    /// every operand in its slot, then moves the block's results where its end takes them (its
+    /// slots, or the result register, straight from wherever the result is).
+    fn fall_through_to_end(&mut self) {
+        let c = self.controls.last().expect("validated");
+        let (height, n, result_register) = (c.height, c.results.len(), c.result_register);
+        let Some(to) = result_register else {
+            self.spill_all();
+            self.move_top_to(n, height);
+            return;
+        };
+        let top = self.stack.len() - 1;
+        self.spill_below(top);
+        self.materialize(top);
+        let kind = self.stack[top].kind;
+        match self.stack[top].loc {
+            Loc::Reg(r) | Loc::Local(r) => {
+                if r != to {
+                    self.mov_kind(kind, to, r);
+                }
+                self.release(r, kind);
+            }
+            Loc::Const(v) => match kind.prec() {
+                Some(p) => self.masm.float_const(p, to, v as u64),
+                None => self.masm.mov_imm(to, v, kind.width()),
+            },
+            Loc::Slot => self.load_kind(kind, to, self.slot(top)),
+            Loc::Compare { .. } | Loc::LocalPlus(..) => unreachable!("materialized above"),
+        }
+        self.stack.pop();
     }
 
     fn top_dead(&self) -> bool {
@@ -738,6 +829,7 @@ impl<M: Masm> Compiler<'_, M> {
                 }
                 let height = self.stack.len() - params.len();
                 let kind = if is_loop { FrameKind::Loop } else { FrameKind::Block };
+                let result_register = if is_loop { None } else { self.result_register(&params, &results) };
                 self.controls.push(Control {
                     kind,
                     height,
@@ -748,6 +840,8 @@ impl<M: Masm> Compiler<'_, M> {
                     dead: false,
                     dead_on_entry: false,
                     branched: false,
+                    result_register,
+                    fell_through: false,
                 });
             }
             Operator::If(bt) => {
@@ -757,6 +851,7 @@ impl<M: Masm> Compiler<'_, M> {
                 let (label, else_label) = (self.masm.new_label(), self.masm.new_label());
                 self.branch_on(cond, false, else_label);
                 let height = self.stack.len() - params.len();
+                let result_register = self.result_register(&params, &results);
                 self.controls.push(Control {
                     kind: FrameKind::If,
                     height,
@@ -767,15 +862,17 @@ impl<M: Masm> Compiler<'_, M> {
                     dead: false,
                     dead_on_entry: false,
                     branched: false,
+                    result_register,
+                    fell_through: false,
                 });
             }
             Operator::Else => {
-                self.spill_all();
+                self.fall_through_to_end();
                 let c = self.controls.last_mut().expect("validated");
                 let (label, else_label) = (c.label, c.else_label.take().expect("an if has its else label"));
-                let (height, n) = (c.height, c.results.len());
+                let height = c.height;
                 c.kind = FrameKind::Else;
-                self.move_top_to(n, height);
+                c.fell_through = true;
                 self.masm.jump(label);
                 self.masm.bind(else_label);
                 let params = self.controls.last().expect("validated").params.clone();
@@ -791,7 +888,8 @@ impl<M: Masm> Compiler<'_, M> {
                 let cond = self.pop_condition();
                 self.spill_all();
                 let (label, height, arity) = self.target(*depth);
-                if arity == 0 || self.stack.len() - arity == height {
+                let in_register = self.controls[self.controls.len() - 1 - *depth as usize].result_register.is_some();
+                if !in_register && (arity == 0 || self.stack.len() - arity == height) {
                     // The branch values are in place already: one conditional jump.
                     self.branch_on(cond, true, label);
                 } else {
@@ -1080,6 +1178,8 @@ impl<M: Masm> Compiler<'_, M> {
                     dead: true,
                     dead_on_entry: true,
                     branched: false,
+                    result_register: None,
+                    fell_through: false,
                 });
             }
             Operator::Else => {
@@ -1118,12 +1218,9 @@ impl<M: Masm> Compiler<'_, M> {
             return;
         }
         if live {
-            self.spill_all();
+            self.fall_through_to_end();
         }
         let c = self.controls.pop().expect("validated");
-        if live {
-            self.move_top_to(c.results.len(), c.height);
-        }
         if let Some(else_label) = c.else_label {
             // An `if` without `else`: the false path skips the block with its parameters,
             // which are its results.
@@ -1132,7 +1229,19 @@ impl<M: Masm> Compiler<'_, M> {
         if c.kind != FrameKind::Loop {
             self.masm.bind(c.label);
         }
-        self.reset_stack(c.height, &c.results);
+        match c.result_register {
+            // Every way to the end spilled every other operand and left the result in its
+            // register, which is free here. (An end nothing reaches takes its result in its
+            // slot, like any other: the code after it never runs.)
+            Some(r) if live || c.branched || c.fell_through => {
+                self.reset_stack(c.height, &[]);
+                let free = if c.results[0].xmm() { &mut self.free_float } else { &mut self.free };
+                let at = free.iter().position(|&f| f == r).expect("the result register is free at the end");
+                free.remove(at);
+                self.push_reg(r, c.results[0]);
+            }
+            _ => self.reset_stack(c.height, &c.results),
+        }
         if c.kind == FrameKind::Function {
             let first = self.slot(c.height);
             let classes = classes(&c.results);
@@ -1369,7 +1478,7 @@ impl<M: Masm> Compiler<'_, M> {
                 }
                 None => Rhs::Reg(self.pop_src()),
             };
-            let a = self.pop_reg();
+            let a = self.pop_src();
             self.stack.push(Operand { loc: Loc::Compare { cmp, width, a, b }, kind: Kind::I32 });
             return Ok(());
         }
@@ -1413,7 +1522,7 @@ impl<M: Masm> Compiler<'_, M> {
                     self.stack.pop();
                     Loc::Compare { cmp: cmp.inverse(), width, a, b }
                 }
-                _ => Loc::Compare { cmp: Cmp::Eq, width, a: self.pop_reg(), b: Rhs::Imm(0) },
+                _ => Loc::Compare { cmp: Cmp::Eq, width, a: self.pop_src(), b: Rhs::Imm(0) },
             };
             self.stack.push(Operand { loc, kind: Kind::I32 });
             return Ok(());

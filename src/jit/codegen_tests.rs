@@ -1007,3 +1007,76 @@ fn a_local_read_before_a_write_keeps_its_value() {
         }
     }
 }
+
+#[test]
+fn comparisons_of_locals_and_block_results_in_registers_agree() {
+    // Comparisons read a local's register in place (a local on the left included) until they
+    // are branched on or computed, and a block with one result takes it in a register from
+    // every way to its end.
+    let mut b = Both::new(
+        r#"(module
+          (func (export "compare") (param $x i32) (param $y i32) (result i32) (local $s i32)
+            ;; A local on the left, written before the branch on the comparison.
+            (local.get $x) (i32.const 10) (i32.lt_s)
+            (local.set $x (i32.add (local.get $x) (i32.const 100)))
+            (if (then (local.set $s (i32.const 1))))
+            ;; eqz of a local, then a write of it.
+            (i32.eqz (local.get $y))
+            (local.set $y (i32.const 0))
+            (local.set $s (i32.add (local.get $s) (i32.mul (i32.const 2))))
+            ;; Comparisons computed as values: into the right operand's register, or a new one.
+            (local.set $s (i32.add (local.get $s)
+              (i32.add (i32.lt_u (local.get $x) (i32.add (local.get $s) (i32.const 7)))
+                       (i32.ge_s (local.get $x) (local.get $s)))))
+            ;; Pending comparisons holding every operand register, below them two that hold
+            ;; none: the next value needs one of theirs (`alloc` computes a comparison).
+            (i32.gt_s (local.get $x) (i32.const 50))
+            (i32.ne (local.get $s) (i32.const 1))
+            (i32.lt_s (i32.add (local.get $x) (i32.const 1)) (i32.const 3))
+            (i32.lt_u (i32.sub (local.get $x) (i32.const 2)) (i32.const 9))
+            (i32.le_s (i32.mul (local.get $x) (i32.const 3)) (local.get $s))
+            (i32.ge_u (i32.xor (local.get $x) (i32.const 5)) (i32.const 4))
+            (i32.lt_s (i32.or (local.get $s) (i32.const 1)) (local.get $x))
+            (i32.eq (local.get $x) (local.get $s))
+            (i32.add (i32.and (local.get $x) (local.get $s)) (i32.const 1))
+            (i32.add) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add)
+            (i32.mul (local.get $s) (i32.const 1000))
+            (i32.add))
+          (func (export "blocks") (param $x i32) (param $y i64) (param $d f64) (result i64)
+            (local $a i32) (local $e f64)
+            ;; An if with a result from both arms.
+            (local.set $a (if (result i32) (i32.lt_s (local.get $x) (i32.const 0))
+              (then (i32.sub (i32.const 0) (local.get $x)))
+              (else (i32.add (local.get $x) (i32.const 3)))))
+            ;; A block left by br_if (on a comparison), br_table and its end, with operands
+            ;; live below it.
+            (i64.extend_i32_u (local.get $a))
+            (block $out (result i64)
+              (block $two (result i64)
+                (block $one (result i64)
+                  (br_if $out (i64.const 11) (i32.gt_u (local.get $x) (i32.const 1000)))
+                  (i64.add (local.get $y) (i64.const 1))
+                  (br_table $one $two $out (i32.and (local.get $x) (i32.const 3))))
+                (i64.mul (i64.const 3)))
+              (i64.sub (i64.const 5)))
+            (i64.add)
+            ;; Float and constant results; a branch out of a nested block.
+            (local.set $e (if (result f64) (f64.lt (local.get $d) (f64.const 1))
+              (then (f64.const 0.25))
+              (else (f64.mul (local.get $d) (local.get $d)))))
+            (block (result i64)
+              (block
+                (br_if 1 (i64.const 7) (i32.eqz (local.get $a)))
+                (br 0))
+              (i64.trunc_sat_f64_s (local.get $e)))
+            (i64.add)))"#,
+    );
+    for &x in &I32S {
+        for y in [0, 1, 5, -3, 2000] {
+            b.agree("compare", &[Val::I32(x), Val::I32(y)]).ok();
+        }
+        for (y, d) in [(0i64, 0.5f64), (-9, 3.0), (i64::MAX, -1e300), (12, f64::NAN)] {
+            b.agree("blocks", &[Val::I32(x), Val::I64(y), Val::F64(d.to_bits())]).ok();
+        }
+    }
+}

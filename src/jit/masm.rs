@@ -254,8 +254,8 @@ pub trait Masm {
     /// `dst = src + imm` (the constant sign-extended to the width), `src` unchanged.
     fn add_imm_from(&mut self, width: Width, dst: Reg, src: Reg, imm: i32);
     fn int_unary(&mut self, op: IntUnary, width: Width, dst: Reg) -> bool;
-    /// `dst = (dst cmp src) ? 1 : 0`.
-    fn compare(&mut self, cmp: Cmp, width: Width, dst: Reg, src: Rhs);
+    /// `dst = (a cmp b) ? 1 : 0` (`dst` may be `a` or `b`'s register).
+    fn compare(&mut self, cmp: Cmp, width: Width, dst: Reg, a: Reg, b: Rhs);
     /// `dst = cond != 0 ? dst : other`.
     fn select(&mut self, width: Width, dst: Reg, other: Reg, cond: Reg);
 

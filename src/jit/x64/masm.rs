@@ -1067,9 +1067,9 @@ impl Masm for X64Masm {
         true
     }
 
-    fn compare(&mut self, cmp: Cmp, width: Width, dst: Reg, src: Rhs) {
+    fn compare(&mut self, cmp: Cmp, width: Width, dst: Reg, a: Reg, b: Rhs) {
         let d = gpr(dst);
-        self.cmp_rhs(width, d, src);
+        self.cmp_rhs(width, gpr(a), b);
         self.asm.setcc(cond(cmp), d);
         self.asm.movzx_r8(d, d);
     }
