@@ -136,10 +136,10 @@ enum Loc {
     /// (`pop_src`); a write to the local first copies it (`materialize_local`).
     Local(Reg),
     Const(i64),
-    /// The value of the local in this register plus a constant (of the operand's width), not
-    /// computed yet: a `local.set` computes it straight into its local's register, anything
-    /// else into an operand's (`materialize`).
-    LocalPlus(Reg, i32),
+    /// The value of the local in this register plus a constant (of the operand's width) or
+    /// another local's value, not computed yet: a `local.set` computes it straight into its
+    /// local's register, anything else into an operand's (`materialize`).
+    LocalPlus(Reg, Rhs),
     /// In its frame slot.
     Slot,
     /// An integer comparison not yet computed: `br_if` and `if` branch on it directly; anything
@@ -407,10 +407,10 @@ impl<M: Masm> Compiler<'_, M> {
                 self.set_extended(dst, false);
                 self.stack[height].loc = Loc::Reg(dst);
             }
-            Loc::LocalPlus(local, imm) => {
+            Loc::LocalPlus(local, addend) => {
                 let width = self.stack[height].kind.width();
                 let r = self.alloc(self.stack[height].kind);
-                self.masm.add_imm_from(width, r, local, imm);
+                self.masm.add_from(width, r, local, addend);
                 self.set_extended(r, width == Width::W32);
                 self.stack[height].loc = Loc::Reg(r);
             }
@@ -547,7 +547,7 @@ impl<M: Masm> Compiler<'_, M> {
     /// get copies of it, and the pending comparisons and sums that read it are computed.
     fn materialize_local(&mut self, local: Reg) {
         for h in 0..self.stack.len() {
-            if matches!(self.stack[h].loc, Loc::LocalPlus(l, _) if l == local) {
+            if matches!(self.stack[h].loc, Loc::LocalPlus(l, addend) if l == local || addend == Rhs::Reg(local)) {
                 self.materialize(h);
             }
             if let Loc::Compare { a, b, .. } = self.stack[h].loc {
@@ -674,7 +674,7 @@ impl<M: Masm> Compiler<'_, M> {
                     None => self.masm.mov_imm(to, v, kind.width()),
                 },
                 Loc::Slot => self.load_kind(kind, to, self.slot(h)),
-                Loc::LocalPlus(local, imm) => self.masm.add_imm_from(kind.width(), to, local, imm),
+                Loc::LocalPlus(local, addend) => self.masm.add_from(kind.width(), to, local, addend),
                 Loc::Compare { .. } => unreachable!("materialized above"),
             }
             self.stack[h].loc = Loc::Slot;
@@ -992,13 +992,13 @@ impl<M: Masm> Compiler<'_, M> {
                     self.masm.mov_imm(local, v, kind.width());
                     return Ok(());
                 }
-                if let (Some(local), Some(Operand { loc: Loc::LocalPlus(from, imm), .. })) =
+                if let (Some(local), Some(Operand { loc: Loc::LocalPlus(from, addend), .. })) =
                     (local, self.stack.last().copied())
                 {
                     // Computed straight into the local's register.
                     self.stack.pop();
                     self.materialize_local(local);
-                    self.masm.add_imm_from(kind.width(), local, from, imm);
+                    self.masm.add_from(kind.width(), local, from, addend);
                     if matches!(op, Operator::LocalTee(_)) {
                         self.stack.push(Operand { loc: Loc::Local(local), kind });
                     }
@@ -1448,6 +1448,7 @@ impl<M: Masm> Compiler<'_, M> {
                 };
                 if let (Some(Loc::Local(local)), Some(addend)) = (below, addend) {
                     self.stack.truncate(self.stack.len() - 2);
+                    let addend = Rhs::Imm(addend);
                     self.stack.push(Operand { loc: Loc::LocalPlus(local, addend), kind: Kind::int(width) });
                     return Ok(());
                 }
@@ -1459,6 +1460,15 @@ impl<M: Masm> Compiler<'_, M> {
                 }
                 self.push_reg(dst, Kind::int(width));
                 self.stack.push(Operand { loc: Loc::Const(imm), kind: Kind::int(width) });
+            }
+            if int_op == IntOp::Add {
+                // The sum of two locals: computed from their registers.
+                let top = self.stack.len() - 1;
+                if let (Loc::Local(a), Loc::Local(b)) = (self.stack[top - 1].loc, self.stack[top].loc) {
+                    self.stack.truncate(top - 1);
+                    self.stack.push(Operand { loc: Loc::LocalPlus(a, Rhs::Reg(b)), kind: Kind::int(width) });
+                    return Ok(());
+                }
             }
             let dst = self.binary(Kind::int(width), |m, d, s| m.int_op(int_op, width, d, s));
             self.push_int(dst, width);

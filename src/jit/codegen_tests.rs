@@ -1009,10 +1009,9 @@ fn a_local_read_before_a_write_keeps_its_value() {
 }
 
 #[test]
-fn comparisons_of_locals_and_block_results_in_registers_agree() {
-    // Comparisons read a local's register in place (a local on the left included) until they
-    // are branched on or computed, and a block with one result takes it in a register from
-    // every way to its end.
+fn comparisons_and_sums_of_locals_and_block_results_in_registers_agree() {
+    // Comparisons and sums read locals' registers in place until they are branched on or
+    // computed, and a block with one result takes it in a register from every way to its end.
     let mut b = Both::new(
         r#"(module
           (func (export "compare") (param $x i32) (param $y i32) (result i32) (local $s i32)
@@ -1041,6 +1040,22 @@ fn comparisons_of_locals_and_block_results_in_registers_agree() {
             (i32.add (i32.and (local.get $x) (local.get $s)) (i32.const 1))
             (i32.add) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add)
             (i32.mul (local.get $s) (i32.const 1000))
+            (i32.add))
+          (func $g (param i32 i64) (result i32) (i32.sub (local.get 0) (i32.wrap_i64 (local.get 1))))
+          (func (export "sums") (param $x i32) (param $y i32) (result i32) (local $z i32) (local $w i64)
+            ;; Sums of two locals into one of them, into a third, and teed.
+            (local.set $x (i32.add (local.get $x) (local.get $y)))
+            (local.set $z (i32.add (local.get $y) (local.get $x)))
+            (local.set $y (i32.add (local.tee $z (i32.add (local.get $z) (local.get $z))) (local.get $y)))
+            ;; Pending sums across writes of each of their locals.
+            (i32.add (local.get $x) (local.get $y))
+            (local.set $y (i32.const 5))
+            (i32.add (local.get $z) (local.get $x))
+            (local.set $x (i32.const 7))
+            (i32.mul)
+            ;; 64-bit, wrapping; sums as call arguments.
+            (local.set $w (i64.add (i64.extend_i32_u (local.get $y)) (i64.const 0x7fffffffffffffff)))
+            (call $g (i32.add (local.get $x) (local.get $z)) (i64.add (local.get $w) (local.get $w)))
             (i32.add))
           (func (export "blocks") (param $x i32) (param $y i64) (param $d f64) (result i64)
             (local $a i32) (local $e f64)
@@ -1074,6 +1089,7 @@ fn comparisons_of_locals_and_block_results_in_registers_agree() {
     for &x in &I32S {
         for y in [0, 1, 5, -3, 2000] {
             b.agree("compare", &[Val::I32(x), Val::I32(y)]).ok();
+            b.agree("sums", &[Val::I32(x), Val::I32(y)]).ok();
         }
         for (y, d) in [(0i64, 0.5f64), (-9, 3.0), (i64::MAX, -1e300), (12, f64::NAN)] {
             b.agree("blocks", &[Val::I32(x), Val::I64(y), Val::F64(d.to_bits())]).ok();

@@ -251,8 +251,8 @@ pub trait Masm {
     fn int_op(&mut self, op: IntOp, width: Width, dst: Reg, src: Reg);
     /// `dst = dst op imm` where the ISA has such a form (else false and nothing emitted).
     fn int_op_imm(&mut self, op: IntOp, width: Width, dst: Reg, imm: i64) -> bool;
-    /// `dst = src + imm` (the constant sign-extended to the width), `src` unchanged.
-    fn add_imm_from(&mut self, width: Width, dst: Reg, src: Reg, imm: i32);
+    /// `dst = src + addend` (a constant sign-extended to the width), `src` unchanged.
+    fn add_from(&mut self, width: Width, dst: Reg, src: Reg, addend: Rhs);
     fn int_unary(&mut self, op: IntUnary, width: Width, dst: Reg) -> bool;
     /// `dst = (a cmp b) ? 1 : 0` (`dst` may be `a` or `b`'s register).
     fn compare(&mut self, cmp: Cmp, width: Width, dst: Reg, a: Reg, b: Rhs);

@@ -998,8 +998,12 @@ impl Masm for X64Masm {
         }
     }
 
-    fn add_imm_from(&mut self, width: Width, dst: Reg, src: Reg, imm: i32) {
-        self.asm.lea_sized(size(width), gpr(dst), Mem::base(gpr(src), imm));
+    fn add_from(&mut self, width: Width, dst: Reg, src: Reg, addend: Rhs) {
+        let sum = match addend {
+            Rhs::Imm(imm) => Mem::base(gpr(src), imm),
+            Rhs::Reg(r) => Mem::indexed(gpr(src), gpr(r), 1, 0),
+        };
+        self.asm.lea_sized(size(width), gpr(dst), sum);
     }
 
     fn int_op_imm(&mut self, op: IntOp, width: Width, dst: Reg, imm: i64) -> bool {
