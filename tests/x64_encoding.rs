@@ -476,3 +476,28 @@ fn only_a_32_bit_write_just_before_zero_extends() {
         assert!(!a.zero_extended(Gpr::R9), "{name}");
     }
 }
+
+#[test]
+fn alignment_pads_with_whole_no_ops() {
+    // From every offset in a 32-byte block, the padding to 16 and to 32 decodes to no-ops only,
+    // the fewest of up to 9 bytes, ending exactly at the boundary, after which code goes on.
+    for start in 0..32 {
+        for align in [16, 32] {
+            let mut a = Assembler::new();
+            (0..start).for_each(|_| a.ret());
+            a.align(align);
+            let end = a.offset();
+            a.ret();
+            let bytes = a.finish();
+            let pad = (align - start % align) % align;
+            assert_eq!(end, start + pad, "align {align} from {start}");
+            let mut decoder = Decoder::with_ip(64, &bytes[start..], start as u64, DecoderOptions::NONE);
+            let instructions: Vec<_> = std::iter::from_fn(|| decoder.can_decode().then(|| decoder.decode())).collect();
+            let (nops, rest) = instructions.split_at(instructions.len() - 1);
+            assert_eq!(nops.len(), pad.div_ceil(9), "align {align} from {start}: {:02x?}", &bytes[start..]);
+            assert!(nops.iter().all(|i| i.mnemonic() == iced_x86::Mnemonic::Nop), "{:02x?}", &bytes[start..]);
+            assert_eq!(rest[0].ip(), end as u64);
+            assert_eq!(rest[0].mnemonic(), iced_x86::Mnemonic::Ret);
+        }
+    }
+}

@@ -824,7 +824,7 @@ impl<M: Masm> Compiler<'_, M> {
                 }
                 let label = self.masm.new_label();
                 if is_loop {
-                    self.masm.bind(label);
+                    self.masm.bind_loop(label);
                     self.masm.check_interrupt_and_fuel(self.fuel);
                 }
                 let height = self.stack.len() - params.len();

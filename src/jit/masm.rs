@@ -201,6 +201,9 @@ pub trait Masm {
     fn allocatable(&self) -> &'static [Reg];
     fn new_label(&mut self) -> Self::Label;
     fn bind(&mut self, label: Self::Label);
+    /// Binds `label` where a loop starts (its back edges jump there), placed as the ISA's
+    /// instruction fetch prefers.
+    fn bind_loop(&mut self, label: Self::Label);
 
     /// Registers that can hold an integer local for a whole function (`prologue`): no operand
     /// is ever allocated to them, and every function that holds locals in them keeps the

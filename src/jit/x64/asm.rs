@@ -189,6 +189,20 @@ struct Fixup {
     label: Label,
 }
 
+/// The no-operation instruction of each length from 1 to 9 bytes: `nop`, then `nop` with an
+/// operand size prefix, then `nop r/m32` (0F 1F) with ever longer memory operands.
+const NOPS: [&[u8]; 9] = [
+    &[0x90],
+    &[0x66, 0x90],
+    &[0x0f, 0x1f, 0x00],
+    &[0x0f, 0x1f, 0x40, 0x00],
+    &[0x0f, 0x1f, 0x44, 0x00, 0x00],
+    &[0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00],
+    &[0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00],
+    &[0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+    &[0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+];
+
 #[derive(Default)]
 pub struct Assembler {
     code: Vec<u8>,
@@ -312,6 +326,18 @@ impl Assembler {
     /// it with a 32-bit operation and nothing can jump in between.
     pub fn zero_extended(&self, r: Gpr) -> bool {
         self.wrote32 == Some((r, self.code.len()))
+    }
+
+    /// Pads with no-operation instructions until the offset is a multiple of `align` (a power
+    /// of two): the fewest, each the longest recommended form of up to 9 bytes, so that the
+    /// processor decodes as few as possible where the padding is executed (before a loop).
+    pub fn align(&mut self, align: usize) {
+        let mut pad = self.code.len().wrapping_neg() & (align - 1);
+        while pad > 0 {
+            let n = pad.min(NOPS.len());
+            self.bytes(NOPS[n - 1]);
+            pad -= n;
+        }
     }
 
     fn byte(&mut self, b: u8) {

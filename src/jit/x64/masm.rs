@@ -710,6 +710,12 @@ impl Masm for X64Masm {
         self.asm.bind(label);
     }
 
+    fn bind_loop(&mut self, label: Label) {
+        // A loop's body starts a 16-byte fetch block, as a function's does.
+        self.asm.align(16);
+        self.asm.bind(label);
+    }
+
     fn local_registers(&self) -> &'static [Reg] {
         &LOCAL_REGISTERS
     }
@@ -727,6 +733,8 @@ impl Masm for X64Masm {
         float_registers: &[(u32, Reg)],
     ) {
         let a = &mut self.asm;
+        // Calls land at the start of a 16-byte fetch block (the padding before runs never).
+        a.align(16);
         a.bind(self.functions[index as usize]);
         self.offsets.push(a.offset());
         a.push(Gpr::Rbp);
