@@ -102,8 +102,8 @@ impl Both {
         for (defined, &offset) in offsets.iter().enumerate() {
             let imported = module.module.imported_funcs as usize;
             let index = store.instances[instance.index() as usize].funcs[imported + defined];
-            let code = code.base().wrapping_add(offset);
-            store.set_func_ref(index, crate::runtime::vmctx::VMFuncRef { code, ..store.func_ref(index) });
+            let (entry, code) = (code.base().wrapping_add(entries[defined]), code.base().wrapping_add(offset));
+            store.set_func_ref(index, crate::runtime::vmctx::VMFuncRef { code, entry, ..store.func_ref(index) });
         }
         store.context.stack_limit = crate::runtime::call::native_stack_limit();
         Both { store, instance, module, code, offsets, entries }

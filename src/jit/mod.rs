@@ -16,7 +16,6 @@ mod simd_tests;
 pub mod x64;
 
 use std::any::Any;
-use std::sync::Arc;
 
 use crate::error::Result;
 use crate::module::Module;
@@ -87,13 +86,14 @@ impl ModuleCode for JitCode {
         Some(&**interp)
     }
 
-    fn function_code(&self, defined: u32, guarded: bool) -> *const u8 {
+    fn function_code(&self, defined: u32, guarded: bool) -> (*const u8, *const u8) {
         match &self.compiled {
             #[cfg(target_arch = "x86_64")]
             Ok(code) if guarded || code.bounds == x64::masm::Bounds::Explicit => {
-                code.code.base().wrapping_add(code.functions[defined as usize])
+                let base = code.code.base();
+                (base.wrapping_add(code.functions[defined as usize]), base.wrapping_add(code.entries[defined as usize]))
             }
-            _ => std::ptr::null(),
+            _ => (std::ptr::null(), std::ptr::null()),
         }
     }
 }
@@ -194,41 +194,38 @@ impl Backend for Jit {
     }
 
     fn call(&self, store: &mut Store, func: u32, values: &mut [u128]) -> std::result::Result<(), Trap> {
+        // The function's machine code and entry, if it runs compiled (`function_code`: code
+        // compiled for guard regions runs interpreted on an instance with a memory that could
+        // not reserve them), and its instance's context.
         #[cfg(target_arch = "x86_64")]
-        if let FuncEntity::Wasm { module, instance, defined_index, .. } = &store.funcs[func as usize] {
-            // SAFETY: the store holds the function, and so its module, until it collects it,
-            // which it does only when no call runs in it (this one counts in `store.depth`).
-            let module: &CompiledModule = unsafe { &*Arc::as_ptr(module) };
-            let (instance, defined) = (*instance, *defined_index as usize);
-            // The function's machine code, if its instance runs compiled (`function_code`: code
-            // compiled for guard regions runs interpreted on an instance with a memory that
-            // could not reserve them), and its instance's context.
-            let VMFuncRef { code: entry, vmctx, .. } = store.func_ref(func);
-            let code = module.code.as_any().downcast_ref::<JitCode>().and_then(|c| c.compiled.as_ref().ok());
-            if let Some(code) = code.filter(|_| !entry.is_null()) {
+        {
+            let VMFuncRef { code, vmctx, entry, .. } = store.func_ref(func);
+            if !entry.is_null() {
                 store.context.store = store;
                 // The frames compiled code may open: as many as the interpreter would allow.
                 let depth_left = store.engine().config().max_call_depth.saturating_sub(store.depth);
-                // SAFETY: the code was compiled from this function's module, for contexts of its
-                // instances, with an entry trampoline for each function; `vmctx` is its
-                // instance's; `values` holds the arguments (checked against the type by the
-                // runtime) and has room for the results.
+                // SAFETY: `entry` is the entry trampoline of the function's signature in the code
+                // `code` belongs to, which its module holds (and the store holds the module while a
+                // call runs in it); `vmctx` is its instance's context; `values` holds the arguments
+                // (checked against the type by the runtime) and has room for the results.
                 let outcome = unsafe {
-                    let trampoline: x64::entry::CompiledFn =
-                        std::mem::transmute(code.code.base().wrapping_add(code.entries[defined]));
-                    x64::entry::call_traced(trampoline, entry, vmctx, values.as_mut_ptr(), depth_left)
+                    let entry: x64::entry::CompiledFn = std::mem::transmute(entry);
+                    x64::entry::call_traced(entry, code, vmctx, values.as_mut_ptr(), depth_left)
                 };
-                if let Err(point) = outcome {
+                return outcome.map_err(|point| {
                     let mut trap = match point.code {
-                        // A trap from a runtime call waits in the store, with its message and
-                        // the frames inside the call.
+                        // A trap from a runtime call waits in the store, with its message and the
+                        // frames inside the call.
                         TrapCode::Host => store.pending_trap.take().unwrap_or_else(|| Trap::new(point.code)),
                         code => Trap::new(code),
                     };
-                    add_frames(&mut trap, module, code, instance, &point);
-                    return Err(trap);
-                }
-                return Ok(());
+                    if let FuncEntity::Wasm { module, instance, .. } = &store.funcs[func as usize] {
+                        if let Some(Ok(code)) = module.code.as_any().downcast_ref::<JitCode>().map(|c| &c.compiled) {
+                            add_frames(&mut trap, module, code, *instance, &point);
+                        }
+                    }
+                    trap
+                });
             }
         }
         crate::interp::Interpreter.call(store, func, values)

@@ -39,10 +39,10 @@ pub trait ModuleCode: Send + Sync + fmt::Debug + 'static {
         None
     }
 
-    /// The machine code of defined function `defined`, for `VMFuncRef::code`, in an instance
-    /// whose memories all have guard regions (`guarded`) or not; null where the function does
-    /// not run as machine code.
-    fn function_code(&self, _defined: u32, _guarded: bool) -> *const u8 {
-        std::ptr::null()
+    /// The machine code of defined function `defined` and the entry the host calls it through,
+    /// for `VMFuncRef::code` and `entry`, in an instance whose memories all have guard regions
+    /// (`guarded`) or not; both null where the function does not run as machine code.
+    fn function_code(&self, _defined: u32, _guarded: bool) -> (*const u8, *const u8) {
+        (std::ptr::null(), std::ptr::null())
     }
 }

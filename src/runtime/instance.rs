@@ -229,7 +229,8 @@ impl Store {
                 None => self.func_ref(f),
                 // The instance's own functions get their context from InstanceContext::new.
                 Some(defined) => {
-                    VMFuncRef { code: module.code.function_code(defined as u32, guarded), ..self.func_ref(f) }
+                    let (code, entry) = module.code.function_code(defined as u32, guarded);
+                    VMFuncRef { code, entry, ..self.func_ref(f) }
                 }
             })
             .collect();

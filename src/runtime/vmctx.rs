@@ -48,7 +48,8 @@ pub struct VMTable {
 
 /// How compiled code calls a function: its code, the context it runs with (its instance's;
 /// null for host functions), its signature id, compared by `call_indirect`, and its store
-/// index, with which the runtime finds a host function in one step.
+/// index, with which the runtime finds a host function in one step; and how the host enters
+/// it: the tier's entry for its signature, which calls `code` (null when `code` is).
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct VMFuncRef {
@@ -56,12 +57,18 @@ pub struct VMFuncRef {
     pub vmctx: *mut VMContext,
     pub sig: SigId,
     pub index: u32,
+    pub entry: *const u8,
 }
 
 impl VMFuncRef {
     /// The reference of a freed store function: no code, and a signature no type has.
-    pub const NONE: VMFuncRef =
-        VMFuncRef { code: std::ptr::null(), vmctx: std::ptr::null_mut(), sig: SigId::MAX, index: u32::MAX };
+    pub const NONE: VMFuncRef = VMFuncRef {
+        code: std::ptr::null(),
+        vmctx: std::ptr::null_mut(),
+        sig: SigId::MAX,
+        index: u32::MAX,
+        entry: std::ptr::null(),
+    };
 }
 
 /// What every instance of a store shares: the fuel counter (when the engine counts fuel), the
@@ -145,7 +152,7 @@ impl VMContext {
         func_code: 0,
         func_vmctx: 8,
         func_sig: 16,
-        func_size: 24,
+        func_size: 32,
         store_fuel: 0,
         store_stack_limit: 8,
         store_store: 16,

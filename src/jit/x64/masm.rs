@@ -1367,11 +1367,11 @@ impl Masm for X64Masm {
         a.alu_ri(Alu::Sub, Size::S64, Gpr::Rax, 1);
         a.jcc(Cond::B, uninitialized);
         // rax = &store.funcs[index]: how to call it.
-        assert_eq!(o.func_size, 24, "a VMFuncRef is three words");
-        a.lea(Gpr::Rax, Mem::indexed(Gpr::Rax, Gpr::Rax, 2, 0));
+        assert_eq!(o.func_size, 32, "a VMFuncRef is four words");
+        a.shift_ri(Shift::Shl, Size::S64, Gpr::Rax, 5);
         a.load(Load::Full(Size::S64), Gpr::Rcx, Mem::base(VMCTX, o.store as i32));
         a.load(Load::Full(Size::S64), Gpr::Rcx, Mem::base(Gpr::Rcx, o.store_funcs as i32));
-        a.lea(Gpr::Rax, Mem::indexed(Gpr::Rcx, Gpr::Rax, 8, 0));
+        a.alu_rr(Alu::Add, Size::S64, Gpr::Rax, Gpr::Rcx);
         a.load(Load::Full(Size::S64), Gpr::Rdx, Mem::base(VMCTX, o.sigs as i32));
         a.load(Load::Full(Size::S32), Gpr::Rdx, Mem::base(Gpr::Rdx, 4 * type_index as i32));
         a.alu_rm(Alu::Cmp, Size::S32, Gpr::Rdx, Mem::base(Gpr::Rax, o.func_sig as i32));
