@@ -234,6 +234,76 @@ fn division_by_constants_agrees_with_the_interpreter() {
     assert!(runs > 20_000, "{runs} runs");
 }
 
+/// 64-bit division and remainder by constants (compiled as multiplications by the low 64 bits
+/// of a 65-bit reciprocal) for every divisor form: small, powers of two and their neighbours,
+/// around 2^32 and 2^63, the largest signed and unsigned ones, and those the reciprocal does
+/// not serve (0, 1, -1, negative ones, which keep `div` and `idiv`). Edge dividends, each
+/// divisor's multiples and their neighbours, and a spread of others, against the interpreter.
+#[test]
+fn division_by_64_bit_constants_agrees_with_the_interpreter() {
+    let divisors: [u64; 23] = [
+        2,
+        3,
+        7,
+        10,
+        641,
+        1000,
+        1 << 20,
+        (1 << 20) + 1,
+        0x7fff_ffff,
+        0xffff_ffff,
+        1 << 32,
+        (1 << 32) + 1,
+        0x1234_5678_9abc_def1,
+        (1 << 63) - 1,
+        1 << 63,
+        (1 << 63) + 1,
+        u64::MAX - 1,
+        u64::MAX,
+        0,
+        1,
+        -3i64 as u64,
+        -(1i64 << 40) as u64,
+        -(0x1234_5678_9abc_def1i64) as u64,
+    ];
+    let ops = ["div_u", "rem_u", "div_s", "rem_s"];
+    let mut wat = String::from("(module\n");
+    for (k, d) in divisors.iter().enumerate() {
+        for op in ops {
+            let d = *d as i64;
+            wat +=
+                &format!("(func (export \"{op}/{k}\") (param i64) (result i64) local.get 0 i64.const {d} i64.{op})\n");
+        }
+    }
+    wat += ")";
+    let mut b = Both::new(&wat);
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let mut runs = 0;
+    for (k, &d) in divisors.iter().enumerate() {
+        let mut dividends: Vec<u64> = I64S.iter().map(|&v| v as u64).collect();
+        for m in [1u64, 2, 3, 1000, u64::MAX / d.max(1), (i64::MAX as u64) / d.max(1)] {
+            let multiple = m.wrapping_mul(d);
+            dividends.extend([multiple.wrapping_sub(1), multiple, multiple.wrapping_add(1)]);
+            dividends.extend([multiple.wrapping_neg().wrapping_sub(1), multiple.wrapping_neg()]);
+        }
+        for _ in 0..300 {
+            // xorshift64: dividends spread over the whole range.
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            dividends.push(x);
+            dividends.push(x >> (x % 64));
+        }
+        for &v in &dividends {
+            for op in ops {
+                b.agree(&format!("{op}/{k}"), &[Val::I64(v as i64)]).ok();
+                runs += 1;
+            }
+        }
+    }
+    assert!(runs > 40_000, "{runs} runs");
+}
+
 #[test]
 fn integer_operators_agree_with_the_interpreter() {
     let binary = [

@@ -273,6 +273,58 @@ impl X64Masm {
         true
     }
 
+    /// 64-bit `d = d op divisor` for a division or remainder by a constant, as a
+    /// multiplication, where `divisor` allows it: at least 2, and below 2^63 for a signed one
+    /// (else false, nothing emitted). A 64-bit dividend needs a 65-bit reciprocal, so the
+    /// quotient is computed from its low 64 bits `m` (Granlund and Montgomery's method): with
+    /// `l` = ceil(log2 divisor) and m = floor(2^64 (2^l - divisor) / divisor) + 1, t = the high
+    /// half of x * m and the quotient is (t + (x - t) / 2) >> (l - 1), exact for every x (the
+    /// halving keeps the sum within 64 bits). A signed one divides the magnitude and gives the
+    /// results their signs as `divide_by_constant` does. Uses rax, rdx and r11.
+    fn divide_64_by_constant(&mut self, op: IntOp, d: Gpr, divisor: u64) -> bool {
+        let signed = matches!(op, IntOp::DivS | IntOp::RemS);
+        if divisor < 2 || (signed && divisor > i64::MAX as u64) {
+            return false;
+        }
+        if signed {
+            // r11 = 0 or -1 by the sign of d; d = |d| (2^63 for i64::MIN, as an unsigned value).
+            self.asm.mov_rr(Size::S64, SCRATCH, d);
+            self.asm.shift_ri(Shift::Sar, Size::S64, SCRATCH, 63);
+            self.asm.alu_rr(Alu::Xor, Size::S64, d, SCRATCH);
+            self.asm.alu_rr(Alu::Sub, Size::S64, d, SCRATCH);
+        }
+        let l = 64 - (divisor - 1).leading_zeros();
+        let m = ((1u128 << 64) * ((1u128 << l) - u128::from(divisor)) / u128::from(divisor) + 1) as u64;
+        self.asm.mov_ri(Gpr::Rax, m);
+        self.asm.unary(Unary::Mul, Size::S64, d);
+        self.asm.mov_rr(Size::S64, Gpr::Rax, d);
+        self.asm.alu_rr(Alu::Sub, Size::S64, Gpr::Rax, Gpr::Rdx);
+        self.asm.shift_ri(Shift::Shr, Size::S64, Gpr::Rax, 1);
+        self.asm.alu_rr(Alu::Add, Size::S64, Gpr::Rax, Gpr::Rdx);
+        if l > 1 {
+            self.asm.shift_ri(Shift::Shr, Size::S64, Gpr::Rax, (l - 1) as u8);
+        }
+        if matches!(op, IntOp::DivU | IntOp::DivS) {
+            self.asm.mov_rr(Size::S64, d, Gpr::Rax);
+        } else {
+            // The remainder: d - quotient * divisor (no overflow: the product is at most d).
+            match i32::try_from(divisor) {
+                Ok(imm) => self.asm.imul_rri(Size::S64, Gpr::Rax, Gpr::Rax, imm),
+                Err(_) => {
+                    self.asm.mov_ri(Gpr::Rdx, divisor);
+                    self.asm.imul_rr(Size::S64, Gpr::Rax, Gpr::Rdx);
+                }
+            }
+            self.asm.alu_rr(Alu::Sub, Size::S64, d, Gpr::Rax);
+        }
+        if signed {
+            // Negate the result of a negative dividend: (x ^ -1) - -1.
+            self.asm.alu_rr(Alu::Xor, Size::S64, d, SCRATCH);
+            self.asm.alu_rr(Alu::Sub, Size::S64, d, SCRATCH);
+        }
+        true
+    }
+
     /// Stores the float locals' registers to their slots, before a call that keeps no xmm
     /// register.
     fn store_float_locals(&mut self) {
@@ -1022,6 +1074,9 @@ impl Masm for X64Masm {
         };
         if width == Width::W32 && matches!(op, IntOp::DivU | IntOp::RemU | IntOp::DivS | IntOp::RemS) {
             return self.divide_by_constant(op, d, imm as u32);
+        }
+        if width == Width::W64 && matches!(op, IntOp::DivU | IntOp::RemU | IntOp::DivS | IntOp::RemS) {
+            return self.divide_64_by_constant(op, d, imm as u64);
         }
         let alu = match op {
             IntOp::Mul => match imm32 {
