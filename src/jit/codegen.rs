@@ -699,7 +699,8 @@ impl<M: Masm> Compiler<'_, M> {
         let from = self.stack.len() - n;
         if from != height {
             for i in 0..n {
-                self.masm.copy_slot(self.slot(height + i), self.slot(from + i));
+                let class = self.stack[from + i].kind.class();
+                self.masm.copy_slot(class, self.slot(height + i), self.slot(from + i));
             }
         }
     }

@@ -244,7 +244,8 @@ pub trait Masm {
     fn load_slot(&mut self, dst: Reg, slot: u32, width: Width);
     fn store_slot(&mut self, slot: u32, src: Reg);
     fn store_slot_imm(&mut self, slot: u32, value: i64);
-    fn copy_slot(&mut self, dst: u32, src: u32);
+    /// Copies a value of `class` between slots.
+    fn copy_slot(&mut self, class: Class, dst: u32, src: u32);
     fn mov_imm(&mut self, dst: Reg, value: i64, width: Width);
     /// `dst = src` (integer registers, the low 32 bits zero-extended or all 64).
     fn mov(&mut self, dst: Reg, src: Reg, width: Width);

@@ -435,9 +435,11 @@ impl X64Masm {
         }
     }
 
-    /// Copies one slot-sized value from `src` to `dst`.
-    fn copy_value(&mut self, dst: Mem, src: Mem) {
-        if self.slot_bytes == 16 {
+    /// Copies a value of `class` from slot `src` to slot `dst`: a v128 whole, a scalar's 8
+    /// bytes, as they were stored (a wider load of a value stored narrower could not take it
+    /// from the store buffer, and would wait for the store to reach the cache).
+    fn copy_value(&mut self, class: Class, dst: Mem, src: Mem) {
+        if class == Class::V128 {
             self.asm.movdqu_load(XSCRATCH, src);
             self.asm.movdqu_store(dst, XSCRATCH);
         } else {
@@ -851,7 +853,7 @@ impl Masm for X64Masm {
                 (_, Some(x)) => self.load_float_local(x, src),
                 _ => {
                     let dst = self.slot(at);
-                    self.copy_value(dst, src);
+                    self.copy_value(class, dst, src);
                 }
             }
         }
@@ -882,7 +884,7 @@ impl Masm for X64Masm {
             self.asm.load(Load::Full(Size::S64), Gpr::Rcx, Mem::base(Gpr::Rbp, ARGS_AT));
             for i in 1..results.len() as u32 {
                 let (dst, src) = (self.slot_at(Gpr::Rcx, i), self.slot(first + i));
-                self.copy_value(dst, src);
+                self.copy_value(results[i as usize], dst, src);
             }
         }
         match (results.first(), first_in) {
@@ -979,9 +981,9 @@ impl Masm for X64Masm {
         }
     }
 
-    fn copy_slot(&mut self, dst: u32, src: u32) {
+    fn copy_slot(&mut self, class: Class, dst: u32, src: u32) {
         let (d, s) = (self.slot(dst), self.slot(src));
-        self.copy_value(d, s);
+        self.copy_value(class, d, s);
     }
 
     fn mov(&mut self, dst: Reg, src: Reg, width: Width) {
