@@ -3,7 +3,6 @@
 //! stack; calls into host functions (which may call back into wasm) are bounded by the
 //! configured call depth and by the native stack that remains.
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::code::{Function, Instr, Op, Slot};
@@ -116,7 +115,7 @@ pub(crate) struct Executor<'a> {
     /// calls that led here.
     frame_limit: usize,
     fuel: bool,
-    interrupt: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    interrupt: std::sync::Arc<crate::runtime::vmctx::Interrupt>,
     /// Why a handler returned `Control::Unwind`.
     pub(crate) unwind: Option<Unwind>,
     /// Where the dispatch loop resumes, when handlers return to it rather than jump.
@@ -573,8 +572,8 @@ impl<'a> Executor<'a> {
     /// engine counts fuel, consumes one unit.
     #[inline(always)]
     pub(crate) fn check_interrupt_and_fuel(&mut self) -> Result<(), TrapCode> {
-        if self.interrupt.load(Ordering::Relaxed) {
-            self.interrupt.store(false, Ordering::Relaxed);
+        if self.interrupt.is_requested() {
+            self.interrupt.clear();
             return Err(TrapCode::Interrupted);
         }
         if self.fuel {

@@ -208,6 +208,8 @@ struct Compiler<'m, M: Masm> {
     /// to be zero: i32 results of the operations `Masm` says write 32 bits (see
     /// `push_written`). A memory access uses such an index as it is.
     extended: u32,
+    /// Scratch for `spill_for_call`: the operands that go to parameter registers.
+    moves: Vec<(usize, Reg)>,
 }
 
 /// Locals that live in registers: (local index, register).
@@ -233,6 +235,7 @@ pub fn compile_module<M: Masm>(module: &Module, masm: M, fuel: bool) -> Result<M
         fuel,
         teed: None,
         extended: 0,
+        moves: Vec::new(),
     };
     for defined in 0..module.raw.code.len() {
         c.function(&mut v, defined)?;
@@ -254,7 +257,8 @@ impl<M: Masm> Compiler<'_, M> {
         let params = ty.params().len() as u32;
         let results = kinds(ty.results())?;
         let (registers, float_registers) = self.local_registers(ops.clone());
-        self.local_regs = vec![None; self.locals.len()];
+        self.local_regs.clear();
+        self.local_regs.resize(self.locals.len(), None);
         for &(local, r) in registers.iter().chain(&float_registers) {
             self.local_regs[local as usize] = Some(r);
         }
@@ -268,10 +272,13 @@ impl<M: Masm> Compiler<'_, M> {
         self.masm.prologue(defined as u32, sig, locals, &int_registers, &float_registers);
         self.masm.check_interrupt_and_fuel(self.fuel);
         self.stack.clear();
-        self.free = self.masm.allocatable().to_vec();
-        self.free_float = self.masm.allocatable_float().to_vec();
+        self.free.clear();
+        self.free.extend_from_slice(self.masm.allocatable());
+        self.free_float.clear();
+        self.free_float.extend_from_slice(self.masm.allocatable_float());
         let end = self.masm.new_label();
-        self.controls = vec![Control {
+        self.controls.clear();
+        self.controls.push(Control {
             kind: FrameKind::Function,
             height: 0,
             params: Vec::new(),
@@ -283,7 +290,7 @@ impl<M: Masm> Compiler<'_, M> {
             branched: false,
             result_register: None,
             fell_through: false,
-        }];
+        });
         v.walk(ops, |v, op, at| {
             v.op(op, at)?;
             self.masm.set_offset(at as u32);
@@ -640,7 +647,8 @@ impl<M: Masm> Compiler<'_, M> {
     /// without one, in its slot. The registers are written last, after any spill that may use
     /// scratch registers.
     fn spill_for_call(&mut self, args: usize) {
-        let mut moves = Vec::new();
+        let mut moves = std::mem::take(&mut self.moves);
+        moves.clear();
         for h in 0..self.stack.len() {
             let kind = self.stack[h].kind;
             let register = h.checked_sub(args).and_then(|i| self.masm.param_register(i, kind.class()));
@@ -662,7 +670,7 @@ impl<M: Masm> Compiler<'_, M> {
                 self.stack[h].loc = Loc::Slot;
             }
         }
-        for (h, to) in moves {
+        for &(h, to) in &moves {
             let kind = self.stack[h].kind;
             match self.stack[h].loc {
                 Loc::Reg(r) | Loc::Local(r) => {
@@ -679,6 +687,7 @@ impl<M: Masm> Compiler<'_, M> {
             }
             self.stack[h].loc = Loc::Slot;
         }
+        self.moves = moves;
     }
 
     /// After a call that took the operands from `args` on: its `results`, the first from its

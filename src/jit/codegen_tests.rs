@@ -45,7 +45,7 @@ fn run_raw(
     // SAFETY: the code was compiled from the instance's module with an entry trampoline per
     // function, and the context is the instance's; `values` has room for the arguments and the
     // results.
-    unsafe {
+    let outcome = unsafe {
         let trampoline: CompiledFn = std::mem::transmute(code.base().add(entry));
         entry::call(
             trampoline,
@@ -54,7 +54,12 @@ fn run_raw(
             values.as_mut_ptr(),
             store.engine().config().max_call_depth,
         )
+    };
+    if outcome == Err(TrapCode::Interrupted) {
+        // Answered, as `Jit::call` answers it.
+        store.interrupt.clear();
     }
+    outcome
 }
 
 /// A module instantiated in a store and compiled by the JIT.

@@ -235,7 +235,7 @@ pub trait Masm {
     /// out-of-line trap stubs its code jumps to.
     fn end_function(&mut self, slots: u32);
 
-    /// At function entries and loop headers: traps `Interrupted` (clearing the request) if
+    /// At function entries and loop headers: traps `Interrupted` (the runtime then clears the request) if
     /// another thread asked for it and, with `fuel`, `OutOfFuel` when the store has none left,
     /// else takes one unit.
     fn check_interrupt_and_fuel(&mut self, fuel: bool);

@@ -213,6 +213,10 @@ impl Backend for Jit {
                     x64::entry::call_traced(entry, code, vmctx, values.as_mut_ptr(), depth_left)
                 };
                 return outcome.map_err(|point| {
+                    if point.code == TrapCode::Interrupted {
+                        // The request is answered (the interpreter clears it as it traps).
+                        store.interrupt.clear();
+                    }
                     let mut trap = match point.code {
                         // A trap from a runtime call waits in the store, with its message and the
                         // frames inside the call.

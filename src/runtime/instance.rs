@@ -70,11 +70,7 @@ impl Store {
             elements: Vec::new(),
             data_dropped: vec![false; m.raw.data.len()],
             exports: Vec::new(),
-            context: InstanceContext::empty(
-                self.instances.next_index(),
-                &mut *self.context,
-                std::sync::Arc::as_ptr(&self.interrupt),
-            ),
+            context: InstanceContext::empty(self.instances.next_index(), &mut *self.context, &self.interrupt),
         };
         for (import, ext) in m.raw.imports.iter().zip(imports) {
             let what = format!("import \"{}\" \"{}\"", import.module, import.name);
@@ -243,7 +239,7 @@ impl Store {
             sigs: &module.sigs,
             store: &mut *self.context,
             instance: self.instances.next_index(),
-            interrupt: std::sync::Arc::as_ptr(&self.interrupt),
+            interrupt: &self.interrupt,
         })
     }
 

@@ -3,7 +3,7 @@
 //! indices tagged with their store's id, so using a handle with another store is detected.
 
 use std::any::Any;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::arena::Arena;
@@ -13,7 +13,7 @@ use super::module::CompiledModule;
 use super::table::Table as TableEntity;
 use super::trap::Trap;
 use super::value::{Val, ValBuf};
-use super::vmctx::{InstanceContext, VMFuncRef, VMStoreContext};
+use super::vmctx::{InstanceContext, Interrupt, VMFuncRef, VMStoreContext};
 use crate::types::{FuncType, GlobalType};
 
 /// Identifies a store.
@@ -192,7 +192,7 @@ pub struct Store {
     pub(crate) context: Box<VMStoreContext>,
     /// How compiled code calls each function, by store index (`VMStoreContext::funcs`).
     func_refs: Vec<VMFuncRef>,
-    pub(crate) interrupt: Arc<AtomicBool>,
+    pub(crate) interrupt: Arc<Interrupt>,
     /// What the engine's tier keeps per store across nested (re-entrant) calls (the
     /// interpreter: its value stack).
     pub(crate) tier_state: Option<Box<dyn Any + Send>>,
@@ -206,20 +206,20 @@ pub struct Store {
 /// Lets another thread interrupt a store's running code.
 #[derive(Clone, Debug)]
 pub struct InterruptHandle {
-    flag: Arc<AtomicBool>,
+    interrupt: Arc<Interrupt>,
 }
 
 impl InterruptHandle {
     /// Requests that running code trap with `Interrupted` at its next loop iteration or call.
     pub fn interrupt(&self) {
-        self.flag.store(true, Ordering::Relaxed);
+        self.interrupt.request();
     }
 }
 
 impl Store {
     pub fn new(engine: &Engine) -> Store {
         static NEXT: AtomicU64 = AtomicU64::new(1);
-        let interrupt = Arc::new(AtomicBool::new(false));
+        let interrupt = Arc::new(Interrupt::default());
         Store {
             id: NEXT.fetch_add(1, Ordering::Relaxed),
             engine: engine.clone(),
@@ -267,7 +267,7 @@ impl Store {
     }
 
     pub fn interrupt_handle(&self) -> InterruptHandle {
-        InterruptHandle { flag: self.interrupt.clone() }
+        InterruptHandle { interrupt: self.interrupt.clone() }
     }
 
     pub(crate) fn owns(&self, store: StoreId) -> bool {

@@ -16,7 +16,7 @@
 //!             sigs: *const SigId            the engine-wide id of each type index
 //!             store: *mut VMStoreContext    fuel, native stack limit, call depth
 //!             instance: u32                 the instance's store index
-//!             interrupt: *const AtomicBool  the store's interrupt flag
+//!             interrupt: AtomicBool         the store's interrupt request (a copy, see `Interrupt`)
 //!             table0: *const VMTable        table 0's definition (null without tables)
 //! VMMemory    base: *mut u8, length: u64 (bytes)
 //! VMTable     elements: *mut u64 (raw references, see `value`), length: u64
@@ -25,7 +25,8 @@
 //!                 target of a table element)
 //! ```
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use super::engine::SigId;
 use super::store::Store;
@@ -101,7 +102,7 @@ pub struct VMContext {
     pub sigs: *const SigId,
     pub store: *mut VMStoreContext,
     pub instance: u32,
-    pub interrupt: *const AtomicBool,
+    pub interrupt: AtomicBool,
     pub table0: *const VMTable,
 }
 
@@ -143,8 +144,8 @@ impl VMContext {
         sigs: 40,
         store: 48,
         instance: 56,
-        interrupt: 64,
-        table0: 72,
+        interrupt: 60,
+        table0: 64,
         memory_base: 0,
         memory_length: 8,
         table_elements: 0,
@@ -161,6 +162,63 @@ impl VMContext {
     };
 }
 
+/// A store's interrupt request: the flag the interpreter polls, and a copy of it in the
+/// context of each of the store's instances, which compiled code tests with a single load at
+/// every loop iteration. A request sets them all, from any thread; it is cleared when code
+/// traps with it (or a WASI wait answers it).
+#[derive(Debug, Default)]
+pub struct Interrupt {
+    requested: AtomicBool,
+    /// The `interrupt` fields of the store's contexts (each removed before its box is freed).
+    copies: std::sync::Mutex<Vec<*const AtomicBool>>,
+}
+
+// SAFETY: the pointers lead to the `interrupt` fields of live boxed contexts (a context removes
+// its own in `Drop`, under the lock that every use holds), and only atomic stores go through
+// them, which any thread may make.
+unsafe impl Send for Interrupt {}
+unsafe impl Sync for Interrupt {}
+
+impl Interrupt {
+    /// Requests an interruption.
+    pub fn request(&self) {
+        self.set(true);
+    }
+
+    /// Clears the request (it is answered).
+    pub fn clear(&self) {
+        self.set(false);
+    }
+
+    pub fn is_requested(&self) -> bool {
+        self.requested.load(Ordering::Relaxed)
+    }
+
+    /// The copies, locked (a panic while they were locked left them as they were).
+    fn copies(&self) -> std::sync::MutexGuard<'_, Vec<*const AtomicBool>> {
+        self.copies.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn set(&self, requested: bool) {
+        let copies = self.copies();
+        self.requested.store(requested, Ordering::Relaxed);
+        for &copy in copies.iter() {
+            // SAFETY: see the type's Send and Sync.
+            unsafe { (*copy).store(requested, Ordering::Relaxed) };
+        }
+    }
+
+    fn add(&self, copy: &AtomicBool) {
+        let mut copies = self.copies();
+        copy.store(self.requested.load(Ordering::Relaxed), Ordering::Relaxed);
+        copies.push(copy);
+    }
+
+    fn remove(&self, copy: &AtomicBool) {
+        self.copies().retain(|&c| !std::ptr::eq(c, copy));
+    }
+}
+
 /// An instance's context with the arrays it points into, owned by the instance.
 #[derive(Debug)]
 pub struct InstanceContext {
@@ -170,6 +228,14 @@ pub struct InstanceContext {
     globals: Box<[*mut u128]>,
     tables: Box<[*const VMTable]>,
     funcs: Box<[VMFuncRef]>,
+    /// The store's request, which keeps the context's copy current.
+    interrupt: Arc<Interrupt>,
+}
+
+impl Drop for InstanceContext {
+    fn drop(&mut self) {
+        self.interrupt.remove(&self.vmctx.interrupt);
+    }
 }
 
 // SAFETY: the context only points at records of objects of the same store, which belong to one
@@ -189,8 +255,8 @@ pub struct ContextParts<'a> {
     pub sigs: &'a [SigId],
     pub store: *mut VMStoreContext,
     pub instance: u32,
-    /// The store's interrupt flag (the one its context points to).
-    pub interrupt: *const AtomicBool,
+    /// The store's interrupt request, of which the context keeps a copy.
+    pub interrupt: &'a Arc<Interrupt>,
 }
 
 impl InstanceContext {
@@ -207,7 +273,7 @@ impl InstanceContext {
             sigs: parts.sigs.as_ptr(),
             store: parts.store,
             instance: parts.instance,
-            interrupt: parts.interrupt,
+            interrupt: AtomicBool::new(false),
             table0: tables.first().copied().unwrap_or(std::ptr::null()),
         });
         let mut funcs = parts.funcs.into_boxed_slice();
@@ -216,12 +282,13 @@ impl InstanceContext {
             f.vmctx = own;
         }
         vmctx.funcs = funcs.as_ptr();
-        InstanceContext { vmctx, memories, globals, tables, funcs }
+        parts.interrupt.add(&vmctx.interrupt);
+        InstanceContext { vmctx, memories, globals, tables, funcs, interrupt: parts.interrupt.clone() }
     }
 
     /// The context of an instance with nothing in its index spaces, which instantiation
     /// replaces once it has allocated the instance's objects.
-    pub fn empty(instance: u32, store: *mut VMStoreContext, interrupt: *const AtomicBool) -> InstanceContext {
+    pub fn empty(instance: u32, store: *mut VMStoreContext, interrupt: &Arc<Interrupt>) -> InstanceContext {
         let parts = ContextParts {
             memories: Vec::new(),
             globals: Vec::new(),
@@ -339,7 +406,7 @@ mod instance_tests {
         // live store, whose records stay valid while the instance lives; nothing runs meanwhile.
         unsafe {
             assert_eq!((*vmctx).instance as usize, i);
-            assert_eq!((*vmctx).interrupt, Arc::as_ptr(&store.interrupt));
+            assert!(!(*vmctx).interrupt.load(Ordering::Relaxed));
             assert_eq!((*(*vmctx).memory0).length, 65536);
             assert_eq!((*(*vmctx).memory0).base, store.memories[memory as usize].base());
             assert_eq!((*ctx.table(0)).length, 1);
@@ -368,5 +435,26 @@ mod instance_tests {
             assert_eq!((*store_ctx).fuel, store.fuel());
             assert!((*store_ctx).stack_limit != 0, "a call sets the native stack limit");
         }
+    }
+
+    /// An interrupt request reaches the copy in every instance's context, also of instances
+    /// made after it, and clearing it clears them all.
+    #[test]
+    fn every_context_follows_the_interrupt_request() {
+        let engine = Engine::default();
+        let mut store = Store::new(&engine);
+        let module = CompiledModule::new(&engine, &wat::parse_str("(module)").expect("parses")).expect("compiles");
+        let copy = |store: &Store, i: crate::runtime::Instance| {
+            store.instances[i.index() as usize].context.vmctx.interrupt.load(Ordering::Relaxed)
+        };
+        let first = store.instantiate(&module, &[]).expect("instantiates");
+        assert!(!copy(&store, first));
+        store.interrupt_handle().interrupt();
+        assert!(store.interrupt.is_requested() && copy(&store, first));
+        let second = store.instantiate(&module, &[]).expect("instantiates");
+        assert!(copy(&store, second), "a new context starts with the pending request");
+        store.interrupt.clear();
+        assert!(!copy(&store, first) && !copy(&store, second) && !store.interrupt.is_requested());
+        assert_eq!(store.interrupt.copies().len(), 2, "one copy per live context");
     }
 }

@@ -10,7 +10,6 @@ use std::io::{self, Cursor, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::sys;
@@ -291,13 +290,13 @@ pub(crate) struct WasiState {
     pub exit_code: Option<i32>,
     /// The interruption flag of the store calling (set for the duration of each call), so
     /// waits can end early when the embedder interrupts the program.
-    pub interrupt: Option<Arc<AtomicBool>>,
+    pub interrupt: Option<Arc<crate::runtime::vmctx::Interrupt>>,
 }
 
 impl WasiState {
     /// Whether the embedder asked the running program to stop.
     pub fn interrupted(&self) -> bool {
-        self.interrupt.as_ref().is_some_and(|f| f.load(Ordering::Relaxed))
+        self.interrupt.as_ref().is_some_and(|i| i.is_requested())
     }
 }
 

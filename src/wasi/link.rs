@@ -4,7 +4,6 @@
 //! running a command's `_start` or initializing a reactor.
 
 use std::fmt;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::ctx::{WasiCtx, WasiState};
@@ -176,7 +175,7 @@ pub fn host_func(store: &mut Store, ctx: &WasiCtx, module: &str, name: &str) -> 
             let r = with_memory(caller, |mem| handler(&mut st, mem, &Args(args)));
             if st.interrupted() {
                 // Interrupted while waiting: stop as the interpreter would.
-                caller.store.interrupt.store(false, Ordering::Relaxed);
+                caller.store.interrupt.clear();
                 return Err(Trap::new(TrapCode::Interrupted));
             }
             results[0] = Val::I32(match r {

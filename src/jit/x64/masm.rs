@@ -799,8 +799,10 @@ impl Masm for X64Masm {
             // For the epilogue, which writes the results after the first there.
             a.store(8, Mem::base(Gpr::Rbp, ARGS_AT), Gpr::Rsi);
         }
-        self.saved = registers.iter().map(|&(_, r, _)| gpr(r)).collect();
-        self.saved_float = float_registers.iter().map(|&(local, r)| (Xmm(r), local)).collect();
+        self.saved.clear();
+        self.saved.extend(registers.iter().map(|&(_, r, _)| gpr(r)));
+        self.saved_float.clear();
+        self.saved_float.extend(float_registers.iter().map(|&(local, r)| (Xmm(r), local)));
         for k in 0..self.saved.len() {
             let at = self.saved_at(k);
             self.asm.store(8, at, self.saved[k]);
@@ -919,11 +921,6 @@ impl Masm for X64Masm {
         for (code, source, label) in std::mem::take(&mut self.stubs) {
             self.source = source;
             self.asm.bind(label);
-            if code == TrapCode::Interrupted {
-                // The request is answered: clear the flag (its address is in rcx, see
-                // check_interrupt_and_fuel).
-                self.asm.store_imm(1, Mem::base(Gpr::Rcx, 0), 0);
-            }
             match self.bounds {
                 Bounds::GuardRegions => {
                     self.site(code);
@@ -946,8 +943,8 @@ impl Masm for X64Masm {
 
     fn check_interrupt_and_fuel(&mut self, fuel: bool) {
         let offsets = VMContext::OFFSETS;
-        self.asm.load(Load::Full(Size::S64), Gpr::Rcx, Mem::base(VMCTX, offsets.interrupt as i32));
-        self.asm.alu_mi(Alu::Cmp, 1, Mem::base(Gpr::Rcx, 0), 0);
+        // The context's copy of the store's request: one load (see `vmctx::Interrupt`).
+        self.asm.alu_mi(Alu::Cmp, 1, Mem::base(VMCTX, offsets.interrupt as i32), 0);
         let interrupted = self.stub(TrapCode::Interrupted);
         self.asm.jcc(Cond::Ne, interrupted);
         if fuel {
