@@ -235,9 +235,9 @@ pub trait Masm {
     /// out-of-line trap stubs its code jumps to.
     fn end_function(&mut self, slots: u32);
 
-    /// At function entries and loop headers: traps `Interrupted` (the runtime then clears the request) if
-    /// another thread asked for it and, with `fuel`, `OutOfFuel` when the store has none left,
-    /// else takes one unit.
+    /// At function entries and loop headers: traps `Interrupted` if another thread asked for it
+    /// (the runtime then clears the request) and, with `fuel`, `OutOfFuel` when the store has
+    /// none left, else takes one unit.
     fn check_interrupt_and_fuel(&mut self, fuel: bool);
 
     /// Loads an integer slot: 32 bits (zero-extended) or all 64.

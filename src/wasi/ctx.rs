@@ -288,7 +288,7 @@ pub(crate) struct WasiState {
     pub env: Vec<Vec<u8>>,
     pub fds: FdTable,
     pub exit_code: Option<i32>,
-    /// The interruption flag of the store calling (set for the duration of each call), so
+    /// The interrupt request of the store calling (set for the duration of each call), so
     /// waits can end early when the embedder interrupts the program.
     pub interrupt: Option<Arc<crate::runtime::vmctx::Interrupt>>,
 }
