@@ -93,10 +93,12 @@ impl FuncType {
         FuncType { types, params: params.len() }
     }
 
+    #[inline]
     pub fn params(&self) -> &[ValType] {
         &self.types[..self.params]
     }
 
+    #[inline]
     pub fn results(&self) -> &[ValType] {
         &self.types[self.params..]
     }

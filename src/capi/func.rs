@@ -14,8 +14,8 @@ use super::val::wasm_val_t;
 use super::vec::{wasm_val_vec_t, Element};
 use super::{from_c, guard, into_c};
 use crate::runtime::value::{RawBuf, StackBuf};
-use crate::runtime::{Caller, Func, Object, Trap};
-use crate::types::FuncType;
+use crate::runtime::{Caller, Func, Object, Store, Trap};
+use crate::types::{FuncType, ValType};
 
 ref_type!(
     wasm_func_t,
@@ -67,8 +67,8 @@ struct Callback {
     env: *mut c_void,
     store: Weak<StoreData>,
     ty: FuncType,
-    /// Whether a parameter is a reference (whose C value owns a handle the call makes).
-    ref_params: bool,
+    /// Whether a parameter or result is a reference (whose C value owns a handle).
+    refs: bool,
 }
 
 // SAFETY: a store and its functions are used by one thread at a time (the wasm-c-api model);
@@ -87,10 +87,11 @@ impl Callback {
         let (params, results) = (self.ty.params(), self.ty.results());
         // The callback's vectors, arguments then results: on the stack for small signatures.
         let mut c_values = StackBuf::<wasm_val_t, 8>::new(wasm_val_t::blank());
-        let (c_args, c_results) = c_values.slice(params.len() + results.len()).split_at_mut(params.len());
-        for ((c, &t), &raw) in c_args.iter_mut().zip(params).zip(values.iter()) {
-            c.set_raw(t, raw, &data, caller.store);
+        let c_values = c_values.slice(params.len() + results.len());
+        for (i, &t) in params.iter().enumerate() {
+            c_values[i].set_raw(t, values[i], &data, caller.store);
         }
+        let (c_args, c_results) = c_values.split_at_mut(params.len());
         let (args_data, results_data) = (c_args.as_mut_ptr(), c_results.as_mut_ptr());
         let c_args = wasm_val_vec_t { size: params.len(), data: args_data };
         let mut c_results = wasm_val_vec_t { size: results.len(), data: results_data };
@@ -104,40 +105,63 @@ impl Callback {
             }
         };
         data.restore(previous);
-        // SAFETY: the vectors were made above (the callback may have replaced the results
-        // vector by one of its own, which it then owns no more); the callback owns nothing in
-        // `c_args`.
-        unsafe {
-            let outcome = match from_c(trap) {
-                Some(t) => Err(t.trap().clone()),
-                None if c_results.size != results.len() => {
-                    Err(Trap::host("host function changed the size of its results vector"))
-                }
-                None => {
-                    let mut outcome = Ok(());
-                    for ((raw, v), &t) in values.iter_mut().zip(c_results.as_slice()).zip(results) {
-                        match v.raw_of(t, caller.store) {
-                            Some(r) => *raw = r,
-                            None => outcome = Err(Trap::host("host function returned a value of the wrong type")),
-                        }
-                    }
-                    outcome
-                }
-            };
-            if self.ref_params {
-                for v in std::slice::from_raw_parts(args_data, params.len()) {
-                    v.delete();
+        let mut outcome = Ok(());
+        if !trap.is_null() || c_results.size != results.len() {
+            outcome = Err(failure(trap));
+        } else {
+            // SAFETY: the callback left a vector of `results.len()` values (its own, or ours).
+            let c_values = unsafe { c_results.as_slice() };
+            for (i, &t) in results.iter().enumerate() {
+                // SAFETY: a reference value holds NULL or a handle, as the C API requires.
+                match unsafe { c_values[i].raw_of(t, caller.store) } {
+                    Some(r) => values[i] = r,
+                    None => outcome = Err(Trap::host("host function returned a value of the wrong type")),
                 }
             }
-            if c_results.data == results_data {
-                for v in std::slice::from_raw_parts(results_data, results.len()) {
-                    v.delete();
-                }
-            } else {
-                super::vec::wasm_val_vec_delete(&mut c_results);
-            }
-            outcome
         }
+        if self.refs || outcome.is_err() || c_results.data != results_data {
+            // SAFETY: the vectors were made above (the callback may have replaced the results
+            // vector by one of its own, which it then owns no more); the callback owns nothing
+            // in `c_args`.
+            unsafe { delete_values(args_data, params.len(), &mut c_results, results_data, results.len()) };
+        }
+        outcome
+    }
+}
+
+/// Why a callback failed: the trap it returned (which this takes), else a results vector it
+/// resized.
+#[cold]
+fn failure(trap: *mut wasm_trap_t) -> Trap {
+    // SAFETY: a callback returns NULL or a trap it owns, whose ownership passes to us.
+    match unsafe { from_c(trap) } {
+        Some(t) => t.trap().clone(),
+        None => Trap::host("host function changed the size of its results vector"),
+    }
+}
+
+/// Deletes the references in a callback's `params` arguments at `args` and in its results
+/// vector (`results`, ours at `ours` with `count` values, or a vector the callback made).
+///
+/// # Safety
+/// The vectors hold valid values; nothing else owns their references.
+#[cold]
+unsafe fn delete_values(
+    args: *mut wasm_val_t,
+    params: usize,
+    results: &mut wasm_val_vec_t,
+    ours: *mut wasm_val_t,
+    count: usize,
+) {
+    for v in std::slice::from_raw_parts(args, params) {
+        v.delete();
+    }
+    if results.data == ours {
+        for v in std::slice::from_raw_parts(ours, count) {
+            v.delete();
+        }
+    } else {
+        super::vec::wasm_val_vec_delete(results);
     }
 }
 
@@ -155,8 +179,8 @@ unsafe fn new_func(
         }
         return ptr::null_mut();
     };
-    let ref_params = ty.params().iter().any(|t| t.is_ref());
-    let callback = Callback { plain, with_env, env, store: Rc::downgrade(&store.data), ty: ty.clone(), ref_params };
+    let refs = ty.params().iter().chain(ty.results()).any(|t| t.is_ref());
+    let callback = Callback { plain, with_env, env, store: Rc::downgrade(&store.data), ty: ty.clone(), refs };
     let f = store.data.with(|s| s.new_host_func_raw(ty, Arc::new(move |caller, values| callback.call(caller, values))));
     if with_env.is_some() {
         store.data.envs.borrow_mut().insert(Object::Func(f.index()), HostInfo { info: env, finalizer });
@@ -250,44 +274,71 @@ unsafe fn call(f: *const wasm_func_t, args: *const wasm_val_vec_t, results: *mut
     let Some(f) = f.as_ref() else { return into_c(wasm_trap_t::without_store(Trap::host("the function is NULL"))) };
     let data = f.store();
     let args = args.as_ref().map_or(&[][..], |a| a.as_slice());
-    let outcome = data.with(|store| {
-        let ty: *const FuncType =
-            store.func_type(f.func()).ok_or_else(|| Trap::host("function belongs to another store"))?;
-        // SAFETY: a function's type lives in its module or in the host function's `Arc`, which
-        // the store frees only when it collects the function, and it collects only when the
-        // outermost C API call returns (after this one); the handle `f` keeps the function
-        // alive until then anyway.
-        let ty = unsafe { &*ty };
-        if args.len() != ty.params().len() {
-            return Err(Trap::host(format!("arguments do not match the function type {ty}")));
-        }
-        let arity = ty.results().len();
-        let out = match results.as_mut() {
-            Some(r) if r.size >= arity && (!r.data.is_null() || arity == 0) => r.data,
-            None if arity == 0 => ptr::null_mut(),
-            None => return Err(Trap::host("results vector is NULL")),
-            Some(_) => return Err(Trap::host("results vector is too small for the function's results")),
-        };
-        let mut values = RawBuf::new(0);
-        let values = values.slice(args.len().max(arity));
-        for ((raw, a), &t) in values.iter_mut().zip(args).zip(ty.params()) {
-            *raw = match a.raw_of(t, store) {
-                Some(raw) => raw,
-                None if a.kind != kind_of(t) => {
-                    return Err(Trap::host(format!("arguments do not match the function type {ty}")))
-                }
-                None => return Err(Trap::host("an argument is malformed or belongs to another store")),
-            };
-        }
-        store.call_raw(f.func().index(), values)?;
-        for (i, (&t, &raw)) in ty.results().iter().zip(values.iter()).enumerate() {
-            out.add(i).write(wasm_val_t::blank());
-            (*out.add(i)).set_raw(t, raw, data, store);
-        }
-        Ok(())
-    });
-    match outcome {
+    match data.with(|store| call_in(store, data, f.func(), args, results)) {
         Ok(()) => ptr::null_mut(),
         Err(trap) => into_c(wasm_trap_t::new(data, trap)),
     }
+}
+
+/// `call` in the function's store.
+#[inline(always)]
+unsafe fn call_in(
+    store: &mut Store,
+    data: &Rc<StoreData>,
+    func: Func,
+    args: &[wasm_val_t],
+    results: *mut wasm_val_vec_t,
+) -> Result<(), Trap> {
+    let Some(ty) = store.func_type(func) else { return Err(Trap::host("function belongs to another store")) };
+    // SAFETY: a function's type lives in its module or in the host function's `Arc`, which the
+    // store frees only when it collects the function, and it collects only when the outermost C
+    // API call returns (after this one); the handle to the function keeps it alive until then
+    // anyway.
+    let ty = &*(ty as *const FuncType);
+    let (params, result_types) = (ty.params(), ty.results());
+    if args.len() != params.len() {
+        return Err(mismatched_arguments(ty));
+    }
+    let out = match results.as_mut() {
+        Some(r) if r.size >= result_types.len() && (!r.data.is_null() || result_types.is_empty()) => r.data,
+        None if result_types.is_empty() => ptr::null_mut(),
+        _ => return Err(no_room_for_results(results)),
+    };
+    let mut values = RawBuf::new(0);
+    let values = values.slice(params.len().max(result_types.len()));
+    for ((raw, a), &t) in values.iter_mut().zip(args).zip(params) {
+        *raw = match a.raw_of(t, store) {
+            Some(raw) => raw,
+            None => return Err(bad_argument(a, t, ty)),
+        };
+    }
+    store.call_raw(func.index(), values)?;
+    for (i, (&t, &raw)) in result_types.iter().zip(values.iter()).enumerate() {
+        out.add(i).write(wasm_val_t::blank());
+        (*out.add(i)).set_raw(t, raw, data, store);
+    }
+    Ok(())
+}
+
+#[cold]
+fn mismatched_arguments(ty: &FuncType) -> Trap {
+    Trap::host(format!("arguments do not match the function type {ty}"))
+}
+
+#[cold]
+fn bad_argument(a: &wasm_val_t, t: ValType, ty: &FuncType) -> Trap {
+    if a.kind != kind_of(t) {
+        mismatched_arguments(ty)
+    } else {
+        Trap::host("an argument is malformed or belongs to another store")
+    }
+}
+
+#[cold]
+fn no_room_for_results(results: *mut wasm_val_vec_t) -> Trap {
+    Trap::host(if results.is_null() {
+        "results vector is NULL"
+    } else {
+        "results vector is too small for the function's results"
+    })
 }

@@ -71,41 +71,45 @@ pub(crate) struct StoreData {
     released: RefCell<Vec<Object>>,
     /// Whether a reference was overwritten since the last collection (see `overwrote_ref`).
     overwritten: Cell<bool>,
-    /// Whether the store waits in `ApiThread::pending`.
+    /// Whether the store waits in `PENDING`.
     queued: Cell<bool>,
 }
 
-/// The C API's state on a thread, in one thread-local (read on every call).
-struct ApiThread {
-    /// How deeply C API calls nest on this thread (host functions call back in).
-    depth: Cell<u32>,
-    /// Stores with released objects, collected when the outermost C API call returns.
-    pending: RefCell<Vec<Rc<StoreData>>>,
-}
-
 thread_local! {
-    static API: ApiThread = const { ApiThread { depth: Cell::new(0), pending: RefCell::new(Vec::new()) } };
+    /// How deeply C API calls nest on this thread (host functions call back in): read on every
+    /// call, so a thread-local without a destructor, which costs one load.
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
+    /// Stores with released objects, collected when the outermost C API call returns (only
+    /// touched when a store is queued or collected).
+    static PENDING: RefCell<Vec<Rc<StoreData>>> = const { RefCell::new(Vec::new()) };
+    /// Whether `PENDING` may hold a store (so the outermost call looks into it).
+    static ANY_PENDING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Runs a C API call's body. When the outermost call returns, the stores in which handles
 /// were released are collected (with the depth still counted, so C API calls made by the
 /// finalizers that run then do not collect again; their releases are collected by the loop).
+#[inline(always)]
 pub(crate) fn api_call<T>(f: impl FnOnce() -> T) -> T {
-    API.with(|api| {
-        let depth = api.depth.replace(api.depth.get() + 1);
-        let result = f();
-        if depth == 0 {
-            loop {
-                // (The borrow ends here: collecting may queue the store again.)
-                let Some(store) = api.pending.borrow_mut().pop() else { break };
-                // A panic here leaves the objects allocated (until the store goes); it must
-                // not cross the C boundary.
-                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| store.collect()));
-            }
-        }
-        api.depth.set(depth);
-        result
-    })
+    let depth = DEPTH.with(|d| d.replace(d.get() + 1));
+    let result = f();
+    if depth == 0 && ANY_PENDING.with(Cell::get) {
+        collect_pending();
+    }
+    DEPTH.with(|d| d.set(depth));
+    result
+}
+
+#[cold]
+fn collect_pending() {
+    loop {
+        // (The borrow ends here: collecting may queue the store again.)
+        let Some(store) = PENDING.with(|p| p.borrow_mut().pop()) else { break };
+        // A panic here leaves the objects allocated (until the store goes); it must not cross
+        // the C boundary.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| store.collect()));
+    }
+    ANY_PENDING.with(|a| a.set(false));
 }
 
 impl StoreData {
@@ -160,7 +164,8 @@ impl StoreData {
 
     fn queue(self: &Rc<Self>) {
         if !self.queued.replace(true) {
-            API.with(|api| api.pending.borrow_mut().push(self.clone()));
+            PENDING.with(|p| p.borrow_mut().push(self.clone()));
+            ANY_PENDING.with(|a| a.set(true));
         }
     }
 

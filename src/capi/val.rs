@@ -93,14 +93,15 @@ impl wasm_val_t {
     }
 
     /// Makes this the C value of raw value `raw` of type `t` (`Store::call_raw`), field by
-    /// field; a reference becomes a new handle.
+    /// field (a 16-byte copy of a value just built would wait for its two stores to reach the
+    /// cache); a reference becomes a new handle.
     #[inline(always)]
     pub(crate) fn set_raw(&mut self, t: ValType, raw: u128, data: &Rc<StoreData>, store: &Store) {
         match t {
-            ValType::I32 => (self.kind, self.of.i32) = (WASM_I32, raw as i32),
-            ValType::I64 => (self.kind, self.of.i64) = (WASM_I64, raw as i64),
-            ValType::F32 => (self.kind, self.of.f32) = (WASM_F32, f32::from_bits(raw as u32)),
-            ValType::F64 => (self.kind, self.of.f64) = (WASM_F64, f64::from_bits(raw as u64)),
+            // A number's raw bits are its C value's, zero-extended to the union's 8 bytes.
+            ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64 => {
+                (self.kind, self.of.i64) = (kind_of(t), raw as i64);
+            }
             _ => *self = wasm_val_t::from_ref(Val::from_raw(store.id(), t, raw), data, store),
         }
     }

@@ -182,6 +182,28 @@ fn add_frames(trap: &mut Trap, module: &CompiledModule, code: &Compiled, instanc
     }
 }
 
+/// The trap compiled code of store function `func` ended with at `point`, with its backtrace.
+#[cfg(target_arch = "x86_64")]
+#[cold]
+fn trap_of(store: &mut Store, func: u32, point: &x64::entry::TrapPoint) -> Trap {
+    if point.code == TrapCode::Interrupted {
+        // The request is answered (the interpreter clears it as it traps).
+        store.interrupt.clear();
+    }
+    let mut trap = match point.code {
+        // A trap from a runtime call waits in the store, with its message and the frames inside
+        // the call.
+        TrapCode::Host => store.pending_trap.take().unwrap_or_else(|| Trap::new(point.code)),
+        code => Trap::new(code),
+    };
+    if let FuncEntity::Wasm { module, instance, .. } = &store.funcs[func as usize] {
+        if let Some(Ok(code)) = module.code.as_any().downcast_ref::<JitCode>().map(|c| &c.compiled) {
+            add_frames(&mut trap, module, code, *instance, point);
+        }
+    }
+    trap
+}
+
 impl Backend for Jit {
     fn compile(&self, module: &Module, config: &Config) -> Result<Box<dyn ModuleCode>> {
         let compiled = compile(module, config)?;
@@ -212,24 +234,7 @@ impl Backend for Jit {
                     let entry: x64::entry::CompiledFn = std::mem::transmute(entry);
                     x64::entry::call_traced(entry, code, vmctx, values.as_mut_ptr(), depth_left)
                 };
-                return outcome.map_err(|point| {
-                    if point.code == TrapCode::Interrupted {
-                        // The request is answered (the interpreter clears it as it traps).
-                        store.interrupt.clear();
-                    }
-                    let mut trap = match point.code {
-                        // A trap from a runtime call waits in the store, with its message and the
-                        // frames inside the call.
-                        TrapCode::Host => store.pending_trap.take().unwrap_or_else(|| Trap::new(point.code)),
-                        code => Trap::new(code),
-                    };
-                    if let FuncEntity::Wasm { module, instance, .. } = &store.funcs[func as usize] {
-                        if let Some(Ok(code)) = module.code.as_any().downcast_ref::<JitCode>().map(|c| &c.compiled) {
-                            add_frames(&mut trap, module, code, *instance, &point);
-                        }
-                    }
-                    trap
-                });
+                return outcome.map_err(|point| trap_of(store, func, &point));
             }
         }
         crate::interp::Interpreter.call(store, func, values)

@@ -32,6 +32,7 @@ pub(crate) fn native_stack_limit() -> usize {
 
 /// Runs a host function; a panic in it becomes a trap, so it never unwinds through a tier's
 /// code (whose bookkeeping it would skip) or across the C API.
+#[inline]
 fn run_host(callback: &RawHostFn, caller: &mut Caller<'_>, values: &mut [u128]) -> Result<(), Trap> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| callback(caller, values))) {
         Ok(r) => r,
@@ -125,6 +126,7 @@ impl Store {
     /// wasm function of any module) for compiled code of instance `caller`, with raw `values`
     /// as in `call_raw`; the compiled frames opened since the entry count toward the call
     /// depth, as the interpreter's frames do.
+    #[inline]
     pub(crate) fn call_from_compiled(
         &mut self,
         func: u32,
@@ -153,6 +155,7 @@ impl Store {
     /// Calls host function `func` (a store index), whose callback is `callback`, for wasm code
     /// of instance `caller` (none for the host) that runs `frames` wasm frames deep above the
     /// store's current depth, with raw `values` as in `call_raw`.
+    #[inline]
     pub(crate) fn call_host(
         &mut self,
         callback: &RawHostFn,

@@ -133,6 +133,7 @@ pub unsafe fn call(
 ///
 /// # Safety
 /// As for `call`.
+#[inline]
 pub unsafe fn call_traced(
     trampoline: CompiledFn,
     code: *const u8,
@@ -146,10 +147,16 @@ pub unsafe fn call_traced(
     signals::leave(previous);
     match outcome {
         0 => Ok(()),
-        n => Err(TrapPoint {
-            code: TrapCode::from_u32(n - 1).unwrap_or(TrapCode::Host),
-            // SAFETY: the handler wrote `count` entries into the buffer for this entry.
-            trace: std::slice::from_raw_parts(resume.trace, resume.count).to_vec(),
-        }),
+        n => Err(trap_point(n, &resume)),
+    }
+}
+
+/// The trap `enter` returned (`n`, its code plus one) and its backtrace in `resume`.
+#[cold]
+fn trap_point(n: u32, resume: &Resume) -> TrapPoint {
+    TrapPoint {
+        code: TrapCode::from_u32(n - 1).unwrap_or(TrapCode::Host),
+        // SAFETY: the handler wrote `count` entries into the buffer for this entry.
+        trace: unsafe { std::slice::from_raw_parts(resume.trace, resume.count) }.to_vec(),
     }
 }
