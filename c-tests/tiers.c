@@ -1,8 +1,9 @@
-/* tiers: wasmrt_config_set_tier and wasmrt_module_is_compiled. On the JIT tier (x86_64) modules
- * compile to machine code, with guard regions and with explicit bounds checks, and run with the
- * same results and traps as on the interpreter; the interpreter says why its modules are not
- * compiled; the default tier is the one WASMRT_TIER names (without it, the JIT on x86_64 and
- * the interpreter elsewhere). */
+/* tiers: wasmrt_config_set_tier, wasmrt_config_set_compile_threads and wasmrt_module_is_compiled.
+ * On the JIT tier (x86_64) modules compile to machine code, with guard regions and with explicit
+ * bounds checks, and run with the same results and traps as on the interpreter, whatever the
+ * number of compile threads; the interpreter says why its modules are not compiled; the default
+ * tier is the one WASMRT_TIER names (without it, the JIT on x86_64 and the interpreter
+ * elsewhere). */
 #include "test.h"
 
 #if defined(__x86_64__)
@@ -95,6 +96,19 @@ int main(void) {
     wasm_config_delete(config);
 #endif
   }
+
+  /* Compile threads: any number, 0 for as many as the process may run; the module runs the same. */
+  wasm_config_t* threads_config = wasm_config_new();
+  CHECK(wasmrt_config_set_bounds_checks(threads_config, WASMRT_BOUNDS_EXPLICIT));
+#if defined(__x86_64__)
+  CHECK(wasmrt_config_set_tier(threads_config, WASMRT_TIER_JIT));
+#endif
+  CHECK(wasmrt_config_set_compile_threads(threads_config, 4));
+  CHECK(wasmrt_config_set_compile_threads(threads_config, 1));
+  CHECK(!wasmrt_config_set_compile_threads(NULL, 4));
+  wasm_engine_t* threads_engine = wasm_engine_new_with_config(threads_config);
+  CHECK(run(threads_engine) == HAVE_JIT);
+  wasm_engine_delete(threads_engine);
 
   /* The reason the interpreter gives. */
   wasm_engine_t* engine = engine_with(WASMRT_TIER_INTERPRETER, WASMRT_BOUNDS_GUARD_REGIONS);

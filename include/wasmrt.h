@@ -69,6 +69,7 @@ WASM_API_EXTERN void wasmrt_frame_func_name(const wasm_frame_t *frame, wasm_name
 WASM_API_EXTERN void wasmrt_frame_module_name(const wasm_frame_t *frame, wasm_name_t *out);
 WASM_API_EXTERN bool wasmrt_trap_exit_status(const wasm_trap_t *trap, int *status);
 WASM_API_EXTERN bool wasmrt_config_set_tier(wasm_config_t *config, wasmrt_tier_t tier);
+WASM_API_EXTERN bool wasmrt_config_set_compile_threads(wasm_config_t *config, uint32_t threads);
 WASM_API_EXTERN bool wasmrt_module_is_compiled(const wasm_module_t *module, wasm_message_t *why);
 WASM_API_EXTERN bool wasmrt_config_set_bounds_checks(wasm_config_t *config, wasmrt_bounds_checks_t checks);
 WASM_API_EXTERN void wasmrt_config_consume_fuel(wasm_config_t *config, bool enable);

@@ -560,6 +560,60 @@ fn compiled_traps_carry_the_interpreters_backtraces() {
     }
 }
 
+/// A large module compiles in parts, ranges of its functions, on threads of their own, and runs
+/// as if compiled in one: calls from each part into the others (forward, and from the last
+/// back to the first) reach their functions, and results, traps and backtraces (function
+/// indices and offsets in every part) are the interpreter's.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn a_module_compiled_in_parts_runs_as_one() {
+    use wasmrt::runtime::Tier;
+    const FUNCTIONS: usize = 240;
+    let mut wat = String::from("(module $parts\n");
+    for i in 0..FUNCTIONS {
+        // $f{i}(n, d): i / d after n more calls, each of the next function (the last calls the
+        // first), each adding its index; a division by zero at the end when d is 0. The padding
+        // makes each body about 800 bytes, the module about 190 KB of code.
+        wat += &format!("(func $f{i} (export \"f{i}\") (param i32 i32) (result i32)\n");
+        for k in 0..100 {
+            wat += &format!("  (drop (i32.xor (local.get 0) (i32.const {k})))\n");
+        }
+        let next = (i + 1) % FUNCTIONS;
+        wat += &format!(
+            "  (if (result i32) (i32.eqz (local.get 0))
+                 (then (i32.div_u (i32.const {i}) (local.get 1)))
+                 (else (i32.add (call $f{next} (i32.sub (local.get 0) (i32.const 1)) (local.get 1))
+                                (i32.const {i})))))\n"
+        );
+    }
+    wat += ")";
+    let bytes = wat::parse_str(&wat).expect("parses");
+    let outcomes = |tier: Tier| {
+        let engine = Engine::new(Config { tier, compile_threads: 4, ..common::config() });
+        let module = CompiledModule::new(&engine, &bytes).expect("compiles");
+        if tier == Tier::Jit {
+            assert_eq!(wasmrt::jit::compiled(&module), Ok(()), "the module compiles");
+            assert_eq!(wasmrt::jit::compile_threads(&module.module, engine.config()), 4, "on four threads");
+        }
+        let mut store = Store::new(&engine);
+        let instance = store.instantiate(&module, &[]).expect("instantiates");
+        let mut out = Vec::new();
+        for (entry, n, d) in [(0, 0, 1), (0, 5, 1), (0, 239, 3), (0, 300, 7), (100, 150, 2), (239, 1, 1)] {
+            for d in [d, 0] {
+                let f = export_func(&store, instance, &format!("f{entry}"));
+                out.push(((entry, n, d), store.call(f, &[Val::I32(n), Val::I32(d)]).map_err(|t| t.into_data())));
+            }
+        }
+        out
+    };
+    let (interpreted, compiled) = (outcomes(Tier::Interpreter), outcomes(Tier::Jit));
+    for (i, c) in interpreted.iter().zip(&compiled) {
+        assert_eq!(c, i, "f{}({}, {})", i.0 .0, i.0 .1, i.0 .2);
+    }
+    let deepest = interpreted.iter().filter_map(|(_, r)| r.as_ref().err()).map(|t| t.frames.len()).max();
+    assert_eq!(deepest, Some(301), "a backtrace through every part and around");
+}
+
 /// The configured call depth bounds compiled code exactly as it bounds the interpreter: the
 /// deepest recursion that completes is the same on both tiers, directly, through an imported
 /// function of another instance, and through a host function that calls back in.

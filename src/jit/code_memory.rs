@@ -20,17 +20,23 @@ unsafe impl Sync for CodeMemory {}
 impl CodeMemory {
     /// Maps `code` executable, with `sites` (offset in `code`, trap) as its trap sites.
     pub fn new(code: &[u8], sites: Vec<(u32, TrapCode)>) -> io::Result<CodeMemory> {
+        CodeMemory::build(code.len(), sites, |mapping| mapping.copy_from_slice(code))
+    }
+
+    /// Maps `len` bytes executable, written by `write` first (they start as zeros), with `sites`
+    /// (offset, trap) as their trap sites.
+    pub fn build(len: usize, sites: Vec<(u32, TrapCode)>, write: impl FnOnce(&mut [u8])) -> io::Result<CodeMemory> {
         let page = 4096;
-        let len = code.len().max(1).div_ceil(page) * page;
-        // SAFETY: a fresh anonymous mapping, checked; `code` is copied into its first bytes and
-        // the mapping is made read-execute (no longer writable) before anything runs it.
+        let mapped = len.max(1).div_ceil(page) * page;
+        // SAFETY: a fresh anonymous mapping, checked; `write` fills its first `len` bytes and the
+        // mapping is made read-execute (no longer writable) before anything runs it.
         unsafe {
             let base = libc::mmap(
                 std::ptr::null_mut(),
-                len,
+                mapped,
                 libc::PROT_READ | libc::PROT_WRITE,
-                // Populated at once: the copy below writes every page, and faulting them in one by
-                // one took a tenth of the compile time.
+                // Populated at once: the code is written to every page, and faulting them in one
+                // by one took a tenth of the compile time.
                 libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_POPULATE,
                 -1,
                 0,
@@ -38,14 +44,14 @@ impl CodeMemory {
             if base == libc::MAP_FAILED {
                 return Err(io::Error::last_os_error());
             }
-            std::ptr::copy_nonoverlapping(code.as_ptr(), base as *mut u8, code.len());
-            if libc::mprotect(base, len, libc::PROT_READ | libc::PROT_EXEC) != 0 {
+            write(std::slice::from_raw_parts_mut(base as *mut u8, len));
+            if libc::mprotect(base, mapped, libc::PROT_READ | libc::PROT_EXEC) != 0 {
                 let e = io::Error::last_os_error();
-                libc::munmap(base, len);
+                libc::munmap(base, mapped);
                 return Err(e);
             }
-            signals::register_code(base as usize, len, sites);
-            Ok(CodeMemory { base: base as *mut u8, len })
+            signals::register_code(base as usize, mapped, sites);
+            Ok(CodeMemory { base: base as *mut u8, len: mapped })
         }
     }
 

@@ -7,12 +7,16 @@
 //! into a label finds the same layout: a block's results in the slots of its entry height.
 //! A function whose body uses an operator this compiler does not handle yet is reported as
 //! `Unsupported`. Heap accesses are kept in bounds by the ISA layer (guard regions or explicit
-//! checks, see `x64::masm::Bounds`).
+//! checks, see `x64::masm::Bounds`). A large module is compiled in parts, ranges of its
+//! functions, on threads of their own (`compile_parts`), laid end to end in executable memory
+//! (`jit::place`).
+
+use std::ops::Range;
 
 use super::builtins as b;
 use super::masm::{
-    BuiltinArg, Class, Cmp, Convert, FloatOp, FloatUnary, HeapLoad, Index, IntOp, IntUnary, Masm, Prec, Reg, Rhs,
-    Signature, Width,
+    BuiltinArg, Class, Cmp, Convert, Finished, FloatOp, FloatUnary, HeapLoad, Index, IntOp, IntUnary, Masm, Prec, Reg,
+    Rhs, Signature, Width,
 };
 use crate::decode::ops::{MemKind, MemOp, Operator, OperatorReader, SimpleOp};
 use crate::decode::reader::Reader;
@@ -222,6 +226,14 @@ fn kinds(types: &[ValType]) -> Result<Vec<Kind>> {
 /// Compiles every defined function of `module` with `masm`; with `fuel`, the code counts fuel
 /// as the engine's configuration asks.
 pub fn compile_module<M: Masm>(module: &Module, masm: M, fuel: bool) -> Result<M> {
+    let mut masm = compile_functions(module, masm, fuel, 0..module.raw.code.len() as u32)?;
+    entry_trampolines(module, &mut masm)?;
+    Ok(masm)
+}
+
+/// Compiles defined functions `range` of `module` with `masm` (validating them on the way). A
+/// call of a function outside the range is left for `Masm::link`.
+pub fn compile_functions<M: Masm>(module: &Module, masm: M, fuel: bool, range: Range<u32>) -> Result<M> {
     let mut v = FuncValidator::new(module);
     let mut c = Compiler {
         module,
@@ -237,16 +249,86 @@ pub fn compile_module<M: Masm>(module: &Module, masm: M, fuel: bool) -> Result<M
         extended: 0,
         moves: Vec::new(),
     };
-    for defined in 0..module.raw.code.len() {
-        c.function(&mut v, defined)?;
+    for defined in range {
+        c.function(&mut v, defined as usize)?;
     }
+    Ok(c.masm)
+}
+
+/// The entry trampoline of every defined function of `module`, in order.
+pub fn entry_trampolines<M: Masm>(module: &Module, masm: &mut M) -> Result<()> {
     let heap = !module.memories.is_empty();
     for defined in 0..module.raw.code.len() as u32 {
         let ty = module.func_type(module.imported_funcs + defined);
         let (params, results) = (classes(&kinds(ty.params())?), classes(&kinds(ty.results())?));
-        c.masm.entry_trampoline(defined, Signature { params: &params, results: &results }, heap);
+        masm.entry_trampoline(defined, Signature { params: &params, results: &results }, heap);
     }
-    Ok(c.masm)
+    Ok(())
+}
+
+/// Splits `module`'s defined functions into at most `parts` ranges, in order, of about the same
+/// number of body bytes each (a function is never split, so some ranges may be empty).
+pub fn split(module: &Module, parts: usize) -> Vec<Range<u32>> {
+    let bodies = &module.raw.code;
+    let total: usize = bodies.iter().map(|b| b.ops.len()).sum();
+    let mut ranges = Vec::with_capacity(parts);
+    let (mut start, mut done) = (0, 0);
+    for k in 1..=parts {
+        // The part ends where the bytes compiled so far first reach k/parts of the total.
+        let goal = total * k / parts;
+        let mut end = start;
+        while end < bodies.len() && (done < goal || k == parts) {
+            done += bodies[end].ops.len();
+            end += 1;
+        }
+        ranges.push(start as u32..end as u32);
+        start = end;
+    }
+    ranges
+}
+
+/// Compiles `module` in parts, the functions of each of `ranges` (in order, covering them all)
+/// with a masm of its own from `new_masm` (given the range), on `threads` threads (this one and
+/// others it starts, as many as it can), each taking the next part not yet taken until none is
+/// left: the parts' code, in order, for `jit::place`. The entry trampolines go with the first
+/// part. Reports the error of the first part that has one, as a compilation in one piece would.
+pub fn compile_parts<M: Masm + Send>(
+    module: &Module,
+    fuel: bool,
+    ranges: &[Range<u32>],
+    threads: usize,
+    new_masm: &(dyn Fn(Range<u32>) -> M + Sync),
+) -> Result<Vec<Finished>> {
+    let compile = |k: usize| -> Result<Finished> {
+        let mut masm = compile_functions(module, new_masm(ranges[k].clone()), fuel, ranges[k].clone())?;
+        if k == 0 {
+            entry_trampolines(module, &mut masm)?;
+        }
+        Ok(masm.finish())
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if k >= ranges.len() {
+                return done;
+            }
+            done.push((k, compile(k)));
+        }
+    };
+    let mut parts = std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..threads.min(ranges.len()))
+            .filter_map(|_| std::thread::Builder::new().name("wasmrt-compile".into()).spawn_scoped(s, work).ok())
+            .collect();
+        let mut parts = work();
+        for helper in helpers {
+            parts.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        parts
+    });
+    parts.sort_unstable_by_key(|part| part.0);
+    parts.into_iter().map(|part| part.1).collect()
 }
 
 impl<M: Masm> Compiler<'_, M> {

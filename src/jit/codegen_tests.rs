@@ -1,12 +1,12 @@
 //! The compiler in progress, against the interpreter: integer operators on edge values (with
 //! register and immediate right operands), control flow, calls, memory and globals, traps.
 //! Each function runs compiled and interpreted on the same instance; results and trap codes
-//! must agree.
+//! must agree. The compiled code is made in parts, as a large module's is, and linked.
 
 use std::sync::Arc;
 
 use super::code_memory::CodeMemory;
-use super::codegen::compile_module;
+use super::codegen::{compile_module, compile_parts, split};
 use super::x64::entry::{self, CompiledFn};
 use super::x64::masm::{Bounds, X64Masm};
 use crate::runtime::{CompiledModule, Engine, Extern, Instance, Store, TrapCode, Val};
@@ -82,11 +82,7 @@ impl Both {
     }
 
     /// As `with`, the assembler adjusted by `adjust` first.
-    pub(super) fn with_masm(
-        wat: &str,
-        config: crate::runtime::Config,
-        adjust: impl FnOnce(X64Masm) -> X64Masm,
-    ) -> Both {
+    pub(super) fn with_masm(wat: &str, config: crate::runtime::Config, adjust: fn(X64Masm) -> X64Masm) -> Both {
         let fuel = config.fuel;
         let bounds = match config.bounds_checks {
             crate::runtime::BoundsChecks::GuardRegions => Bounds::GuardRegions,
@@ -98,10 +94,15 @@ impl Both {
         let module = CompiledModule::new(&engine, &wat::parse_str(wat).expect("parses")).expect("compiles");
         let instance = store.instantiate(&module, &[]).expect("instantiates");
         let slot_bytes = super::codegen::slot_bytes(&module.module);
-        let masm = adjust(X64Masm::new(module.module.raw.code.len() as u32, slot_bytes, bounds, 0));
-        let masm = compile_module(&module.module, masm, fuel).unwrap_or_else(|e| panic!("the JIT compiles it: {e:?}"));
-        let f = crate::jit::masm::Masm::finish(masm);
-        let (code, offsets, entries) = (CodeMemory::new(&f.code, f.sites).expect("maps"), f.functions, f.entries);
+        // In four parts (some empty when there are fewer functions) on two threads, as a large
+        // module is compiled: calls between them are linked.
+        let functions = module.module.raw.code.len() as u32;
+        let new_masm = |_| adjust(X64Masm::new(functions, slot_bytes, bounds, 0));
+        let ranges = split(&module.module, 4);
+        let parts = compile_parts(&module.module, fuel, &ranges, 2, &new_masm)
+            .unwrap_or_else(|e| panic!("the JIT compiles it: {e:?}"));
+        let placed = super::place::<X64Masm>(parts).expect("maps");
+        let (code, offsets, entries) = (placed.code, placed.functions, placed.entries);
         // `call_indirect` reaches the instance's functions as this code, as it would in an
         // instance of a compiled module.
         for (defined, &offset) in offsets.iter().enumerate() {

@@ -403,13 +403,20 @@ pub trait Masm {
     /// `v128.storeN_lane` of lane `lane` of `src`.
     fn v128_store_lane(&mut self, op: MemOp, lane: u8, addr: Reg, src: Reg, offset: u32);
 
+    /// The code of the functions compiled (and the trampolines). A call of a function this
+    /// masm did not compile is left in `Finished::calls` (see `patch_call`).
     fn finish(self) -> Finished;
+
+    /// Points the call left at `at` in `code` (`Finished::calls`) to offset `target`.
+    fn patch_call(code: &mut [u8], at: usize, target: usize)
+    where
+        Self: Sized;
 }
 
-/// A compiled module's code and what maps it back to the module.
+/// A compiled module's code (or a part of its functions') and what maps it back to the module.
 pub struct Finished {
     pub code: Vec<u8>,
-    /// Where each defined function starts.
+    /// Where each defined function starts (in a part's code: each function it compiled).
     pub functions: Vec<usize>,
     /// Where each defined function's entry trampoline starts (`Masm::entry_trampoline`).
     pub entries: Vec<usize>,
@@ -418,4 +425,7 @@ pub struct Finished {
     /// Trap sites and the last byte of each call (a return address may be the next trap
     /// site), with the module offset of their operator, sorted by code offset.
     pub sources: Vec<(u32, u32)>,
+    /// Calls of functions another part compiles (`Masm::patch_call`): where the call's target
+    /// is written, and the defined function it calls.
+    pub calls: Vec<(u32, u32)>,
 }

@@ -118,22 +118,89 @@ fn compile(module: &Module, config: &Config) -> Result<std::result::Result<Compi
         BoundsChecks::Explicit => Bounds::Explicit,
     };
     let slot_bytes = codegen::slot_bytes(module);
-    // Machine code takes about four bytes per byte of instructions.
-    let capacity = module.raw.code.iter().map(|body| body.ops.len() * 4).sum();
-    let masm = x64::masm::X64Masm::new(module.raw.code.len() as u32, slot_bytes, bounds, capacity);
-    match codegen::compile_module(module, masm, config.fuel) {
-        Ok(masm) => {
-            let f = masm::Masm::finish(masm);
-            match code_memory::CodeMemory::new(&f.code, f.sites) {
-                Ok(code) => {
-                    Ok(Ok(Compiled { code, functions: f.functions, entries: f.entries, sources: f.sources, bounds }))
-                }
-                Err(e) => Ok(Err(format!("no executable memory: {e}"))),
-            }
-        }
+    let functions = module.raw.code.len() as u32;
+    let new_masm = |range: std::ops::Range<u32>| {
+        // Machine code takes about four bytes per byte of instructions.
+        let capacity = module.raw.code[range.start as usize..range.end as usize].iter().map(|b| b.ops.len() * 4).sum();
+        x64::masm::X64Masm::new(functions, slot_bytes, bounds, capacity)
+    };
+    // Parts for the threads to take one after the other: enough that they finish together.
+    let threads = compile_threads(module, config);
+    let ranges = codegen::split(module, if threads > 1 { 4 * threads } else { 1 });
+    match codegen::compile_parts(module, config.fuel, &ranges, threads, &new_masm) {
+        Ok(parts) => match place::<x64::masm::X64Masm>(parts) {
+            Ok(placed) => Ok(Ok(Compiled {
+                code: placed.code,
+                functions: placed.functions,
+                entries: placed.entries,
+                sources: placed.sources,
+                bounds,
+            })),
+            Err(e) => Ok(Err(format!("no executable memory: {e}"))),
+        },
         Err(CompileError::Unsupported(what)) => Ok(Err(format!("not compiled yet: {what}"))),
         Err(CompileError::Invalid(e)) => Err(e),
     }
+}
+
+/// A module's code in executable memory, with where each defined function and its entry
+/// trampoline start, and the module offsets of its trap sites and calls (sorted).
+#[cfg(target_arch = "x86_64")]
+pub(crate) struct Placed {
+    pub code: code_memory::CodeMemory,
+    pub functions: Vec<usize>,
+    pub entries: Vec<usize>,
+    pub sources: Vec<(u32, u32)>,
+}
+
+/// Lays the code of a module's parts (`codegen::compile_parts`, in order) end to end in
+/// executable memory, each at a 16-byte boundary (the padding between them, never run, traps),
+/// and points each call between parts to its function (`Masm::patch_call`).
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn place<M: masm::Masm>(parts: Vec<masm::Finished>) -> std::io::Result<Placed> {
+    let mut bases = Vec::with_capacity(parts.len());
+    let mut len = 0usize;
+    for part in &parts {
+        let base = len.next_multiple_of(16);
+        bases.push(base);
+        len = base + part.code.len();
+    }
+    let (mut functions, mut entries, mut sites, mut sources) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (part, &base) in parts.iter().zip(&bases) {
+        functions.extend(part.functions.iter().map(|&o| base + o));
+        entries.extend(part.entries.iter().map(|&o| base + o));
+        sites.extend(part.sites.iter().map(|&(o, trap)| (base as u32 + o, trap)));
+        // Each part's sources are sorted, and the parts follow each other: so are these.
+        sources.extend(part.sources.iter().map(|&(o, at)| (base as u32 + o, at)));
+    }
+    let code = code_memory::CodeMemory::build(len, sites, |mapping| {
+        let mut end = 0;
+        for (part, &base) in parts.iter().zip(&bases) {
+            mapping[end..base].fill(0xCC);
+            mapping[base..base + part.code.len()].copy_from_slice(&part.code);
+            end = base + part.code.len();
+            for &(at, defined) in &part.calls {
+                M::patch_call(mapping, base + at as usize, functions[defined as usize]);
+            }
+        }
+    })?;
+    Ok(Placed { code, functions, entries, sources })
+}
+
+/// Bytes of function bodies worth a thread of their own: about a millisecond of compilation,
+/// far more than starting a thread takes.
+const THREAD_BYTES: usize = 32 * 1024;
+
+/// On how many threads `module` compiles on an engine with `config` (`codegen::compile_parts`):
+/// one per `THREAD_BYTES` of its function bodies, at most as many as `config.compile_threads`
+/// allows.
+pub fn compile_threads(module: &Module, config: &Config) -> usize {
+    let threads = match config.compile_threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n as usize,
+    };
+    let bytes: usize = module.raw.code.iter().map(|b| b.ops.len()).sum();
+    (bytes / THREAD_BYTES).clamp(1, threads)
 }
 
 #[cfg(not(target_arch = "x86_64"))]

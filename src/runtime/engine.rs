@@ -46,6 +46,11 @@ pub struct Config {
     /// in its slot (docs/INTERPRETER.md, "accumulator"). On by default; off, code runs the
     /// plain way, to check one against the other.
     pub accumulator: bool,
+    /// How many threads may compile a module's functions to machine code at once (the calling
+    /// thread and others it starts for the compilation): 0 for as many as the process may run
+    /// at once, 1 for the calling thread only. Small modules always compile on the calling
+    /// thread.
+    pub compile_threads: u32,
 }
 
 impl Default for Config {
@@ -58,6 +63,7 @@ impl Default for Config {
             max_stack_slots: 1 << 20,
             bounds_checks: BoundsChecks::GuardRegions,
             accumulator: true,
+            compile_threads: 0,
         }
     }
 }

@@ -185,9 +185,13 @@ pub struct Label(u32);
 /// An emitted instruction's 32-bit displacement waiting for its label.
 struct Fixup {
     /// Offset of the displacement; it is relative to the end of the instruction, 4 bytes on.
-    at: usize,
+    /// (Code offsets fit 32 bits, as the sites' do: a displacement reaches 2 GiB at most.)
+    at: u32,
     label: Label,
 }
+
+/// Where a label is bound: the offset of the code it labels, or `UNBOUND`.
+const UNBOUND: u32 = u32::MAX;
 
 /// The no-operation instruction of each length from 1 to 9 bytes: `nop`, then `nop` with an
 /// operand size prefix, then `nop r/m32` (0F 1F) with ever longer memory operands.
@@ -206,7 +210,7 @@ const NOPS: [&[u8]; 9] = [
 #[derive(Default)]
 pub struct Assembler {
     code: Vec<u8>,
-    labels: Vec<Option<usize>>,
+    labels: Vec<u32>,
     fixups: Vec<Fixup>,
     /// The register the last instruction wrote with a 32-bit operation (which clears the upper
     /// half), and where that instruction ended: `zero_extended` holds for it only right there,
@@ -279,6 +283,19 @@ impl Encoding {
     }
 }
 
+/// Points the 32-bit displacement at `at` in `code` (relative to its end) to offset `target`.
+pub fn link(code: &mut [u8], at: usize, target: usize) {
+    let rel = target as i64 - (at as i64 + 4);
+    code[at..at + 4].copy_from_slice(&(rel as i32).to_le_bytes());
+}
+
+impl Label {
+    /// The label's number: labels are numbered from 0 in the order they are made.
+    pub fn index(self) -> u32 {
+        self.0
+    }
+}
+
 impl Assembler {
     pub fn new() -> Assembler {
         Assembler::default()
@@ -296,23 +313,34 @@ impl Assembler {
 
     /// The code, with every jump resolved. Panics if a used label was never bound (a compiler
     /// bug).
-    pub fn finish(mut self) -> Vec<u8> {
+    pub fn finish(self) -> Vec<u8> {
+        let (code, open) = self.finish_open();
+        assert!(open.is_empty(), "every used label is bound");
+        code
+    }
+
+    /// The code, with every jump to a bound label resolved; and the jumps and calls to labels
+    /// never bound: where their 32-bit displacement is (relative to the 4 bytes after it, as
+    /// `link` writes it) and the label.
+    pub fn finish_open(mut self) -> (Vec<u8>, Vec<(usize, Label)>) {
+        let mut open = Vec::new();
         for f in std::mem::take(&mut self.fixups) {
-            let target = self.labels[f.label.0 as usize].expect("every used label is bound");
-            let rel = target as i64 - (f.at as i64 + 4);
-            self.code[f.at..f.at + 4].copy_from_slice(&(rel as i32).to_le_bytes());
+            match self.labels[f.label.0 as usize] {
+                UNBOUND => open.push((f.at as usize, f.label)),
+                target => link(&mut self.code, f.at as usize, target as usize),
+            }
         }
-        self.code
+        (self.code, open)
     }
 
     pub fn new_label(&mut self) -> Label {
-        self.labels.push(None);
+        self.labels.push(UNBOUND);
         Label(self.labels.len() as u32 - 1)
     }
 
     /// Binds `label` to the current offset.
     pub fn bind(&mut self, label: Label) {
-        self.labels[label.0 as usize] = Some(self.code.len());
+        self.labels[label.0 as usize] = self.code.len() as u32;
         // A jump may arrive here with anything in the register.
         self.wrote32 = None;
     }
@@ -639,7 +667,7 @@ impl Assembler {
     }
 
     fn rel32(&mut self, label: Label) {
-        self.fixups.push(Fixup { at: self.code.len(), label });
+        self.fixups.push(Fixup { at: self.code.len() as u32, label });
         self.bytes(&[0; 4]);
     }
 

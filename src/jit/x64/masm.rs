@@ -1777,13 +1777,28 @@ impl Masm for X64Masm {
             self.import_trampoline(label, &params, &results, runtime);
         }
         self.sources.sort_unstable();
+        let (code, open) = self.asm.finish_open();
+        // The labels left open are those of functions another part of the module compiles
+        // (the first labels are the functions', in order).
+        let calls = open
+            .into_iter()
+            .map(|(at, label)| {
+                assert!((label.index() as usize) < self.functions.len(), "every used label is bound");
+                (at as u32, label.index())
+            })
+            .collect();
         Finished {
-            code: self.asm.finish(),
+            code,
             functions: self.offsets,
             entries: self.entries,
             sites: self.sites,
             sources: self.sources,
+            calls,
         }
+    }
+
+    fn patch_call(code: &mut [u8], at: usize, target: usize) {
+        asm::link(code, at, target);
     }
 }
 
