@@ -9,8 +9,10 @@
 //! and take each one's median. MB/s = 10^6 bytes per second, counted on the whole module and on
 //! its code section only (custom sections, e.g. DWARF, are only skipped by both).
 //!
-//! Usage: decode-validate [--compile] [--only ENGINE] [FILTER...]
+//! Usage: decode-validate [--compile] [--compile-threads N] [--only ENGINE] [FILTER...]
 //!   FILTER: only modules whose path contains one of them.
+//!   --compile-threads: `Config.compile_threads` of both engines (default 1: the calling thread
+//!   only; 0: as many as the process may run; only the compiled tier uses them).
 //!   --only: no timing, run just that engine (wasmrt, wasmparser; interp, jit with --compile)
 //!   20 times per module (for a profiler).
 
@@ -35,12 +37,17 @@ fn wasmparser(bytes: &[u8]) -> bool {
     black_box(v.validate_all(black_box(bytes))).is_ok()
 }
 
+/// `Config.compile_threads` of the engines `compile` uses (`--compile-threads`).
+static COMPILE_THREADS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+
 /// `CompiledModule::new` on an engine of `tier`.
 fn compile(tier: wasmrt::runtime::Tier, bytes: &[u8]) -> bool {
     static ENGINES: std::sync::OnceLock<[wasmrt::runtime::Engine; 2]> = std::sync::OnceLock::new();
     let engines = ENGINES.get_or_init(|| {
-        [wasmrt::runtime::Tier::Interpreter, wasmrt::runtime::Tier::Jit]
-            .map(|tier| wasmrt::runtime::Engine::new(wasmrt::runtime::Config { tier, ..Default::default() }))
+        let compile_threads = COMPILE_THREADS.load(std::sync::atomic::Ordering::Relaxed);
+        [wasmrt::runtime::Tier::Interpreter, wasmrt::runtime::Tier::Jit].map(|tier| {
+            wasmrt::runtime::Engine::new(wasmrt::runtime::Config { tier, compile_threads, ..Default::default() })
+        })
     });
     let engine = &engines[usize::from(tier == wasmrt::runtime::Tier::Jit)];
     black_box(wasmrt::runtime::CompiledModule::new(engine, black_box(bytes))).is_ok()
@@ -190,6 +197,11 @@ fn main() {
         None => [("wasmrt", wasmrt), ("wasmparser", wasmparser)],
     };
     let [(name_a, wasmrt), (name_b, wasmparser)] = pair;
+    if let Some(i) = filters.iter().position(|a| a == "--compile-threads") {
+        let n = filters.get(i + 1).and_then(|n| n.parse().ok()).expect("--compile-threads N");
+        COMPILE_THREADS.store(n, std::sync::atomic::Ordering::Relaxed);
+        filters.drain(i..i + 2);
+    }
     let only = match filters.iter().position(|a| a == "--only") {
         Some(i) if i + 1 < filters.len() => {
             let engine = filters.remove(i + 1);

@@ -223,16 +223,9 @@ fn kinds(types: &[ValType]) -> Result<Vec<Kind>> {
     types.iter().map(|&t| Kind::of(t)).collect()
 }
 
-/// Compiles every defined function of `module` with `masm`; with `fuel`, the code counts fuel
-/// as the engine's configuration asks.
-pub fn compile_module<M: Masm>(module: &Module, masm: M, fuel: bool) -> Result<M> {
-    let mut masm = compile_functions(module, masm, fuel, 0..module.raw.code.len() as u32)?;
-    entry_trampolines(module, &mut masm)?;
-    Ok(masm)
-}
-
-/// Compiles defined functions `range` of `module` with `masm` (validating them on the way). A
-/// call of a function outside the range is left for `Masm::link`.
+/// Compiles defined functions `range` of `module` with `masm` (validating them on the way);
+/// with `fuel`, the code counts fuel as the engine's configuration asks. A call of a function
+/// outside the range is left open (`Masm::patch_call`).
 pub fn compile_functions<M: Masm>(module: &Module, masm: M, fuel: bool, range: Range<u32>) -> Result<M> {
     let mut v = FuncValidator::new(module);
     let mut c = Compiler {

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use super::code_memory::CodeMemory;
-use super::codegen::{compile_module, compile_parts, split};
+use super::codegen::{compile_parts, split};
 use super::x64::entry::{self, CompiledFn};
 use super::x64::masm::{Bounds, X64Masm};
 use crate::runtime::{CompiledModule, Engine, Extern, Instance, Store, TrapCode, Val};
@@ -732,12 +732,10 @@ fn random_modules(simd: bool, seeds: u64) {
             Engine::new(crate::runtime::Config { tier: crate::runtime::Tier::Interpreter, ..Default::default() });
         let module = CompiledModule::new(&engine, &bytes).expect("wasm-smith modules are valid");
         let slot_bytes = super::codegen::slot_bytes(&module.module);
-        let masm = match compile_module(
-            &module.module,
-            X64Masm::new(module.module.raw.code.len() as u32, slot_bytes, Bounds::GuardRegions, 0),
-            false,
-        ) {
-            Ok(m) => m,
+        let functions = module.module.raw.code.len() as u32;
+        let new_masm = |_| X64Masm::new(functions, slot_bytes, Bounds::GuardRegions, 0);
+        let parts = match compile_parts(&module.module, false, &split(&module.module, 1), 1, &new_masm) {
+            Ok(parts) => parts,
             Err(super::codegen::CompileError::Unsupported(what)) => {
                 *unsupported.entry(what).or_insert(0) += 1;
                 continue;
@@ -746,8 +744,8 @@ fn random_modules(simd: bool, seeds: u64) {
         };
         compiled += 1;
         with_v128 += (slot_bytes == 16) as u32;
-        let f = crate::jit::masm::Masm::finish(masm);
-        let (code, offsets, entries) = (CodeMemory::new(&f.code, f.sites).expect("maps"), f.functions, f.entries);
+        let placed = super::place::<X64Masm>(parts).expect("maps");
+        let (code, offsets, entries) = (placed.code, placed.functions, placed.entries);
         let mut store = Store::new(&engine);
         let (Ok(a), Ok(b)) = (store.instantiate(&module, &[]), store.instantiate(&module, &[])) else {
             failed_instantiations += 1;

@@ -21,13 +21,20 @@ thread_local! {
 }
 
 /// The lowest address this thread's native stack may reach before only its reserve is left.
+#[inline]
 pub(crate) fn native_stack_limit() -> usize {
-    STACK_LIMIT.with(|l| {
-        if l.get() == 0 {
-            l.set(sys::stack_bounds().map_or(1, |(low, size)| low + native_stack_reserve(size)));
-        }
-        l.get()
-    })
+    match STACK_LIMIT.with(Cell::get) {
+        0 => find_native_stack_limit(),
+        limit => limit,
+    }
+}
+
+/// `native_stack_limit` on the thread's first call: finds it and keeps it.
+#[cold]
+fn find_native_stack_limit() -> usize {
+    let limit = sys::stack_bounds().map_or(1, |(low, size)| low + native_stack_reserve(size));
+    STACK_LIMIT.with(|l| l.set(limit));
+    limit
 }
 
 /// Runs a host function; a panic in it becomes a trap, so it never unwinds through a tier's
