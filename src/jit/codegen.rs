@@ -12,6 +12,7 @@
 //! (`jit::place`).
 
 use std::ops::Range;
+use std::rc::Rc;
 
 use super::builtins as b;
 use super::masm::{
@@ -123,6 +124,56 @@ fn classes(kinds: &[Kind]) -> Vec<Class> {
     kinds.iter().map(|k| k.class()).collect()
 }
 
+/// The parameter and result kinds of a function type or block type, and how they travel in
+/// calls: made once per type (`Types`) and shared by every block, call and function of it.
+struct Sig {
+    params: Vec<Kind>,
+    results: Vec<Kind>,
+    param_classes: Vec<Class>,
+    result_classes: Vec<Class>,
+}
+
+impl Sig {
+    fn new(params: Vec<Kind>, results: Vec<Kind>) -> Rc<Sig> {
+        let (param_classes, result_classes) = (classes(&params), classes(&results));
+        Rc::new(Sig { params, results, param_classes, result_classes })
+    }
+
+    fn signature(&self) -> Signature<'_> {
+        Signature { params: &self.param_classes, results: &self.result_classes }
+    }
+}
+
+/// The `Sig` of each of a module's types, and of the block types without a type index.
+struct Types {
+    /// By type index.
+    indexed: Vec<Rc<Sig>>,
+    empty: Rc<Sig>,
+    /// By the result's `Kind` (as an index).
+    single: Vec<Rc<Sig>>,
+}
+
+impl Types {
+    fn new(module: &Module) -> Result<Types> {
+        let indexed = module.raw.types.iter().map(|t| Ok(Sig::new(kinds(t.params())?, kinds(t.results())?)));
+        let single = [Kind::I32, Kind::I64, Kind::F32, Kind::F64, Kind::Ref, Kind::V128];
+        debug_assert!(single.iter().enumerate().all(|(i, &k)| k as usize == i), "indexed by kind");
+        Ok(Types {
+            indexed: indexed.collect::<Result<_>>()?,
+            empty: Sig::new(Vec::new(), Vec::new()),
+            single: single.iter().map(|&k| Sig::new(Vec::new(), vec![k])).collect(),
+        })
+    }
+
+    fn block(&self, bt: BlockType) -> Result<Rc<Sig>> {
+        Ok(match bt {
+            BlockType::Empty => self.empty.clone(),
+            BlockType::Value(t) => self.single[Kind::of(t)? as usize].clone(),
+            BlockType::Func(i) => self.indexed[i as usize].clone(),
+        })
+    }
+}
+
 /// How values of type `t` travel between compiled functions.
 pub fn class_of(t: ValType) -> Class {
     match t {
@@ -173,8 +224,8 @@ struct Control<L> {
     kind: FrameKind,
     /// Operand count below the block's parameters.
     height: usize,
-    params: Vec<Kind>,
-    results: Vec<Kind>,
+    /// Its parameters and results.
+    ty: Rc<Sig>,
     /// Where branches to the block go (the end, or for loops the header).
     label: L,
     /// For `if`: where the false condition goes.
@@ -194,6 +245,7 @@ struct Control<L> {
 
 struct Compiler<'m, M: Masm> {
     module: &'m Module,
+    types: Types,
     masm: M,
     stack: Vec<Operand>,
     /// Free integer and float registers.
@@ -230,6 +282,7 @@ pub fn compile_functions<M: Masm>(module: &Module, masm: M, fuel: bool, range: R
     let mut v = FuncValidator::new(module);
     let mut c = Compiler {
         module,
+        types: Types::new(module)?,
         free: Vec::new(),
         free_float: Vec::new(),
         masm,
@@ -251,10 +304,10 @@ pub fn compile_functions<M: Masm>(module: &Module, masm: M, fuel: bool, range: R
 /// The entry trampoline of every defined function of `module`, in order.
 pub fn entry_trampolines<M: Masm>(module: &Module, masm: &mut M) -> Result<()> {
     let heap = !module.memories.is_empty();
+    let types = Types::new(module)?;
     for defined in 0..module.raw.code.len() as u32 {
-        let ty = module.func_type(module.imported_funcs + defined);
-        let (params, results) = (classes(&kinds(ty.params())?), classes(&kinds(ty.results())?));
-        masm.entry_trampoline(defined, Signature { params: &params, results: &results }, heap);
+        let ty = &types.indexed[module.funcs[(module.imported_funcs + defined) as usize] as usize];
+        masm.entry_trampoline(defined, ty.signature(), heap);
     }
     Ok(())
 }
@@ -327,10 +380,9 @@ pub fn compile_parts<M: Masm + Send>(
 impl<M: Masm> Compiler<'_, M> {
     fn function(&mut self, v: &mut FuncValidator<'_>, defined: usize) -> Result<()> {
         let ops = v.start(defined)?;
-        let ty = self.module.func_type(self.module.imported_funcs + defined as u32);
+        let ty = self.types.indexed[self.module.funcs[self.module.imported_funcs as usize + defined] as usize].clone();
         self.locals = kinds(v.locals())?;
-        let params = ty.params().len() as u32;
-        let results = kinds(ty.results())?;
+        let params = ty.params.len() as u32;
         let (registers, float_registers) = self.local_registers(ops.clone());
         self.local_regs.clear();
         self.local_regs.resize(self.locals.len(), None);
@@ -340,11 +392,9 @@ impl<M: Masm> Compiler<'_, M> {
         // A trap in the prologue's checks belongs to the caller.
         self.masm.set_offset(super::masm::ENTRY);
         let locals = self.locals.len() as u32 - params;
-        let (param_classes, result_classes) = (classes(&self.locals[..params as usize]), classes(&results));
-        let sig = Signature { params: &param_classes, results: &result_classes };
         let int_registers: Vec<_> =
             registers.iter().map(|&(local, r)| (local, r, self.locals[local as usize].width())).collect();
-        self.masm.prologue(defined as u32, sig, locals, &int_registers, &float_registers);
+        self.masm.prologue(defined as u32, ty.signature(), locals, &int_registers, &float_registers);
         self.masm.check_interrupt_and_fuel(self.fuel);
         self.stack.clear();
         self.free.clear();
@@ -356,8 +406,7 @@ impl<M: Masm> Compiler<'_, M> {
         self.controls.push(Control {
             kind: FrameKind::Function,
             height: 0,
-            params: Vec::new(),
-            results,
+            ty,
             label: end,
             else_label: None,
             dead: false,
@@ -789,24 +838,13 @@ impl<M: Masm> Compiler<'_, M> {
         }
     }
 
-    fn block_types(&self, bt: BlockType) -> Result<(Vec<Kind>, Vec<Kind>)> {
-        Ok(match bt {
-            BlockType::Empty => (Vec::new(), Vec::new()),
-            BlockType::Value(t) => (Vec::new(), vec![Kind::of(t)?]),
-            BlockType::Func(i) => {
-                let ty = &self.module.raw.types[i as usize];
-                (kinds(ty.params())?, kinds(ty.results())?)
-            }
-        })
-    }
-
     /// A branch to `depth`: its target's label, and the height and number of the values it
     /// takes there.
     fn target(&mut self, depth: u32) -> (M::Label, usize, usize) {
         let k = self.controls.len() - 1 - depth as usize;
         let target = &mut self.controls[k];
         target.branched = true;
-        let arity = if target.kind == FrameKind::Loop { target.params.len() } else { target.results.len() };
+        let arity = if target.kind == FrameKind::Loop { target.ty.params.len() } else { target.ty.results.len() };
         (target.label, target.height, arity)
     }
 
@@ -840,7 +878,7 @@ impl<M: Masm> Compiler<'_, M> {
     /// slots, or the result register, straight from wherever the result is).
     fn fall_through_to_end(&mut self) {
         let c = self.controls.last().expect("validated");
-        let (height, n, result_register) = (c.height, c.results.len(), c.result_register);
+        let (height, n, result_register) = (c.height, c.ty.results.len(), c.result_register);
         let Some(to) = result_register else {
             self.spill_all();
             self.move_top_to(n, height);
@@ -902,7 +940,7 @@ impl<M: Masm> Compiler<'_, M> {
                 self.set_dead();
             }
             Operator::Block(bt) | Operator::Loop(bt) => {
-                let (params, results) = self.block_types(*bt)?;
+                let ty = self.types.block(*bt)?;
                 let is_loop = matches!(op, Operator::Loop(_));
                 if is_loop {
                     self.spill_all();
@@ -912,14 +950,13 @@ impl<M: Masm> Compiler<'_, M> {
                     self.masm.bind_loop(label);
                     self.masm.check_interrupt_and_fuel(self.fuel);
                 }
-                let height = self.stack.len() - params.len();
+                let height = self.stack.len() - ty.params.len();
                 let kind = if is_loop { FrameKind::Loop } else { FrameKind::Block };
-                let result_register = if is_loop { None } else { self.result_register(&params, &results) };
+                let result_register = if is_loop { None } else { self.result_register(&ty.params, &ty.results) };
                 self.controls.push(Control {
                     kind,
                     height,
-                    params,
-                    results,
+                    ty,
                     label,
                     else_label: None,
                     dead: false,
@@ -930,18 +967,17 @@ impl<M: Masm> Compiler<'_, M> {
                 });
             }
             Operator::If(bt) => {
-                let (params, results) = self.block_types(*bt)?;
+                let ty = self.types.block(*bt)?;
                 let cond = self.pop_condition();
                 self.spill_all();
                 let (label, else_label) = (self.masm.new_label(), self.masm.new_label());
                 self.branch_on(cond, false, else_label);
-                let height = self.stack.len() - params.len();
-                let result_register = self.result_register(&params, &results);
+                let height = self.stack.len() - ty.params.len();
+                let result_register = self.result_register(&ty.params, &ty.results);
                 self.controls.push(Control {
                     kind: FrameKind::If,
                     height,
-                    params,
-                    results,
+                    ty,
                     label,
                     else_label: Some(else_label),
                     dead: false,
@@ -960,8 +996,8 @@ impl<M: Masm> Compiler<'_, M> {
                 c.fell_through = true;
                 self.masm.jump(label);
                 self.masm.bind(else_label);
-                let params = self.controls.last().expect("validated").params.clone();
-                self.reset_stack(height, &params);
+                let ty = self.controls.last().expect("validated").ty.clone();
+                self.reset_stack(height, &ty.params);
             }
             Operator::End => self.end_block(),
             Operator::Br(depth) => {
@@ -1012,13 +1048,11 @@ impl<M: Masm> Compiler<'_, M> {
                 self.set_dead();
             }
             Operator::Call(f) => {
-                let ty = self.module.func_type(*f);
-                let (params, results) = (kinds(ty.params())?, kinds(ty.results())?);
-                let args = self.stack.len() - params.len();
+                let ty = self.types.indexed[self.module.funcs[*f as usize] as usize].clone();
+                let args = self.stack.len() - ty.params.len();
                 let imported = self.module.imported_funcs;
                 self.spill_for_call(args);
-                let (param_classes, result_classes) = (classes(&params), classes(&results));
-                let sig = Signature { params: &param_classes, results: &result_classes };
+                let sig = ty.signature();
                 if *f < imported {
                     // Through the runtime, which finds the function (a host function, or one of
                     // another module) and reports a trap as `Host`, the trap itself waiting in
@@ -1027,7 +1061,7 @@ impl<M: Masm> Compiler<'_, M> {
                 } else {
                     self.masm.call(*f - imported, self.slot(args), sig);
                 }
-                self.push_call_results(args, &results);
+                self.push_call_results(args, &ty.results);
             }
             Operator::Drop => self.drop_top(),
             Operator::Select | Operator::SelectTyped(_) => {
@@ -1187,17 +1221,21 @@ impl<M: Masm> Compiler<'_, M> {
             }
             Operator::RefFunc(f) => self.builtin(b::ref_func as *const (), &[*f], 0, None, Some(Kind::Ref)),
             Operator::CallIndirect { type_index, table } => {
-                let ty = &self.module.raw.types[*type_index as usize];
-                let (params, results) = (kinds(ty.params())?, kinds(ty.results())?);
+                let ty = self.types.indexed[*type_index as usize].clone();
                 self.spill_all();
                 // The element index is on top, the arguments below it.
                 let index = self.stack.len() - 1;
-                let args = index - params.len();
+                let args = index - ty.params.len();
                 let (index, args_slot) = (self.slot(index), self.slot(args));
-                let (param_classes, result_classes) = (classes(&params), classes(&results));
-                let sig = Signature { params: &param_classes, results: &result_classes };
-                self.masm.call_indirect(b::call_indirect as *const (), *type_index, sig, *table, index, args_slot);
-                self.push_call_results(args, &results);
+                self.masm.call_indirect(
+                    b::call_indirect as *const (),
+                    *type_index,
+                    ty.signature(),
+                    *table,
+                    index,
+                    args_slot,
+                );
+                self.push_call_results(args, &ty.results);
             }
             Operator::Simple(op) => self.simple(*op)?,
             Operator::V128Const(bytes) => {
@@ -1256,8 +1294,7 @@ impl<M: Masm> Compiler<'_, M> {
                 self.controls.push(Control {
                     kind: FrameKind::Block,
                     height: self.stack.len(),
-                    params: Vec::new(),
-                    results: Vec::new(),
+                    ty: self.types.empty.clone(),
                     label,
                     else_label: None,
                     dead: true,
@@ -1274,9 +1311,9 @@ impl<M: Masm> Compiler<'_, M> {
                     let else_label = c.else_label.take().expect("an if has its else label");
                     c.kind = FrameKind::Else;
                     c.dead = false;
-                    let (height, params) = (c.height, c.params.clone());
+                    let (height, ty) = (c.height, c.ty.clone());
                     self.masm.bind(else_label);
-                    self.reset_stack(height, &params);
+                    self.reset_stack(height, &ty.params);
                 }
             }
             Operator::End => {
@@ -1295,11 +1332,11 @@ impl<M: Masm> Compiler<'_, M> {
     fn end_block(&mut self) {
         let live = !self.top_dead();
         let c = self.controls.last().expect("validated");
-        if live && c.kind == FrameKind::Function && !c.branched && !c.results.is_empty() {
+        if live && c.kind == FrameKind::Function && !c.branched && !c.ty.results.is_empty() {
             // The end is reached only by falling through: the first result goes straight to
             // its register.
             let c = self.controls.pop().expect("validated");
-            self.return_from_operands(&c.results);
+            self.return_from_operands(&c.ty);
             return;
         }
         if live {
@@ -1320,23 +1357,23 @@ impl<M: Masm> Compiler<'_, M> {
             // slot, like any other: the code after it never runs.)
             Some(r) if live || c.branched || c.fell_through => {
                 self.reset_stack(c.height, &[]);
-                let free = if c.results[0].xmm() { &mut self.free_float } else { &mut self.free };
+                let free = if c.ty.results[0].xmm() { &mut self.free_float } else { &mut self.free };
                 let at = free.iter().position(|&f| f == r).expect("the result register is free at the end");
                 free.remove(at);
-                self.push_reg(r, c.results[0]);
+                self.push_reg(r, c.ty.results[0]);
             }
-            _ => self.reset_stack(c.height, &c.results),
+            _ => self.reset_stack(c.height, &c.ty.results),
         }
         if c.kind == FrameKind::Function {
             let first = self.slot(c.height);
-            let classes = classes(&c.results);
-            self.masm.epilogue(first, &classes, None);
+            self.masm.epilogue(first, &c.ty.result_classes, None);
         }
     }
 
-    /// Returns the operands on the stack, which are the function's `results`: the first from
-    /// a register, the others from their slots.
-    fn return_from_operands(&mut self, results: &[Kind]) {
+    /// Returns the operands on the stack, which are the function's results (of `ty`): the first
+    /// from a register, the others from their slots.
+    fn return_from_operands(&mut self, ty: &Sig) {
+        let results = &ty.results;
         let base = self.stack.len() - results.len();
         for h in base + 1..self.stack.len() {
             self.materialize(h);
@@ -1353,8 +1390,7 @@ impl<M: Masm> Compiler<'_, M> {
         self.stack.truncate(base + 1);
         let kind = results[0];
         let r = self.pop_reg();
-        let classes = classes(results);
-        self.masm.epilogue(self.slot(base), &classes, Some(r));
+        self.masm.epilogue(self.slot(base), &ty.result_classes, Some(r));
         self.release(r, kind);
         self.stack.clear();
     }
