@@ -225,18 +225,13 @@ enum Rm {
     Mem(Mem),
 }
 
-/// One instruction's bytes as `Assembler::emit` puts them together (at most 15), first byte
-/// lowest: kept in registers rather than written to memory one byte at a time.
-#[derive(Default)]
-struct Encoding {
-    bits: u128,
-    len: usize,
-}
+/// One instruction's bytes as `Assembler::emit` writes them, straight to the end of the code
+/// (which has room for a whole instruction).
+struct Encoding<'a>(&'a mut Vec<u8>);
 
-impl Encoding {
+impl Encoding<'_> {
     fn push(&mut self, b: u8) {
-        self.bits |= (b as u128) << (8 * self.len);
-        self.len += 1;
+        self.0.push(b);
     }
 
     /// ModRM with `reg` in its reg field for memory operand `m`, then SIB and displacement as
@@ -378,10 +373,11 @@ impl Assembler {
 
     /// Emits an instruction: `prefix` (a mandatory or size prefix, 0 for none), REX as needed,
     /// `opcode`, then ModRM (with `reg` in its reg field) and what `rm` needs. `byte_regs`:
-    /// register operands are 8-bit, so spl/bpl/sil/dil need a REX prefix. The bytes are put
-    /// together first and appended at once.
+    /// register operands are 8-bit, so spl/bpl/sil/dil need a REX prefix.
     fn emit(&mut self, prefix: u8, w: bool, opcode: &[u8], reg: u8, rm: Rm, byte_regs: bool) {
-        let mut e = Encoding::default();
+        // An instruction has at most 15 bytes: no push below grows the code.
+        self.code.reserve(16);
+        let mut e = Encoding(&mut self.code);
         if prefix != 0 {
             e.push(prefix);
         }
@@ -402,10 +398,6 @@ impl Assembler {
             Rm::Reg(r) => e.push(0xC0 | (reg & 7) << 3 | (r & 7)),
             Rm::Mem(m) => e.modrm_mem(reg & 7, m),
         }
-        // All 16 bytes, then the length: a fixed-size copy, not a call to copy `len` bytes.
-        let len = self.code.len() + e.len;
-        self.code.extend_from_slice(&e.bits.to_le_bytes());
-        self.code.truncate(len);
     }
 
     /// `op dst, src` on registers.
