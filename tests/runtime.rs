@@ -614,6 +614,46 @@ fn a_module_compiled_in_parts_runs_as_one() {
     assert_eq!(deepest, Some(301), "a backtrace through every part and around");
 }
 
+/// A large module with invalid functions in two of its parts is rejected with the error of the
+/// first of them, whatever the number of compile threads and whichever thread finds which: the
+/// error the interpreter tier reports, validating in order.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn a_module_compiled_in_parts_reports_its_first_invalid_function() {
+    use wasmrt::runtime::Tier;
+    const FUNCTIONS: usize = 240;
+    // With `invalid`, functions 100 and 200 (in different parts) add an i64 to an i32.
+    let module = |invalid: bool| {
+        let mut wat = String::from("(module\n");
+        for i in 0..FUNCTIONS {
+            wat += "(func (param i32) (result i32)\n";
+            for k in 0..100 {
+                wat += &format!("  (drop (i32.xor (local.get 0) (i32.const {k})))\n");
+            }
+            let bad = invalid && (i == 100 || i == 200);
+            wat += if bad { "  (i32.add (i64.const 1) (local.get 0)))\n" } else { "  (local.get 0))\n" };
+        }
+        wat::parse_str(wat + ")").expect("parses")
+    };
+    let (valid, bytes) = (module(false), module(true));
+    let error = |tier: Tier, compile_threads: u32| {
+        let engine = Engine::new(Config { tier, compile_threads, ..common::config() });
+        if tier == Tier::Jit {
+            // The valid twin of the module, of the same size, compiles on that many threads.
+            let twin = CompiledModule::new(&engine, &valid).expect("valid");
+            let threads = wasmrt::jit::compile_threads(&twin.module, engine.config());
+            assert_eq!(threads, compile_threads as usize, "compiled on {compile_threads} threads");
+        }
+        CompiledModule::new(&engine, &bytes).expect_err("invalid").to_string()
+    };
+    let expected = error(Tier::Interpreter, 1);
+    for threads in [1, 2, 4] {
+        for _ in 0..5 {
+            assert_eq!(error(Tier::Jit, threads), expected, "on {threads} threads");
+        }
+    }
+}
+
 /// The configured call depth bounds compiled code exactly as it bounds the interpreter: the
 /// deepest recursion that completes is the same on both tiers, directly, through an imported
 /// function of another instance, and through a host function that calls back in.
