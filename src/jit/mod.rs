@@ -193,14 +193,20 @@ const THREAD_BYTES: usize = 32 * 1024;
 
 /// On how many threads `module` compiles on an engine with `config` (`codegen::compile_parts`):
 /// one per `THREAD_BYTES` of its function bodies, at most as many as `config.compile_threads`
-/// allows.
+/// allows (0: as many as the process could run at once when it first asked, which takes system
+/// calls and files, so only a module large enough asks).
 pub fn compile_threads(module: &Module, config: &Config) -> usize {
+    static AVAILABLE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let bytes: usize = module.raw.code.iter().map(|b| b.ops.len()).sum();
+    let wanted = bytes / THREAD_BYTES;
+    if wanted < 2 {
+        return 1;
+    }
     let threads = match config.compile_threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        0 => *AVAILABLE.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         n => n as usize,
     };
-    let bytes: usize = module.raw.code.iter().map(|b| b.ops.len()).sum();
-    (bytes / THREAD_BYTES).clamp(1, threads)
+    wanted.clamp(1, threads)
 }
 
 #[cfg(not(target_arch = "x86_64"))]
