@@ -96,8 +96,8 @@ pub unsafe extern "C" fn wasmrt_config_set_tier(config: *mut wasm_config_t, tier
 
 /// Sets how many threads may compile a module's functions to machine code at once, the calling
 /// thread included: 0 (the default) for as many as the process may run at once, 1 for the
-/// calling thread only. Modules of less than about 32 KB of code compile on the calling thread
-/// whatever the setting. False for NULL.
+/// calling thread only. Modules of less than 64 KB of function bodies compile on the calling
+/// thread whatever the setting. False for NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wasmrt_config_set_compile_threads(config: *mut wasm_config_t, threads: u32) -> bool {
     guard(false, || config.as_mut().map(|c| c.config.compile_threads = threads).is_some())
