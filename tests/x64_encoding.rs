@@ -249,6 +249,7 @@ fn memory_forms() {
         check(&format!("call qword ptr {at}"), |s| s.call_m(m));
         check(&format!("cmp byte ptr {at}, 0x0"), |s| s.alu_mi(Alu::Cmp, 1, m, 0));
         check(&format!("cmp qword ptr {at}, 0x0"), |s| s.alu_mi(Alu::Cmp, 8, m, 0));
+        check(&format!("cmp dword ptr {at}, 0x0"), |s| s.alu_mi(Alu::Cmp, 4, m, 0));
         check(&format!("sub qword ptr {at}, 0x1"), |s| s.alu_mi(Alu::Sub, 8, m, 1));
         check(&format!("add dword ptr {at}, 0x12345678"), |s| s.alu_mi(Alu::Add, 4, m, 0x12345678));
         for n in [0u8, 7, 8, 15] {

@@ -1232,19 +1232,18 @@ handlers! {
         let index = get(regs, base + code.param_slots[type_index as usize]) as u32;
         let instance = &ex.store.instances[ex.act.instance as usize];
         let table = &ex.store.tables[instance.tables[table as usize] as usize];
-        let Some(&raw) = table.elements.get(index as usize) else {
+        let Some(element) = table.elements.get(index as usize) else {
             return trap(ex, ip, TrapCode::UndefinedElement);
         };
-        if raw == 0 {
+        if element.raw == 0 {
             return trap(ex, ip, TrapCode::UninitializedElement);
         }
-        let callee = (raw - 1) as u32;
-        let entity = &ex.store.funcs[callee as usize];
         // Signatures are interned engine-wide: one comparison checks the type.
-        if entity.sig() != expected {
+        if element.sig != expected {
             return trap(ex, ip, TrapCode::IndirectCallTypeMismatch);
         }
-        if let FuncEntity::Wasm { defined_index, instance, .. } = entity {
+        let callee = element.raw - 1;
+        if let FuncEntity::Wasm { defined_index, instance, .. } = &ex.store.funcs[callee as usize] {
             if *instance == ex.act.instance {
                 let f = &*ex.funcs.add(*defined_index as usize);
                 check!(ex, ip, ex.push_frame(f, ex.act.instance, base, ip.add(1)));

@@ -9,6 +9,7 @@ use super::code_memory::CodeMemory;
 use super::codegen::{compile_parts, split};
 use super::x64::entry::{self, CompiledFn};
 use super::x64::masm::{Bounds, X64Masm};
+use crate::runtime::vmctx::VMTableElement;
 use crate::runtime::{CompiledModule, Engine, Extern, Instance, Store, TrapCode, Val};
 use crate::types::ExternKind;
 
@@ -111,6 +112,20 @@ impl Both {
             let (entry, code) = (code.base().wrapping_add(entries[defined]), code.base().wrapping_add(offset));
             store.set_func_ref(index, crate::runtime::vmctx::VMFuncRef { code, entry, ..store.func_ref(index) });
         }
+        // The instance's tables and segments copied its functions' references: copy them again.
+        let refresh = |store: &Store, item: VMTableElement| match item.sig {
+            u32::MAX => item,
+            _ => store.table_element(crate::types::ValType::FuncRef, item.raw as u64),
+        };
+        let entity = &store.instances[instance.index() as usize];
+        for t in entity.tables.clone() {
+            for k in 0..store.tables[t as usize].elements.len() {
+                store.tables[t as usize].elements[k] = refresh(&store, store.tables[t as usize].elements[k]);
+            }
+        }
+        let segments: Vec<Box<[VMTableElement]>> =
+            entity.elements.iter().map(|items| items.iter().map(|&item| refresh(&store, item)).collect()).collect();
+        store.instances[instance.index() as usize].elements = segments;
         store.context.stack_limit = crate::runtime::call::native_stack_limit();
         Both { store, instance, module, code, offsets, entries }
     }

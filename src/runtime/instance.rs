@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::module::CompiledModule;
 use super::store::{Extern, Func, FuncEntity, GlobalEntity, Instance, InstanceEntity, Store};
 use super::trap::{Trap, TrapCode};
-use super::vmctx::{ContextParts, InstanceContext, VMFuncRef};
+use super::vmctx::{ContextParts, InstanceContext, VMFuncRef, VMTableElement};
 use crate::decode::{ConstExpr, ConstOp, DataMode, ElementItems, ElementMode};
 use crate::types::{ExternKind, ImportType, Limits};
 
@@ -119,6 +119,19 @@ impl Store {
         for i in m.imported_funcs..m.funcs.len() as u32 {
             self.set_func_ref(entity.funcs[i as usize], entity.context.func(i));
         }
+        // Now that the instance's functions can be called, its segments' items can say how.
+        for e in &m.raw.elements {
+            let t = e.ty.into();
+            let items = match &e.items {
+                ElementItems::Functions(fs) => {
+                    fs.iter().map(|&f| self.table_element(t, entity.funcs[f as usize] as u64 + 1)).collect()
+                }
+                ElementItems::Expressions(xs) => {
+                    xs.iter().map(|x| self.table_element(t, self.eval_const(&entity, x) as u64)).collect()
+                }
+            };
+            entity.elements.push(items);
+        }
         let instance_index = self.instances.insert(entity);
         let instance = Instance { store, index: instance_index };
 
@@ -161,8 +174,8 @@ impl Store {
         Ok(instance)
     }
 
-    /// Allocates the module's own functions, tables, memories and globals and evaluates its
-    /// element segments' items, appending to `entity`'s index spaces. The functions refer to
+    /// Allocates the module's own functions, tables, memories and globals, appending to
+    /// `entity`'s index spaces. The functions refer to
     /// the instance by the index the instance arena gives next.
     fn allocate(
         &mut self,
@@ -181,7 +194,7 @@ impl Store {
             entity.funcs.push(index);
         }
         for t in &m.raw.tables {
-            let table = super::table::Table::new(*t, 0, self.limits.table_elements)
+            let table = super::table::Table::new(*t, VMTableElement::NULL, self.limits.table_elements)
                 .filter(|_| (self.tables.len() as u32) < self.limits.tables)
                 .ok_or_else(|| Resource(format!("table of {} elements", t.limits.min)))?;
             entity.tables.push(self.tables.insert(table));
@@ -195,13 +208,6 @@ impl Store {
         for g in &m.raw.globals {
             let value = self.eval_const(entity, &g.init);
             entity.globals.push(self.globals.insert(Box::new(GlobalEntity { ty: g.ty, value })));
-        }
-        for e in &m.raw.elements {
-            let items: Box<[u64]> = match &e.items {
-                ElementItems::Functions(fs) => fs.iter().map(|&f| entity.funcs[f as usize] as u64 + 1).collect(),
-                ElementItems::Expressions(xs) => xs.iter().map(|x| self.eval_const(entity, x) as u64).collect(),
-            };
-            entity.elements.push(items);
         }
         Ok(())
     }

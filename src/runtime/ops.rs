@@ -96,6 +96,7 @@ pub fn table_get(store: &Store, instance: u32, table: u32, index: u32) -> Result
 /// `table.set`.
 pub fn table_set(store: &mut Store, instance: u32, table: u32, index: u32, value: u64) -> Result<(), TrapCode> {
     let t = table_of(store, instance, table);
+    let value = store.table_element(store.tables[t].ty.element.into(), value);
     store.tables[t].set(index, value)
 }
 
@@ -107,6 +108,7 @@ pub fn table_size(store: &Store, instance: u32, table: u32) -> u32 {
 /// `table.grow`: the old size, or `u32::MAX` (-1) if the table cannot grow so far.
 pub fn table_grow(store: &mut Store, instance: u32, table: u32, delta: u32, init: u64) -> u32 {
     let t = table_of(store, instance, table);
+    let init = store.table_element(store.tables[t].ty.element.into(), init);
     store.tables[t].grow(delta as u64, init).unwrap_or(u32::MAX)
 }
 
@@ -120,6 +122,7 @@ pub fn table_fill(
     len: u32,
 ) -> Result<(), TrapCode> {
     let t = table_of(store, instance, table);
+    let value = store.table_element(store.tables[t].ty.element.into(), value);
     store.tables[t].fill(start, value, len)
 }
 
@@ -139,7 +142,7 @@ pub fn table_copy(
     if dst == src {
         store.tables[dst].elements.copy_within(s as usize..src_end, d as usize);
     } else {
-        let items: Vec<u64> = store.tables[src].elements[s as usize..src_end].to_vec();
+        let items = store.tables[src].elements[s as usize..src_end].to_vec();
         store.tables[dst].elements[d as usize..dst_end].copy_from_slice(&items);
     }
     Ok(())
@@ -159,7 +162,7 @@ pub fn table_init(
     let items = &store.instances[instance as usize].elements[elem as usize];
     let src_end = range_end(s, len, items.len()).ok_or(TrapCode::TableOutOfBounds)?;
     let dst_end = range_end(d, len, store.tables[t].elements.len()).ok_or(TrapCode::TableOutOfBounds)?;
-    let items: Vec<u64> = items[s as usize..src_end].to_vec();
+    let items = items[s as usize..src_end].to_vec();
     store.tables[t].elements[d as usize..dst_end].copy_from_slice(&items);
     Ok(())
 }

@@ -13,7 +13,7 @@ use super::module::CompiledModule;
 use super::table::Table as TableEntity;
 use super::trap::Trap;
 use super::value::{Val, ValBuf};
-use super::vmctx::{InstanceContext, Interrupt, VMFuncRef, VMStoreContext};
+use super::vmctx::{InstanceContext, Interrupt, VMFuncRef, VMStoreContext, VMTableElement};
 use crate::types::{FuncType, GlobalType};
 
 /// Identifies a store.
@@ -145,8 +145,8 @@ pub(crate) struct InstanceEntity {
     pub tables: Vec<u32>,
     pub memories: Vec<u32>,
     pub globals: Vec<u32>,
-    /// Element segments' items in raw encoding; emptied by elem.drop.
-    pub elements: Vec<Box<[u64]>>,
+    /// Element segments' items as table elements; emptied by elem.drop.
+    pub elements: Vec<Box<[VMTableElement]>>,
     /// Whether each data segment was dropped.
     pub data_dropped: Vec<bool>,
     pub exports: Vec<(String, Extern)>,
@@ -190,7 +190,8 @@ pub struct Store {
     /// Remaining fuel (when the engine counts it), the native stack limit and more, where
     /// compiled code reads them (see `VMStoreContext`).
     pub(crate) context: Box<VMStoreContext>,
-    /// How compiled code calls each function, by store index (`VMStoreContext::funcs`).
+    /// How compiled code calls each function, by store index (also how a table element holding
+    /// it does, see `table_element`).
     func_refs: Vec<VMFuncRef>,
     pub(crate) interrupt: Arc<Interrupt>,
     /// What the engine's tier keeps per store across nested (re-entrant) calls (the
@@ -230,13 +231,7 @@ impl Store {
             instances: Arena::new(),
             externs: Arena::new(),
             limits: StoreLimits::default(),
-            context: Box::new(VMStoreContext {
-                fuel: 0,
-                stack_limit: 0,
-                store: std::ptr::null_mut(),
-                depth_left: 0,
-                funcs: std::ptr::null(),
-            }),
+            context: Box::new(VMStoreContext { fuel: 0, stack_limit: 0, store: std::ptr::null_mut(), depth_left: 0 }),
             func_refs: Vec::new(),
             interrupt,
             tier_state: None,
@@ -306,15 +301,23 @@ impl Store {
         Func { store: self.id, index }
     }
 
-    /// Sets how compiled code calls store function `index` (`VMStoreContext::funcs`); the
-    /// reference's `index` becomes `index`.
+    /// Sets how compiled code calls store function `index`; the reference's `index` becomes
+    /// `index`. A function's reference is set once it can be called, before any table holds it.
     pub(crate) fn set_func_ref(&mut self, index: u32, r: VMFuncRef) {
         let i = index as usize;
         if i >= self.func_refs.len() {
             self.func_refs.resize(i + 1, VMFuncRef::NONE);
         }
         self.func_refs[i] = VMFuncRef { index, ..r };
-        self.context.funcs = self.func_refs.as_ptr();
+    }
+
+    /// The table element holding raw reference `raw` of type `t` (a reference type).
+    pub(crate) fn table_element(&self, t: ValType, raw: u64) -> VMTableElement {
+        match (t, raw) {
+            (_, 0) => VMTableElement::NULL,
+            (ValType::FuncRef, raw) => VMTableElement::func(&self.func_refs[raw as usize - 1]),
+            (_, raw) => VMTableElement::extern_ref(raw),
+        }
     }
 
     /// How compiled code calls store function `index`.
@@ -384,7 +387,8 @@ impl Store {
         {
             return None;
         }
-        let t = super::table::Table::new(ty, init.to_raw() as u64, self.limits.table_elements)?;
+        let init = self.table_element(ty.element.into(), init.to_raw() as u64);
+        let t = super::table::Table::new(ty, init, self.limits.table_elements)?;
         let index = self.tables.insert(t);
         Some(Table { store: self.id, index })
     }
@@ -403,8 +407,9 @@ impl Store {
         if !self.owns(t.store) || !self.val_belongs(&value) {
             return false;
         }
+        let element = self.table_element(value.ty(), value.to_raw() as u64);
         let table = &mut self.tables[t.index as usize];
-        value.ty() == ValType::from(table.ty.element) && table.set(index, value.to_raw() as u64).is_ok()
+        value.ty() == ValType::from(table.ty.element) && table.set(index, element).is_ok()
     }
 
     /// Grows a table; returns the old size, or `None` past its maximum.
@@ -412,11 +417,12 @@ impl Store {
         if !self.owns(t.store) || !self.val_belongs(&init) {
             return None;
         }
+        let element = self.table_element(init.ty(), init.to_raw() as u64);
         let table = &mut self.tables[t.index as usize];
         if init.ty() != ValType::from(table.ty.element) {
             return None;
         }
-        table.grow(delta as u64, init.to_raw() as u64)
+        table.grow(delta as u64, element)
     }
 
     pub fn new_memory(&mut self, ty: crate::types::MemoryType) -> Option<Memory> {
@@ -552,8 +558,8 @@ impl Store {
                 }
                 Object::Table(i) => {
                     let t = &self.tables[i as usize];
-                    for &raw in &t.elements {
-                        if let Some(o) = reference(t.ty.element.into(), raw) {
+                    for e in &t.elements {
+                        if let Some(o) = reference(t.ty.element.into(), e.raw as u64) {
                             visit(&mut marks, &mut work, o);
                         }
                     }
@@ -579,8 +585,8 @@ impl Store {
                         }
                     }
                     for (segment, items) in e.module.module.raw.elements.iter().zip(&e.elements) {
-                        for &raw in items.iter() {
-                            if let Some(o) = reference(segment.ty.into(), raw) {
+                        for item in items.iter() {
+                            if let Some(o) = reference(segment.ty.into(), item.raw as u64) {
                                 visit(&mut marks, &mut work, o);
                             }
                         }

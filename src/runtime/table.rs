@@ -1,14 +1,16 @@
-//! Tables: growable vectors of references in raw encoding (see `value`).
+//! Tables: growable vectors of elements, each a reference in raw encoding (see `value`) with,
+//! for a function, how compiled code calls it (`VMTableElement`, made by
+//! `Store::table_element`).
 
 use super::trap::TrapCode;
-use super::vmctx::VMTable;
+use super::vmctx::{VMTable, VMTableElement};
 use crate::types::TableType;
 
 #[derive(Debug)]
 pub struct Table {
     pub ty: TableType,
     /// The elements; only `grow` changes their number (and may move them).
-    pub elements: Vec<u64>,
+    pub elements: Vec<VMTableElement>,
     /// The effective maximum: the declared one, capped by the store's limit.
     pub max: u64,
     /// The definition compiled code reads (see `vmctx`), kept current by `grow`.
@@ -20,7 +22,7 @@ pub struct Table {
 unsafe impl Send for Table {}
 
 impl Table {
-    pub fn new(ty: TableType, init: u64, limit: u64) -> Option<Table> {
+    pub fn new(ty: TableType, init: VMTableElement, limit: u64) -> Option<Table> {
         let max = ty.limits.max.unwrap_or(u32::MAX as u64).min(limit);
         if ty.limits.min > max {
             return None;
@@ -40,7 +42,7 @@ impl Table {
     }
 
     /// Grows by `delta` elements set to `init`; returns the old size, or `None` past the maximum.
-    pub fn grow(&mut self, delta: u64, init: u64) -> Option<u32> {
+    pub fn grow(&mut self, delta: u64, init: VMTableElement) -> Option<u32> {
         let old = self.elements.len() as u64;
         let new = old.checked_add(delta).filter(|&n| n <= self.max)?;
         self.elements.try_reserve(delta as usize).ok()?;
@@ -49,17 +51,18 @@ impl Table {
         Some(old as u32)
     }
 
+    /// The raw reference at `index`.
     pub fn get(&self, index: u32) -> Result<u64, TrapCode> {
-        self.elements.get(index as usize).copied().ok_or(TrapCode::TableOutOfBounds)
+        self.elements.get(index as usize).map(|e| e.raw as u64).ok_or(TrapCode::TableOutOfBounds)
     }
 
-    pub fn set(&mut self, index: u32, value: u64) -> Result<(), TrapCode> {
+    pub fn set(&mut self, index: u32, value: VMTableElement) -> Result<(), TrapCode> {
         let slot = self.elements.get_mut(index as usize).ok_or(TrapCode::TableOutOfBounds)?;
         *slot = value;
         Ok(())
     }
 
-    pub fn fill(&mut self, start: u32, value: u64, len: u32) -> Result<(), TrapCode> {
+    pub fn fill(&mut self, start: u32, value: VMTableElement, len: u32) -> Result<(), TrapCode> {
         let end = (start as u64 + len as u64) as usize;
         if end > self.elements.len() {
             return Err(TrapCode::TableOutOfBounds);

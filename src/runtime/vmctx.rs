@@ -19,10 +19,12 @@
 //!             interrupt: AtomicBool         the store's interrupt request (a copy, see `Interrupt`)
 //!             table0: *const VMTable        table 0's definition (null without tables)
 //! VMMemory    base: *mut u8, length: u64 (bytes)
-//! VMTable     elements: *mut u64 (raw references, see `value`), length: u64
-//! VMFuncRef   code: *const u8 (the tier's entry, null until a tier sets it), vmctx, sig, index (store)
-//! VMStoreContext  fuel: u64, stack_limit: usize, store: *mut Store, depth_left: u32, funcs: *const VMFuncRef (one per store function index, the
-//!                 target of a table element)
+//! VMTable     elements: *mut VMTableElement, length: u64
+//! VMTableElement  code: *const u8, vmctx, sig: SigId (a function's, as in its VMFuncRef;
+//!                 null, null, SigId::MAX for null and extern references), raw: u32 (the
+//!                 reference, see `value`)
+//! VMFuncRef   code: *const u8 (the tier's entry, null until a tier sets it), vmctx, sig, index (store), entry
+//! VMStoreContext  fuel: u64, stack_limit: usize, store: *mut Store, depth_left: u32
 //! ```
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -39,12 +41,41 @@ pub struct VMMemory {
     pub length: u64,
 }
 
-/// A table's definition: its elements (raw references) and how many there are now.
+/// A table's definition: its elements and how many there are now.
 #[repr(C)]
 #[derive(Debug)]
 pub struct VMTable {
-    pub elements: *mut u64,
+    pub elements: *mut VMTableElement,
     pub length: u64,
+}
+
+/// A table element: the reference it holds (`raw`, its raw encoding truncated to 32 bits, as
+/// store indices are), and for a function how compiled code calls it, copied from the
+/// function's `VMFuncRef` (which never changes while the function lives): `call_indirect`
+/// checks `sig` and calls `code` with `vmctx` without asking the store.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VMTableElement {
+    pub code: *const u8,
+    pub vmctx: *mut VMContext,
+    pub sig: SigId,
+    pub raw: u32,
+}
+
+impl VMTableElement {
+    /// The null reference: no code, and a signature no type has.
+    pub const NULL: VMTableElement =
+        VMTableElement { code: std::ptr::null(), vmctx: std::ptr::null_mut(), sig: SigId::MAX, raw: 0 };
+
+    /// The element holding the function `func` (its reference says how to call it).
+    pub fn func(func: &VMFuncRef) -> VMTableElement {
+        VMTableElement { code: func.code, vmctx: func.vmctx, sig: func.sig, raw: func.index + 1 }
+    }
+
+    /// The element holding an extern reference (raw, see `value`).
+    pub fn extern_ref(raw: u64) -> VMTableElement {
+        VMTableElement { raw: raw as u32, ..VMTableElement::NULL }
+    }
 }
 
 /// How compiled code calls a function: its code, the context it runs with (its instance's;
@@ -85,10 +116,6 @@ pub struct VMStoreContext {
     /// reached, as the frame making a runtime call publishes it (compiled code passes the
     /// count from frame to frame itself).
     pub depth_left: u32,
-    /// How to call each of the store's functions, by store index (a table element's function):
-    /// the store's `func_refs`, which it keeps current as it adds and frees functions (the
-    /// array may move then, so code reads this pointer where it uses it).
-    pub funcs: *const VMFuncRef,
 }
 
 #[repr(C)]
@@ -123,6 +150,11 @@ pub struct Offsets {
     pub memory_length: usize,
     pub table_elements: usize,
     pub table_length: usize,
+    pub element_code: usize,
+    pub element_vmctx: usize,
+    pub element_sig: usize,
+    pub element_raw: usize,
+    pub element_size: usize,
     pub func_code: usize,
     pub func_vmctx: usize,
     pub func_sig: usize,
@@ -131,7 +163,6 @@ pub struct Offsets {
     pub store_stack_limit: usize,
     pub store_store: usize,
     pub store_depth_left: usize,
-    pub store_funcs: usize,
 }
 
 impl VMContext {
@@ -150,6 +181,11 @@ impl VMContext {
         memory_length: 8,
         table_elements: 0,
         table_length: 8,
+        element_code: 0,
+        element_vmctx: 8,
+        element_sig: 16,
+        element_raw: 20,
+        element_size: 24,
         func_code: 0,
         func_vmctx: 8,
         func_sig: 16,
@@ -158,7 +194,6 @@ impl VMContext {
         store_stack_limit: 8,
         store_store: 16,
         store_depth_left: 24,
-        store_funcs: 32,
     };
 }
 
@@ -346,6 +381,11 @@ mod tests {
             memory_length: offset_of!(VMMemory, length),
             table_elements: offset_of!(VMTable, elements),
             table_length: offset_of!(VMTable, length),
+            element_code: offset_of!(VMTableElement, code),
+            element_vmctx: offset_of!(VMTableElement, vmctx),
+            element_sig: offset_of!(VMTableElement, sig),
+            element_raw: offset_of!(VMTableElement, raw),
+            element_size: size_of::<VMTableElement>(),
             func_code: offset_of!(VMFuncRef, code),
             func_vmctx: offset_of!(VMFuncRef, vmctx),
             func_sig: offset_of!(VMFuncRef, sig),
@@ -354,7 +394,6 @@ mod tests {
             store_stack_limit: offset_of!(VMStoreContext, stack_limit),
             store_store: offset_of!(VMStoreContext, store),
             store_depth_left: offset_of!(VMStoreContext, depth_left),
-            store_funcs: offset_of!(VMStoreContext, funcs),
         };
         assert_eq!(actual, VMContext::OFFSETS);
     }
@@ -380,6 +419,7 @@ mod instance_tests {
                  (import "m" "f" (func (param i32) (result i32)))
                  (memory 1 4)
                  (table 1 10 funcref)
+                 (elem (i32.const 0) func 1)
                  (global (mut i64) (i64.const 7))
                  (func (export "grow") (result i32)
                    (drop (table.grow (ref.null func) (i32.const 3)))
@@ -418,6 +458,10 @@ mod instance_tests {
             assert_eq!(own.vmctx as *const VMContext, vmctx);
             assert_eq!(own.sig, engine.intern(&FuncType::new(&[], &[ValType::I32])));
             assert_eq!(*(*vmctx).sigs, engine.intern(&ty));
+            // The segment's element says how to call the function as its reference does.
+            let element = *(*ctx.table(0)).elements;
+            assert_eq!((element.code, element.vmctx, element.sig), (own.code, own.vmctx, own.sig));
+            assert_eq!(element.raw, store.instances[i].funcs[1] + 1);
             assert_eq!((*(*vmctx).store).fuel, 100);
         }
         let Some(Extern::Func(grow)) = store.instance_export(instance, "grow") else { panic!("no export") };
@@ -428,7 +472,11 @@ mod instance_tests {
         unsafe {
             assert_eq!((*ctx.memory(0)).length, 3 * 65536);
             let t = &store.tables[table as usize];
-            assert_eq!(((*ctx.table(0)).length, (*ctx.table(0)).elements), (4, t.elements.as_ptr() as *mut u64));
+            assert_eq!(
+                ((*ctx.table(0)).length, (*ctx.table(0)).elements),
+                (4, t.elements.as_ptr() as *mut VMTableElement)
+            );
+            assert_eq!(*(*ctx.table(0)).elements.add(3), VMTableElement::NULL);
             assert_eq!(*ctx.global(0), 42);
             assert_eq!(ctx.global(0), &store.globals[global as usize].value as *const u128 as *mut u128);
             let store_ctx = ctx.vmctx.store;

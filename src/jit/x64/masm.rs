@@ -1415,26 +1415,26 @@ impl Masm for X64Masm {
         a.load(Load::Full(Size::S32), Gpr::Rcx, element);
         a.alu_rm(Alu::Cmp, Size::S64, Gpr::Rcx, Mem::base(Gpr::Rax, o.table_length as i32));
         a.jcc(Cond::Ae, undefined);
-        // The element is the store index of its function plus one, 0 for null.
+        // rax = &elements[rcx]: the function's code, context and signature (see `VMTableElement`).
+        assert_eq!(o.element_size, 24, "a table element is three words");
         a.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, o.table_elements as i32));
-        a.load(Load::Full(Size::S64), Gpr::Rax, Mem::indexed(Gpr::Rax, Gpr::Rcx, 8, 0));
-        a.alu_ri(Alu::Sub, Size::S64, Gpr::Rax, 1);
-        a.jcc(Cond::B, uninitialized);
-        // rax = &store.funcs[index]: how to call it.
-        assert_eq!(o.func_size, 32, "a VMFuncRef is four words");
-        a.shift_ri(Shift::Shl, Size::S64, Gpr::Rax, 5);
-        a.load(Load::Full(Size::S64), Gpr::Rcx, Mem::base(VMCTX, o.store as i32));
-        a.load(Load::Full(Size::S64), Gpr::Rcx, Mem::base(Gpr::Rcx, o.store_funcs as i32));
-        a.alu_rr(Alu::Add, Size::S64, Gpr::Rax, Gpr::Rcx);
+        a.lea(Gpr::Rcx, Mem::indexed(Gpr::Rcx, Gpr::Rcx, 2, 0));
+        a.lea(Gpr::Rax, Mem::indexed(Gpr::Rax, Gpr::Rcx, 8, 0));
         a.load(Load::Full(Size::S64), Gpr::Rdx, Mem::base(VMCTX, o.sigs as i32));
         a.load(Load::Full(Size::S32), Gpr::Rdx, Mem::base(Gpr::Rdx, 4 * type_index as i32));
-        a.alu_rm(Alu::Cmp, Size::S32, Gpr::Rdx, Mem::base(Gpr::Rax, o.func_sig as i32));
-        a.jcc(Cond::Ne, mismatch);
+        a.alu_rm(Alu::Cmp, Size::S32, Gpr::Rdx, Mem::base(Gpr::Rax, o.element_sig as i32));
+        let checked = a.new_label();
+        a.jcc(Cond::E, checked);
+        // A null element has a signature no type has: tell it from a function of another type.
+        a.alu_mi(Alu::Cmp, 4, Mem::base(Gpr::Rax, o.element_raw as i32), 0);
+        a.jcc(Cond::E, uninitialized);
+        a.jmp(mismatch);
+        a.bind(checked);
         // A function of this instance runs compiled, as this code does (its `code` is set):
         // call it directly.
-        a.alu_rm(Alu::Cmp, Size::S64, VMCTX, Mem::base(Gpr::Rax, o.func_vmctx as i32));
+        a.alu_rm(Alu::Cmp, Size::S64, VMCTX, Mem::base(Gpr::Rax, o.element_vmctx as i32));
         a.jcc(Cond::Ne, through_runtime);
-        a.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, o.func_code as i32));
+        a.load(Load::Full(Size::S64), Gpr::Rax, Mem::base(Gpr::Rax, o.element_code as i32));
         self.compiled_call_args(args, sig);
         for (i, &class) in sig.params.iter().enumerate() {
             let src = self.slot(args + i as u32);
