@@ -94,7 +94,7 @@ fn stub_imports(
         .iter()
         .map(|import| match import.ty {
             ImportType::Func(t) => {
-                let ty = m.raw.types[t as usize].clone();
+                let ty = FuncType::clone(&m.raw.types[t as usize]);
                 let f = host(store, &import.module, &import.name, ty.clone()).unwrap_or_else(|| stub_func(store, ty));
                 Extern::Func(f)
             }
@@ -256,7 +256,7 @@ fn check_sightglass_imports(rel: &str, module: &CompiledModule) {
     let m = &module.module;
     for import in &m.raw.imports {
         let ImportType::Func(t) = import.ty else { panic!("{rel}: imports a non-function {}", import.name) };
-        let ty = &m.raw.types[t as usize];
+        let ty: &FuncType = &m.raw.types[t as usize];
         match (import.module.as_str(), import.name.as_str()) {
             ("bench", "start" | "end") => assert_eq!(*ty, FuncType::new(&[], &[]), "{rel}: bench.{}", import.name),
             ("wasi_snapshot_preview1", _) => {

@@ -141,7 +141,7 @@ impl wasm_externtype_t {
         wasm_externtype_t { data: ExternTypeData::Memory { limits: wasm_limits_t::from_limits(m.limits) } }
     }
 
-    pub(crate) fn import(ty: &ImportType, types: &[FuncType]) -> wasm_externtype_t {
+    pub(crate) fn import(ty: &ImportType, types: &[std::sync::Arc<FuncType>]) -> wasm_externtype_t {
         match *ty {
             ImportType::Func(t) => wasm_externtype_t::func(&types[t as usize]),
             ImportType::Table(t) => wasm_externtype_t::table(t),

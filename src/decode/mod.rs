@@ -8,6 +8,7 @@ pub mod proposals;
 pub mod reader;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::features::Features;
@@ -20,7 +21,7 @@ use reader::Reader;
 /// A decoded but not yet validated module. Byte ranges refer to the module's bytes.
 #[derive(Clone, Debug, Default)]
 pub struct RawModule {
-    pub types: Vec<FuncType>,
+    pub types: Vec<Arc<FuncType>>,
     pub imports: Vec<Import>,
     /// Type index of each defined (non-imported) function.
     pub functions: Vec<u32>,
@@ -298,7 +299,7 @@ impl Decoder {
             if results.len() > 1 && !self.features.multi_value {
                 return Err(Error::invalid(results_at, "invalid result arity: multi-value support is not enabled"));
             }
-            self.m.types.push(FuncType::new(&params, &results));
+            self.m.types.push(Arc::new(FuncType::new(&params, &results)));
         }
         Ok(())
     }

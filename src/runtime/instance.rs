@@ -77,7 +77,7 @@ impl Store {
             let ok = match (import.ty, *ext) {
                 (ImportType::Func(t), Extern::Func(f)) if self.owns(f.store) => {
                     entity.funcs.push(f.index);
-                    self.funcs[f.index as usize].ty() == &m.raw.types[t as usize]
+                    self.funcs[f.index as usize].ty() == &*m.raw.types[t as usize]
                 }
                 (ImportType::Table(t), Extern::Table(x)) if self.owns(x.store) => {
                     entity.tables.push(x.index);
@@ -186,8 +186,10 @@ impl Store {
         let m = &module.module;
         let instance_index = self.instances.next_index();
         for i in 0..m.raw.functions.len() {
-            let sig = module.func_sig(m.imported_funcs + i as u32);
-            let f = FuncEntity::Wasm { instance: instance_index, module: module.clone(), defined_index: i as u32, sig };
+            let index = m.imported_funcs + i as u32;
+            let (ty, sig) = (m.raw.types[m.funcs[index as usize] as usize].clone(), module.func_sig(index));
+            let f =
+                FuncEntity::Wasm { instance: instance_index, module: module.clone(), defined_index: i as u32, ty, sig };
             let index = self.funcs.insert(f);
             // Callable from compiled code once the instance's context exists.
             self.set_func_ref(index, VMFuncRef { sig, ..VMFuncRef::NONE });

@@ -100,8 +100,19 @@ pub type HostFn = dyn Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap
 pub(crate) type RawHostFn = dyn Fn(&mut Caller<'_>, &mut [u128]) -> Result<(), Trap> + Send + Sync;
 
 pub(crate) enum FuncEntity {
-    Wasm { instance: u32, module: Arc<CompiledModule>, defined_index: u32, sig: SigId },
-    Host { ty: Arc<FuncType>, callback: Arc<RawHostFn>, sig: SigId },
+    /// `ty` is the module's record of the function's type (`ty()` reads it in one step).
+    Wasm {
+        instance: u32,
+        module: Arc<CompiledModule>,
+        defined_index: u32,
+        ty: Arc<FuncType>,
+        sig: SigId,
+    },
+    Host {
+        ty: Arc<FuncType>,
+        callback: Arc<RawHostFn>,
+        sig: SigId,
+    },
 }
 
 impl FuncEntity {
@@ -125,10 +136,7 @@ impl FuncEntity {
 
     pub(crate) fn ty(&self) -> &FuncType {
         match self {
-            FuncEntity::Wasm { module, defined_index, .. } => {
-                module.module.func_type(module.module.imported_funcs + defined_index)
-            }
-            FuncEntity::Host { ty, .. } => ty,
+            FuncEntity::Wasm { ty, .. } | FuncEntity::Host { ty, .. } => ty,
         }
     }
 }
