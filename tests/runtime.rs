@@ -774,6 +774,68 @@ fn v128_values_cross_the_compiled_tiers_boundaries() {
     assert!(interpreted.iter().any(|r| r.contains("null_after_v128") && r.contains("FuncRef(None)")));
 }
 
+/// A table the host made, filled and grew (with a function of another instance, the importer's
+/// own function and a host function) says how to call each element: `call_indirect` through it
+/// gives the same results and traps on both tiers, also after wasm copies elements within it.
+#[test]
+fn call_indirect_through_a_table_the_host_filled() {
+    use wasmrt::runtime::Tier;
+    use wasmrt::types::{Limits, RefType, TableType};
+    let run = |tier: Tier| {
+        let engine = Engine::new(Config { tier, ..common::config() });
+        let mut store = Store::new(&engine);
+        let other = instantiate(&engine, &mut store, r#"(module (func (export "f") (result i32) (i32.const 7)))"#);
+        let seven = export_func(&store, other, "f");
+        let ty = TableType { element: RefType::FuncRef, limits: Limits { min: 2, max: Some(8) } };
+        let table = store.new_table(ty, Val::FuncRef(Some(seven))).expect("table");
+        let host = store.new_host_func(
+            FuncType::new(&[], &[ValType::I32]),
+            Arc::new(|_, _: &[Val], r: &mut [Val]| {
+                r[0] = Val::I32(40);
+                Ok(())
+            }),
+        );
+        let module = compile(
+            &engine,
+            r#"(module
+                (import "host" "t" (table 2 funcref))
+                (type $r (func (result i32)))
+                (func $own (export "own") (result i32) (i32.const 3))
+                (func (export "copy") (param i32 i32)
+                  (table.copy (local.get 0) (local.get 1) (i32.const 1)))
+                (func (export "run") (param i32) (result i32)
+                  (call_indirect (type $r) (local.get 0))))"#,
+        );
+        let instance = store.instantiate(&module, &[Extern::Table(table)]).expect("instantiates");
+        let own = export_func(&store, instance, "own");
+        assert_eq!(store.table_grow(table, 3, Val::FuncRef(Some(own))), Some(2));
+        assert!(store.table_set(table, 1, Val::FuncRef(Some(host))));
+        assert!(store.table_set(table, 3, Val::FuncRef(None)));
+        let copy = export_func(&store, instance, "copy");
+        store.call(copy, &[Val::I32(4), Val::I32(0)]).expect("copies");
+        let run = export_func(&store, instance, "run");
+        (0..6)
+            .map(|i| match store.call(run, &[Val::I32(i)]) {
+                Ok(r) => Ok(r[0]),
+                Err(trap) => Err(trap.code),
+            })
+            .collect::<Vec<_>>()
+    };
+    let interpreted = run(Tier::Interpreter);
+    assert_eq!(
+        interpreted,
+        [
+            Ok(Val::I32(7)),
+            Ok(Val::I32(40)),
+            Ok(Val::I32(3)),
+            Err(TrapCode::UninitializedElement),
+            Ok(Val::I32(7)),
+            Err(TrapCode::UndefinedElement)
+        ]
+    );
+    assert_eq!(run(Tier::Jit), interpreted);
+}
+
 /// `call_indirect` reaches functions a host function put in the table while the caller ran:
 /// host functions created then (hundreds, so the store's records of its functions move), a
 /// function of another instance, and one of the caller's own; a null element and a signature
