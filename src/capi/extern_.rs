@@ -18,7 +18,7 @@ use crate::runtime::Extern;
 
 ref_type!(
     wasm_extern_t,
-    RefKind::Func(_) | RefKind::Global(_) | RefKind::Table(_) | RefKind::Memory(_),
+    RefKind::Func(..) | RefKind::Global(_) | RefKind::Table(_) | RefKind::Memory(_),
     wasm_extern_delete,
     wasm_extern_copy,
     wasm_extern_same,
@@ -32,9 +32,10 @@ ref_type!(
 );
 
 impl wasm_extern_t {
+    /// A handle to `e` (not to be made while a `StoreData::with` of the store runs).
     pub(crate) fn new(store: &Rc<StoreData>, e: Extern) -> wasm_extern_t {
         let kind = match e {
-            Extern::Func(f) => RefKind::Func(f),
+            Extern::Func(f) => store.with(|s| RefKind::func(s, f)),
             Extern::Global(g) => RefKind::Global(g),
             Extern::Table(t) => RefKind::Table(t),
             Extern::Memory(m) => RefKind::Memory(m),
@@ -44,7 +45,7 @@ impl wasm_extern_t {
 
     pub(crate) fn to_extern(&self) -> Option<Extern> {
         Some(match self.r.kind {
-            RefKind::Func(f) => Extern::Func(f),
+            RefKind::Func(f, _) => Extern::Func(f),
             RefKind::Global(g) => Extern::Global(g),
             RefKind::Table(t) => Extern::Table(t),
             RefKind::Memory(m) => Extern::Memory(m),
@@ -110,7 +111,7 @@ macro_rules! extern_casts {
 }
 
 extern_casts! {
-    wasm_func_t: wasm_func_as_extern, wasm_func_as_extern_const, wasm_extern_as_func, wasm_extern_as_func_const, [RefKind::Func(_)];
+    wasm_func_t: wasm_func_as_extern, wasm_func_as_extern_const, wasm_extern_as_func, wasm_extern_as_func_const, [RefKind::Func(..)];
     wasm_global_t: wasm_global_as_extern, wasm_global_as_extern_const, wasm_extern_as_global, wasm_extern_as_global_const, [RefKind::Global(_)];
     wasm_table_t: wasm_table_as_extern, wasm_table_as_extern_const, wasm_extern_as_table, wasm_extern_as_table_const, [RefKind::Table(_)];
     wasm_memory_t: wasm_memory_as_extern, wasm_memory_as_extern_const, wasm_extern_as_memory, wasm_extern_as_memory_const, [RefKind::Memory(_)];

@@ -19,7 +19,7 @@ use crate::types::{FuncType, ValType};
 
 ref_type!(
     wasm_func_t,
-    RefKind::Func(_),
+    RefKind::Func(..),
     wasm_func_delete,
     wasm_func_copy,
     wasm_func_same,
@@ -43,13 +43,15 @@ pub type wasm_func_callback_with_env_t = Option<
 >;
 
 impl wasm_func_t {
+    /// A handle to `f` (not to be made while a `StoreData::with` of the store runs).
     pub(crate) fn new(store: &Rc<StoreData>, f: Func) -> wasm_func_t {
-        wasm_func_t { r: wasm_ref_t::new(store, RefKind::Func(f)) }
+        wasm_func_t { r: wasm_ref_t::new(store, store.with(|s| RefKind::func(s, f))) }
     }
 
-    pub(crate) fn func(&self) -> Func {
-        match self.r.kind {
-            RefKind::Func(f) => f,
+    /// The function and its type.
+    pub(crate) fn func_and_type(&self) -> (Func, &FuncType) {
+        match &self.r.kind {
+            RefKind::Func(f, ty) => (*f, ty),
             _ => unreachable!("a wasm_func_t holds a function"),
         }
     }
@@ -226,27 +228,23 @@ pub unsafe extern "C" fn wasm_func_new_with_env(
     })
 }
 
-fn func_type(f: &wasm_func_t) -> FuncType {
-    f.store().with(|s| s.func_type(f.func()).cloned()).expect("a handle's function is in its store")
-}
-
 /// The function's type (a new object); NULL for NULL.
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_type(f: *const wasm_func_t) -> *mut wasm_functype_t {
     guard(ptr::null_mut(), || match f.as_ref() {
-        Some(f) => into_c(wasm_functype_t { ext: wasm_externtype_t::func(&func_type(f)) }),
+        Some(f) => into_c(wasm_functype_t { ext: wasm_externtype_t::func(f.func_and_type().1) }),
         None => ptr::null_mut(),
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_param_arity(f: *const wasm_func_t) -> usize {
-    guard(0, || f.as_ref().map_or(0, |f| func_type(f).params().len()))
+    guard(0, || f.as_ref().map_or(0, |f| f.func_and_type().1.params().len()))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn wasm_func_result_arity(f: *const wasm_func_t) -> usize {
-    guard(0, || f.as_ref().map_or(0, |f| func_type(f).results().len()))
+    guard(0, || f.as_ref().map_or(0, |f| f.func_and_type().1.results().len()))
 }
 
 /// Calls the function. `args` must hold values of the parameter types and `results` must have
@@ -274,27 +272,23 @@ unsafe fn call(f: *const wasm_func_t, args: *const wasm_val_vec_t, results: *mut
     let Some(f) = f.as_ref() else { return into_c(wasm_trap_t::without_store(Trap::host("the function is NULL"))) };
     let data = f.store();
     let args = args.as_ref().map_or(&[][..], |a| a.as_slice());
-    match data.with(|store| call_in(store, data, f.func(), args, results)) {
+    let (func, ty) = f.func_and_type();
+    match data.with(|store| call_in(store, data, func, ty, args, results)) {
         Ok(()) => ptr::null_mut(),
         Err(trap) => into_c(wasm_trap_t::new(data, trap)),
     }
 }
 
-/// `call` in the function's store.
+/// `call` in the function's store; `ty` is the function's type, as its handle keeps it.
 #[inline(always)]
 unsafe fn call_in(
     store: &mut Store,
     data: &Rc<StoreData>,
     func: Func,
+    ty: &FuncType,
     args: &[wasm_val_t],
     results: *mut wasm_val_vec_t,
 ) -> Result<(), Trap> {
-    let Some(ty) = store.func_type(func) else { return Err(Trap::host("function belongs to another store")) };
-    // SAFETY: a function's type lives in its module or in the host function's `Arc`, which the
-    // store frees only when it collects the function, and it collects only when the outermost C
-    // API call returns (after this one); the handle to the function keeps it alive until then
-    // anyway.
-    let ty = &*(ty as *const FuncType);
     let (params, result_types) = (ty.params(), ty.results());
     if args.len() != params.len() {
         return Err(mismatched_arguments(ty));

@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex};
 
 use super::store::{wasm_store_t, Finalizer, HostInfo, StoreData};
 use super::{guard, into_c};
-use crate::runtime::{CompiledModule, ExternRef, Func, Global, Instance, Memory, Object, Table, Trap};
+use crate::runtime::{CompiledModule, ExternRef, Func, Global, Instance, Memory, Object, Store, Table, Trap};
+use crate::types::FuncType;
 
 /// A trap object's data.
 pub(crate) struct TrapData {
@@ -42,7 +43,9 @@ unsafe impl Send for SendRef {}
 
 #[derive(Clone)]
 pub(crate) enum RefKind {
-    Func(Func),
+    /// A function and its type (the function's record of it, so that a call checks its
+    /// arguments without looking the function up in its store).
+    Func(Func, Arc<FuncType>),
     Global(Global),
     Table(Table),
     Memory(Memory),
@@ -50,6 +53,13 @@ pub(crate) enum RefKind {
     Foreign(ExternRef),
     Trap(Rc<TrapData>),
     Module(Arc<ModuleData>),
+}
+
+impl RefKind {
+    /// The kind of a reference to function `f` of `store`.
+    pub(crate) fn func(store: &Store, f: Func) -> RefKind {
+        RefKind::Func(f, store.func_type_shared(f).expect("the store's own function").clone())
+    }
 }
 
 /// Every reference object. `store` is None only for modules, which belong to no store, and
@@ -72,7 +82,7 @@ impl wasm_ref_t {
     /// The store object this handle denotes, if it denotes one.
     pub(crate) fn key(&self) -> Option<Object> {
         Some(match &self.kind {
-            RefKind::Func(f) => Object::Func(f.index()),
+            RefKind::Func(f, _) => Object::Func(f.index()),
             RefKind::Global(g) => Object::Global(g.index()),
             RefKind::Table(t) => Object::Table(t.index()),
             RefKind::Memory(m) => Object::Memory(m.index()),

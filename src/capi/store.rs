@@ -201,7 +201,7 @@ fn extern_edge(value: &(dyn Any + Send)) -> Option<Object> {
     match value.downcast_ref::<ExternPayload>()? {
         ExternPayload::Foreign => None,
         ExternPayload::Ref(r) => match &r.0 {
-            RefKind::Func(f) => Some(Object::Func(f.index())),
+            RefKind::Func(f, _) => Some(Object::Func(f.index())),
             RefKind::Global(g) => Some(Object::Global(g.index())),
             RefKind::Table(t) => Some(Object::Table(t.index())),
             RefKind::Memory(m) => Some(Object::Memory(m.index())),

@@ -57,7 +57,7 @@ impl wasm_val_t {
             WASM_FUNCREF => match self.of.ref_.as_ref() {
                 None => Val::FuncRef(None),
                 Some(r) => match r.kind {
-                    RefKind::Func(f) if store.id() == f.store_id() => Val::FuncRef(Some(f)),
+                    RefKind::Func(f, _) if store.id() == f.store_id() => Val::FuncRef(Some(f)),
                     _ => return None,
                 },
             },
@@ -129,7 +129,7 @@ impl wasm_val_t {
             Val::I32(_) | Val::I64(_) | Val::F32(_) | Val::F64(_) => unreachable!("from_val converts numbers"),
             Val::V128(_) => (kind_of(ValType::V128), wasm_val_union { i64: 0 }),
             Val::FuncRef(f) => {
-                let r = f.map_or(ptr::null_mut(), |f| into_c(wasm_ref_t::new(data, RefKind::Func(f))));
+                let r = f.map_or(ptr::null_mut(), |f| into_c(wasm_ref_t::new(data, RefKind::func(store, f))));
                 (WASM_FUNCREF, wasm_val_union { ref_: r })
             }
             Val::ExternRef(e) => {

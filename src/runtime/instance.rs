@@ -77,7 +77,7 @@ impl Store {
             let ok = match (import.ty, *ext) {
                 (ImportType::Func(t), Extern::Func(f)) if self.owns(f.store) => {
                     entity.funcs.push(f.index);
-                    self.funcs[f.index as usize].ty() == &*m.raw.types[t as usize]
+                    self.funcs[f.index as usize].ty() == &m.raw.types[t as usize]
                 }
                 (ImportType::Table(t), Extern::Table(x)) if self.owns(x.store) => {
                     entity.tables.push(x.index);

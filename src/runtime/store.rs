@@ -134,7 +134,7 @@ impl FuncEntity {
         }
     }
 
-    pub(crate) fn ty(&self) -> &FuncType {
+    pub(crate) fn ty(&self) -> &Arc<FuncType> {
         match self {
             FuncEntity::Wasm { ty, .. } | FuncEntity::Host { ty, .. } => ty,
         }
@@ -355,6 +355,11 @@ impl Store {
     }
 
     pub fn func_type(&self, f: Func) -> Option<&FuncType> {
+        self.func_type_shared(f).map(|t| &**t)
+    }
+
+    /// The function's type record, which the function keeps while it lives.
+    pub fn func_type_shared(&self, f: Func) -> Option<&Arc<FuncType>> {
         self.owns(f.store).then(|| self.funcs[f.index as usize].ty())
     }
 
