@@ -296,9 +296,10 @@ impl Backend for Jit {
         {
             let VMFuncRef { code, vmctx, entry, .. } = store.func_ref(func);
             if !entry.is_null() {
-                store.context.store = store;
-                // The frames compiled code may open: as many as the interpreter would allow.
-                let depth_left = store.engine().config().max_call_depth.saturating_sub(store.depth);
+                // (`call_raw` pointed the store's context at the store as the outermost call
+                // began.) The frames compiled code may open: as many as the interpreter would
+                // allow.
+                let depth_left = store.max_call_depth.saturating_sub(store.depth);
                 // SAFETY: `entry` is the entry trampoline of the function's signature in the code
                 // `code` belongs to, which its module holds (and the store holds the module while a
                 // call runs in it); `vmctx` is its instance's context; `values` holds the arguments

@@ -114,7 +114,7 @@ impl Store {
             self.context.stack_limit = native_stack_limit();
             self.context.store = self;
         }
-        if self.depth >= self.engine.config().max_call_depth || self.native_stack_exhausted() {
+        if self.depth >= self.max_call_depth || self.native_stack_exhausted() {
             return Err(Trap::new(TrapCode::CallStackExhausted));
         }
         self.depth += 1;
@@ -143,8 +143,8 @@ impl Store {
     ) -> Result<(), Trap> {
         // The compiled frames opened since the entry count toward the depth.
         let depth = self.depth;
-        self.depth = self.engine.config().max_call_depth.saturating_sub(self.context.depth_left);
-        let outcome = if self.depth >= self.engine.config().max_call_depth {
+        self.depth = self.max_call_depth.saturating_sub(self.context.depth_left);
+        let outcome = if self.depth >= self.max_call_depth {
             Err(Trap::new(TrapCode::CallStackExhausted))
         } else {
             match callback {

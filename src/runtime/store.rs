@@ -207,6 +207,8 @@ pub struct Store {
     pub(crate) tier_state: Option<Box<dyn Any + Send>>,
     /// Wasm and host frames currently active, across re-entrant calls.
     pub(crate) depth: u32,
+    /// The engine's `max_call_depth`, which every call reads: here, one load away.
+    pub(crate) max_call_depth: u32,
     /// A trap raised inside a runtime call made by compiled code (a call of an imported
     /// function), on its way to the entry into compiled code, which reports it.
     pub(crate) pending_trap: Option<Trap>,
@@ -245,6 +247,7 @@ impl Store {
             tier_state: None,
             pending_trap: None,
             depth: 0,
+            max_call_depth: engine.config().max_call_depth,
         }
     }
 
