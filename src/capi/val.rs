@@ -111,16 +111,17 @@ impl wasm_val_t {
     /// SAFETY (for callers): as for `runtime_val`.
     #[inline(always)]
     pub(crate) unsafe fn raw_of(&self, t: ValType, store: &mut Store) -> Option<u128> {
-        if self.kind != kind_of(t) {
+        let kind = kind_of(t);
+        if self.kind != kind {
             return None;
         }
-        match t {
-            ValType::I32 => Some(self.of.i32 as u32 as u128),
-            ValType::I64 => Some(self.of.i64 as u64 as u128),
-            ValType::F32 => Some(self.of.f32.to_bits() as u128),
-            ValType::F64 => Some(self.of.f64.to_bits() as u128),
-            _ => self.runtime_ref(store).map(Val::to_raw),
+        // A number's raw encoding is its bits, zero-extended: the union's low 4 bytes for the
+        // 32-bit kinds (WASM_I32, WASM_F32: even), its 8 bytes for the 64-bit ones.
+        const _: () = assert!(WASM_I32 == 0 && WASM_I64 == 1 && WASM_F32 == 2 && WASM_F64 == 3);
+        if kind <= WASM_F64 {
+            return Some(if kind % 2 == 0 { self.of.i32 as u32 as u128 } else { self.of.i64 as u64 as u128 });
         }
+        self.runtime_ref(store).map(Val::to_raw)
     }
 
     /// `from_val` of any other value.
