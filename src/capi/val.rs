@@ -116,10 +116,11 @@ impl wasm_val_t {
             return None;
         }
         // A number's raw encoding is its bits, zero-extended: the union's low 4 bytes for the
-        // 32-bit kinds (WASM_I32, WASM_F32: even), its 8 bytes for the 64-bit ones.
+        // 32-bit kinds, its 8 bytes for the 64-bit ones.
         const _: () = assert!(WASM_I32 == 0 && WASM_I64 == 1 && WASM_F32 == 2 && WASM_F64 == 3);
         if kind <= WASM_F64 {
-            return Some(if kind % 2 == 0 { self.of.i32 as u32 as u128 } else { self.of.i64 as u64 as u128 });
+            let narrow = matches!(kind, WASM_I32 | WASM_F32);
+            return Some(if narrow { self.of.i32 as u32 as u128 } else { self.of.i64 as u64 as u128 });
         }
         self.runtime_ref(store).map(Val::to_raw)
     }
