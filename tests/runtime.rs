@@ -30,6 +30,15 @@ fn first_result(store: &mut Store, instance: Instance, name: &str, args: &[Val])
     store.call(f, args).expect("runs")[0]
 }
 
+/// For each argument, the first result of `f(i)` or the code of its trap.
+fn first_results_or_traps(store: &mut Store, f: Func, args: std::ops::Range<i32>) -> Vec<Result<Val, TrapCode>> {
+    args.map(|i| match store.call(f, &[Val::I32(i)]) {
+        Ok(r) => Ok(r[0]),
+        Err(trap) => Err(trap.code),
+    })
+    .collect()
+}
+
 /// Runs `f` on a thread with a native stack of `size` bytes; a stack overflow fails the test.
 fn on_small_stack(size: usize, f: impl FnOnce() + Send + 'static) {
     let handle = std::thread::Builder::new().stack_size(size).spawn(f).expect("thread starts");
@@ -814,12 +823,7 @@ fn call_indirect_through_a_table_the_host_filled() {
         let copy = export_func(&store, instance, "copy");
         store.call(copy, &[Val::I32(4), Val::I32(0)]).expect("copies");
         let run = export_func(&store, instance, "run");
-        (0..6)
-            .map(|i| match store.call(run, &[Val::I32(i)]) {
-                Ok(r) => Ok(r[0]),
-                Err(trap) => Err(trap.code),
-            })
-            .collect::<Vec<_>>()
+        first_results_or_traps(&mut store, run, 0..6)
     };
     let interpreted = run(Tier::Interpreter);
     assert_eq!(
@@ -896,12 +900,7 @@ fn call_indirect_follows_a_table_changed_during_the_call() {
         let (own, other_type) = (funcref(&mut store, "own"), funcref(&mut store, "other_type"));
         *cell.lock().unwrap() = Some((table, own, other_type));
         let run = export_func(&store, instance, "run");
-        (0..6)
-            .map(|i| match store.call(run, &[Val::I32(i)]) {
-                Ok(r) => Ok(r[0]),
-                Err(trap) => Err(trap.code),
-            })
-            .collect::<Vec<_>>()
+        first_results_or_traps(&mut store, run, 0..6)
     };
     let interpreted = run(Tier::Interpreter);
     assert_eq!(
