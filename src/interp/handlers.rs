@@ -1230,19 +1230,10 @@ handlers! {
         let (module, code) = (&*ex.module, &*ex.code);
         let expected = module.sigs[type_index as usize];
         let index = get(regs, base + code.param_slots[type_index as usize]) as u32;
-        let instance = &ex.store.instances[ex.act.instance as usize];
-        let table = &ex.store.tables[instance.tables[table as usize] as usize];
-        let Some(element) = table.elements.get(index as usize) else {
-            return trap(ex, ip, TrapCode::UndefinedElement);
+        let callee = match crate::runtime::ops::indirect_callee(ex.store, ex.act.instance, table, index, expected) {
+            Ok(callee) => callee,
+            Err(code) => return trap(ex, ip, code),
         };
-        if element.raw == 0 {
-            return trap(ex, ip, TrapCode::UninitializedElement);
-        }
-        // Signatures are interned engine-wide: one comparison checks the type.
-        if element.sig != expected {
-            return trap(ex, ip, TrapCode::IndirectCallTypeMismatch);
-        }
-        let callee = element.raw - 1;
         if let FuncEntity::Wasm { defined_index, instance, .. } = &ex.store.funcs[callee as usize] {
             if *instance == ex.act.instance {
                 let f = &*ex.funcs.add(*defined_index as usize);

@@ -117,18 +117,6 @@ pub unsafe extern "C" fn call_import(vmctx: *mut VMContext, func: u32, values: *
     })
 }
 
-/// The store function at `index` of table `table` if it has the signature of type
-/// `type_index`: else the trap (out of bounds, null element, signature mismatch).
-fn indirect_callee(store: &mut Store, instance: u32, type_index: u32, table: u32, index: u32) -> Result<u32, TrapCode> {
-    let raw = ops::table_get(store, instance, table, index).map_err(|_| TrapCode::UndefinedElement)?;
-    let callee = (raw as u32).checked_sub(1).ok_or(TrapCode::UninitializedElement)?;
-    let expected = store.instances[instance as usize].module.sigs[type_index as usize];
-    if store.funcs[callee as usize].sig() != expected {
-        return Err(TrapCode::IndirectCallTypeMismatch);
-    }
-    Ok(callee)
-}
-
 /// Calls the function at `index` of table `table` with the signature of type `type_index`, its
 /// arguments in `args[0..]`, where its results go; 1 if anything trapped (the bounds, null and
 /// signature checks too; the trap waits in `Store::pending_trap`).
@@ -143,11 +131,14 @@ pub unsafe extern "C" fn call_indirect(
     args: *mut u64,
     slot_bytes: u32,
 ) -> u32 {
-    with_store(vmctx, 1, |store, instance| match indirect_callee(store, instance, type_index, table, index) {
-        Ok(callee) => call_with_slots(store, instance, callee, args, slot_bytes),
-        Err(code) => {
-            store.pending_trap = Some(crate::runtime::Trap::new(code));
-            1
+    with_store(vmctx, 1, |store, instance| {
+        let expected = store.instances[instance as usize].module.sigs[type_index as usize];
+        match ops::indirect_callee(store, instance, table, index, expected) {
+            Ok(callee) => call_with_slots(store, instance, callee, args, slot_bytes),
+            Err(code) => {
+                store.pending_trap = Some(crate::runtime::Trap::new(code));
+                1
+            }
         }
     })
 }

@@ -165,6 +165,11 @@ impl Types {
         })
     }
 
+    /// The `Sig` of function `index` of `module`'s function index space.
+    fn func(&self, module: &Module, index: u32) -> &Rc<Sig> {
+        &self.indexed[module.funcs[index as usize] as usize]
+    }
+
     fn block(&self, bt: BlockType) -> Result<Rc<Sig>> {
         Ok(match bt {
             BlockType::Empty => self.empty.clone(),
@@ -306,7 +311,7 @@ pub fn entry_trampolines<M: Masm>(module: &Module, masm: &mut M) -> Result<()> {
     let heap = !module.memories.is_empty();
     let types = Types::new(module)?;
     for defined in 0..module.raw.code.len() as u32 {
-        let ty = &types.indexed[module.funcs[(module.imported_funcs + defined) as usize] as usize];
+        let ty = types.func(module, module.imported_funcs + defined);
         masm.entry_trampoline(defined, ty.signature(), heap);
     }
     Ok(())
@@ -380,7 +385,7 @@ pub fn compile_parts<M: Masm + Send>(
 impl<M: Masm> Compiler<'_, M> {
     fn function(&mut self, v: &mut FuncValidator<'_>, defined: usize) -> Result<()> {
         let ops = v.start(defined)?;
-        let ty = self.types.indexed[self.module.funcs[self.module.imported_funcs as usize + defined] as usize].clone();
+        let ty = self.types.func(self.module, self.module.imported_funcs + defined as u32).clone();
         self.locals = kinds(v.locals())?;
         let params = ty.params.len() as u32;
         let (registers, float_registers) = self.local_registers(ops.clone());
@@ -1048,7 +1053,7 @@ impl<M: Masm> Compiler<'_, M> {
                 self.set_dead();
             }
             Operator::Call(f) => {
-                let ty = self.types.indexed[self.module.funcs[*f as usize] as usize].clone();
+                let ty = self.types.func(self.module, *f).clone();
                 let args = self.stack.len() - ty.params.len();
                 let imported = self.module.imported_funcs;
                 self.spill_for_call(args);

@@ -175,8 +175,8 @@ impl Store {
     }
 
     /// Allocates the module's own functions, tables, memories and globals, appending to
-    /// `entity`'s index spaces. The functions refer to
-    /// the instance by the index the instance arena gives next.
+    /// `entity`'s index spaces. The functions refer to the instance by the index the instance
+    /// arena gives next.
     fn allocate(
         &mut self,
         module: &Arc<CompiledModule>,
@@ -188,8 +188,7 @@ impl Store {
         for i in 0..m.raw.functions.len() {
             let index = m.imported_funcs + i as u32;
             let (ty, sig) = (m.raw.types[m.funcs[index as usize] as usize].clone(), module.func_sig(index));
-            let f =
-                FuncEntity::Wasm { instance: instance_index, module: module.clone(), defined_index: i as u32, ty, sig };
+            let f = FuncEntity::Wasm { instance: instance_index, module: module.clone(), defined_index: i as u32, ty };
             let index = self.funcs.insert(f);
             // Callable from compiled code once the instance's context exists.
             self.set_func_ref(index, VMFuncRef { sig, ..VMFuncRef::NONE });

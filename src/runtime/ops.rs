@@ -3,8 +3,10 @@
 //! specification's bounds checks and traps. Indices are the instance's own (its index
 //! spaces); operands are raw values. A tier calls these rather than reaching into the store.
 
+use super::engine::SigId;
 use super::store::Store;
 use super::trap::TrapCode;
+use super::vmctx::VMTableElement;
 
 /// The store index of table `table` of `instance`.
 fn table_of(store: &Store, instance: u32, table: u32) -> usize {
@@ -14,6 +16,27 @@ fn table_of(store: &Store, instance: u32, table: u32) -> usize {
 /// The store index of memory `memory` of `instance`.
 fn memory_of(store: &Store, instance: u32, memory: u32) -> usize {
     store.instances[instance as usize].memories[memory as usize] as usize
+}
+
+/// The element of table `t` (a store index) holding raw reference `raw`.
+fn element_for(store: &Store, t: usize, raw: u64) -> VMTableElement {
+    store.table_element(store.tables[t].ty.element.into(), raw)
+}
+
+/// `call_indirect`'s checks: the store function at `index` of table `table` of `instance`, if
+/// it has signature `expected`; else the trap (out of bounds, null element, another signature).
+#[inline]
+pub fn indirect_callee(store: &Store, instance: u32, table: u32, index: u32, expected: SigId) -> Result<u32, TrapCode> {
+    let t = table_of(store, instance, table);
+    let element = store.tables[t].elements.get(index as usize).ok_or(TrapCode::UndefinedElement)?;
+    if element.raw == 0 {
+        return Err(TrapCode::UninitializedElement);
+    }
+    // Signatures are interned engine-wide: one comparison checks the type.
+    if element.sig != expected {
+        return Err(TrapCode::IndirectCallTypeMismatch);
+    }
+    Ok(element.raw - 1)
 }
 
 /// `end` of the range `start..start + len`, if it fits in `size`.
@@ -96,7 +119,7 @@ pub fn table_get(store: &Store, instance: u32, table: u32, index: u32) -> Result
 /// `table.set`.
 pub fn table_set(store: &mut Store, instance: u32, table: u32, index: u32, value: u64) -> Result<(), TrapCode> {
     let t = table_of(store, instance, table);
-    let value = store.table_element(store.tables[t].ty.element.into(), value);
+    let value = element_for(store, t, value);
     store.tables[t].set(index, value)
 }
 
@@ -108,7 +131,7 @@ pub fn table_size(store: &Store, instance: u32, table: u32) -> u32 {
 /// `table.grow`: the old size, or `u32::MAX` (-1) if the table cannot grow so far.
 pub fn table_grow(store: &mut Store, instance: u32, table: u32, delta: u32, init: u64) -> u32 {
     let t = table_of(store, instance, table);
-    let init = store.table_element(store.tables[t].ty.element.into(), init);
+    let init = element_for(store, t, init);
     store.tables[t].grow(delta as u64, init).unwrap_or(u32::MAX)
 }
 
@@ -122,7 +145,7 @@ pub fn table_fill(
     len: u32,
 ) -> Result<(), TrapCode> {
     let t = table_of(store, instance, table);
-    let value = store.table_element(store.tables[t].ty.element.into(), value);
+    let value = element_for(store, t, value);
     store.tables[t].fill(start, value, len)
 }
 

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::arena::Arena;
-use super::engine::{Engine, SigId};
+use super::engine::Engine;
 use super::memory::Memory as MemoryEntity;
 use super::module::CompiledModule;
 use super::table::Table as TableEntity;
@@ -99,6 +99,7 @@ pub type HostFn = dyn Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap
 /// refer only to this store's objects (the store trusts them).
 pub(crate) type RawHostFn = dyn Fn(&mut Caller<'_>, &mut [u128]) -> Result<(), Trap> + Send + Sync;
 
+/// A store function. Its engine-wide signature id is in its `VMFuncRef` (`Store::func_ref`).
 pub(crate) enum FuncEntity {
     /// `ty` is the module's record of the function's type (`ty()` reads it in one step).
     Wasm {
@@ -106,24 +107,14 @@ pub(crate) enum FuncEntity {
         module: Arc<CompiledModule>,
         defined_index: u32,
         ty: Arc<FuncType>,
-        sig: SigId,
     },
     Host {
         ty: Arc<FuncType>,
         callback: Arc<RawHostFn>,
-        sig: SigId,
     },
 }
 
 impl FuncEntity {
-    /// The function's engine-wide signature id.
-    #[inline]
-    pub(crate) fn sig(&self) -> SigId {
-        match self {
-            FuncEntity::Wasm { sig, .. } | FuncEntity::Host { sig, .. } => *sig,
-        }
-    }
-
     /// A host function's callback, which stays where it is while any call runs in the store
     /// (`Store::depth` > 0): the store frees functions only when it collects, and it collects
     /// only when no call runs. So a tier that runs a call may use it without holding a count.
@@ -307,7 +298,7 @@ impl Store {
     /// Creates a host function whose callback takes raw values (see `RawHostFn`).
     pub(crate) fn new_host_func_raw(&mut self, ty: FuncType, callback: Arc<RawHostFn>) -> Func {
         let sig = self.engine.intern(&ty);
-        let index = self.funcs.insert(FuncEntity::Host { ty: Arc::new(ty), callback, sig });
+        let index = self.funcs.insert(FuncEntity::Host { ty: Arc::new(ty), callback });
         self.set_func_ref(index, VMFuncRef { sig, ..VMFuncRef::NONE });
         Func { store: self.id, index }
     }
