@@ -42,7 +42,7 @@ fn run_raw(
     vmctx: *mut crate::runtime::vmctx::VMContext,
     values: &mut [u128],
 ) -> Result<(), TrapCode> {
-    store.context.store = store;
+    store.enter_thread();
     // SAFETY: the code was compiled from the instance's module with an entry trampoline per
     // function, and the context is the instance's; `values` has room for the arguments and the
     // results.
@@ -57,7 +57,7 @@ fn run_raw(
         )
     };
     if outcome == Err(TrapCode::Interrupted) {
-        // Answered, as `Jit::call` answers it.
+        // Answered, as the tier answers it (`Backend::trap`).
         store.interrupt.clear();
     }
     outcome
@@ -126,7 +126,7 @@ impl Both {
         let segments: Vec<Box<[VMTableElement]>> =
             entity.elements.iter().map(|items| items.iter().map(|&item| refresh(&store, item)).collect()).collect();
         store.instances[instance.index() as usize].elements = segments;
-        store.context.stack_limit = crate::runtime::call::native_stack_limit();
+        store.enter_thread();
         Both { store, instance, module, code, offsets, entries }
     }
 
@@ -766,7 +766,7 @@ fn random_modules(simd: bool, seeds: u64) {
             failed_instantiations += 1;
             continue;
         };
-        store.context.stack_limit = crate::runtime::call::native_stack_limit();
+        store.enter_thread();
         let exports: Vec<(String, u32)> = module
             .module
             .raw

@@ -19,10 +19,9 @@ use std::any::Any;
 
 use crate::error::Result;
 use crate::module::Module;
-use crate::runtime::code::{Backend, ModuleCode};
+use crate::runtime::code::{Backend, EnterFn, ModuleCode};
 use crate::runtime::module::CompiledModule;
 use crate::runtime::store::FuncEntity;
-use crate::runtime::vmctx::VMFuncRef;
 use crate::runtime::{BoundsChecks, Config, Store, Trap, TrapCode};
 use crate::types::ValType;
 
@@ -230,13 +229,14 @@ pub(crate) fn read_raw(t: ValType, buffer: &[u64], at: usize, words: usize) -> u
     high | buffer[at] as u128
 }
 
-/// Appends the compiled frames of `point` to `trap`'s backtrace: the trapping function, then
-/// its callers in this module's code (calls into other modules and the host go through the
-/// runtime, whose frames end the trace).
+/// Appends the compiled frames of `trace` (a trap's place, then the calls it was nested in,
+/// `signals::last_trace`) to `trap`'s backtrace: the trapping function, then its callers in
+/// this module's code (calls into other modules and the host go through the runtime, whose
+/// frames end the trace).
 #[cfg(target_arch = "x86_64")]
-fn add_frames(trap: &mut Trap, module: &CompiledModule, code: &Compiled, instance: u32, point: &x64::entry::TrapPoint) {
+fn add_frames(trap: &mut Trap, module: &CompiledModule, code: &Compiled, instance: u32, trace: &[usize]) {
     let m = &module.module;
-    for &pc in &point.trace {
+    for &pc in trace {
         let Some((defined, module_offset)) = code.locate(pc) else { break };
         if module_offset == masm::ENTRY {
             // The entry checks of a function not entered yet: the trace starts at its caller.
@@ -255,28 +255,6 @@ fn add_frames(trap: &mut Trap, module: &CompiledModule, code: &Compiled, instanc
     }
 }
 
-/// The trap compiled code of store function `func` ended with at `point`, with its backtrace.
-#[cfg(target_arch = "x86_64")]
-#[cold]
-fn trap_of(store: &mut Store, func: u32, point: &x64::entry::TrapPoint) -> Trap {
-    if point.code == TrapCode::Interrupted {
-        // The request is answered (the interpreter clears it as it traps).
-        store.interrupt.clear();
-    }
-    let mut trap = match point.code {
-        // A trap from a runtime call waits in the store, with its message and the frames inside
-        // the call.
-        TrapCode::Host => store.pending_trap.take().unwrap_or_else(|| Trap::new(point.code)),
-        code => Trap::new(code),
-    };
-    if let FuncEntity::Wasm { module, instance, .. } = &store.funcs[func as usize] {
-        if let Some(Ok(code)) = module.code.as_any().downcast_ref::<JitCode>().map(|c| &c.compiled) {
-            add_frames(&mut trap, module, code, *instance, point);
-        }
-    }
-    trap
-}
-
 impl Backend for Jit {
     fn compile(&self, module: &Module, config: &Config) -> Result<Box<dyn ModuleCode>> {
         let compiled = compile(module, config)?;
@@ -288,29 +266,35 @@ impl Backend for Jit {
         Ok(Box::new(JitCode { interp, config: config.clone(), compiled }))
     }
 
+    /// A function without machine code (`ModuleCode::function_code`: a module the compiler
+    /// could not handle, or code compiled for guard regions in an instance with a memory that
+    /// could not reserve them): the runtime runs the others through their entries.
     fn call(&self, store: &mut Store, func: u32, values: &mut [u128]) -> std::result::Result<(), Trap> {
-        // The function's machine code and entry, if it runs compiled (`function_code`: code
-        // compiled for guard regions runs interpreted on an instance with a memory that could
-        // not reserve them), and its instance's context.
+        crate::interp::Interpreter.call(store, func, values)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    fn entry(&self) -> Option<EnterFn> {
+        Some(x64::entry::enter)
+    }
+
+    fn trap(&self, store: &mut Store, func: u32, code: TrapCode, trace: &[usize]) -> Trap {
+        if code == TrapCode::Interrupted {
+            // The request is answered (the interpreter clears it as it traps).
+            store.interrupt.clear();
+        }
+        let mut trap = match code {
+            // A trap from a runtime call waits in the store, with its message and the frames
+            // inside the call.
+            TrapCode::Host => store.pending_trap.take().unwrap_or_else(|| Trap::new(code)),
+            code => Trap::new(code),
+        };
         #[cfg(target_arch = "x86_64")]
-        {
-            let VMFuncRef { code, vmctx, entry, .. } = store.func_ref(func);
-            if !entry.is_null() {
-                // (`call_raw` pointed the store's context at the store as the outermost call
-                // began.) The frames compiled code may open: as many as the interpreter would
-                // allow.
-                let depth_left = store.max_call_depth.saturating_sub(store.depth);
-                // SAFETY: `entry` is the entry trampoline of the function's signature in the code
-                // `code` belongs to, which its module holds (and the store holds the module while a
-                // call runs in it); `vmctx` is its instance's context; `values` holds the arguments
-                // (checked against the type by the runtime) and has room for the results.
-                let outcome = unsafe {
-                    let entry: x64::entry::CompiledFn = std::mem::transmute(entry);
-                    x64::entry::call_traced(entry, code, vmctx, values.as_mut_ptr(), depth_left)
-                };
-                return outcome.map_err(|point| trap_of(store, func, &point));
+        if let FuncEntity::Wasm { module, instance, .. } = &store.funcs[func as usize] {
+            if let Some(Ok(compiled)) = module.code.as_any().downcast_ref::<JitCode>().map(|c| &c.compiled) {
+                add_frames(&mut trap, module, compiled, *instance, trace);
             }
         }
-        crate::interp::Interpreter.call(store, func, values)
+        trap
     }
 }

@@ -3,39 +3,10 @@
 //! of native stack, so deep or re-entrant recursion (host -> wasm -> host -> ...) ends in a
 //! "call stack exhausted" trap, never a native stack overflow.
 
-use std::cell::Cell;
-
 use super::store::{Caller, Func, FuncEntity, Instance, RawHostFn, Store};
 use super::sys;
 use super::trap::{Trap, TrapCode};
 use super::value::{RawBuf, Val};
-
-/// Native stack kept free below the deepest re-entrant call, for host code and the tiers: a
-/// quarter of the thread's stack, between 16 and 128 KiB.
-fn native_stack_reserve(stack_size: usize) -> usize {
-    (stack_size / 4).clamp(16 * 1024, 128 * 1024)
-}
-
-thread_local! {
-    static STACK_LIMIT: Cell<usize> = const { Cell::new(0) };
-}
-
-/// The lowest address this thread's native stack may reach before only its reserve is left.
-#[inline]
-pub(crate) fn native_stack_limit() -> usize {
-    match STACK_LIMIT.with(Cell::get) {
-        0 => find_native_stack_limit(),
-        limit => limit,
-    }
-}
-
-/// `native_stack_limit` on the thread's first call: finds it and keeps it.
-#[cold]
-fn find_native_stack_limit() -> usize {
-    let limit = sys::stack_bounds().map_or(1, |(low, size)| low + native_stack_reserve(size));
-    STACK_LIMIT.with(|l| l.set(limit));
-    limit
-}
 
 /// Runs a host function; a panic in it becomes a trap, so it never unwinds through a tier's
 /// code (whose bookkeeping it would skip) or across the C API.
@@ -109,24 +80,49 @@ impl Store {
     /// checked them); out, its raw results. Holds as many values as the larger of the two.
     pub(crate) fn call_raw(&mut self, func: u32, values: &mut [u128]) -> Result<(), Trap> {
         if self.depth == 0 {
-            // The thread that enters the store now, and where the store is now: compiled code
-            // checks against the limit and calls runtime operations on the store.
-            self.context.stack_limit = native_stack_limit();
-            self.context.store = self;
+            self.enter_thread();
         }
         if self.depth >= self.max_call_depth || self.native_stack_exhausted() {
             return Err(Trap::new(TrapCode::CallStackExhausted));
         }
         self.depth += 1;
-        let outcome = match &self.funcs[func as usize] {
+        // The frames compiled code may open: as many as the interpreter would allow.
+        let outcome = match self.enter(func, values, self.max_call_depth - self.depth) {
+            Some(0) => Ok(()),
+            Some(n) => Err(self.compiled_trap(func, n)),
+            None => self.call_other(func, values),
+        };
+        self.depth -= 1;
+        outcome
+    }
+
+    /// Notes the thread that enters the store now, and where the store is now: compiled code
+    /// checks against the thread's stack limit and calls runtime operations on the store.
+    pub(crate) fn enter_thread(&mut self) {
+        let (thread, stack_limit) = sys::signals::current_thread(self.enter.is_some());
+        self.thread = thread;
+        self.context.stack_limit = stack_limit;
+        self.context.store = self;
+    }
+
+    /// `call_raw` of a function that has no entry: a host function, or a wasm function its tier
+    /// runs without machine code. (Apart, so that calls through entries need a small frame.)
+    #[inline(never)]
+    fn call_other(&mut self, func: u32, values: &mut [u128]) -> Result<(), Trap> {
+        match &self.funcs[func as usize] {
             FuncEntity::Host { callback, .. } => {
                 let callback = callback.clone();
                 self.call_host(&*callback, None, 0, values)
             }
             FuncEntity::Wasm { .. } => self.engine.backend().call(self, func, values),
-        };
-        self.depth -= 1;
-        outcome
+        }
+    }
+
+    /// The trap machine code of wasm function `func` ended with (`n`: `TrapCode as u32 + 1`).
+    #[cold]
+    fn compiled_trap(&mut self, func: u32, n: u32) -> Trap {
+        let code = TrapCode::from_u32(n - 1).unwrap_or(TrapCode::Host);
+        self.engine.backend().trap(self, func, code, &sys::signals::last_trace())
     }
 
     /// Calls function `func` (a store index: a host function, whose `callback` this is, or a
@@ -152,7 +148,11 @@ impl Store {
                 Some(callback) => self.call_host(callback, Some(caller), 0, values),
                 // The callee's own frames count themselves, as when the interpreter calls it.
                 None if self.native_stack_exhausted() => Err(Trap::new(TrapCode::CallStackExhausted)),
-                None => self.engine.backend().call(self, func, values),
+                None => match self.enter(func, values, self.max_call_depth - self.depth) {
+                    Some(0) => Ok(()),
+                    Some(n) => Err(self.compiled_trap(func, n)),
+                    None => self.engine.backend().call(self, func, values),
+                },
             }
         };
         self.depth = depth;

@@ -10,7 +10,9 @@ use std::fmt;
 
 use super::engine::Config;
 use super::store::Store;
-use super::trap::Trap;
+use super::sys::signals::Thread;
+use super::trap::{Trap, TrapCode};
+use super::vmctx::VMFuncRef;
 use crate::error::Result;
 use crate::module::Module;
 
@@ -26,7 +28,30 @@ pub trait Backend: Send + Sync + 'static {
     /// results (`Store::call_raw`). The runtime has checked the call depth and counted this
     /// call in `store.depth`.
     fn call(&self, store: &mut Store, func: u32, values: &mut [u128]) -> std::result::Result<(), Trap>;
+
+    /// How the runtime enters machine code of this tier: a function whose `VMFuncRef::entry`
+    /// is set runs through it, not through `call`. None for a tier without machine code.
+    fn entry(&self) -> Option<EnterFn> {
+        None
+    }
+
+    /// The trap that machine code of wasm function `func`, entered through `entry`, ended
+    /// with: `code`, with the backtrace the thread recorded (`signals::last_trace`).
+    fn trap(&self, _store: &mut Store, _func: u32, code: TrapCode, _trace: &[usize]) -> Trap {
+        Trap::new(code)
+    }
 }
+
+/// Runs function `func` through its entry (`VMFuncRef::entry`, which calls its `code` with
+/// its `vmctx`) on `thread` (the calling thread's, `signals::current_thread`, prepared for
+/// compiled code), with raw `values` as in `Backend::call`, allowing `depth_left` more wasm
+/// frames. Returns 0, or `TrapCode as u32 + 1` after a trap.
+///
+/// # Safety
+/// `func` is a function's reference as the store set it, whose code the store holds;
+/// `values` has room for its arguments and results.
+pub type EnterFn =
+    unsafe extern "C" fn(thread: *const Thread, func: *const VMFuncRef, values: *mut u128, depth_left: u32) -> u32;
 
 /// A tier's code for one module. The tier that made it recovers its own type with `as_any`.
 pub trait ModuleCode: Send + Sync + fmt::Debug + 'static {

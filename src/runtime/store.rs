@@ -7,9 +7,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::arena::Arena;
+use super::code::EnterFn;
 use super::engine::Engine;
 use super::memory::Memory as MemoryEntity;
 use super::module::CompiledModule;
+use super::sys::signals::Thread;
 use super::table::Table as TableEntity;
 use super::trap::Trap;
 use super::value::{Val, ValBuf};
@@ -200,6 +202,11 @@ pub struct Store {
     pub(crate) depth: u32,
     /// The engine's `max_call_depth`, which every call reads: here, one load away.
     pub(crate) max_call_depth: u32,
+    /// The engine's tier's way into its machine code (`Backend::entry`), which every call of
+    /// a compiled function takes: here, one load away.
+    pub(crate) enter: Option<EnterFn>,
+    /// The state of the thread running a call in the store (set as the outermost call begins).
+    pub(crate) thread: *const Thread,
     /// A trap raised inside a runtime call made by compiled code (a call of an imported
     /// function), on its way to the entry into compiled code, which reports it.
     pub(crate) pending_trap: Option<Trap>,
@@ -239,6 +246,8 @@ impl Store {
             pending_trap: None,
             depth: 0,
             max_call_depth: engine.config().max_call_depth,
+            enter: engine.backend().entry(),
+            thread: std::ptr::null(),
         }
     }
 
@@ -325,6 +334,18 @@ impl Store {
     /// How compiled code calls store function `index`.
     pub(crate) fn func_ref(&self, index: u32) -> VMFuncRef {
         self.func_refs[index as usize]
+    }
+
+    /// Runs store function `index` through its entry if it has one (compiled code of the
+    /// engine's tier), with `values` as in `call_raw`, allowing `depth_left` more wasm frames:
+    /// None if it has none, else 0 or `TrapCode as u32 + 1` after a trap.
+    #[inline]
+    pub(crate) fn enter(&self, index: u32, values: &mut [u128], depth_left: u32) -> Option<u32> {
+        let r = &self.func_refs[index as usize];
+        match self.enter {
+            Some(enter) if !r.entry.is_null() => Some(r.run(enter, self.thread, values, depth_left)),
+            _ => None,
+        }
     }
 
     /// Wraps a host value as an extern reference.

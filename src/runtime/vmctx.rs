@@ -30,8 +30,10 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use super::code::EnterFn;
 use super::engine::SigId;
 use super::store::Store;
+use super::sys::signals::Thread;
 
 /// A linear memory's definition: where its bytes start and how many there are now.
 #[repr(C)]
@@ -101,6 +103,19 @@ impl VMFuncRef {
         index: u32::MAX,
         entry: std::ptr::null(),
     };
+
+    /// Runs the function through its entry (set: not null) with `enter`, the engine's tier's
+    /// way in (`EnterFn`), on `thread`, with raw `values` (the arguments, checked against its
+    /// type, and room for the results), allowing `depth_left` more wasm frames: 0, or
+    /// `TrapCode as u32 + 1` after a trap.
+    #[inline]
+    pub(crate) fn run(&self, enter: EnterFn, thread: *const Thread, values: &mut [u128], depth_left: u32) -> u32 {
+        // SAFETY: the store sets a function's entry only from the code of its module, made by
+        // the engine's tier, and holds the module while a call runs in it; `thread` is the
+        // calling thread's, which the store noted (prepared for compiled code) as the outermost
+        // call began (`call_raw`); `values` has room for the arguments and results.
+        unsafe { enter(thread, self, values.as_mut_ptr(), depth_left) }
+    }
 }
 
 /// What every instance of a store shares: the fuel counter (when the engine counts fuel), the
@@ -158,6 +173,7 @@ pub struct Offsets {
     pub func_code: usize,
     pub func_vmctx: usize,
     pub func_sig: usize,
+    pub func_entry: usize,
     pub func_size: usize,
     pub store_fuel: usize,
     pub store_stack_limit: usize,
@@ -189,6 +205,7 @@ impl VMContext {
         func_code: 0,
         func_vmctx: 8,
         func_sig: 16,
+        func_entry: 24,
         func_size: 32,
         store_fuel: 0,
         store_stack_limit: 8,
@@ -389,6 +406,7 @@ mod tests {
             func_code: offset_of!(VMFuncRef, code),
             func_vmctx: offset_of!(VMFuncRef, vmctx),
             func_sig: offset_of!(VMFuncRef, sig),
+            func_entry: offset_of!(VMFuncRef, entry),
             func_size: size_of::<VMFuncRef>(),
             store_fuel: offset_of!(VMStoreContext, fuel),
             store_stack_limit: offset_of!(VMStoreContext, stack_limit),

@@ -1,36 +1,43 @@
-//! Entering compiled code from Rust, and coming back from a trap. `call` runs a compiled
-//! function through `enter`, which saves the callee-saved registers, publishes its stack pointer
-//! as the thread's resume point and calls the function's entry trampoline
+//! Entering compiled code, and coming back from a trap. The runtime calls a compiled function
+//! through `enter` (its `EnterFn`), which saves the callee-saved registers, publishes its
+//! stack pointer as the thread's resume point and calls the function's entry trampoline
 //! (`Masm::entry_trampoline`, one per signature in the module's code), which passes the
 //! arguments from an array of raw values and writes the results back to it. If the code faults
 //! at a trap site, the signal handler makes the thread continue at `landing` with that stack
-//! pointer and the trap in `rax`, and `landing` returns from `enter` as a normal return would.
+//! pointer and the trap in `rax`, and `landing` returns from `enter` as a normal return does.
 //! Code compiled with explicit bounds checks uses no signal: its trap stubs call `raise`, which
-//! records the backtrace and continues at `landing` in the same way.
+//! records the backtrace and continues at `landing` in the same way. `call` enters hand-made
+//! code, for tests.
 
 use std::arch::naked_asm;
 
-use crate::runtime::sys::signals::{self, Resume};
+use crate::runtime::sys::signals::{self, Thread, THREAD_RESUME};
 use crate::runtime::trap::TrapCode;
-use crate::runtime::vmctx::VMContext;
+use crate::runtime::vmctx::{VMContext, VMFuncRef};
 
 /// Machine code with a convention of its own, called only from `enter` or from other machine
 /// code: a compiled function (see `x64::masm`) or an entry trampoline.
 pub type CompiledFn = unsafe extern "C" fn();
 
-/// Calls `trampoline` with the function's `code` in rax, the instance context in r15, `values`
-/// (raw values, 16 bytes each) in rsi and the call depth left in edx. Returns 0, or
-/// `TrapCode as u32 + 1` after a trap.
+/// The runtime's way into compiled code (`runtime::code::EnterFn`): calls `func`'s entry
+/// trampoline with its `code` in rax, its context in r15, `values` (raw values, 16 bytes each)
+/// in rsi and the call depth left in edx, its resume point published in `thread` meanwhile.
+/// Returns 0, or `TrapCode as u32 + 1` after a trap.
 ///
-/// Stack at the call into `trampoline`: return address, rbp, rbx, r12-r15, one alignment slot
-/// (at `resume.sp`), so `rsp` is 16-byte aligned at the call as the ABI wants.
+/// Frame at the call into the trampoline: return address, rbp, rbx, r12-r15, then 40 bytes:
+/// the resume point (`Resume`: `sp`, which is its own address, and `landing`), the thread's
+/// previous resume point, `thread`, and an alignment slot, so `rsp` is 16-byte aligned at the
+/// call as the ABI wants. Returning and landing after a trap leave the frame the same way.
+///
+/// # Safety
+/// As for `EnterFn`: `func.entry` is the entry trampoline of its signature in the code
+/// `func.code` belongs to, `func.vmctx` its instance's context, `thread` the calling thread's,
+/// prepared for compiled code.
 #[unsafe(naked)]
-unsafe extern "C" fn enter(
-    trampoline: CompiledFn,
-    code: *const u8,
-    vmctx: *mut VMContext,
+pub unsafe extern "C" fn enter(
+    thread: *const Thread,
+    func: *const VMFuncRef,
     values: *mut u128,
-    resume: *mut Resume,
     depth_left: u32,
 ) -> u32 {
     naked_asm!(
@@ -41,15 +48,40 @@ unsafe extern "C" fn enter(
         "push r13",
         "push r14",
         "push r15",
-        "sub rsp, 8",
-        "mov [r8], rsp",
-        "mov rax, rsi",
-        "mov r15, rdx",
-        "mov rsi, rcx",
-        "mov edx, r9d",
-        "call rdi",
+        "sub rsp, 40",
+        "mov [rsp], rsp",
+        "lea rax, [rip + {landing}]",
+        "mov [rsp + 8], rax",
+        "mov rax, [rdi + {resume}]",
+        "mov [rsp + 16], rax",
+        "mov [rsp + 24], rdi",
+        "mov [rdi + {resume}], rsp",
+        "mov rax, [rsi + {code}]",
+        "mov r15, [rsi + {vmctx}]",
+        "mov r8, [rsi + {entry}]",
+        "mov rsi, rdx",
+        "mov edx, ecx",
+        "call r8",
         "xor eax, eax",
-        "add rsp, 8",
+        "jmp {landing}",
+        landing = sym landing,
+        resume = const THREAD_RESUME,
+        code = const VMContext::OFFSETS.func_code,
+        vmctx = const VMContext::OFFSETS.func_vmctx,
+        entry = const VMContext::OFFSETS.func_entry,
+    )
+}
+
+/// Where an entry returns through, and where a trap lands: `rsp` is the resume point `enter`
+/// published (`Resume::sp`) and `rax` holds 0 or the trap; restores the thread's previous
+/// resume point, unwinds `enter`'s frame and returns to its caller.
+#[unsafe(naked)]
+unsafe extern "C" fn landing() {
+    naked_asm!(
+        "mov rdi, [rsp + 24]",
+        "mov rcx, [rsp + 16]",
+        "mov [rdi + {resume}], rcx",
+        "add rsp, 40",
         "pop r15",
         "pop r14",
         "pop r13",
@@ -57,14 +89,8 @@ unsafe extern "C" fn enter(
         "pop rbx",
         "pop rbp",
         "ret",
+        resume = const THREAD_RESUME,
     )
-}
-
-/// Where a trap lands: `rsp` is the `resume.sp` that `enter` published and `rax` holds the
-/// trap; unwinds `enter`'s frame and returns to its caller.
-#[unsafe(naked)]
-unsafe extern "C" fn landing() {
-    naked_asm!("add rsp, 8", "pop r15", "pop r14", "pop r13", "pop r12", "pop rbx", "pop rbp", "ret")
 }
 
 /// Where the trap stubs of code compiled with explicit bounds checks go (`call`): `edi` holds
@@ -102,15 +128,6 @@ extern "C" fn record_raise(_code: u32, pc: usize, fp: usize, sp: usize) -> usize
     unsafe { signals::raise(pc - 1, fp, sp) }
 }
 
-/// A trap and where it happened: the faulting instruction (or the last byte of a trap stub's
-/// call), then the last byte of the call of each compiled frame it was nested in, innermost
-/// first (at most `signals::TRACE_CAPACITY`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TrapPoint {
-    pub code: TrapCode,
-    pub trace: Vec<usize>,
-}
-
 /// Runs compiled function `code` through its entry trampoline `trampoline` with `vmctx` and
 /// `values` (`enter`); a fault at one of its registered trap sites comes back as that trap.
 ///
@@ -126,37 +143,9 @@ pub unsafe fn call(
     values: *mut u128,
     depth_left: u32,
 ) -> Result<(), TrapCode> {
-    call_traced(trampoline, code, vmctx, values, depth_left).map_err(|t| t.code)
-}
-
-/// As `call`, with where the trap happened.
-///
-/// # Safety
-/// As for `call`.
-#[inline]
-pub unsafe fn call_traced(
-    trampoline: CompiledFn,
-    code: *const u8,
-    vmctx: *mut VMContext,
-    values: *mut u128,
-    depth_left: u32,
-) -> Result<(), TrapPoint> {
-    let mut resume = Resume { landing: landing as *const () as usize, ..Resume::default() };
-    let previous = signals::enter(&mut resume);
-    let outcome = enter(trampoline, code, vmctx, values, &mut resume, depth_left);
-    signals::leave(previous);
-    match outcome {
+    let func = VMFuncRef { code, vmctx, entry: trampoline as *const u8, ..VMFuncRef::NONE };
+    match enter(signals::current_thread(true).0, &func, values, depth_left) {
         0 => Ok(()),
-        n => Err(trap_point(n, &resume)),
-    }
-}
-
-/// The trap `enter` returned (`n`, its code plus one) and its backtrace in `resume`.
-#[cold]
-fn trap_point(n: u32, resume: &Resume) -> TrapPoint {
-    TrapPoint {
-        code: TrapCode::from_u32(n - 1).unwrap_or(TrapCode::Host),
-        // SAFETY: the handler wrote `count` entries into the buffer for this entry.
-        trace: unsafe { std::slice::from_raw_parts(resume.trace, resume.count) }.to_vec(),
+        n => Err(TrapCode::from_u32(n - 1).unwrap_or(TrapCode::Host)),
     }
 }

@@ -21,6 +21,19 @@ pub fn stack_bounds() -> Option<(usize, usize)> {
     }
 }
 
+/// Native stack kept free below the deepest re-entrant call, for host code and the tiers: a
+/// quarter of the thread's stack, between 16 and 128 KiB.
+fn native_stack_reserve(stack_size: usize) -> usize {
+    (stack_size / 4).clamp(16 * 1024, 128 * 1024)
+}
+
+/// The lowest address the current thread's native stack may reach before only its reserve is
+/// left (1 if the system cannot tell). Each thread finds it once (`signals::current_thread`).
+#[cold]
+fn native_stack_limit() -> usize {
+    stack_bounds().map_or(1, |(low, size)| low + native_stack_reserve(size))
+}
+
 /// An address in the current native stack frame.
 #[inline(always)]
 pub fn current_stack_address() -> usize {

@@ -102,19 +102,20 @@ fn in_code(pc: usize) -> bool {
 }
 
 /// Writes the backtrace from `pc` (with frame pointer `fp` and stack pointer `sp`) into
-/// `resume.trace`. Compiled frames save the caller's frame pointer at `[fp]` and the return
+/// `thread.trace`. Compiled frames save the caller's frame pointer at `[fp]` and the return
 /// address at `[fp + 8]`; the walk only reads frame pointers that are aligned, above the
 /// stack pointer and rising, so a clobbered one ends it rather than faulting.
 ///
-/// SAFETY (for callers): `sp` is the interrupted thread's stack pointer, and stack memory
-/// between it and the frames of compiled code is mapped.
-unsafe fn record_trace(resume: &mut Resume, pc: usize, fp: usize, sp: usize) {
+/// SAFETY (for callers): `sp` is the interrupted thread's stack pointer, stack memory
+/// between it and the frames of compiled code is mapped, and the thread entered compiled
+/// code (so its trace buffer exists).
+unsafe fn record_trace(thread: &Thread, pc: usize, fp: usize, sp: usize) {
     const MAX_STACK: usize = 256 << 20;
     let (mut pc, mut fp) = (pc, fp);
-    resume.count = 0;
-    while resume.count < resume.capacity {
-        *resume.trace.add(resume.count) = pc;
-        resume.count += 1;
+    let (trace, mut count) = (thread.trace.get(), 0);
+    while count < TRACE_CAPACITY {
+        *trace.add(count) = pc;
+        count += 1;
         if fp % 8 != 0 || fp < sp || fp - sp > MAX_STACK {
             break;
         }
@@ -126,52 +127,90 @@ unsafe fn record_trace(resume: &mut Resume, pc: usize, fp: usize, sp: usize) {
         // The call's own last byte: a return address may also be where a trap site starts.
         (pc, fp) = (caller - 1, next);
     }
+    thread.count.set(count);
 }
 
 /// Where a thread continues after a trap in the compiled code it entered: the stack pointer
 /// and address of the entry's landing code. The landing code finds the trap code in the
-/// return register (`TrapCode as u32 + 1`; 0 means a normal return).
+/// return register (`TrapCode as u32 + 1`; 0 means a normal return). The entry keeps it in
+/// its frame and publishes it in `Thread::resume` (see `THREAD_RESUME`).
 #[repr(C)]
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Resume {
     pub sp: usize,
     pub landing: usize,
-    /// Where the handler writes the backtrace: the faulting instruction's address, then for
-    /// each compiled frame it is nested in the address of its call's last byte (the return
-    /// address minus one; following frame pointers while they lead into registered code), at
-    /// most `capacity` of them; `count` says how many.
-    pub trace: *mut usize,
-    pub capacity: usize,
-    pub count: usize,
 }
 
 /// How many frames a backtrace records at most.
 pub const TRACE_CAPACITY: usize = 16384;
 
-/// What a thread that runs compiled code keeps, read on every entry: one thread-local.
-struct Thread {
-    /// The innermost entry into compiled code on this thread (null outside compiled code).
+/// What a thread that runs wasm keeps: one thread-local, found once per call from the host
+/// (`current_thread`) and reached through the store inside it.
+#[repr(C)]
+pub struct Thread {
+    /// The innermost entry into compiled code on this thread (null outside compiled code). An
+    /// entry sets it and restores the previous one as it returns (or lands after a trap).
     resume: Cell<*mut Resume>,
-    /// The buffer the signal handler writes backtraces into (allocated before any trap, as the
-    /// handler must not allocate); null until the thread first enters compiled code, which also
-    /// gives it an alternate signal stack (`prepare_thread`).
+    /// Where the handler writes the backtrace of a trap: the faulting instruction's address,
+    /// then for each compiled frame it is nested in the address of its call's last byte (the
+    /// return address minus one; following frame pointers while they lead into registered
+    /// code), at most `TRACE_CAPACITY` of them; `count` says how many. Allocated before any trap,
+    /// as the handler must not allocate: null until the thread is prepared for compiled code,
+    /// which also gives it an alternate signal stack (`prepare_thread`).
     trace: Cell<*mut usize>,
+    count: Cell<usize>,
+    /// The lowest address the thread's native stack may reach before only its reserve is
+    /// left (0 until first asked).
+    stack_limit: Cell<usize>,
 }
+
+/// Where `Thread::resume` sits in a `Thread`, for the entry code.
+pub const THREAD_RESUME: usize = std::mem::offset_of!(Thread, resume);
 
 thread_local! {
-    static THREAD: Thread = const { Thread { resume: Cell::new(std::ptr::null_mut()), trace: Cell::new(std::ptr::null_mut()) } };
+    static THREAD: Thread = const {
+        Thread {
+            resume: Cell::new(std::ptr::null_mut()),
+            trace: Cell::new(std::ptr::null_mut()),
+            count: Cell::new(0),
+            stack_limit: Cell::new(0),
+        }
+    };
 }
 
-/// Makes `resume` this thread's resume point (entering compiled code), with the thread's
-/// backtrace buffer as its `trace`; returns the previous one, to restore when the entry
-/// returns. The thread's first entry gives it an alternate signal stack and the buffer.
-pub fn enter(resume: &mut Resume) -> *mut Resume {
+/// The calling thread's state, valid as long as the thread runs, and its native stack limit.
+/// With `compiled`, the thread is prepared to run compiled code: its first such call gives it
+/// an alternate signal stack and its backtrace buffer.
+#[inline]
+pub fn current_thread(compiled: bool) -> (*const Thread, usize) {
+    THREAD.with(|t| {
+        if t.stack_limit.get() == 0 || (compiled && t.trace.get().is_null()) {
+            prepare(t, compiled);
+        }
+        (t as *const Thread, t.stack_limit.get())
+    })
+}
+
+/// `current_thread`'s first call on a thread (for compiled code, if `compiled`).
+#[cold]
+fn prepare(t: &Thread, compiled: bool) {
+    if t.stack_limit.get() == 0 {
+        t.stack_limit.set(super::native_stack_limit());
+    }
+    if compiled && t.trace.get().is_null() {
+        t.trace.set(prepare_thread());
+    }
+}
+
+/// The backtrace of the last trap in compiled code on this thread.
+#[cold]
+pub fn last_trace() -> Vec<usize> {
     THREAD.with(|t| {
         if t.trace.get().is_null() {
-            t.trace.set(prepare_thread());
+            return Vec::new();
         }
-        (resume.trace, resume.capacity) = (t.trace.get(), TRACE_CAPACITY);
-        t.resume.replace(resume)
+        // SAFETY: the buffer holds TRACE_CAPACITY entries, of which the last trap wrote `count`.
+        unsafe { std::slice::from_raw_parts(t.trace.get(), t.count.get()) }.to_vec()
     })
 }
 
@@ -180,16 +219,13 @@ pub fn enter(resume: &mut Resume) -> *mut Resume {
 /// pointer its landing code continues with.
 ///
 /// # Safety
-/// Called on a thread inside compiled code (after `enter`), with that code's `fp` and `sp`.
+/// Called on a thread inside compiled code (after an entry published its resume point), with
+/// that code's `fp` and `sp`.
 pub unsafe fn raise(pc: usize, fp: usize, sp: usize) -> usize {
-    let resume = &mut *THREAD.with(|t| t.resume.get());
-    record_trace(resume, pc, fp, sp);
-    resume.sp
-}
-
-/// Restores the resume point `enter` returned.
-pub fn leave(previous: *mut Resume) {
-    THREAD.with(|t| t.resume.set(previous));
+    THREAD.with(|t| {
+        record_trace(t, pc, fp, sp);
+        (*t.resume.get()).sp
+    })
 }
 
 const SIGNALS: [libc::c_int; 4] = [libc::SIGSEGV, libc::SIGBUS, libc::SIGILL, libc::SIGFPE];
@@ -219,19 +255,21 @@ fn install_handlers() {
 }
 
 extern "C" fn handler(signal: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
-    let resume = THREAD.with(|t| t.resume.get());
-    // SAFETY: the kernel passes the interrupted thread's context; `resume` was published by
-    // this thread's entry into compiled code and lives on its stack until that entry returns.
-    unsafe {
-        if let (Some(resume), Some(pc)) = (resume.as_mut(), context::pc(context)) {
-            if let Some(code) = trap_at(pc) {
-                record_trace(resume, pc, context::fp(context), context::sp(context));
-                context::resume_at(context, resume, code as usize + 1);
-                return;
+    THREAD.with(|thread| {
+        // SAFETY: the kernel passes the interrupted thread's context; `resume` was published
+        // by this thread's entry into compiled code and lives on its stack until that entry
+        // returns.
+        unsafe {
+            if let (Some(resume), Some(pc)) = (thread.resume.get().as_ref(), context::pc(context)) {
+                if let Some(code) = trap_at(pc) {
+                    record_trace(thread, pc, context::fp(context), context::sp(context));
+                    context::resume_at(context, resume, code as usize + 1);
+                    return;
+                }
             }
+            chain(signal, info, context);
         }
-        chain(signal, info, context);
-    }
+    })
 }
 
 /// Passes a signal that is not a trap to the handler installed before ours.
