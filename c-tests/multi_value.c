@@ -12,6 +12,37 @@ static wasm_trap_t* quad(const wasm_val_vec_t* args, wasm_val_vec_t* results) {
   return NULL;
 }
 
+/* The parameters in reverse order but for the second, dropped (as the module's "reverse"). */
+static wasm_trap_t* wide(const wasm_val_vec_t* args, wasm_val_vec_t* results) {
+  CHECK_EQ_UINT(args->size, 10);
+  CHECK_EQ_UINT(results->size, 9);
+  for (size_t i = 0; i < 8; i++) results->data[i] = args->data[9 - i];
+  results->data[8] = args->data[0];
+  return NULL;
+}
+
+/* Calls `f` (of "reverse"'s type) with ten arguments and checks its nine results. */
+static void check_wide(const wasm_func_t* f) {
+  wasm_val_t a[] = {WASM_I32_VAL(1), WASM_I64_VAL(-2), WASM_F32_VAL(3.5f), WASM_F64_VAL(-4.25),
+                    WASM_I32_VAL(5), WASM_I64_VAL(INT64_MIN), WASM_F32_VAL(-7.0f), WASM_F64_VAL(8e300),
+                    WASM_I32_VAL(INT32_MIN), WASM_I64_VAL(10)};
+  wasm_val_t r[9];
+  wasm_val_vec_t args = WASM_ARRAY_VEC(a), results = WASM_ARRAY_VEC(r);
+  CHECK_NO_TRAP(wasm_func_call(f, &args, &results));
+  CHECK(r[0].kind == WASM_I64 && r[0].of.i64 == 10);
+  CHECK(r[1].kind == WASM_I32 && r[1].of.i32 == INT32_MIN);
+  CHECK(r[2].kind == WASM_F64 && r[2].of.f64 == 8e300);
+  CHECK(r[3].kind == WASM_F32 && r[3].of.f32 == -7.0f);
+  CHECK(r[4].kind == WASM_I64 && r[4].of.i64 == INT64_MIN);
+  CHECK(r[5].kind == WASM_I32 && r[5].of.i32 == 5);
+  CHECK(r[6].kind == WASM_F64 && r[6].of.f64 == -4.25);
+  CHECK(r[7].kind == WASM_F32 && r[7].of.f32 == 3.5f);
+  CHECK(r[8].kind == WASM_I32 && r[8].of.i32 == 1);
+  /* A wrong argument is caught past the eighth too. */
+  a[9] = (wasm_val_t)WASM_I32_VAL(10);
+  CHECK_TRAP(wasm_func_call(f, &args, &results), "arguments");
+}
+
 int main(void) {
   wasm_engine_t* engine = wasm_engine_new();
   wasm_store_t* store = wasm_store_new(engine);
@@ -25,8 +56,16 @@ int main(void) {
   wasm_functype_delete(quad_type);
   CHECK_EQ_UINT(wasm_func_result_arity(host), 4);
 
-  wasm_extern_t* imports[] = {wasm_func_as_extern(host)};
-  wasm_instance_t* instance = instantiate(store, module, imports, 1);
+  const wasm_valkind_t wide_params[] = {WASM_I32, WASM_I64, WASM_F32, WASM_F64, WASM_I32,
+                                        WASM_I64, WASM_F32, WASM_F64, WASM_I32, WASM_I64};
+  const wasm_valkind_t wide_results[] = {WASM_I64, WASM_I32, WASM_F64, WASM_F32, WASM_I64,
+                                         WASM_I32, WASM_F64, WASM_F32, WASM_I32};
+  wasm_functype_t* wide_type = functype(10, wide_params, 9, wide_results);
+  wasm_func_t* wide_host = wasm_func_new(store, wide_type, wide);
+  wasm_functype_delete(wide_type);
+
+  wasm_extern_t* imports[] = {wasm_func_as_extern(host), wasm_func_as_extern(wide_host)};
+  wasm_instance_t* instance = instantiate(store, module, imports, 2);
   wasm_extern_vec_t exports;
   wasm_instance_exports(instance, &exports);
 
@@ -83,6 +122,11 @@ int main(void) {
   CHECK_NO_TRAP(wasm_func_call(block_pair, &none, &bresults));
   CHECK(br[0].of.i32 == 3 && br[1].of.i32 == 4);
 
+  /* Ten arguments and nine results: to wasm, to the host, to the host through wasm. */
+  check_wide(export_func(module, &exports, "reverse"));
+  check_wide(wide_host);
+  check_wide(export_func(module, &exports, "call_wide"));
+
   /* Too small a results vector traps. */
   wasm_val_vec_t small = {1, r};
   CHECK_TRAP(wasm_func_call(swap, &args, &small), "results");
@@ -104,6 +148,7 @@ int main(void) {
   wasm_extern_vec_delete(&exports);
   wasm_instance_delete(instance);
   wasm_func_delete(host);
+  wasm_func_delete(wide_host);
   wasm_module_delete(module);
   wasm_store_delete(store);
   wasm_engine_delete(engine);

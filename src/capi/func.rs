@@ -13,7 +13,7 @@ use super::types::{kind_of, wasm_externtype_t, wasm_functype_t};
 use super::val::wasm_val_t;
 use super::vec::{wasm_val_vec_t, Element};
 use super::{from_c, guard, into_c};
-use crate::runtime::value::{RawBuf, StackBuf};
+use crate::runtime::value::StackBuf;
 use crate::runtime::{Caller, Func, Object, Store, Trap};
 use crate::types::{FuncType, ValType};
 
@@ -298,20 +298,52 @@ unsafe fn call_in(
         None if result_types.is_empty() => ptr::null_mut(),
         _ => return Err(no_room_for_results(results)),
     };
-    let mut values = RawBuf::new(0);
-    let values = values.slice(params.len().max(result_types.len()));
-    for ((raw, a), &t) in values.iter_mut().zip(args).zip(params) {
-        *raw = match a.raw_of(t, store) {
-            Some(raw) => raw,
+    // The raw values: the arguments, then room for the results.
+    let mut scratch = Scratch::<u128, 8>::new();
+    let len = params.len().max(result_types.len());
+    let values = scratch.room(len);
+    for (i, (a, &t)) in args.iter().zip(params).enumerate() {
+        match a.raw_of(t, store) {
+            Some(raw) => values.add(i).write(raw),
             None => return Err(bad_argument(a, t, ty)),
-        };
+        }
     }
+    for i in params.len()..len {
+        values.add(i).write(0);
+    }
+    // SAFETY: `values` has room for `len` values, each written above.
+    let values = std::slice::from_raw_parts_mut(values, len);
     store.call_raw(func.index(), values)?;
     for (i, (&t, &raw)) in result_types.iter().zip(values.iter()).enumerate() {
         out.add(i).write(wasm_val_t::blank());
         (*out.add(i)).set_raw(t, raw, data, store);
     }
     Ok(())
+}
+
+/// Room for a call's values, on the stack for up to `N` (so that calls of small signatures
+/// allocate nothing), each written once.
+struct Scratch<T: Copy, const N: usize> {
+    inline: std::mem::MaybeUninit<[T; N]>,
+    heap: Vec<T>,
+}
+
+impl<T: Copy, const N: usize> Scratch<T, N> {
+    fn new() -> Self {
+        Scratch { inline: std::mem::MaybeUninit::uninit(), heap: Vec::new() }
+    }
+
+    /// Room for `len` values (the inline array, or the heap's capacity: the vector's length
+    /// stays 0, and the values need no drop), not initialized.
+    #[inline(always)]
+    fn room(&mut self, len: usize) -> *mut T {
+        if len <= N {
+            self.inline.as_mut_ptr().cast()
+        } else {
+            self.heap.reserve_exact(len);
+            self.heap.as_mut_ptr()
+        }
+    }
 }
 
 #[cold]

@@ -118,6 +118,16 @@ impl Store {
         }
     }
 
+    /// `call_from_compiled` of a wasm function (of another instance): as `call_raw` runs it.
+    #[inline(never)]
+    fn call_wasm(&mut self, func: u32, values: &mut [u128]) -> Result<(), Trap> {
+        match self.enter(func, values, self.max_call_depth - self.depth) {
+            Some(0) => Ok(()),
+            Some(n) => Err(self.compiled_trap(func, n)),
+            None => self.engine.backend().call(self, func, values),
+        }
+    }
+
     /// The trap machine code of wasm function `func` ended with (`n`: `TrapCode as u32 + 1`).
     #[cold]
     fn compiled_trap(&mut self, func: u32, n: u32) -> Trap {
@@ -148,11 +158,7 @@ impl Store {
                 Some(callback) => self.call_host(callback, Some(caller), 0, values),
                 // The callee's own frames count themselves, as when the interpreter calls it.
                 None if self.native_stack_exhausted() => Err(Trap::new(TrapCode::CallStackExhausted)),
-                None => match self.enter(func, values, self.max_call_depth - self.depth) {
-                    Some(0) => Ok(()),
-                    Some(n) => Err(self.compiled_trap(func, n)),
-                    None => self.engine.backend().call(self, func, values),
-                },
+                None => self.call_wasm(func, values),
             }
         };
         self.depth = depth;
