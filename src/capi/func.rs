@@ -1,6 +1,7 @@
 //! Function instances (`wasm_func_t`): host functions from C callbacks (with or without an
 //! environment), their types, and calls.
 
+use std::mem::MaybeUninit;
 use std::os::raw::c_void;
 use std::ptr;
 use std::rc::{Rc, Weak};
@@ -13,7 +14,6 @@ use super::types::{kind_of, wasm_externtype_t, wasm_functype_t};
 use super::val::wasm_val_t;
 use super::vec::{wasm_val_vec_t, Element};
 use super::{from_c, guard, into_c};
-use crate::runtime::value::StackBuf;
 use crate::runtime::{Caller, Func, Object, Store, Trap};
 use crate::types::{FuncType, ValType};
 
@@ -88,11 +88,19 @@ impl Callback {
         };
         let (params, results) = (self.ty.params(), self.ty.results());
         // The callback's vectors, arguments then results: on the stack for small signatures.
-        let mut c_values = StackBuf::<wasm_val_t, 8>::new(wasm_val_t::blank());
-        let c_values = c_values.slice(params.len() + results.len());
-        for (i, &t) in params.iter().enumerate() {
-            c_values[i].set_raw(t, values[i], &data, caller.store);
-        }
+        let len = params.len() + results.len();
+        let (mut inline, mut heap) = (MaybeUninit::<[wasm_val_t; 8]>::uninit(), Vec::new());
+        let c_values = room(&mut inline, &mut heap, len);
+        // SAFETY: `c_values` has room for `len` values; each is written here, once.
+        let c_values = unsafe {
+            for i in 0..len {
+                c_values.add(i).write(wasm_val_t::blank());
+                if let (Some(&t), Some(&raw)) = (params.get(i), values.get(i)) {
+                    (*c_values.add(i)).set_raw(t, raw, &data, caller.store);
+                }
+            }
+            std::slice::from_raw_parts_mut(c_values, len)
+        };
         let (c_args, c_results) = c_values.split_at_mut(params.len());
         let (args_data, results_data) = (c_args.as_mut_ptr(), c_results.as_mut_ptr());
         let c_args = wasm_val_vec_t { size: params.len(), data: args_data };
@@ -299,9 +307,9 @@ unsafe fn call_in(
         _ => return Err(no_room_for_results(results)),
     };
     // The raw values: the arguments, then room for the results.
-    let mut scratch = Scratch::<u128, 8>::new();
     let len = params.len().max(result_types.len());
-    let values = scratch.room(len);
+    let (mut inline, mut heap) = (MaybeUninit::<[u128; 8]>::uninit(), Vec::new());
+    let values = room(&mut inline, &mut heap, len);
     for (i, (a, &t)) in args.iter().zip(params).enumerate() {
         match a.raw_of(t, store) {
             Some(raw) => values.add(i).write(raw),
@@ -321,28 +329,16 @@ unsafe fn call_in(
     Ok(())
 }
 
-/// Room for a call's values, on the stack for up to `N` (so that calls of small signatures
-/// allocate nothing), each written once.
-struct Scratch<T: Copy, const N: usize> {
-    inline: std::mem::MaybeUninit<[T; N]>,
-    heap: Vec<T>,
-}
-
-impl<T: Copy, const N: usize> Scratch<T, N> {
-    fn new() -> Self {
-        Scratch { inline: std::mem::MaybeUninit::uninit(), heap: Vec::new() }
-    }
-
-    /// Room for `len` values (the inline array, or the heap's capacity: the vector's length
-    /// stays 0, and the values need no drop), not initialized.
-    #[inline(always)]
-    fn room(&mut self, len: usize) -> *mut T {
-        if len <= N {
-            self.inline.as_mut_ptr().cast()
-        } else {
-            self.heap.reserve_exact(len);
-            self.heap.as_mut_ptr()
-        }
+/// Room for `len` values of a call, not initialized: `inline` for up to `N` (so that calls of
+/// small signatures allocate nothing), else `heap`'s capacity (its length stays 0: the values
+/// need no drop).
+#[inline(always)]
+fn room<T: Copy, const N: usize>(inline: &mut MaybeUninit<[T; N]>, heap: &mut Vec<T>, len: usize) -> *mut T {
+    if len <= N {
+        inline.as_mut_ptr().cast()
+    } else {
+        heap.reserve_exact(len);
+        heap.as_mut_ptr()
     }
 }
 
