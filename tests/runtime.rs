@@ -1192,3 +1192,40 @@ fn parameters_and_results_in_registers_match_the_interpreter() {
     assert_eq!(jit, run(Tier::Interpreter));
     assert_eq!(jit.len(), 1 + 4 + 1 + 1);
 }
+
+/// A trap in one instance's compiled code called from another's carries the interpreter's
+/// backtrace: the frames of both instances, innermost first.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn compiled_traps_across_instances_carry_the_interpreters_backtraces() {
+    use wasmrt::runtime::Tier;
+    let callee = r#"(module $callee
+        (func $inner (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+        (func (export "boom") (param i32) (result i32) (i32.add (call $inner (local.get 0)) (i32.const 1))))"#;
+    let caller = r#"(module $caller
+        (import "callee" "boom" (func $boom (param i32) (result i32)))
+        (table funcref (elem $boom))
+        (func $direct (param i32) (result i32) (call $boom (local.get 0)))
+        (func (export "direct") (param i32) (result i32) (call $direct (local.get 0)))
+        (func (export "indirect") (param i32) (result i32)
+          (call_indirect (param i32) (result i32) (local.get 0) (i32.const 0))))"#;
+    let outcomes = |tier: Tier| {
+        let engine = Engine::new(Config { tier, ..common::config() });
+        let mut store = Store::new(&engine);
+        let callee = store.instantiate(&compile(&engine, callee), &[]).expect("instantiates");
+        let boom = export_func(&store, callee, "boom");
+        let caller = store.instantiate(&compile(&engine, caller), &[Extern::Func(boom)]).expect("instantiates");
+        let mut out = Vec::new();
+        for name in ["direct", "indirect"] {
+            let f = export_func(&store, caller, name);
+            let trap = store.call(f, &[Val::I32(0)]).expect_err("traps").into_data();
+            out.push((name, trap.code, trap.frames));
+        }
+        out
+    };
+    let (interpreted, compiled) = (outcomes(Tier::Interpreter), outcomes(Tier::Jit));
+    for (i, c) in interpreted.iter().zip(&compiled) {
+        assert_eq!(c, i, "{}", i.0);
+        assert_eq!(i.2.iter().map(|f| f.instance).collect::<Vec<_>>(), [0, 0, 1, 1][..i.2.len()], "{}", i.0);
+    }
+}
