@@ -121,10 +121,10 @@ impl Callback {
         } else {
             // SAFETY: the callback left a vector of `results.len()` values (its own, or ours).
             let c_values = unsafe { c_results.as_slice() };
-            for ((c, &t), raw) in c_values.iter().zip(results).zip(values.iter_mut()) {
+            for (i, &t) in results.iter().enumerate() {
                 // SAFETY: a reference value holds NULL or a handle, as the C API requires.
-                match unsafe { c.raw_of(t, caller.store) } {
-                    Some(r) => *raw = r,
+                match unsafe { c_values[i].raw_of(t, caller.store) } {
+                    Some(r) => values[i] = r,
                     None => outcome = Err(Trap::host("host function returned a value of the wrong type")),
                 }
             }
