@@ -86,14 +86,21 @@ impl Store {
             return Err(Trap::new(TrapCode::CallStackExhausted));
         }
         self.depth += 1;
+        let outcome = self.run_func(func, values);
+        self.depth -= 1;
+        outcome
+    }
+
+    /// Runs function `func` once the call is counted: through its entry if compiled code runs
+    /// it, else as a host function or on its tier (`call_other`).
+    #[inline(always)]
+    fn run_func(&mut self, func: u32, values: &mut [u128]) -> Result<(), Trap> {
         // The frames compiled code may open: as many as the interpreter would allow.
-        let outcome = match self.enter(func, values, self.max_call_depth - self.depth) {
+        match self.enter(func, values, self.max_call_depth - self.depth) {
             Some(0) => Ok(()),
             Some(n) => Err(self.compiled_trap(func, n)),
             None => self.call_other(func, values),
-        };
-        self.depth -= 1;
-        outcome
+        }
     }
 
     /// Notes the thread that enters the store now, and where the store is now: compiled code
@@ -119,13 +126,10 @@ impl Store {
     }
 
     /// `call_from_compiled` of a wasm function (of another instance): as `call_raw` runs it.
+    /// (Apart, so that host calls from compiled code keep a small frame.)
     #[inline(never)]
     fn call_wasm(&mut self, func: u32, values: &mut [u128]) -> Result<(), Trap> {
-        match self.enter(func, values, self.max_call_depth - self.depth) {
-            Some(0) => Ok(()),
-            Some(n) => Err(self.compiled_trap(func, n)),
-            None => self.engine.backend().call(self, func, values),
-        }
+        self.run_func(func, values)
     }
 
     /// The trap machine code of wasm function `func` ended with (`n`: `TrapCode as u32 + 1`).
